@@ -1,0 +1,77 @@
+"""Shared test fixtures: the demo city and one persona per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from minxin.accounts.models import User
+from minxin.core import clock
+from minxin.demo import city as demo_city
+from minxin.demo.seed import build_city
+from minxin.org.models import Category, RequestType, Unit
+
+
+@pytest.fixture(autouse=True)
+def _release_clock():
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per account; the tests create dozens of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def city(db) -> dict:
+    """The demo organisation (no requests): units, types, categories, staff."""
+    build_city()
+    return {
+        "units": {u.code: u for u in Unit.objects.all()},
+        "types": {t.code: t for t in RequestType.objects.all()},
+        "category": Category.objects.get(name="物业管理"),
+    }
+
+
+@pytest.fixture
+def staff(city) -> dict[str, User]:
+    return {u.username: u for u in User.objects.select_related("unit")}
+
+
+PASSWORD = demo_city.DEMO_PASSWORD
+
+
+def staff_token(client: Client, username: str) -> str:
+    response = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+@pytest.fixture
+def api(client):
+    """A tiny JSON client: api.post(path, body, token=...)."""
+
+    class Api:
+        def call(self, method: str, path: str, body: dict | None = None, token: str | None = None,
+                 headers: dict | None = None):
+            extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+            if token:
+                extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            fn = getattr(client, method)
+            if method == "get":
+                return fn(f"/api/v1{path}", body or {}, **extra)
+            return fn(f"/api/v1{path}", body or {}, content_type="application/json", **extra)
+
+        def get(self, path: str, **kw):
+            return self.call("get", path, **kw)
+
+        def post(self, path: str, body: dict | None = None, **kw):
+            return self.call("post", path, body, **kw)
+
+        def login(self, username: str) -> str:
+            return staff_token(client, username)
+
+    return Api()

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""The two commands of the README's quick start.
+
+    python3 dev.py demo   set up, load the demo city, serve http://127.0.0.1:8000
+    python3 dev.py test   set up, run the whole test suite on SQLite and on PostgreSQL
+
+Only Python 3.11 and the package registries are needed: everything else is installed
+into ./.venv by this script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def run(*args: str, env: dict | None = None) -> None:
+    print("+", " ".join(args), flush=True)
+    subprocess.run(args, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def setup(extras: str) -> None:
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", str(VENV))
+    stamp = VENV / f".installed-{extras or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(str(PY), "-m", "pip", "install", "-q", "-e", target)
+    stamp.write_text(digest)
+
+
+def minxin(*args: str, env: dict | None = None) -> None:
+    run(str(PY), "-m", "minxin", *args, env=env)
+
+
+def demo() -> None:
+    setup("")
+    env = {"DEBUG": "1", "MINXIN_DEMO": "1"}
+    minxin("migrate", "--noinput", "-v0", env=env)
+    minxin("seed_demo", env=env)
+    print("\n民心 Minxin demo is starting at http://127.0.0.1:8000/")
+    print("  citizen portal   http://127.0.0.1:8000/")
+    print("  API docs         http://127.0.0.1:8000/api/v1/docs")
+    print("  admin            http://127.0.0.1:8000/admin/   (user admin)")
+    print("  demo SMS inbox   http://127.0.0.1:8000/demo/sms/\n", flush=True)
+    minxin("runserver", "127.0.0.1:8000", "--noreload", env=env)
+
+
+def postgres_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), 2):
+            return True
+    except OSError:
+        return False
+
+
+def test(pytest_args: list[str]) -> None:
+    setup("test")
+    base = [str(PY), "-m", "pytest", "-q", *pytest_args]
+    sqlite_dir = ROOT / "var" / "test-sqlite"
+    shutil.rmtree(sqlite_dir, ignore_errors=True)
+    print("\n== tests on SQLite ==", flush=True)
+    run(*base, env={"DATABASE_URL": f"sqlite:///{sqlite_dir / 'db.sqlite3'}"})
+    pg = os.environ.get("MINXIN_TEST_POSTGRES", DEFAULT_PG)
+    if not postgres_reachable(pg):
+        if os.environ.get("MINXIN_REQUIRE_POSTGRES") == "1":
+            sys.exit(f"PostgreSQL at {pg} is not reachable and MINXIN_REQUIRE_POSTGRES=1")
+        print(f"\n== PostgreSQL not reachable at {pg}: PostgreSQL run skipped ==")
+        return
+    print("\n== tests on PostgreSQL ==", flush=True)
+    run(*base, env={"DATABASE_URL": pg})
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "demo":
+        demo()
+    elif command == "test":
+        test(sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

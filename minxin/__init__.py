@@ -1,0 +1,1 @@
+"""Minxin (民心): receive, route, handle, supervise and learn from citizens' requests."""

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from minxin.accounts.models import User
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    list_display = ("username", "display_name", "role", "unit", "is_active")
+    list_filter = ("role", "unit", "is_active")
+    fieldsets = (*UserAdmin.fieldsets, ("民心", {"fields": ("display_name", "role", "unit")}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("民心", {"fields": ("display_name", "role", "unit")}))

@@ -1,0 +1,71 @@
+"""Staff accounts. Citizens are not accounts: they are a verified phone or anonymous."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    INTAKE = "intake", "受理派遣"
+    HANDLER = "handler", "承办人员"
+    UNIT_HEAD = "unit_head", "单位负责人"
+    REVIEWER = "reviewer", "审核人员"
+    CALLBACK = "callback", "回访人员"
+    SUPERVISOR = "supervisor", "督办人员"
+    OVERSIGHT = "oversight", "监督小组成员"
+    LEADER = "leader", "领导（只读）"
+    ADMIN = "admin", "系统管理员"
+
+
+# Roles that work for the dispatch centre and so see every request in the city.
+CITYWIDE_ROLES = {Role.INTAKE, Role.REVIEWER, Role.CALLBACK, Role.SUPERVISOR, Role.LEADER,
+                  Role.ADMIN}
+UNIT_ROLES = {Role.HANDLER, Role.UNIT_HEAD}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.HANDLER)
+    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="staff")
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_citywide(self) -> bool:
+        return self.role in CITYWIDE_ROLES
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A staff API token. Only its hash is stored; the raw value is shown once at login."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    @staticmethod
+    def new_key() -> str:
+        return "mxs_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return _digest(raw)

@@ -1,0 +1,27 @@
+"""The JSON API, version 1, at /api/v1/ (OpenAPI schema at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from minxin.api import citizen, errors, meta, staff
+
+api = NinjaAPI(
+    title="民心 Minxin API",
+    version="1",
+    description="市民诉求受理、办理与监督平台的数据接口。错误统一为 "
+                '{"error": {"code", "message", "field"}}。',
+    urls_namespace="api-v1",
+)
+errors.install(api)
+api.add_router("/", citizen.router)
+api.add_router("/auth", staff.auth_router)
+api.add_router("/staff", staff.router, auth=staff.staff_auth)
+api.add_router("/meta", meta.router)
+
+
+@api.get("/ping", tags=["meta"])
+def ping(request: HttpRequest) -> dict:
+    """A bare endpoint: the yardstick the benchmarks compare against."""
+    return {"ok": True}

@@ -1,0 +1,137 @@
+"""Citizen endpoints: verify a phone, submit, track, rate, add material."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import File, Form, Router, UploadedFile
+
+from minxin.api import idempotency
+from minxin.api.auth import citizen_phone, client_ip
+from minxin.api.schemas import (
+    CitizenTokenOut,
+    ErrorOut,
+    PhoneIn,
+    PublicTicketOut,
+    RatingIn,
+    SentOut,
+    SubmitIn,
+    SubmittedOut,
+    SupplementIn,
+    TicketSummaryOut,
+    VerifyIn,
+)
+from minxin.core.errors import PermissionDenied
+from minxin.identity.services import sms_code_request, sms_code_verify
+from minxin.tickets import selectors
+from minxin.tickets.actors import Actor
+from minxin.tickets.display import deadline_text, event_dict
+from minxin.tickets.models import Status, Ticket
+from minxin.tickets.services import ticket_rate, ticket_supplement
+from minxin.tickets.submission import (
+    Submission,
+    ticket_add_photo,
+    ticket_for_citizen,
+    ticket_submit,
+)
+
+router = Router(tags=["citizen"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+          429: ErrorOut}
+
+
+@router.post("/sms/codes", response={202: SentOut, **ERRORS})
+def request_sms_code(request: HttpRequest, payload: PhoneIn) -> tuple[int, dict]:
+    sms_code_request(phone=payload.phone, ip=client_ip(request))
+    return 202, {"sent": True, "expires_in": settings.SMS_CODE_TTL_SECONDS}
+
+
+@router.post("/sms/verify", response={200: CitizenTokenOut, **ERRORS})
+def verify_sms_code(request: HttpRequest, payload: VerifyIn) -> dict:
+    token = sms_code_verify(phone=payload.phone, code=payload.code)
+    return {"citizen_token": token, "expires_in": settings.CITIZEN_TOKEN_MAX_AGE}
+
+
+@router.post("/requests", response={201: SubmittedOut, **ERRORS})
+def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
+    return idempotency.run(request, payload.dict(), lambda: _submit(request, payload))
+
+
+def _submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
+    phone = citizen_phone(request)
+    actor = Actor.citizen(phone) if phone else Actor()
+    ticket, password = ticket_submit(data=Submission(**payload.dict()), actor=actor)
+    return 201, {
+        "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
+        "query_password": password, "status": ticket.status,
+        "status_label": Status(ticket.status).label, "due_at": ticket.due_at,
+        "deadline_text": deadline_text(ticket),
+    }
+
+
+def _citizen_ticket(request: HttpRequest, code: str, password: str | None) -> tuple[Ticket, Actor]:
+    password = password or request.headers.get("X-Query-Password")
+    return ticket_for_citizen(raw_code=code, password=password, phone=citizen_phone(request))
+
+
+@router.get("/requests/{tracking_code}", response={200: PublicTicketOut, **ERRORS})
+def track(request: HttpRequest, tracking_code: str, password: str | None = None) -> dict:
+    ticket, _ = _citizen_ticket(request, tracking_code, password)
+    return public_ticket(ticket)
+
+
+def public_ticket(ticket: Ticket) -> dict:
+    reply = selectors.published_reply(ticket)
+    return {
+        "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
+        "request_type": ticket.request_type.name, "title": ticket.title,
+        "content": ticket.content, "status": ticket.status,
+        "status_label": Status(ticket.status).label,
+        "category": str(ticket.category) if ticket.category_id else None,
+        "created_at": ticket.created_at, "due_at": ticket.due_at,
+        "deadline_text": deadline_text(ticket),
+        "can_rate": ticket.status == Status.PUBLISHED,
+        "satisfaction": ticket.satisfaction or None,
+        "reply": {
+            "unit": reply.unit.name if reply.unit_id else "市民诉求受理中心",
+            "public_reply": reply.public_reply, "solved": reply.solved,
+            "published_at": reply.published_at,
+        } if reply and ticket.status != Status.REPLIED else None,
+        "timeline": [event_dict(e, public=True) for e in selectors.public_timeline(ticket)],
+    }
+
+
+@router.post("/requests/{tracking_code}/rating", response={200: PublicTicketOut, **ERRORS})
+def rate(request: HttpRequest, tracking_code: str, payload: RatingIn) -> dict:
+    ticket, actor = _citizen_ticket(request, tracking_code, payload.password)
+    ticket = ticket_rate(ticket_id=ticket.pk, actor=actor, satisfaction=payload.satisfaction,
+                         comment=payload.comment)
+    return public_ticket(ticket)
+
+
+@router.post("/requests/{tracking_code}/supplement", response={200: PublicTicketOut, **ERRORS})
+def supplement(request: HttpRequest, tracking_code: str, payload: SupplementIn) -> dict:
+    ticket, actor = _citizen_ticket(request, tracking_code, payload.password)
+    ticket = ticket_supplement(ticket_id=ticket.pk, actor=actor, note=payload.note)
+    return public_ticket(ticket)
+
+
+@router.post("/requests/{tracking_code}/photos", response={201: dict, **ERRORS})
+def add_photo(request: HttpRequest, tracking_code: str, photo: File[UploadedFile],
+              password: Form[str] = "") -> tuple[int, dict]:
+    ticket, actor = _citizen_ticket(request, tracking_code, password or None)
+    data = photo.read(6 * 1024 * 1024)
+    with transaction.atomic():
+        saved = ticket_add_photo(ticket_id=ticket.pk, actor=actor, upload=data)
+    return 201, {"id": saved.pk, "content_type": saved.content_type, "size": saved.size}
+
+
+@router.get("/me/requests", response={200: list[TicketSummaryOut], **ERRORS})
+def my_requests(request: HttpRequest) -> list[dict]:
+    phone = citizen_phone(request)
+    if not phone:
+        raise PermissionDenied("请先通过短信验证码验证手机号", code="phone_not_verified")
+    from minxin.api.staff import summary
+
+    return [summary(t) for t in selectors.citizen_tickets(phone=phone)[:200]]

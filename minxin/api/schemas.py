@@ -1,0 +1,242 @@
+"""Shapes of what the API takes and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class PhoneIn(Schema):
+    phone: str = Field(..., max_length=20)
+
+
+class VerifyIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=10)
+
+
+class SentOut(Schema):
+    sent: bool
+    expires_in: int
+
+
+class CitizenTokenOut(Schema):
+    citizen_token: str
+    expires_in: int
+
+
+class SubmitIn(Schema):
+    request_type: str = Field(..., max_length=20, description="complaint, consultation, ...")
+    title: str = Field(..., max_length=100)
+    content: str = Field(..., max_length=5000)
+    category_id: int | None = None
+    district_id: int | None = None
+    address: str = Field("", max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    channel: str = Field("api", max_length=10)
+    anonymous: bool = True
+    name: str = Field("", max_length=50, description="real name, for real-name submission")
+
+
+class SubmittedOut(Schema):
+    tracking_code: str
+    display_code: str
+    query_password: str | None = None
+    status: str
+    status_label: str
+    due_at: dt.datetime | None
+    deadline_text: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    action_label: str
+    unit: str | None = None
+    actor: str
+    from_status: str
+    to_status: str
+    to_status_label: str
+    note: str
+
+
+class ReplyOut(Schema):
+    unit: str | None
+    public_reply: str
+    solved: bool
+    published_at: dt.datetime | None
+
+
+class PublicTicketOut(Schema):
+    tracking_code: str
+    display_code: str
+    request_type: str
+    title: str
+    content: str
+    status: str
+    status_label: str
+    category: str | None
+    created_at: dt.datetime
+    due_at: dt.datetime | None
+    deadline_text: str
+    can_rate: bool
+    satisfaction: str | None
+    reply: ReplyOut | None
+    timeline: list[EventOut]
+
+
+class TicketSummaryOut(Schema):
+    id: int
+    tracking_code: str
+    display_code: str
+    title: str
+    request_type: str
+    status: str
+    status_label: str
+    category: str | None
+    lead_unit: str | None
+    created_at: dt.datetime
+    due_at: dt.datetime | None
+    stage: str
+    stage_due_at: dt.datetime | None
+    version: int
+
+
+class AssignmentOut(Schema):
+    unit_id: int
+    unit: str
+    role: str
+    active: bool
+
+
+class ExtensionOut(Schema):
+    id: int
+    days: int
+    reason: str
+    decision: str
+
+
+class StaffTicketOut(TicketSummaryOut):
+    content: str
+    address: str
+    district: str | None
+    latitude: float | None
+    longitude: float | None
+    channel: str
+    is_anonymous: bool
+    submitter_name: str
+    submitter_phone: str
+    reopen_count: int
+    satisfaction: str
+    assignments: list[AssignmentOut]
+    extensions: list[ExtensionOut]
+    replies: list[dict]
+    timeline: list[EventOut]
+    actions: list[str]
+
+
+class RatingIn(Schema):
+    satisfaction: str = Field(..., description="satisfied | basic | unsatisfied")
+    comment: str = Field("", max_length=500)
+    password: str | None = Field(None, max_length=20)
+
+
+class SupplementIn(Schema):
+    note: str = Field(..., max_length=5000)
+    password: str | None = Field(None, max_length=20)
+
+
+class LoginIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=200)
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: dt.datetime
+    username: str
+    role: str
+    unit: str | None
+
+
+class VersionIn(Schema):
+    expected_version: int | None = None
+
+
+class NoteIn(VersionIn):
+    note: str = Field("", max_length=1000)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(..., max_length=1000)
+
+
+class AcceptIn(NoteIn):
+    category_id: int | None = None
+
+
+class AnswerIn(VersionIn):
+    public_reply: str = Field(..., max_length=5000)
+
+
+class DispatchIn(NoteIn):
+    lead_unit_id: int
+    co_unit_ids: list[int] = Field(default_factory=list, max_length=10)
+
+
+class ReplyIn(VersionIn):
+    facts: str = Field(..., max_length=5000)
+    solved: bool
+    unsolved_reason: str = Field("", max_length=5000)
+    public_reply: str = Field(..., max_length=5000)
+
+
+class StaffRatingIn(Schema):
+    satisfaction: str
+    comment: str = Field("", max_length=500)
+
+
+class ExtensionIn(Schema):
+    days: int = Field(..., ge=1, le=60)
+    reason: str = Field(..., max_length=1000)
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=1000)
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class TypeOut(Schema):
+    code: str
+    name: str
+    deadline_days: int
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None

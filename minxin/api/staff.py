@@ -1,0 +1,226 @@
+"""Staff endpoints: token login, queues, request detail and every workflow action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from minxin.accounts.models import ApiToken, User
+from minxin.api.auth import StaffToken
+from minxin.api.schemas import (
+    AcceptIn,
+    AnswerIn,
+    DecisionIn,
+    DispatchIn,
+    ErrorOut,
+    ExtensionIn,
+    LoginIn,
+    NoteIn,
+    ReasonIn,
+    ReplyIn,
+    StaffRatingIn,
+    StaffTicketOut,
+    TicketSummaryOut,
+    TokenOut,
+    VersionIn,
+)
+from minxin.core import clock
+from minxin.core.errors import RateLimited, ValidationFailed
+from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.tickets import selectors
+from minxin.tickets import services as svc
+from minxin.tickets.actors import Actor
+from minxin.tickets.display import event_dict, mask_name, mask_phone
+from minxin.tickets.models import Status, Ticket
+from minxin.tickets.workflow import legal_actions
+
+router = Router(tags=["staff"])
+auth_router = Router(tags=["auth"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          422: ErrorOut, 429: ErrorOut}
+MAX_LOGIN_FAILURES = 5
+
+
+@auth_router.post("/token", response={200: TokenOut, **ERRORS})
+def login(request: HttpRequest, payload: LoginIn) -> dict:
+    key = f"login-failures:{payload.username.lower()}"
+    if cache.get(key, 0) >= MAX_LOGIN_FAILURES:
+        raise RateLimited("登录失败次数过多，账号已临时锁定15分钟", code="locked_out")
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        cache.set(key, cache.get(key, 0) + 1, timeout=900)
+        raise Forbidden("用户名或密码错误", code="bad_credentials", status=401)
+    cache.delete(key)
+    raw = ApiToken.new_key()
+    expires = clock.now() + dt.timedelta(seconds=settings.STAFF_TOKEN_MAX_AGE)
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(raw), expires_at=expires)
+    return {"token": raw, "expires_at": expires, "username": user.username, "role": user.role,
+            "unit": user.unit.name if user.unit_id else None}
+
+
+def summary(ticket: Ticket) -> dict:
+    return {
+        "id": ticket.pk, "tracking_code": ticket.tracking_code,
+        "display_code": ticket.display_code, "title": ticket.title,
+        "request_type": ticket.request_type.name, "status": ticket.status,
+        "status_label": Status(ticket.status).label,
+        "category": str(ticket.category) if ticket.category_id else None,
+        "lead_unit": ticket.lead_unit.name if ticket.lead_unit_id else None,
+        "created_at": ticket.created_at, "due_at": ticket.due_at, "stage": ticket.stage,
+        "stage_due_at": ticket.stage_due_at, "version": ticket.version,
+    }
+
+
+def detail(ticket: Ticket) -> dict:
+    data = summary(ticket)
+    data.update(
+        content=ticket.content, address=ticket.address,
+        district=ticket.district.name if ticket.district_id else None,
+        latitude=float(ticket.latitude) if ticket.latitude is not None else None,
+        longitude=float(ticket.longitude) if ticket.longitude is not None else None,
+        channel=ticket.channel, is_anonymous=ticket.is_anonymous,
+        submitter_name=mask_name(ticket.submitter_name),
+        submitter_phone=mask_phone(ticket.submitter_phone) if ticket.submitter_phone else "",
+        reopen_count=ticket.reopen_count, satisfaction=ticket.satisfaction,
+        assignments=[{"unit_id": a.unit_id, "unit": a.unit.name, "role": a.role,
+                      "active": a.active} for a in ticket.assignments.select_related("unit")],
+        extensions=[{"id": e.pk, "days": e.days, "reason": e.reason, "decision": e.decision}
+                    for e in ticket.extensions.all()],
+        replies=[{"facts": r.facts, "solved": r.solved, "unsolved_reason": r.unsolved_reason,
+                  "public_reply": r.public_reply, "review": r.review,
+                  "review_note": r.review_note} for r in ticket.replies.all()],
+        timeline=[event_dict(e, public=False) for e in selectors.full_timeline(ticket)],
+        actions=legal_actions(ticket.status),
+    )
+    return data
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+@router.get("/queues/{name}", response={200: list[TicketSummaryOut], **ERRORS})
+def queue(request: HttpRequest, name: str, offset: int = Query(0, ge=0, le=100000),
+          limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+    tickets = selectors.queue(user=_user(request), name=name).order_by("stage_due_at", "id")
+    return [summary(t) for t in tickets[offset:offset + limit]]
+
+
+@router.get("/requests/{ticket_id}", response={200: StaffTicketOut, **ERRORS})
+def get_request(request: HttpRequest, ticket_id: int) -> dict:
+    return detail(selectors.ticket_for_staff(user=_user(request), ticket_id=ticket_id))
+
+
+def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
+         ) -> dict:
+    user = _user(request)
+    # Reads and writes share one scope: a request you cannot see is one you cannot touch.
+    selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    service(ticket_id=ticket_id, actor=Actor.staff(user), **kwargs)
+    return detail(selectors.ticket_for_staff(user=user, ticket_id=ticket_id))
+
+
+@router.post("/requests/{ticket_id}/accept", response={200: StaffTicketOut, **ERRORS})
+def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_accept, category_id=payload.category_id,
+                note=payload.note, expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/reject", response={200: StaffTicketOut, **ERRORS})
+def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_reject, reason=payload.reason,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/request-info", response={200: StaffTicketOut, **ERRORS})
+def request_info(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_request_info, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/answer", response={200: StaffTicketOut, **ERRORS})
+def answer(request: HttpRequest, ticket_id: int, payload: AnswerIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_answer, public_reply=payload.public_reply,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/dispatch", response={200: StaffTicketOut, **ERRORS})
+def dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_dispatch, lead_unit_id=payload.lead_unit_id,
+                co_unit_ids=payload.co_unit_ids, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/sign", response={200: StaffTicketOut, **ERRORS})
+def sign(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_sign, expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/return", response={200: StaffTicketOut, **ERRORS})
+def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_return, reason=payload.reason,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/reply", response={200: StaffTicketOut, **ERRORS})
+def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_reply, facts=payload.facts, solved=payload.solved,
+                unsolved_reason=payload.unsolved_reason, public_reply=payload.public_reply,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/approve", response={200: StaffTicketOut, **ERRORS})
+def approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_approve, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/send-back", response={200: StaffTicketOut, **ERRORS})
+def send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_send_back, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/callback", response={200: StaffTicketOut, **ERRORS})
+def callback(request: HttpRequest, ticket_id: int, payload: StaffRatingIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_rate, satisfaction=payload.satisfaction,
+                comment=payload.comment)
+
+
+@router.post("/requests/{ticket_id}/close-unrated", response={200: StaffTicketOut, **ERRORS})
+def close_unrated(request: HttpRequest, ticket_id: int) -> dict:
+    return _act(request, ticket_id, svc.ticket_close_unrated)
+
+
+@router.post("/requests/{ticket_id}/archive", response={200: StaffTicketOut, **ERRORS})
+def archive(request: HttpRequest, ticket_id: int) -> dict:
+    return _act(request, ticket_id, svc.ticket_archive)
+
+
+@router.post("/requests/{ticket_id}/extensions", response={200: StaffTicketOut, **ERRORS})
+def request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> dict:
+    return _act(request, ticket_id, svc.ticket_request_extension, days=payload.days,
+                reason=payload.reason)
+
+
+@router.post("/extensions/{extension_id}/decision", response={200: StaffTicketOut, **ERRORS})
+def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionIn) -> dict:
+    from minxin.tickets.models import Extension
+
+    ext = Extension.objects.filter(pk=extension_id).first()
+    if ext is None:
+        raise ValidationFailed("延期申请不存在", code="not_found", status=404)
+    user = _user(request)
+    selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id)
+    svc.ticket_decide_extension(extension_id=extension_id, actor=Actor.staff(user),
+                                approve=payload.approve, note=payload.note)
+    return detail(selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id))
+
+
+staff_auth = StaffToken()

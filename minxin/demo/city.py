@@ -1,0 +1,144 @@
+"""The demo city: units, categories, who owns what, and the staff who work there.
+
+Written for Minxin; it resembles a mid-sized Chinese city but is no real one.
+"""
+
+from __future__ import annotations
+
+CENTRE = ("市民诉求受理中心", "centre")
+
+BUREAUS = [
+    ("市住房和城乡建设局", "zhujian"),
+    ("市人力资源和社会保障局", "renshe"),
+    ("市教育局", "jiaoyu"),
+    ("市商务局", "shangwu"),
+    ("市生态环境局", "huanbao"),
+    ("市卫生健康委员会", "weijian"),
+    ("市交通运输局", "jiaotong"),
+    ("市城市管理局", "chengguan"),
+    ("市市场监督管理局", "shichang"),
+    ("市文化和旅游局", "wenlv"),
+]
+
+DISTRICTS = [
+    ("和平区", "heping", [("和平区南湖街道", "nanhu"), ("和平区太原街街道", "taiyuan")]),
+    ("沈河区", "shenhe", [("沈河区五里河街道", "wulihe"), ("沈河区滨河街道", "binhe")]),
+    ("皇姑区", "huanggu", [("皇姑区华山街道", "huashan")]),
+    ("浑南区", "hunnan", [("浑南区桃仙街道", "taoxian")]),
+]
+
+REQUEST_TYPES = [
+    # code, name, deadline, sign, review, callback, direct answer
+    ("complaint", "投诉", 15, 1, 1, 5, False),
+    ("consultation", "咨询", 3, 1, 1, 3, True),
+    ("suggestion", "建议", 15, 1, 1, 5, False),
+    ("help", "求助", 5, 1, 1, 3, False),
+    ("report", "举报", 15, 1, 1, 5, False),
+]
+
+# first level (as in the shared data) -> second level with keywords, and the owning bureau
+CATEGORIES = {
+    "城乡建设": ("zhujian", {
+        "物业管理": "物业 小区 业委会 电梯 物业费",
+        "房屋质量": "漏水 裂缝 开发商 交房 质量",
+        "市政设施": "路灯 井盖 道路 破损 积水",
+        "违章建筑": "违建 搭建 私搭乱建 违章",
+    }),
+    "劳动和社会保障": ("renshe", {
+        "工资拖欠": "工资 拖欠 欠薪 农民工 讨薪",
+        "社会保险": "社保 医保 养老保险 缴费 退休",
+        "就业创业": "就业 招聘 培训 创业 补贴",
+    }),
+    "教育文体": ("jiaoyu", {
+        "入学招生": "入学 学位 招生 划片 转学",
+        "校外培训": "培训机构 补课 退费 学费",
+        "文体设施": "体育馆 图书馆 健身 场馆",
+    }),
+    "商贸旅游": ("shangwu", {
+        "消费维权": "退款 商家 消费 欺诈 预付卡",
+        "旅游服务": "景区 导游 门票 旅行社",
+        "市场秩序": "占道经营 市场 摊贩 价格",
+    }),
+    "环境保护": ("huanbao", {
+        "噪声污染": "噪音 噪声 施工 扰民 夜间",
+        "大气污染": "油烟 烟尘 异味 臭味 焚烧",
+        "水污染": "污水 排污 河道 黑臭",
+    }),
+    "卫生计生": ("weijian", {
+        "医疗服务": "医院 医生 看病 挂号 医疗",
+        "公共卫生": "疫苗 防疫 卫生 消毒",
+        "生育服务": "生育 准生证 产假 计生",
+    }),
+    "交通运输": ("jiaotong", {
+        "公交出行": "公交 线路 站点 班次 地铁",
+        "出租网约车": "出租车 网约车 拒载 绕路",
+        "道路交通": "红绿灯 停车 拥堵 交通 车位",
+    }),
+}
+
+# Second-level categories that districts handle within their own borders.
+DISTRICT_OWNED = {"市政设施", "违章建筑", "噪声污染", "物业管理"}
+
+DEMO_PASSWORD = "minxin-demo-2026"
+
+STAFF = [
+    # username, display name, role, unit code (None = dispatch centre / citywide)
+    ("admin", "系统管理员", "admin", None),
+    ("intake", "受理员 王敏", "intake", "centre"),
+    ("reviewer", "审核员 李强", "reviewer", "centre"),
+    ("callback", "回访员 赵丽", "callback", "centre"),
+    ("supervisor", "督办员 孙伟", "supervisor", "centre"),
+    ("leader", "市领导 周正", "leader", None),
+    ("oversight", "监督员 吴代表", "oversight", None),
+    ("zhujian", "住建局 陈工", "handler", "zhujian"),
+    ("zhujian_head", "住建局 郑局长", "unit_head", "zhujian"),
+    ("renshe", "人社局 刘科长", "handler", "renshe"),
+    ("jiaoyu", "教育局 黄老师", "handler", "jiaoyu"),
+    ("shangwu", "商务局 杨科员", "handler", "shangwu"),
+    ("huanbao", "环保局 何科员", "handler", "huanbao"),
+    ("weijian", "卫健委 林医生", "handler", "weijian"),
+    ("jiaotong", "交通局 马科员", "handler", "jiaotong"),
+    ("heping", "和平区 高主任", "handler", "heping"),
+    ("heping_head", "和平区 罗区长", "unit_head", "heping"),
+    ("nanhu", "南湖街道 谢主任", "handler", "nanhu"),
+    ("shenhe", "沈河区 宋主任", "handler", "shenhe"),
+]
+
+# (type code, category path, title, content, address)
+SAMPLES = [
+    ("complaint", "城乡建设/物业管理", "小区电梯频繁故障无人维修",
+     "我住的小区3号楼电梯本月已停运四次，物业只贴通知不维修，老人上下楼非常困难，请督促物业尽快修复。",
+     "南湖街道文化路12号"),
+    ("complaint", "城乡建设/市政设施", "路口井盖缺失存在安全隐患",
+     "十字路口东侧人行道上的井盖丢失一周了，只放了一个锥桶，晚上很容易有人掉下去。", "太原街与中华路交口"),
+    ("complaint", "环境保护/噪声污染", "工地夜间施工噪音扰民",
+     "附近工地每天晚上十一点以后还在施工，混凝土车进出不断，居民无法休息，请相关部门查处。", "五里河街道青年大街"),
+    ("complaint", "劳动和社会保障/工资拖欠", "装修公司拖欠工人三个月工资",
+     "我们十几名工人在某装修公司干活，老板已经拖欠三个月工资共计八万多元，多次讨要无果。", "华山街道"),
+    ("consultation", "劳动和社会保障/社会保险", "灵活就业人员如何缴纳养老保险",
+     "我是个体户，想咨询灵活就业人员在哪里办理养老保险参保，每月缴费基数怎么选？", ""),
+    ("consultation", "教育文体/入学招生", "孩子小学入学需要准备哪些材料",
+     "孩子明年上小学，户口和房产不在同一个区，请问入学登记需要准备哪些材料，什么时候报名？", ""),
+    ("suggestion", "交通运输/公交出行", "建议增加早高峰公交班次",
+     "早上七点到八点之间，从浑南到市府的公交车非常拥挤，经常等两三趟才能上车，建议增加班次。", "桃仙街道"),
+    ("help", "卫生计生/医疗服务", "独居老人需要上门医疗服务",
+     "我父亲八十多岁独居，行动不便，想了解社区医院能否提供上门看病和家庭医生签约服务。", "滨河街道"),
+    ("report", "商贸旅游/市场秩序", "举报商户占道经营堵塞消防通道",
+     "小区门口几家水果店长期把货架摆到消防通道上，救护车都进不来，请城管和商务部门处理。", "太原街街道"),
+    ("complaint", "商贸旅游/消费维权", "健身房关门预付卡无法退费",
+     "我在一家健身房办了年卡，三个月后门店突然关闭，老板联系不上，几百名会员无法退费。", "和平区三好街"),
+    ("complaint", "环境保护/大气污染", "餐馆油烟直排影响居民",
+     "楼下新开的烧烤店没有安装油烟净化设备，油烟直接排到居民楼里，窗户都不敢开。", "沈河区北二路"),
+    ("complaint", "交通运输/出租网约车", "出租车司机拒载绕路",
+     "昨晚在火车站打车，司机先是拒载，后来上车又故意绕路，多收了二十多元。", "沈阳站"),
+    ("suggestion", "教育文体/文体设施", "建议学校操场节假日向居民开放",
+     "周边居民缺少健身场地，建议学校在节假日和寒暑假有序开放操场。", "皇姑区"),
+    ("help", "城乡建设/房屋质量", "老旧小区屋顶漏水急需维修",
+     "我家住顶楼，下雨屋顶就漏水，墙皮脱落，物业说维修基金申请很难，希望得到帮助。", "南湖街道"),
+    ("consultation", "卫生计生/生育服务", "生育津贴如何申领",
+     "我今年十月生育，请问生育津贴在哪里申请，需要单位提供哪些材料？", ""),
+    ("complaint", "交通运输/道路交通", "小区周边违停严重造成拥堵",
+     "学校放学时段周边道路两侧停满车辆，双向只能通过一辆车，交通经常堵死。", "华山街道"),
+]
+
+DEMO_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴倩"]

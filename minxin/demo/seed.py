@@ -1,0 +1,177 @@
+"""Build the demo city and walk a few hundred requests through the real services.
+
+Every demo request got where it is by the same service calls staff make, with the
+clock moved back, so its timeline explains its state like any real one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+from django.db import transaction
+
+from minxin.accounts.models import User
+from minxin.core import clock
+from minxin.demo import city
+from minxin.org.models import Category, RequestType, Responsibility, Unit
+from minxin.tickets import services as svc
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import Status, Ticket
+from minxin.tickets.submission import Submission, ticket_submit
+
+PATHS = {
+    Status.SUBMITTED: [],
+    Status.PENDING_INFO: ["request_info"],
+    Status.ACCEPTED: ["accept"],
+    Status.REJECTED: ["reject"],
+    Status.DISPATCHED: ["accept", "dispatch"],
+    Status.RETURNED: ["accept", "dispatch", "return"],
+    Status.SIGNED: ["accept", "dispatch", "sign"],
+    Status.REPLIED: ["accept", "dispatch", "sign", "reply"],
+    Status.PUBLISHED: ["accept", "dispatch", "sign", "reply", "approve"],
+    Status.CLOSED: ["accept", "dispatch", "sign", "reply", "approve", "rate"],
+    Status.ARCHIVED: ["accept", "dispatch", "sign", "reply", "approve", "rate", "archive"],
+}
+
+
+@transaction.atomic
+def build_city() -> None:
+    centre, _ = Unit.objects.get_or_create(code="centre", defaults={
+        "name": city.CENTRE[0], "kind": Unit.Kind.CENTRE})
+    for name, code in city.BUREAUS:
+        Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": Unit.Kind.BUREAU})
+    for name, code, streets in city.DISTRICTS:
+        district, _ = Unit.objects.get_or_create(code=code, defaults={
+            "name": name, "kind": Unit.Kind.DISTRICT})
+        for street_name, street_code in streets:
+            Unit.objects.get_or_create(code=street_code, defaults={
+                "name": street_name, "kind": Unit.Kind.STREET, "parent": district})
+    for sort, (code, name, days, sign, review, callback, direct) in enumerate(city.REQUEST_TYPES):
+        RequestType.objects.get_or_create(code=code, defaults={
+            "name": name, "deadline_days": days, "sign_days": sign, "review_days": review,
+            "callback_days": callback, "direct_answer": direct, "sort": sort})
+    _build_categories()
+    _build_staff()
+
+
+def _build_categories() -> None:
+    districts = list(Unit.objects.filter(kind=Unit.Kind.DISTRICT))
+    for top_name, (bureau_code, children) in city.CATEGORIES.items():
+        top, _ = Category.objects.get_or_create(name=top_name, parent=None)
+        bureau = Unit.objects.get(code=bureau_code)
+        Responsibility.objects.get_or_create(category=top, district=None, unit=bureau)
+        for name, keywords in children.items():
+            child, _ = Category.objects.get_or_create(name=name, parent=top,
+                                                      defaults={"keywords": keywords})
+            Responsibility.objects.get_or_create(category=child, district=None, unit=bureau)
+            if name in city.DISTRICT_OWNED:
+                for district in districts:
+                    Responsibility.objects.get_or_create(category=child, district=district,
+                                                         unit=district)
+
+
+def _build_staff() -> None:
+    units = {u.code: u for u in Unit.objects.all()}
+    wanted = list(city.STAFF)
+    named = {row[3] for row in wanted if row[2] == "handler"}
+    wanted += [(code, f"{unit.name} 承办人", "handler", code) for code, unit in units.items()
+               if code not in named and unit.kind != Unit.Kind.CENTRE]
+    for username, display, role, unit_code in wanted:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, display_name=display, role=role,
+                    unit=units.get(unit_code) if unit_code else None,
+                    is_staff=role == "admin", is_superuser=role == "admin")
+        user.set_password(city.DEMO_PASSWORD)
+        user.save()
+
+
+def seed_requests(count: int = 330, seed: int = 2026) -> int:
+    if Ticket.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    logging.getLogger("minxin.sms").setLevel(logging.WARNING)
+    targets = [list(PATHS)[i % len(PATHS)] for i in range(count)]
+    real_now = clock.now()
+    try:
+        for i, target in enumerate(targets):
+            start = real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
+            clock.freeze(start)
+            _walk(rng, i, target)
+    finally:
+        clock.freeze(None)
+    return count
+
+
+def _walk(rng: random.Random, i: int, target: str) -> None:
+    type_code, category_path, title, content, address = city.SAMPLES[i % len(city.SAMPLES)]
+    top_name, child_name = category_path.split("/")
+    category = Category.objects.get(name=child_name, parent__name=top_name)
+    district = rng.choice(list(Unit.objects.filter(kind=Unit.Kind.DISTRICT)))
+    anonymous = i % 2 == 0
+    actor = Actor() if anonymous else Actor.citizen(f"1380000{i:04d}")
+    data = Submission(request_type=type_code, title=title, content=content,
+                      category_id=category.pk, district_id=district.pk,
+                      address=f"{district.name}{address}", channel=rng.choice(
+                          ["web", "app", "phone", "wechat"]),
+                      anonymous=anonymous, name=rng.choice(city.DEMO_NAMES))
+    ticket, _ = ticket_submit(data=data, actor=actor)
+    for step in PATHS[target]:
+        _tick(rng)
+        _step(rng, ticket.pk, step, category, district, actor)
+
+
+def _tick(rng: random.Random) -> None:
+    later = clock.now() + dt.timedelta(hours=rng.randint(2, 30))
+    clock.freeze(min(later, clock.now() + dt.timedelta(hours=30)))
+
+
+def _staff(username: str) -> Actor:
+    return Actor.staff(User.objects.select_related("unit").get(username=username))
+
+
+def _owner(category: Category, district: Unit) -> Unit:
+    rows = Responsibility.objects.filter(category=category).select_related("unit")
+    local = [r.unit for r in rows if r.district_id == district.pk]
+    return local[0] if local else rows[0].unit
+
+
+def _step(rng: random.Random, ticket_id: int, step: str, category: Category, district: Unit,
+          citizen: Actor) -> None:
+    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
+    lead = ticket.lead_unit or _owner(category, district)
+    handler = _staff(lead.code) if lead else None
+    if step == "request_info":
+        svc.ticket_request_info(ticket_id=ticket_id, actor=_staff("intake"),
+                                note="请补充问题发生的具体位置和现场照片")
+    elif step == "accept":
+        svc.ticket_accept(ticket_id=ticket_id, actor=_staff("intake"))
+    elif step == "reject":
+        svc.ticket_reject(ticket_id=ticket_id, actor=_staff("intake"),
+                          reason="该事项已进入司法程序，不属于本平台受理范围")
+    elif step == "dispatch":
+        co = [] if rng.random() < 0.7 else [Unit.objects.get(code="chengguan").pk]
+        svc.ticket_dispatch(ticket_id=ticket_id, actor=_staff("intake"), lead_unit_id=lead.pk,
+                            co_unit_ids=co)
+    elif step == "sign":
+        svc.ticket_sign(ticket_id=ticket_id, actor=handler)
+    elif step == "return":
+        svc.ticket_return(ticket_id=ticket_id, actor=handler,
+                          reason="经核实该事项属于区属职责，建议改派所在区")
+    elif step == "reply":
+        solved = rng.random() < 0.8
+        svc.ticket_reply(ticket_id=ticket_id, actor=handler,
+                         facts="工作人员已到现场核实，情况属实。", solved=solved,
+                         unsolved_reason="" if solved else "涉及多个部门，需协调后统一解决",
+                         public_reply="您好，经现场核实，我单位已责成相关责任方整改，"
+                                      "并将持续跟踪。感谢您对城市工作的支持。")
+    elif step == "approve":
+        svc.ticket_approve(ticket_id=ticket_id, actor=_staff("reviewer"))
+    elif step == "rate":
+        choice = rng.choice(["satisfied", "satisfied", "basic", "satisfied"])
+        rater = citizen if citizen.citizen_phone else _staff("callback")
+        svc.ticket_rate(ticket_id=ticket_id, actor=rater, satisfaction=choice)
+    elif step == "archive":
+        svc.ticket_archive(ticket_id=ticket_id, actor=_staff("callback"))

@@ -1,0 +1,97 @@
+"""Real-name verification by SMS code, and the short-lived citizen token it yields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from minxin.core import clock
+from minxin.core.hashing import keyed_hash, keyed_hash_matches
+from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
+from minxin.identity.models import SmsCode
+from minxin.notify.services import sms_queue
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+_TOKEN_SALT = "minxin.citizen"
+MAX_CODE_ATTEMPTS = 5
+
+
+def check_phone(phone: str) -> str:
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not PHONE_RE.match(phone):
+        raise ValidationFailed("请输入正确的11位手机号码", code="invalid_phone", field="phone")
+    return phone
+
+
+def _check_rate(*, phone: str, ip: str | None) -> None:
+    now = clock.now()
+    recent = SmsCode.objects.filter(phone=phone, created_at__gt=now - dt.timedelta(hours=1))
+    last = recent.order_by("-created_at").first()
+    if last and (now - last.created_at).total_seconds() < settings.SMS_CODE_MIN_INTERVAL_SECONDS:
+        raise RateLimited("验证码发送过于频繁，请稍后再试", code="sms_too_frequent")
+    if recent.count() >= settings.SMS_CODE_MAX_PER_PHONE_PER_HOUR:
+        raise RateLimited("该手机号本小时获取验证码次数已达上限", code="sms_phone_limit")
+    if ip:
+        by_ip = SmsCode.objects.filter(ip=ip, created_at__gt=now - dt.timedelta(hours=1)).count()
+        if by_ip >= settings.SMS_CODE_MAX_PER_IP_PER_HOUR:
+            raise RateLimited("当前网络获取验证码次数过多，请稍后再试", code="sms_ip_limit")
+
+
+@transaction.atomic
+def sms_code_request(*, phone: str, ip: str | None) -> None:
+    phone = check_phone(phone)
+    _check_rate(phone=phone, ip=ip)
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = clock.now()
+    SmsCode.objects.create(
+        phone=phone, ip=ip, code_hash=keyed_hash(f"{phone}:{code}", purpose="sms"), created_at=now,
+        expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+    )
+    minutes = settings.SMS_CODE_TTL_SECONDS // 60
+    sms_queue(phone=phone, purpose="verify",
+              text=f"【民心】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。")
+
+
+@transaction.atomic
+def sms_code_verify(*, phone: str, code: str) -> str:
+    """Consume a valid code and return a citizen token for this phone."""
+    phone = check_phone(phone)
+    candidate = (
+        SmsCode.objects.select_for_update()
+        .filter(phone=phone, used_at=None, expires_at__gt=clock.now())
+        .order_by("-created_at")
+        .first()
+    )
+    wrong = PermissionDenied("验证码错误或已过期，请重新获取", code="invalid_sms_code",
+                             field="code")
+    if candidate is None or candidate.failed_attempts >= MAX_CODE_ATTEMPTS:
+        raise wrong
+    if not keyed_hash_matches(f"{phone}:{(code or '').strip()}", candidate.code_hash,
+                              purpose="sms"):
+        candidate.failed_attempts += 1
+        candidate.save(update_fields=["failed_attempts"])
+        raise wrong
+    candidate.used_at = clock.now()
+    candidate.save(update_fields=["used_at"])
+    return citizen_token_issue(phone=phone)
+
+
+def citizen_token_issue(*, phone: str) -> str:
+    return signing.dumps({"phone": phone}, salt=_TOKEN_SALT, compress=True)
+
+
+def citizen_token_phone(token: str) -> str | None:
+    """The verified phone a citizen token stands for, or None if it is invalid or expired."""
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT, max_age=settings.CITIZEN_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    phone = data.get("phone") if isinstance(data, dict) else None
+    return phone if isinstance(phone, str) and PHONE_RE.match(phone) else None

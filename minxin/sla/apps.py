@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "minxin.sla"
+    verbose_name = "工作日与时限"

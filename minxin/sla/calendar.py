@@ -1,0 +1,111 @@
+"""Chinese working days: statutory holidays and 调休 weekends.
+
+Sources, strongest first: the editable `Holiday` table, the `chinesecalendar` package,
+and for a year neither covers, plain Monday to Friday (logged and shown to admins).
+Every deadline in Minxin is counted by this module and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Iterable
+
+import chinese_calendar
+from django.db import IntegrityError
+
+from minxin.sla.models import CalendarFallback, Holiday, HolidayYear
+
+logger = logging.getLogger(__name__)
+_reported_fallbacks: set[int] = set()
+_MAX_SPAN_DAYS = 3660
+
+
+@functools.cache
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkCalendar:
+    """A snapshot of the holiday table for the years one computation touches."""
+
+    def __init__(self, years: Iterable[int]) -> None:
+        self.overrides: dict[dt.date, bool] = {}
+        self.admin_years: set[int] = set()
+        self.loaded: set[int] = set()
+        self._load(set(years))
+
+    def _load(self, years: set[int]) -> None:
+        rows = Holiday.objects.filter(date__year__in=years).values_list("date", "is_workday")
+        self.overrides.update(dict(rows))
+        complete = HolidayYear.objects.filter(year__in=years, complete=True)
+        self.admin_years |= set(complete.values_list("year", flat=True))
+        self.loaded |= years
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day.year not in self.loaded:
+            self._load({day.year})
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year in self.admin_years:
+            return day.weekday() < 5
+        if _package_knows(day.year):
+            return chinese_calendar.is_workday(day)
+        _report_fallback(day.year)
+        return day.weekday() < 5
+
+
+def _report_fallback(year: int) -> None:
+    if year in _reported_fallbacks:
+        return
+    _reported_fallbacks.add(year)
+    logger.warning("No holiday data for %s: counting working days as Monday to Friday", year)
+    try:
+        CalendarFallback.objects.get_or_create(year=year)
+    except IntegrityError:  # another process recorded it first
+        pass
+
+
+def year_has_data(year: int) -> bool:
+    return _package_knows(year) or HolidayYear.objects.filter(year=year, complete=True).exists()
+
+
+def is_workday(day: dt.date) -> bool:
+    return WorkCalendar({day.year}).is_workday(day)
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    """The date that is `n` working days after `start` (start itself not counted)."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    calendar = WorkCalendar({start.year, start.year + 1})
+    day, counted = start, 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        if (day - start).days > _MAX_SPAN_DAYS:
+            raise ValueError("span too long")
+        if calendar.is_workday(day):
+            counted += 1
+    return day
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days d with start < d <= end; negative when end is before start."""
+    if end < start:
+        return -workdays_between(end, start)
+    if (end - start).days > _MAX_SPAN_DAYS:
+        raise ValueError("span too long")
+    calendar = WorkCalendar(range(start.year, end.year + 1))
+    return sum(
+        calendar.is_workday(start + dt.timedelta(days=i))
+        for i in range(1, (end - start).days + 1)
+    )
+
+
+def missing_years() -> list[int]:
+    return list(CalendarFallback.objects.order_by("year").values_list("year", flat=True))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "minxin.tickets"
+    verbose_name = "诉求工单"

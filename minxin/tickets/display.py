@@ -1,0 +1,45 @@
+"""How a request reads to people: deadline sentences, masked contacts, timelines."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from minxin.tickets.models import Status, Ticket, TimelineEvent
+from minxin.tickets.workflow import ACTION_LABELS
+
+
+def deadline_text(ticket: Ticket) -> str:
+    if ticket.status in (Status.CLOSED, Status.ARCHIVED):
+        return "已办结"
+    if ticket.status == Status.REJECTED:
+        return "不予受理"
+    if ticket.status == Status.PENDING_INFO:
+        return "等待补充材料，办理时限暂停计算"
+    if ticket.due_at is None:
+        return ""
+    day = timezone.localdate(ticket.due_at)
+    return f"将在{day.year}年{day.month}月{day.day}日前办结"
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("*" * len(phone))
+
+
+def mask_name(name: str) -> str:
+    return (name[0] + "*" * max(1, len(name) - 1)) if name else ""
+
+
+def event_dict(event: TimelineEvent, *, public: bool) -> dict:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "action_label": ACTION_LABELS.get(event.action, event.action),
+        "unit": event.unit.name if event.unit_id else None,
+        # Citizens see which unit acted, not which official.
+        "actor": ("工作人员" if event.actor_id else event.actor_label) if public
+        else event.actor_label,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "to_status_label": Status(event.to_status).label,
+        "note": event.note,
+    }

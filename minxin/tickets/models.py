@@ -1,0 +1,219 @@
+"""A citizen's request (诉求工单) and everything that happens to it.
+
+Status is written only by the service functions in `minxin.tickets.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from minxin.tickets.codes import display
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    PENDING_INFO = "pending_info", "待补充材料"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "不予受理"
+    DISPATCHED = "dispatched", "已派遣待签收"
+    RETURNED = "returned", "已退回待改派"
+    SIGNED = "signed", "办理中"
+    REPLIED = "replied", "已答复待审核"
+    PUBLISHED = "published", "已答复待评价"
+    CLOSED = "closed", "已办结"
+    ARCHIVED = "archived", "已归档"
+
+
+OPEN_STATUSES = [s for s in Status if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED)]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "网站"
+    APP = "app", "手机应用"
+    PHONE = "phone", "电话"
+    WECHAT = "wechat", "微信"
+    API = "api", "接口"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+    NOT_RATED = "not_rated", "未评价"
+
+
+class Stage(models.TextChoices):
+    NONE = "", "无"
+    ACCEPT = "accept", "受理"
+    SIGN = "sign", "签收"
+    REPLY = "reply", "办理答复"
+    REVIEW = "review", "审核"
+    RATE = "rate", "评价回访"
+
+
+class Ticket(models.Model):
+    tracking_code = models.CharField("查询码", max_length=12, unique=True)
+    request_type = models.ForeignKey("org.RequestType", on_delete=models.PROTECT,
+                                     verbose_name="类型")
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    category = models.ForeignKey("org.Category", null=True, blank=True, on_delete=models.PROTECT,
+                                 verbose_name="分类")
+    district = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="区县")
+    address = models.CharField("地址", max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices,
+                               default=Channel.WEB)
+
+    is_anonymous = models.BooleanField("匿名", default=False)
+    submitter_name = models.CharField("姓名", max_length=50, blank=True)
+    submitter_phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)
+    query_password_hash = models.CharField(max_length=128, blank=True)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    resume_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    lead_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="lead_tickets", verbose_name="主办单位")
+    version = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField("提交时间", db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField("办结期限", null=True, blank=True, db_index=True)
+    stage = models.CharField(max_length=10, choices=Stage.choices, blank=True, default="")
+    stage_due_at = models.DateTimeField("环节期限", null=True, blank=True, db_index=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices,
+                                    blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_by = models.CharField(max_length=10, blank=True)  # citizen | callback | timeout
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        indexes = [
+            models.Index(fields=["status", "stage_due_at"]),
+            models.Index(fields=["lead_unit", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} {self.title}"
+
+    @property
+    def display_code(self) -> str:
+        return display(self.tracking_code)
+
+
+class Assignment(models.Model):
+    """A unit's part in a request: the lead (主办) or a co-handler (协办)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "主办"
+        CO = "co", "协办"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=4, choices=Role.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "active"])]
+
+
+class TimelineEvent(models.Model):
+    """One step in a request's life: who, which unit, when, from which state to which."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=50)
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Reply(models.Model):
+    """A unit's handling result, reviewed before the public reply reaches the citizen."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        SENT_BACK = "sent_back", "退回重办"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    facts = models.TextField("调查核实情况")
+    solved = models.BooleanField("是否解决")
+    unsolved_reason = models.TextField("未解决原因", blank=True)
+    public_reply = models.TextField("公开答复")
+    created_at = models.DateTimeField()
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    review_note = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Photo(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="photos/%Y/%m/")
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+
+
+class Extension(models.Model):
+    """延期申请: asked by the handling unit, decided by the dispatch centre."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    days = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    decision = models.CharField(max_length=10, choices=Decision.choices,
+                                default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class OversightShare(models.Model):
+    """A case shared read-only with a member of the oversight group (监督小组)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="oversight_shares")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="oversight_shares")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "member"],
+                                               name="uniq_oversight_share")]

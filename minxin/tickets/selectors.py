@@ -1,0 +1,89 @@
+"""Reads of requests, always scoped to who is asking (分级授权)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from minxin.accounts.models import Role, User
+from minxin.core.errors import NotFound
+from minxin.tickets.models import (
+    Assignment,
+    Extension,
+    OversightShare,
+    Reply,
+    Status,
+    Ticket,
+    TimelineEvent,
+)
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """Citywide roles see all; a unit's staff see what their unit or its sub-units handle;
+    oversight members see only the cases shared with them."""
+    tickets = Ticket.objects.select_related("request_type", "category", "lead_unit", "district")
+    if not user.is_active:
+        return tickets.none()
+    if user.is_citywide:
+        return tickets
+    if user.role == Role.OVERSIGHT:
+        shared = OversightShare.objects.filter(ticket=OuterRef("pk"), member=user)
+        return tickets.filter(Exists(shared))
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+        mine = Assignment.objects.filter(ticket=OuterRef("pk"), active=True,
+                                         unit__path__startswith=user.unit.path)
+        return tickets.filter(Exists(mine))
+    return tickets.none()
+
+
+def ticket_for_staff(*, user: User, ticket_id: int) -> Ticket:
+    ticket = tickets_visible_to(user).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound("诉求不存在或您无权查看", code="ticket_not_found")
+    return ticket
+
+
+def queue(*, user: User, name: str) -> QuerySet[Ticket]:
+    """The work waiting for this user, by queue name."""
+    tickets = tickets_visible_to(user)
+    if name == "intake":
+        return tickets.filter(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
+    if name == "inbox":
+        return tickets.filter(status=Status.DISPATCHED, lead_unit__path__startswith=_unit_path(user))
+    if name == "handling":
+        return tickets.filter(status=Status.SIGNED, lead_unit__path__startswith=_unit_path(user))
+    if name == "review":
+        return tickets.filter(status=Status.REPLIED)
+    if name == "callback":
+        return tickets.filter(status=Status.PUBLISHED)
+    if name == "extensions":
+        pending = Extension.objects.filter(ticket=OuterRef("pk"),
+                                           decision=Extension.Decision.PENDING)
+        return tickets.filter(Exists(pending))
+    if name == "pending_info":
+        return tickets.filter(status=Status.PENDING_INFO)
+    raise NotFound("队列不存在", code="queue_not_found")
+
+
+QUEUE_NAMES = ["intake", "inbox", "handling", "review", "callback", "extensions", "pending_info"]
+
+
+def _unit_path(user: User) -> str:
+    # Citywide roles have no unit: their filter matches every unit.
+    return user.unit.path if user.unit_id and not user.is_citywide else "/"
+
+
+def public_timeline(ticket: Ticket) -> QuerySet[TimelineEvent]:
+    return ticket.events.filter(public=True).select_related("unit")
+
+
+def full_timeline(ticket: Ticket) -> QuerySet[TimelineEvent]:
+    return ticket.events.select_related("unit", "actor")
+
+
+def published_reply(ticket: Ticket) -> Reply | None:
+    return ticket.replies.filter(review=Reply.Review.APPROVED).select_related("unit").last()
+
+
+def citizen_tickets(*, phone: str) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(Q(submitter_phone=phone)).select_related("request_type").order_by(
+        "-created_at")

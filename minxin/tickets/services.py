@@ -1,0 +1,453 @@
+"""Every change of a request's state happens here, and only here.
+
+Each service: checks the actor's role and unit, locks the row, validates the transition
+against `workflow.TRANSITIONS`, writes, appends to the timeline, and queues side effects
+to run after commit. Two staff acting at once: the second finds the state moved and gets
+a Conflict, never a silent double action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+
+from minxin.accounts.models import Role
+from minxin.core import clock
+from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from minxin.notify.services import sms_queue
+from minxin.org.models import Unit
+from minxin.sla.deadlines import due_after, paused_workdays, shift_due
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import (
+    Assignment,
+    Extension,
+    Reply,
+    Satisfaction,
+    Stage,
+    Status,
+    Ticket,
+    TimelineEvent,
+)
+from minxin.tickets.policy import deadline_days
+from minxin.tickets.workflow import check_transition
+
+CENTRE_ROLES = (Role.INTAKE, Role.ADMIN)
+UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+MAX_EXTENSIONS = 2
+MAX_EXTENSION_DAYS = 15
+
+
+# ---- shared steps -----------------------------------------------------------------------
+
+def _lock(ticket_id: int, expected_version: int | None = None) -> Ticket:
+    try:
+        ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    except Ticket.DoesNotExist as exc:
+        raise NotFound("诉求不存在", code="ticket_not_found") from exc
+    if expected_version is not None and ticket.version != expected_version:
+        raise Conflict("该诉求已被他人更新，请刷新后重试", code="stale_version")
+    return ticket
+
+
+def _require(actor: Actor, *roles: Role) -> None:
+    if not actor.has_role(*roles):
+        raise PermissionDenied("您没有执行此操作的权限", code="forbidden_role")
+
+
+def _require_lead_unit(actor: Actor, ticket: Ticket) -> Unit:
+    """Staff of the lead unit, or of a unit above it, may act for it."""
+    _require(actor, *UNIT_ROLES)
+    unit = actor.user.unit if actor.user else None
+    lead = ticket.lead_unit
+    if unit is None or lead is None or not lead.path.startswith(unit.path):
+        raise PermissionDenied("该诉求不由您所在单位主办", code="not_your_unit")
+    return unit
+
+
+def _text(value: str, *, field: str, label: str, max_length: int = 5000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(f"请填写{label}", code="required", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label}不能超过{max_length}字", code="too_long", field=field)
+    return value
+
+
+def _move(ticket: Ticket, *, actor: Actor, action: str, to: str, note: str = "",
+          public: bool = True, unit: Unit | None = None, fields: Iterable[str] = ()) -> None:
+    from_status = ticket.status
+    ticket.status = to
+    ticket.version += 1
+    ticket.save(update_fields=["status", "version", *fields])
+    record(ticket, actor=actor, action=action, from_status=from_status, note=note,
+           public=public, unit=unit)
+
+
+def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "", note: str = "",
+           public: bool = True, unit: Unit | None = None) -> TimelineEvent:
+    if unit is None and actor.user is not None:
+        unit = actor.user.unit
+    return TimelineEvent.objects.create(
+        ticket=ticket, at=clock.now(), action=action, actor=actor.user,
+        actor_label=actor.label, unit=unit, from_status=from_status or ticket.status,
+        to_status=ticket.status, note=note, public=public,
+    )
+
+
+def _notify_citizen(ticket: Ticket, text: str, purpose: str) -> None:
+    if ticket.submitter_phone:
+        sms_queue(phone=ticket.submitter_phone, purpose=purpose,
+                  key=f"{purpose}:{ticket.pk}:{ticket.version}",
+                  text=f"【民心】您的诉求（查询码{ticket.display_code}）{text}")
+
+
+def _set_stage(ticket: Ticket, stage: str, due: dt.datetime | None) -> list[str]:
+    ticket.stage, ticket.stage_due_at = stage, due
+    return ["stage", "stage_due_at"]
+
+
+# ---- intake (受理) ------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_accept(*, ticket_id: int, actor: Actor, category_id: int | None = None,
+                  note: str = "", expected_version: int | None = None) -> Ticket:
+    _require(actor, *CENTRE_ROLES)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "accept")
+    fields = _accept_fields(ticket, category_id)
+    _move(ticket, actor=actor, action="accept", to=to, note=note, fields=fields)
+    _notify_citizen(ticket, f"已受理，将在{ticket.due_at:%Y年%m月%d日}前办结。", "accepted")
+    return ticket
+
+
+def _accept_fields(ticket: Ticket, category_id: int | None) -> list[str]:
+    from minxin.org.models import Category
+
+    if category_id is not None:
+        if not Category.objects.filter(pk=category_id, is_active=True).exists():
+            raise ValidationFailed("分类不存在", code="invalid_category", field="category_id")
+        ticket.category_id = category_id
+    ticket.accepted_at = clock.now()
+    ticket.due_at = due_after(ticket.accepted_at, deadline_days(ticket))
+    return ["category", "accepted_at", "due_at", *_set_stage(ticket, Stage.ACCEPT, None)]
+
+
+@transaction.atomic
+def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
+                  expected_version: int | None = None) -> Ticket:
+    _require(actor, *CENTRE_ROLES)
+    reason = _text(reason, field="reason", label="不予受理的理由", max_length=1000)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "reject")
+    ticket.closed_at = clock.now()
+    fields = ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
+    _move(ticket, actor=actor, action="reject", to=to, note=reason, fields=fields)
+    _notify_citizen(ticket, f"不予受理，理由：{reason[:60]}", "rejected")
+    return ticket
+
+
+@transaction.atomic
+def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
+                        expected_version: int | None = None) -> Ticket:
+    note = _text(note, field="note", label="需要补充的材料", max_length=1000)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "request_info")
+    if ticket.status == Status.SIGNED:
+        _require_lead_unit(actor, ticket)
+    else:
+        _require(actor, *CENTRE_ROLES)
+    ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
+    _move(ticket, actor=actor, action="request_info", to=to, note=note,
+          fields=["resume_status", "paused_at"])
+    _notify_citizen(ticket, f"需要您补充材料：{note[:60]}", "pending_info")
+    return ticket
+
+
+@transaction.atomic
+def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
+    """The citizen adds material; the clock resumes, moved on by the working days paused."""
+    note = _text(note, field="note", label="补充内容", max_length=5000)
+    ticket = _lock(ticket_id)
+    _require_owner(actor, ticket)
+    check_transition(ticket.status, "supplement")
+    paused = paused_workdays(ticket.paused_at, clock.now()) if ticket.paused_at else 0
+    if paused and ticket.due_at:
+        ticket.due_at = shift_due(ticket.due_at, paused)
+    if paused and ticket.stage_due_at:
+        ticket.stage_due_at = shift_due(ticket.stage_due_at, paused)
+    to, ticket.resume_status, ticket.paused_at = ticket.resume_status, "", None
+    _move(ticket, actor=actor, action="supplement", to=to, note=note,
+          fields=["due_at", "stage_due_at", "resume_status", "paused_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
+                  expected_version: int | None = None) -> Ticket:
+    """A consultation answered at intake: published at once, no unit involved."""
+    _require(actor, *CENTRE_ROLES)
+    public_reply = _text(public_reply, field="public_reply", label="答复内容")
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "answer")
+    if not ticket.request_type.direct_answer:
+        raise Conflict("只有咨询类诉求可以在受理时直接答复", code="direct_answer_not_allowed")
+    now = clock.now()
+    fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
+    Reply.objects.create(ticket=ticket, author=actor.user, unit=actor.user.unit, facts="受理时直接答复",
+                         solved=True, public_reply=public_reply, created_at=now,
+                         review=Reply.Review.APPROVED, reviewed_by=actor.user, published_at=now)
+    fields += _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
+    _move(ticket, actor=actor, action="answer", to=to, note=public_reply, fields=fields)
+    _notify_citizen(ticket, "已答复，请查看并评价。", "published")
+    return ticket
+
+
+# ---- dispatch (派遣) ----------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
+                    co_unit_ids: Iterable[int] = (), note: str = "",
+                    expected_version: int | None = None) -> Ticket:
+    _require(actor, *CENTRE_ROLES)
+    lead, co_units = _check_units(lead_unit_id, co_unit_ids)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "dispatch")
+    fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
+    now = clock.now()
+    ticket.assignments.filter(active=True).update(active=False)
+    Assignment.objects.bulk_create(
+        [Assignment(ticket=ticket, unit=lead, role=Assignment.Role.LEAD, created_at=now)]
+        + [Assignment(ticket=ticket, unit=u, role=Assignment.Role.CO, created_at=now)
+           for u in co_units]
+    )
+    ticket.lead_unit = lead
+    fields += ["lead_unit", *_set_stage(ticket, Stage.SIGN,
+                                        due_after(now, ticket.request_type.sign_days))]
+    names = "、".join(u.name for u in co_units)
+    text = f"主办：{lead.name}" + (f"；协办：{names}" if names else "") + (f"。{note}" if note else "")
+    _move(ticket, actor=actor, action="dispatch", to=to, note=text, fields=fields)
+    return ticket
+
+
+def _check_units(lead_unit_id: int, co_unit_ids: Iterable[int]) -> tuple[Unit, list[Unit]]:
+    co_ids = [i for i in dict.fromkeys(co_unit_ids) if i != lead_unit_id]
+    units = Unit.objects.in_bulk([lead_unit_id, *co_ids])
+    if lead_unit_id not in units or not units[lead_unit_id].is_active:
+        raise ValidationFailed("主办单位不存在", code="invalid_unit", field="lead_unit_id")
+    if len(co_ids) > 10 or any(i not in units or not units[i].is_active for i in co_ids):
+        raise ValidationFailed("协办单位不存在", code="invalid_unit", field="co_unit_ids")
+    return units[lead_unit_id], [units[i] for i in co_ids]
+
+
+# ---- the handling unit (承办单位) -----------------------------------------------------------
+
+@transaction.atomic
+def ticket_sign(*, ticket_id: int, actor: Actor, expected_version: int | None = None) -> Ticket:
+    ticket = _lock(ticket_id, expected_version)
+    unit = _require_lead_unit(actor, ticket)
+    to = check_transition(ticket.status, "sign")
+    fields = _set_stage(ticket, Stage.REPLY, ticket.due_at)
+    _move(ticket, actor=actor, action="sign", to=to, unit=unit, fields=fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_return(*, ticket_id: int, actor: Actor, reason: str,
+                  expected_version: int | None = None) -> Ticket:
+    """退回: the unit says the matter is not theirs; the dispatch centre decides again."""
+    reason = _text(reason, field="reason", label="退回理由", max_length=1000)
+    ticket = _lock(ticket_id, expected_version)
+    unit = _require_lead_unit(actor, ticket)
+    to = check_transition(ticket.status, "return")
+    ticket.assignments.filter(active=True).update(active=False)
+    ticket.lead_unit = None
+    fields = ["lead_unit", *_set_stage(ticket, Stage.NONE, None)]
+    _move(ticket, actor=actor, action="return", to=to, note=reason, unit=unit, fields=fields,
+          public=False)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, public_reply: str,
+                 unsolved_reason: str = "", expected_version: int | None = None) -> Reply:
+    facts = _text(facts, field="facts", label="调查核实情况")
+    public_reply = _text(public_reply, field="public_reply", label="公开答复")
+    if not solved:
+        unsolved_reason = _text(unsolved_reason, field="unsolved_reason", label="未解决原因")
+    ticket = _lock(ticket_id, expected_version)
+    unit = _require_lead_unit(actor, ticket)
+    to = check_transition(ticket.status, "reply")
+    reply = Reply.objects.create(ticket=ticket, unit=unit, author=actor.user, facts=facts,
+                                 solved=solved, unsolved_reason=unsolved_reason.strip(),
+                                 public_reply=public_reply, created_at=clock.now())
+    fields = _set_stage(ticket, Stage.REVIEW,
+                        due_after(clock.now(), ticket.request_type.review_days))
+    _move(ticket, actor=actor, action="reply", to=to, unit=unit, fields=fields,
+          note="已解决" if solved else f"未解决：{unsolved_reason.strip()}")
+    return reply
+
+
+@transaction.atomic
+def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int,
+                             reason: str) -> Extension:
+    reason = _text(reason, field="reason", label="延期理由", max_length=1000)
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationFailed(f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日", code="invalid_days",
+                               field="days")
+    ticket = _lock(ticket_id)
+    unit = _require_lead_unit(actor, ticket)
+    check_transition(ticket.status, "request_extension")
+    if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        raise Conflict("已有待审批的延期申请", code="extension_pending")
+    if ticket.extensions.count() >= MAX_EXTENSIONS:
+        raise Conflict(f"每件诉求最多申请{MAX_EXTENSIONS}次延期", code="extension_limit")
+    ext = Extension.objects.create(ticket=ticket, unit=unit, requested_by=actor.user, days=days,
+                                   reason=reason, created_at=clock.now())
+    record(ticket, actor=actor, action="request_extension", unit=unit, public=False,
+           note=f"申请延期{days}个工作日：{reason}")
+    return ext
+
+
+@transaction.atomic
+def ticket_decide_extension(*, extension_id: int, actor: Actor, approve: bool,
+                            note: str = "") -> Extension:
+    _require(actor, *CENTRE_ROLES)
+    ext = Extension.objects.select_related("ticket").get(pk=extension_id)
+    ticket = _lock(ext.ticket_id)
+    ext = Extension.objects.select_for_update().get(pk=extension_id)
+    if ext.decision != Extension.Decision.PENDING:
+        raise Conflict("该延期申请已审批", code="extension_decided")
+    check_transition(ticket.status, "decide_extension")
+    ext.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
+    ext.decided_by, ext.decided_at = actor.user, clock.now()
+    ext.save(update_fields=["decision", "decided_by", "decided_at"])
+    if approve:
+        ticket.due_at = shift_due(ticket.due_at, ext.days)
+        ticket.extension_days += ext.days
+        if ticket.stage == Stage.REPLY:
+            ticket.stage_due_at = ticket.due_at
+        ticket.version += 1
+        ticket.save(update_fields=["due_at", "extension_days", "stage_due_at", "version"])
+    verdict = f"批准延期{ext.days}个工作日" if approve else "不批准延期"
+    record(ticket, actor=actor, action="decide_extension", note=f"{verdict}。{note}".strip("。"),
+           public=approve)
+    return ext
+
+
+# ---- review (审核) ------------------------------------------------------------------------
+
+def _pending_reply(ticket: Ticket) -> Reply:
+    reply = ticket.replies.filter(review=Reply.Review.PENDING).last()
+    if reply is None:
+        raise Conflict("没有待审核的答复", code="no_pending_reply")
+    return reply
+
+
+@transaction.atomic
+def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
+                   expected_version: int | None = None) -> Ticket:
+    _require(actor, Role.REVIEWER, Role.ADMIN)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "approve")
+    reply, now = _pending_reply(ticket), clock.now()
+    reply.review, reply.reviewed_by, reply.review_note, reply.published_at = (
+        Reply.Review.APPROVED, actor.user, note, now)
+    reply.save(update_fields=["review", "reviewed_by", "review_note", "published_at"])
+    fields = _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
+    _move(ticket, actor=actor, action="approve", to=to, note=note, fields=fields)
+    _notify_citizen(ticket, "已答复，请凭查询码查看并评价。", "published")
+    return ticket
+
+
+@transaction.atomic
+def ticket_send_back(*, ticket_id: int, actor: Actor, note: str,
+                     expected_version: int | None = None) -> Ticket:
+    _require(actor, Role.REVIEWER, Role.ADMIN)
+    note = _text(note, field="note", label="退回重办意见", max_length=1000)
+    ticket = _lock(ticket_id, expected_version)
+    to = check_transition(ticket.status, "send_back")
+    reply = _pending_reply(ticket)
+    reply.review, reply.reviewed_by, reply.review_note = Reply.Review.SENT_BACK, actor.user, note
+    reply.save(update_fields=["review", "reviewed_by", "review_note"])
+    fields = _set_stage(ticket, Stage.REPLY, ticket.due_at)
+    _move(ticket, actor=actor, action="send_back", to=to, note=note, fields=fields, public=False)
+    return ticket
+
+
+# ---- rating, callback, close, archive ------------------------------------------------------
+
+def _require_owner(actor: Actor, ticket: Ticket) -> None:
+    if actor.holds_code and actor.holds_code == ticket.tracking_code:
+        return
+    if actor.citizen_phone and actor.citizen_phone == ticket.submitter_phone:
+        return
+    raise PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
+
+
+@transaction.atomic
+def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str = "") -> Ticket:
+    """满意/基本满意 closes the request; 不满意 reopens it to the same unit, up to a limit."""
+    if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED):
+        raise ValidationFailed("请选择满意、基本满意或不满意", code="invalid_satisfaction",
+                               field="satisfaction")
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise ValidationFailed("评价意见不能超过500字", code="too_long", field="comment")
+    ticket = _lock(ticket_id)
+    if actor.user is not None:
+        _require(actor, Role.CALLBACK, Role.ADMIN)
+    else:
+        _require_owner(actor, ticket)
+    check_transition(ticket.status, "rate")
+    ticket.satisfaction, ticket.rating_comment = satisfaction, comment
+    ticket.rated_by = "callback" if actor.user else "citizen"
+    label = Satisfaction(satisfaction).label + (f"：{comment}" if comment else "")
+    fields = ["satisfaction", "rating_comment", "rated_by"]
+    if satisfaction == Satisfaction.UNSATISFIED and _can_reopen(ticket):
+        return _reopen(ticket, actor=actor, note=label, fields=fields)
+    ticket.closed_at = clock.now()
+    fields += ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
+    _move(ticket, actor=actor, action="rate", to=Status.CLOSED, note=label, fields=fields)
+    return ticket
+
+
+def _can_reopen(ticket: Ticket) -> bool:
+    return ticket.reopen_count < settings.MAX_REOPENS and ticket.lead_unit_id is not None
+
+
+def _reopen(ticket: Ticket, *, actor: Actor, note: str, fields: list[str]) -> Ticket:
+    now = clock.now()
+    ticket.reopen_count += 1
+    ticket.due_at = due_after(now, deadline_days(ticket))
+    fields += ["reopen_count", "due_at",
+               *_set_stage(ticket, Stage.SIGN, due_after(now, ticket.request_type.sign_days))]
+    _move(ticket, actor=actor, action="reopen", to=Status.DISPATCHED, fields=fields,
+          note=f"第{ticket.reopen_count}次重办。{note}")
+    return ticket
+
+
+@transaction.atomic
+def ticket_close_unrated(*, ticket_id: int, actor: Actor) -> Ticket:
+    """The callback window passed with no rating: close, recording "not rated", never a guess."""
+    if not actor.system:
+        _require(actor, Role.CALLBACK, Role.ADMIN)
+    ticket = _lock(ticket_id)
+    to = check_transition(ticket.status, "close_unrated")
+    ticket.satisfaction, ticket.rated_by, ticket.closed_at = (
+        Satisfaction.NOT_RATED, "timeout", clock.now())
+    fields = ["satisfaction", "rated_by", "closed_at", *_set_stage(ticket, Stage.NONE, None)]
+    _move(ticket, actor=actor, action="close_unrated", to=to, note="逾期未评价", fields=fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_archive(*, ticket_id: int, actor: Actor) -> Ticket:
+    if not actor.system:
+        _require(actor, Role.CALLBACK, Role.INTAKE, Role.ADMIN)
+    ticket = _lock(ticket_id)
+    to = check_transition(ticket.status, "archive")
+    _move(ticket, actor=actor, action="archive", to=to, public=False)
+    return ticket

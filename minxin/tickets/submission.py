@@ -1,0 +1,204 @@
+"""Citizens submit requests, add photos, and prove they may see one."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from minxin.core import clock
+from minxin.core.hashing import keyed_hash, keyed_hash_matches
+from minxin.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from minxin.org.models import Category, RequestType, Unit
+from minxin.sla.deadlines import due_after
+from minxin.tickets import codes
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
+from minxin.tickets.policy import deadline_days
+from minxin.tickets.services import record
+
+MAX_PHOTOS = 9
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+@dataclass
+class Submission:
+    request_type: str
+    title: str
+    content: str
+    category_id: int | None = None
+    district_id: int | None = None
+    address: str = ""
+    latitude: float | str | None = None
+    longitude: float | str | None = None
+    channel: str = Channel.WEB
+    anonymous: bool = True
+    name: str = ""
+
+
+def _clean(value: str | None, *, field: str, label: str, max_length: int,
+           required: bool = True) -> str:
+    value = (value or "").strip().replace("\x00", "")
+    if required and not value:
+        raise ValidationFailed(f"请填写{label}", code="required", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label}不能超过{max_length}字（当前{len(value)}字）",
+                               code="too_long", field=field)
+    return value
+
+
+def _coordinate(value: float | str | None, *, field: str, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) > limit:
+        raise ValidationFailed("坐标无效", code="invalid_coordinate", field=field)
+    return number.quantize(Decimal("0.000001"))
+
+
+def check_submission(data: Submission) -> dict:
+    request_type = RequestType.objects.filter(code=data.request_type).first()
+    if request_type is None:
+        raise ValidationFailed("请选择诉求类型", code="invalid_type", field="request_type")
+    if data.channel not in Channel.values:
+        raise ValidationFailed("渠道无效", code="invalid_channel", field="channel")
+    category = district = None
+    if data.category_id is not None:
+        category = Category.objects.filter(pk=data.category_id, is_active=True).first()
+        if category is None:
+            raise ValidationFailed("分类不存在", code="invalid_category", field="category_id")
+    if data.district_id is not None:
+        district = Unit.objects.filter(pk=data.district_id, kind=Unit.Kind.DISTRICT).first()
+        if district is None:
+            raise ValidationFailed("区县不存在", code="invalid_district", field="district_id")
+    latitude = _coordinate(data.latitude, field="latitude", limit=90)
+    longitude = _coordinate(data.longitude, field="longitude", limit=180)
+    if (latitude is None) != (longitude is None):
+        raise ValidationFailed("经纬度需同时填写", code="invalid_coordinate", field="latitude")
+    return {
+        "request_type": request_type, "category": category, "district": district,
+        "title": _clean(data.title, field="title", label="标题", max_length=100),
+        "content": _clean(data.content, field="content", label="诉求内容", max_length=5000),
+        "address": _clean(data.address, field="address", label="地址", max_length=200,
+                          required=False),
+        "latitude": latitude, "longitude": longitude, "channel": data.channel,
+    }
+
+
+@transaction.atomic
+def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None]:
+    """Create a request. Returns it and, for anonymous submitters, their query password."""
+    fields = check_submission(data)
+    password = None
+    if data.anonymous:
+        password = codes.new_query_password()
+        fields.update(is_anonymous=True, query_password_hash=keyed_hash(password, purpose="query"))
+    else:
+        if not actor.citizen_phone:
+            raise PermissionDenied("实名提交需先完成手机号验证", code="phone_not_verified",
+                                   field="phone")
+        fields.update(is_anonymous=False, submitter_phone=actor.citizen_phone,
+                      submitter_name=_clean(data.name, field="name", label="姓名",
+                                            max_length=50))
+    now = clock.now()
+    ticket = _insert_with_unique_code(Ticket(created_at=now, status=Status.SUBMITTED,
+                                             stage=Stage.ACCEPT, **fields))
+    # Until intake accepts it, the deadline shown is provisional, counted from submission.
+    ticket.due_at = due_after(now, deadline_days(ticket))
+    ticket.save(update_fields=["due_at"])
+    record(ticket, actor=actor, action="submit", from_status="",
+           note=f"通过{Channel(ticket.channel).label}提交")
+    return ticket, password
+
+
+def _insert_with_unique_code(ticket: Ticket) -> Ticket:
+    for _ in range(5):
+        ticket.tracking_code = codes.new_tracking_code()
+        try:
+            with transaction.atomic():
+                ticket.save()
+            return ticket
+        except IntegrityError:
+            if Ticket.objects.filter(tracking_code=ticket.tracking_code).exists():
+                continue
+            raise
+    raise RuntimeError("could not allocate a tracking code")
+
+
+@transaction.atomic
+def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: str = "") -> Photo:
+    from minxin.tickets.services import _require_owner
+
+    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    _require_owner(actor, ticket)
+    if ticket.photos.count() >= MAX_PHOTOS:
+        raise ValidationFailed(f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos", field="photos")
+    content_type = check_image(upload)
+    photo = Photo(ticket=ticket, content_type=content_type, size=len(upload),
+                  uploaded_at=clock.now())
+    extension = "jpg" if content_type == "image/jpeg" else "png"
+    photo.image.save(f"{ticket.tracking_code}.{extension}", ContentFile(upload), save=False)
+    photo.save()
+    return photo
+
+
+def check_image(upload: bytes) -> str:
+    """The image's real type, judged by its content, not its name."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(upload) > MAX_PHOTO_BYTES:
+        raise ValidationFailed("单张照片不能超过5MB", code="photo_too_large", field="photos")
+    try:
+        with Image.open(io.BytesIO(upload)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        kind = None
+    if kind not in PHOTO_FORMATS:
+        raise ValidationFailed("照片只支持JPEG或PNG格式", code="invalid_photo", field="photos")
+    return PHOTO_FORMATS[kind]
+
+
+# ---- proving who may see a request ----------------------------------------------------------
+
+def _failures_key(code: str) -> str:
+    return f"lookup-failures:{code}"
+
+
+def ticket_for_citizen(*, raw_code: str, password: str | None = None,
+                       phone: str | None = None) -> tuple[Ticket, Actor]:
+    """The request behind a tracking code, for its query password or its verified phone."""
+    missing = NotFound("查询码或查询密码不正确", code="not_found")
+    code = codes.normalise(raw_code or "")
+    if code is None:
+        raise ValidationFailed("查询码格式不正确，请核对后重新输入", code="invalid_code",
+                               field="tracking_code")
+    if cache.get(_failures_key(code), 0) >= settings.TRACKING_LOOKUP_MAX_FAILURES:
+        raise RateLimited("查询失败次数过多，请1小时后再试", code="lookup_locked")
+    ticket = Ticket.objects.select_related("request_type", "category", "lead_unit").filter(
+        tracking_code=code).first()
+    if ticket is not None and phone and ticket.submitter_phone == phone:
+        return ticket, Actor.citizen(phone)
+    if ticket is not None and password and ticket.query_password_hash and keyed_hash_matches(
+            password.strip(), ticket.query_password_hash, purpose="query"):
+        return ticket, Actor.code_holder(code)
+    _count_failure(code)
+    raise missing
+
+
+def _count_failure(code: str) -> None:
+    key = _failures_key(code)
+    if not cache.add(key, 1, timeout=3600):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=3600)
