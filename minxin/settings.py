@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minxin.nlp",
     "minxin.api",
     "minxin.portal",
+    "minxin.workbench",
     "minxin.demo",
 ]
 

@@ -8,6 +8,7 @@ from minxin.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("staff/", include("minxin.workbench.urls")),
     path("", include("minxin.portal.urls")),
 ]
 
