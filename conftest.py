@@ -65,8 +65,8 @@ def api(client):
                 return fn(f"/api/v1{path}", body or {}, **extra)
             return fn(f"/api/v1{path}", body or {}, content_type="application/json", **extra)
 
-        def get(self, path: str, **kw):
-            return self.call("get", path, **kw)
+        def get(self, path: str, params: dict | None = None, **kw):
+            return self.call("get", path, params, **kw)
 
         def post(self, path: str, body: dict | None = None, **kw):
             return self.call("post", path, body, **kw)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import File, Form, Router, UploadedFile
+from ninja import Status as Reply
 
 from minxin.api import idempotency
 from minxin.api.auth import citizen_phone, client_ip
@@ -42,9 +43,9 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 
 
 @router.post("/sms/codes", response={202: SentOut, **ERRORS})
-def request_sms_code(request: HttpRequest, payload: PhoneIn) -> tuple[int, dict]:
+def request_sms_code(request: HttpRequest, payload: PhoneIn) -> Reply:
     sms_code_request(phone=payload.phone, ip=client_ip(request))
-    return 202, {"sent": True, "expires_in": settings.SMS_CODE_TTL_SECONDS}
+    return Reply(202, {"sent": True, "expires_in": settings.SMS_CODE_TTL_SECONDS})
 
 
 @router.post("/sms/verify", response={200: CitizenTokenOut, **ERRORS})
@@ -54,8 +55,8 @@ def verify_sms_code(request: HttpRequest, payload: VerifyIn) -> dict:
 
 
 @router.post("/requests", response={201: SubmittedOut, **ERRORS})
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
-    return idempotency.run(request, payload.dict(), lambda: _submit(request, payload))
+def submit(request: HttpRequest, payload: SubmitIn) -> Reply:
+    return Reply(*idempotency.run(request, payload.dict(), lambda: _submit(request, payload)))
 
 
 def _submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
@@ -119,12 +120,12 @@ def supplement(request: HttpRequest, tracking_code: str, payload: SupplementIn) 
 
 @router.post("/requests/{tracking_code}/photos", response={201: dict, **ERRORS})
 def add_photo(request: HttpRequest, tracking_code: str, photo: File[UploadedFile],
-              password: Form[str] = "") -> tuple[int, dict]:
+              password: Form[str] = "") -> Reply:
     ticket, actor = _citizen_ticket(request, tracking_code, password or None)
     data = photo.read(6 * 1024 * 1024)
     with transaction.atomic():
         saved = ticket_add_photo(ticket_id=ticket.pk, actor=actor, upload=data)
-    return 201, {"id": saved.pk, "content_type": saved.content_type, "size": saved.size}
+    return Reply(201, {"id": saved.pk, "content_type": saved.content_type, "size": saved.size})
 
 
 @router.get("/me/requests", response={200: list[TicketSummaryOut], **ERRORS})

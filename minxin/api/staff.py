@@ -121,9 +121,11 @@ def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], *
          ) -> dict:
     user = _user(request)
     # Reads and writes share one scope: a request you cannot see is one you cannot touch.
-    selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     service(ticket_id=ticket_id, actor=Actor.staff(user), **kwargs)
-    return detail(selectors.ticket_for_staff(user=user, ticket_id=ticket_id))
+    # The answer shows the result even when the action ends this user's access (退回).
+    ticket.refresh_from_db()
+    return detail(ticket)
 
 
 @router.post("/requests/{ticket_id}/accept", response={200: StaffTicketOut, **ERRORS})

@@ -59,28 +59,34 @@ def sms_code_request(*, phone: str, ip: str | None) -> None:
               text=f"【民心】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。")
 
 
-@transaction.atomic
 def sms_code_verify(*, phone: str, code: str) -> str:
     """Consume a valid code and return a citizen token for this phone."""
     phone = check_phone(phone)
+    # The failed attempt must be counted even though we then refuse, so the refusal is
+    # raised only after the transaction that counted it has committed.
+    if not _consume(phone, (code or "").strip()):
+        raise PermissionDenied("验证码错误或已过期，请重新获取", code="invalid_sms_code",
+                               field="code")
+    return citizen_token_issue(phone=phone)
+
+
+@transaction.atomic
+def _consume(phone: str, code: str) -> bool:
     candidate = (
         SmsCode.objects.select_for_update()
         .filter(phone=phone, used_at=None, expires_at__gt=clock.now())
         .order_by("-created_at")
         .first()
     )
-    wrong = PermissionDenied("验证码错误或已过期，请重新获取", code="invalid_sms_code",
-                             field="code")
     if candidate is None or candidate.failed_attempts >= MAX_CODE_ATTEMPTS:
-        raise wrong
-    if not keyed_hash_matches(f"{phone}:{(code or '').strip()}", candidate.code_hash,
-                              purpose="sms"):
+        return False
+    if not keyed_hash_matches(f"{phone}:{code}", candidate.code_hash, purpose="sms"):
         candidate.failed_attempts += 1
         candidate.save(update_fields=["failed_attempts"])
-        raise wrong
+        return False
     candidate.used_at = clock.now()
     candidate.save(update_fields=["used_at"])
-    return citizen_token_issue(phone=phone)
+    return True
 
 
 def citizen_token_issue(*, phone: str) -> str:

@@ -1,8 +1,37 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from minxin.workbench import views
+from minxin.workbench.views import auth, search, tickets
+
+
+class IdConverter:
+    """Database ids: digits, short enough that a forged value cannot overflow a query."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "workbench"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", tickets.home, name="home"),
+    path("login/", auth.login_page, name="login"),
+    path("login/totp/", auth.login_totp, name="login_totp"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("account/totp/", auth.totp_page, name="totp"),
+    path("account/totp/start/", auth.totp_start, name="totp_start"),
+    path("account/totp/confirm/", auth.totp_confirm, name="totp_confirm"),
+    path("account/totp/disable/", auth.totp_disable, name="totp_disable"),
+    path("queues/<slug:key>/", tickets.queue, name="queue"),
+    path("requests/<id:ticket_id>/", tickets.detail, name="detail"),
+    path("requests/<id:ticket_id>/reveal/", tickets.reveal, name="reveal"),
+    path("requests/<id:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
+    path("bulk/dispatch/", tickets.bulk_dispatch, name="bulk_dispatch"),
+    path("search/", search.search, name="search"),
+    path("search/export.xlsx", search.export, name="export"),
 ]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from minxin.org.models import Category, Unit
+from minxin.tickets.models import Status, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_a_believable_city_with_requests_in_every_state(capsys):
+    call_command("seed_demo", "--requests", "44")
+    assert 18 <= Unit.objects.count() <= 30
+    assert Category.objects.filter(parent=None).count() == 7
+    assert Category.objects.exclude(parent=None).count() >= 14
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    for ticket in Ticket.objects.all():
+        assert ticket.events.order_by("at", "id").last().to_status == ticket.status
+    assert "minxin-demo-2026" in capsys.readouterr().out
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo", "--requests", "11")
+    call_command("seed_demo", "--requests", "11")
+    assert Ticket.objects.count() == 11

@@ -1,0 +1,76 @@
+"""Category suggestions while a citizen types: the city's model if it has one, else keywords.
+
+A suggestion only helps the citizen pick; staff confirm the category at intake either way,
+so any failure of the model means "fall back", never an error on the page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from minxin.org.models import Category
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 2000
+MIN_TEXT = 2
+
+
+def suggest_categories(text: str, k: int = 3) -> tuple[list[dict], str]:
+    """Up to k suggestions and where they came from ("model", "keywords" or "")."""
+    text = (text or "").strip()[:MAX_TEXT]
+    if len(text) < MIN_TEXT:
+        return [], ""
+    second_level = list(Category.objects.filter(is_active=True, parent__isnull=False)
+                        .select_related("parent"))
+    found = _from_model(text, k, second_level)
+    if found:
+        return found, "model"
+    found = _from_keywords(text, k, second_level)
+    return found, "keywords" if found else ""
+
+
+def _from_model(text: str, k: int, categories: list[Category]) -> list[dict]:
+    try:
+        from minxin.nlp import predict_category  # type: ignore[attr-defined]
+
+        raw = list(predict_category(text, k=k))
+    except Exception:  # noqa: BLE001 - no model yet, or a broken one: use the keywords
+        log.debug("category model unavailable", exc_info=True)
+        return []
+    return _resolve(raw, categories)[:k]
+
+
+def _resolve(raw: Iterable[Any], categories: list[Category]) -> list[dict]:
+    """Model labels may be a "top/child" path, a second-level name or an id."""
+    by_label: dict[str, Category] = {}
+    for c in categories:
+        by_label.setdefault(c.name, c)
+        by_label[str(c)] = c
+        by_label[str(c.pk)] = c
+    out = []
+    for label, confidence in raw:
+        category = by_label.get(str(label).strip())
+        if category is not None:
+            out.append(_entry(category, float(confidence)))
+    return out
+
+
+def _from_keywords(text: str, k: int, categories: list[Category]) -> list[dict]:
+    """Second-level categories ranked by how many of their keywords the text contains."""
+    scored = []
+    for category in categories:
+        words = {w for w in category.keywords.split() if w}
+        hits = sum(1 for w in words if w in text)
+        if hits:
+            scored.append((hits, category))
+    total = sum(hits for hits, _ in scored)
+    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    return [_entry(c, hits / total) for hits, c in scored[:k]]
+
+
+def _entry(category: Category, confidence: float) -> dict:
+    return {"id": category.pk, "label": str(category), "name": category.name,
+            "group": category.parent.name if category.parent_id else "",
+            "confidence": round(max(0.0, min(1.0, confidence)), 3)}

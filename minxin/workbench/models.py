@@ -1,0 +1,44 @@
+"""The workbench's own records: staff second factors and the log of contact reveals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class StaffTotp(models.Model):
+    """A staff member's TOTP secret (RFC 6238). Only a confirmed one is enforced at login,
+    so a half-finished enrolment can never lock anyone out."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "动态口令"
+        verbose_name_plural = "动态口令"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'已启用' if self.confirmed else '待确认'})"
+
+
+class ContactReveal(models.Model):
+    """Every time a staff member saw a submitter's unmasked contact, and why (数据安全)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+", verbose_name="查看人")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
+                               related_name="contact_reveals", verbose_name="诉求")
+    reason = models.CharField("查看理由", max_length=200)
+    at = models.DateTimeField("查看时间", db_index=True)
+
+    class Meta:
+        verbose_name = "联系方式查看记录"
+        verbose_name_plural = "联系方式查看记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 查看 {self.ticket_id} @ {self.at:%Y-%m-%d %H:%M}"

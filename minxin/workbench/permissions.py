@@ -1,0 +1,73 @@
+"""Which workflow actions a staff member may take on a request they can see.
+
+This mirrors the role and unit checks in `minxin.tickets.services` so a page offers only
+buttons that would work. The services stay the authority: they check again on every call.
+`may_act` ignores the request's state on purpose, so that an action that was allowed a
+moment ago but is now illegal (a colleague acted first) reads as a conflict, not a refusal.
+"""
+
+from __future__ import annotations
+
+from minxin.accounts.models import Role, User
+from minxin.tickets.models import Extension, Status, Ticket
+from minxin.tickets.workflow import legal_actions
+
+CENTRE = {Role.INTAKE, Role.ADMIN}
+UNIT = {Role.HANDLER, Role.UNIT_HEAD}
+REVEAL_ROLES = {Role.INTAKE, Role.ADMIN, Role.SUPERVISOR}
+
+ROLE_ACTIONS: dict[str, set[str]] = {
+    "accept": CENTRE,
+    "reject": CENTRE,
+    "answer": CENTRE,
+    "dispatch": CENTRE,
+    "decide_extension": CENTRE,
+    "approve": {Role.REVIEWER, Role.ADMIN},
+    "send_back": {Role.REVIEWER, Role.ADMIN},
+    "rate": {Role.CALLBACK, Role.ADMIN},
+    "close_unrated": {Role.CALLBACK, Role.ADMIN},
+    "archive": {Role.CALLBACK, Role.INTAKE, Role.ADMIN},
+}
+# Actions only the lead unit's staff (or staff of a unit above it) may take.
+LEAD_UNIT_ACTIONS = {"sign", "return", "reply", "request_extension"}
+
+
+def is_lead_unit_staff(user: User, ticket: Ticket) -> bool:
+    if user.role not in UNIT or user.unit_id is None or ticket.lead_unit_id is None:
+        return False
+    return ticket.lead_unit.path.startswith(user.unit.path)
+
+
+def may_act(user: User, ticket: Ticket, action: str) -> bool:
+    """Whether the user's role and unit allow `action` on this request, whatever its state."""
+    if not user.is_active:
+        return False
+    if action in LEAD_UNIT_ACTIONS:
+        return is_lead_unit_staff(user, ticket)
+    if action == "request_info":
+        # While a unit handles the request, it asks the citizen; before that, the centre does.
+        if ticket.status == Status.SIGNED:
+            return is_lead_unit_staff(user, ticket)
+        return user.role in CENTRE
+    return user.role in ROLE_ACTIONS.get(action, set())
+
+
+def allowed_actions(user: User, ticket: Ticket) -> list[str]:
+    """The actions to offer: legal in the current state, permitted, and meaningful now."""
+    actions = [a for a in legal_actions(ticket.status) if may_act(user, ticket, a)]
+    return [a for a in actions if _meaningful(ticket, a)]
+
+
+def _meaningful(ticket: Ticket, action: str) -> bool:
+    pending = ticket.extensions.filter(decision=Extension.Decision.PENDING).exists
+    if action == "answer":
+        return ticket.request_type.direct_answer
+    if action == "decide_extension":
+        return pending()
+    if action == "request_extension":
+        return not pending()
+    return True
+
+
+def may_reveal_contact(user: User) -> bool:
+    return user.is_active and user.role in REVEAL_ROLES

@@ -1,0 +1,113 @@
+"""The lists on each role's home page. Every one starts from the scoped selectors in
+`minxin.tickets.selectors`, so no list can show a request its reader may not see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+
+from minxin.accounts.models import Role, User
+from minxin.core import clock
+from minxin.tickets import selectors
+from minxin.tickets.models import Status, Ticket
+
+S = Status
+# States whose clock is running; pending_info is paused, the rest are finished.
+RUNNING = [S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.SIGNED, S.REPLIED, S.PUBLISHED]
+DUE_SOON = dt.timedelta(days=1)
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    hint: str
+    build: Callable[[User], QuerySet[Ticket]]
+    order: tuple[str, ...] = ("stage_due_at", "id")
+
+
+def _running(user: User) -> QuerySet[Ticket]:
+    """A unit's staff watch what their unit leads; citywide roles watch everything running."""
+    tickets = selectors.tickets_visible_to(user)
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+        return tickets.filter(status__in=[S.DISPATCHED, S.SIGNED],
+                              lead_unit__path__startswith=user.unit.path)
+    return tickets.filter(status__in=RUNNING)
+
+
+def due_soon(user: User) -> QuerySet[Ticket]:
+    now = clock.now()
+    return _running(user).filter(stage_due_at__gte=now, stage_due_at__lt=now + DUE_SOON)
+
+
+def stage_overdue(user: User) -> QuerySet[Ticket]:
+    return _running(user).filter(stage_due_at__lt=clock.now())
+
+
+def overall_overdue(user: User) -> QuerySet[Ticket]:
+    # Published requests wait for the citizen, not the unit: their time limit is met.
+    return _running(user).exclude(status=S.PUBLISHED).filter(due_at__lt=clock.now())
+
+
+def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
+    return lambda user: selectors.queue(user=user, name=name)
+
+
+def _to_archive(user: User) -> QuerySet[Ticket]:
+    return selectors.tickets_visible_to(user).filter(status__in=[S.CLOSED, S.REJECTED])
+
+
+def _shared(user: User) -> QuerySet[Ticket]:
+    return selectors.tickets_visible_to(user)
+
+
+SECTIONS = {s.key: s for s in [
+    Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求", _queue("intake"),
+            ("created_at", "id")),
+    Section("inbox", "待签收", "已派遣到本单位、等待签收", _queue("inbox")),
+    Section("handling", "办理中", "已签收、等待提交办理结果", _queue("handling")),
+    Section("due_soon", "即将超期", "环节期限在24小时内", due_soon),
+    Section("overdue", "已超期", "已超过环节期限", stage_overdue),
+    Section("overall_overdue", "办结超期", "已超过办结期限仍未答复", overall_overdue,
+            ("due_at", "id")),
+    Section("review", "待审核", "承办单位已答复、等待审核", _queue("review")),
+    Section("callback", "待回访", "答复已公开、等待评价或回访", _queue("callback")),
+    Section("extensions", "延期待审批", "承办单位提出的延期申请", _queue("extensions")),
+    Section("pending_info", "待补充材料", "等待诉求人补充，办理时限暂停", _queue("pending_info"),
+            ("created_at", "id")),
+    Section("to_archive", "待归档", "已办结或不予受理、尚未归档", _to_archive,
+            ("closed_at", "id")),
+    Section("shared", "共享给我的案件", "监督小组评议用，只读", _shared, ("-created_at", "-id")),
+]}
+
+ROLE_SECTIONS: dict[str, list[str]] = {
+    Role.INTAKE: ["intake", "extensions", "pending_info", "to_archive"],
+    Role.HANDLER: ["inbox", "handling", "due_soon", "overdue"],
+    Role.UNIT_HEAD: ["inbox", "handling", "due_soon", "overdue"],
+    Role.REVIEWER: ["review"],
+    Role.CALLBACK: ["callback", "to_archive"],
+    Role.SUPERVISOR: ["overdue", "overall_overdue", "due_soon"],
+    Role.LEADER: ["overall_overdue", "overdue", "due_soon"],
+    Role.OVERSIGHT: ["shared"],
+    Role.ADMIN: ["intake", "review", "callback", "extensions", "overdue", "overall_overdue"],
+}
+
+
+def sections_for(user: User) -> list[Section]:
+    return [SECTIONS[key] for key in ROLE_SECTIONS.get(user.role, [])]
+
+
+def section_tickets(user: User, section: Section) -> QuerySet[Ticket]:
+    ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-")
+                else F(f).asc(nulls_last=True) for f in section.order]
+    return section.build(user).order_by(*ordering)
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """Count up to `cap` rows: a full COUNT(*) over a city's history is not worth its cost."""
+    count = tickets.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap

@@ -1,0 +1,122 @@
+"""The workbench's writes. Workflow moves still happen only in `minxin.tickets.services`;
+these functions add the page-level checks around them (scope, role, stale version) and
+own the two records this app keeps (contact reveals, TOTP lives in `security`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import QueryDict
+
+from minxin.accounts.models import User
+from minxin.core import clock
+from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from minxin.tickets import selectors
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import Extension, Ticket
+from minxin.tickets.services import record, ticket_dispatch
+from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
+from minxin.workbench.models import ContactReveal
+from minxin.workbench.permissions import CENTRE, may_act, may_reveal_contact
+
+STALE_MESSAGE = "该诉求已被他人更新，请查看最新状态后再操作"
+
+
+def parse_version(raw: str | None) -> int:
+    raw = (raw or "").strip()
+    if not raw.isdigit() or len(raw) > 9:
+        raise ValidationFailed("页面已过期，请刷新后重试", code="missing_version", field="version")
+    return int(raw)
+
+
+def ticket_act(*, user: User, ticket_id: int, action: str, data: QueryDict) -> None:
+    """Run one workflow action posted from a page, as `user`, on a request they can see."""
+    ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    if not may_act(user, ticket, action):
+        raise PermissionDenied("您没有执行此操作的权限", code="forbidden_action")
+    spec = ACTIONS[action]
+    version = parse_version(data.get("version"))
+    kwargs = spec.parse(data)
+    if spec.versioned:
+        kwargs["expected_version"] = version
+    elif ticket.version != version:
+        # These services take no version; check here so a stale page still says so.
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+    if action == "decide_extension":
+        _check_extension(ticket, kwargs["extension_id"])
+    else:
+        kwargs["ticket_id"] = ticket.pk
+    spec.service(actor=Actor.staff(user), **kwargs)
+
+
+def _check_extension(ticket: Ticket, extension_id: int) -> None:
+    if not Extension.objects.filter(pk=extension_id, ticket_id=ticket.pk).exists():
+        raise NotFound("延期申请不存在", code="extension_not_found")
+
+
+@transaction.atomic
+def contact_reveal(*, user: User, ticket_id: int, reason: str) -> ContactReveal:
+    """Show a submitter's real contact to a role that needs it, and leave a trace of it."""
+    if not may_reveal_contact(user):
+        raise PermissionDenied("您的角色不能查看诉求人联系方式", code="forbidden_reveal")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写查看理由", code="required", field="reason")
+    if len(reason) > 200:
+        raise ValidationFailed("查看理由不能超过200字", code="too_long", field="reason")
+    ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    reveal = ContactReveal.objects.create(user=user, ticket=ticket, reason=reason,
+                                          at=clock.now())
+    record(ticket, actor=Actor.staff(user), action="reveal_contact", public=False,
+           note=f"查看诉求人联系方式，理由：{reason}")
+    return reveal
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    ticket_id: int
+    code: str
+    ok: bool
+    message: str
+    conflict: bool = False
+
+
+MAX_BULK = 100
+
+
+def tickets_bulk_dispatch(*, user: User, items: Iterable[tuple[int, int]], lead_unit_id: int,
+                          co_unit_ids: Iterable[int] = ()) -> list[BulkResult]:
+    """Dispatch each (ticket id, version) on its own, so one conflict does not undo the rest."""
+    if user.role not in CENTRE:
+        raise PermissionDenied("只有受理派遣人员可以批量派遣", code="forbidden_role")
+    co_ids = list(co_unit_ids)
+    return [_dispatch_one(user, ticket_id, version, lead_unit_id, co_ids)
+            for ticket_id, version in items]
+
+
+def _dispatch_one(user: User, ticket_id: int, version: int, lead_unit_id: int,
+                  co_ids: list[int]) -> BulkResult:
+    code = str(ticket_id)
+    try:
+        ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+        code = ticket.display_code
+        ticket_dispatch(ticket_id=ticket.pk, actor=Actor.staff(user), lead_unit_id=lead_unit_id,
+                        co_unit_ids=co_ids, expected_version=version)
+    except DomainError as exc:
+        return BulkResult(ticket_id, code, False, exc.message, isinstance(exc, Conflict))
+    return BulkResult(ticket_id, code, True, "已派遣")
+
+
+def tickets_bulk_dispatch_form(*, user: User, data: QueryDict) -> list[BulkResult]:
+    """Read the intake queue's bulk form: ticket ids, each with the version the page showed."""
+    ids = parse_ints(data, "ticket", "诉求")
+    if not ids:
+        raise ValidationFailed("请至少选择一件诉求", code="required", field="ticket")
+    if len(ids) > MAX_BULK:
+        raise ValidationFailed(f"一次最多派遣{MAX_BULK}件", code="too_many", field="ticket")
+    items = [(i, parse_version(data.get(f"version_{i}"))) for i in dict.fromkeys(ids)]
+    lead = parse_int(data, "lead_unit_id", "主办单位")
+    return tickets_bulk_dispatch(user=user, items=items, lead_unit_id=lead or 0,
+                                 co_unit_ids=parse_ints(data, "co_unit_ids", "协办单位"))

@@ -1,0 +1,106 @@
+"""Login (password, then TOTP when enrolled), logout, and TOTP enrolment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minxin.core.errors import DomainError
+from minxin.workbench import login_flow, security
+from minxin.workbench.models import StaffTotp
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    next_url = login_flow.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    username = request.POST.get("username", "").strip()
+    if request.method == "GET":
+        return render(request, "workbench/login.html", {"next": next_url})
+    try:
+        user = login_flow.password_step(request, username, request.POST.get("password", ""))
+    except DomainError as exc:
+        return render(request, "workbench/login.html",
+                      {"next": next_url, "username": username, "error": exc}, status=exc.status)
+    if security.has_confirmed_totp(user):
+        login_flow.hold_for_totp(request, user, next_url)
+        return redirect("workbench:login_totp")
+    login_flow.finish(request, user)
+    return redirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_totp(request: HttpRequest) -> HttpResponse:
+    pending = login_flow.pending_user(request)
+    if pending is None:
+        messages.info(request, "请先输入用户名和密码")
+        return redirect("workbench:login")
+    user, next_url = pending
+    if request.method == "GET":
+        return render(request, "workbench/login_totp.html")
+    try:
+        login_flow.totp_step(request, user, request.POST.get("code", ""))
+    except DomainError as exc:
+        return render(request, "workbench/login_totp.html", {"error": exc}, status=exc.status)
+    login_flow.finish(request, user)
+    return redirect(next_url)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "您已安全退出")
+    return redirect("workbench:login")
+
+
+@never_cache
+@login_required
+def totp_page(request: HttpRequest) -> HttpResponse:
+    device = StaffTotp.objects.filter(user=request.user).first()
+    return render(request, "workbench/totp.html", _totp_context(device))
+
+
+def _totp_context(device: StaffTotp | None, error: DomainError | None = None) -> dict:
+    secret = device.secret if device and not device.confirmed else ""
+    return {"device": device, "error": error, "nav": "security",
+            "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
+            "uri": security.provisioning_uri(device) if secret else ""}
+
+
+@login_required
+@require_POST
+def totp_start(request: HttpRequest) -> HttpResponse:
+    security.totp_start(user=request.user)
+    return redirect("workbench:totp")
+
+
+@login_required
+@require_POST
+def totp_confirm(request: HttpRequest) -> HttpResponse:
+    try:
+        security.totp_confirm(user=request.user, code=request.POST.get("code", ""))
+    except DomainError as exc:
+        device = StaffTotp.objects.filter(user=request.user).first()
+        return render(request, "workbench/totp.html", _totp_context(device, exc),
+                      status=exc.status)
+    messages.success(request, "动态口令已启用，下次登录需输入6位动态口令")
+    return redirect("workbench:totp")
+
+
+@login_required
+@require_POST
+def totp_disable(request: HttpRequest) -> HttpResponse:
+    try:
+        security.totp_disable(user=request.user, code=request.POST.get("code", ""))
+    except DomainError as exc:
+        device = StaffTotp.objects.filter(user=request.user).first()
+        return render(request, "workbench/totp.html", _totp_context(device, exc),
+                      status=exc.status)
+    messages.success(request, "动态口令已停用")
+    return redirect("workbench:totp")

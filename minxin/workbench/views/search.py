@@ -1,0 +1,40 @@
+"""Search and its Excel export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from minxin.workbench.export import tickets_xlsx
+from minxin.workbench.search import SearchForm, page_of, search_tickets
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        page = page_of(search_tickets(request.user, form.cleaned_data), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workbench/search.html", {
+        "nav": "search", "form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "workbench/search.html", {"nav": "search", "form": form},
+                      status=400)
+    body, rows = tickets_xlsx(search_tickets(request.user, form.cleaned_data))
+    response = HttpResponse(body, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="minxin-requests-{stamp}.xlsx"'
+    response["X-Row-Count"] = str(rows)
+    return response

@@ -1,0 +1,111 @@
+"""Home, queues, the request page and its actions, contact reveal, bulk dispatch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from minxin.core.errors import DomainError, NotFound
+from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.tickets import selectors
+from minxin.workbench import pages, services
+from minxin.workbench.actions import ACTIONS, action_from_slug
+from minxin.workbench.queues import SECTIONS, section_tickets
+from minxin.workbench.search import page_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "workbench/home.html", {
+        "nav": "home", "sections": pages.home_sections(request.user),
+        "units": pages.dispatch_units()})
+
+
+@login_required
+def queue(request: HttpRequest, key: str) -> HttpResponse:
+    section = SECTIONS.get(key)
+    if section is None:
+        raise Http404
+    page = page_of(section_tickets(request.user, section), request.GET.get("page"))
+    return render(request, "workbench/queue.html", {"nav": "home", "section": section,
+                                                    "page": page})
+
+
+def _visible(request: HttpRequest, ticket_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return selectors.ticket_for_staff(user=request.user, ticket_id=ticket_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = _visible(request, ticket_id)
+    return render(request, "workbench/detail.html", pages.detail_context(request.user, ticket))
+
+
+def _detail_again(request: HttpRequest, ticket_id: int, error: DomainError,
+                  form: str, **extra: object) -> HttpResponse:
+    """The request page, freshly read, with the error beside the form that caused it."""
+    if isinstance(error, Forbidden):
+        return render(request, "workbench/403.html", {"error": error}, status=403)
+    ticket = _visible(request, ticket_id)
+    context = pages.detail_context(request.user, ticket)
+    context.update(error=error, error_form=form, posted=request.POST, **extra)
+    return render(request, "workbench/detail.html", context, status=error.status)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
+    action = action_from_slug(action_slug)
+    if action is None:
+        raise Http404
+    try:
+        services.ticket_act(user=request.user, ticket_id=ticket_id, action=action,
+                            data=request.POST)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return _detail_again(request, ticket_id, exc, action)
+    messages.success(request, ACTIONS[action].done)
+    # After a return or a dispatch the request may have left this user's scope.
+    if selectors.tickets_visible_to(request.user).filter(pk=ticket_id).exists():
+        return redirect("workbench:detail", ticket_id=ticket_id)
+    return redirect("workbench:home")
+
+
+@never_cache
+@login_required
+@require_POST
+def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        services.contact_reveal(user=request.user, ticket_id=ticket_id,
+                                reason=request.POST.get("reason", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return _detail_again(request, ticket_id, exc, "reveal")
+    # Rendered, not redirected: the real contact exists only in this one response.
+    ticket = _visible(request, ticket_id)
+    context = pages.detail_context(request.user, ticket)
+    context["revealed"] = True
+    return render(request, "workbench/detail.html", context)
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    try:
+        results = services.tickets_bulk_dispatch_form(user=request.user, data=request.POST)
+    except Forbidden as exc:
+        return render(request, "workbench/403.html", {"error": exc}, status=403)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:home")
+    return render(request, "workbench/bulk_result.html", {"nav": "home", "results": results})
