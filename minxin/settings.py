@@ -97,6 +97,8 @@ def _database() -> dict:
     if config["ENGINE"].endswith("sqlite3"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True) if config["NAME"] else None
         config["CONN_MAX_AGE"] = 0
+        # A file, not shared-cache memory: concurrency tests need real locking and timeouts.
+        config["TEST"] = {"NAME": str(Path(config["NAME"]).with_suffix(".test.sqlite3"))}
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
         # failing with "database is locked" half way through a transaction.
         config["OPTIONS"] = {

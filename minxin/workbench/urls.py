@@ -15,7 +15,7 @@ class IdConverter:
         return str(value)
 
 
-register_converter(IdConverter, "id")
+register_converter(IdConverter, "wbid")
 
 app_name = "workbench"
 urlpatterns = [
@@ -28,9 +28,9 @@ urlpatterns = [
     path("account/totp/confirm/", auth.totp_confirm, name="totp_confirm"),
     path("account/totp/disable/", auth.totp_disable, name="totp_disable"),
     path("queues/<slug:key>/", tickets.queue, name="queue"),
-    path("requests/<id:ticket_id>/", tickets.detail, name="detail"),
-    path("requests/<id:ticket_id>/reveal/", tickets.reveal, name="reveal"),
-    path("requests/<id:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
+    path("requests/<wbid:ticket_id>/", tickets.detail, name="detail"),
+    path("requests/<wbid:ticket_id>/reveal/", tickets.reveal, name="reveal"),
+    path("requests/<wbid:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
     path("bulk/dispatch/", tickets.bulk_dispatch, name="bulk_dispatch"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.export, name="export"),

@@ -1,0 +1,158 @@
+"""Submitting a request (/submit/), its confirmation, and the helpers the page's script calls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minxin.core.errors import DomainError, ValidationFailed
+from minxin.identity.services import check_phone, sms_code_request, sms_code_verify
+from minxin.portal import session
+from minxin.portal.forms import SmsFields, SubmitForm
+from minxin.portal.submitting import (
+    AlreadySubmitted,
+    check_not_used,
+    form_token_new,
+    form_token_nonce,
+    read_photos,
+    receipt,
+    submit_once,
+)
+from minxin.portal.suggest import suggest_categories
+from minxin.portal.views.common import client_ip, sms_sent_text
+from minxin.tickets.display import mask_phone
+from minxin.tickets.submission import Submission
+
+# Values never carried back into a re-drawn form: secrets and the buttons' own names.
+_NOT_KEPT = {"csrfmiddlewaretoken", "action", "code"}
+
+
+def _page(request: HttpRequest, form: SubmitForm, *, sms_form: SmsFields | None = None,
+          notice: str = "") -> HttpResponse:
+    phone = session.verified_phone(request)
+    return render(request, "portal/submit.html", {
+        "form": form, "sms_form": sms_form or form, "notice": notice,
+        "verified_phone": mask_phone(phone) if phone else "",
+        # Browsers never re-fill a file input, so say so when photos were sent.
+        "photos_lost": bool(request.FILES.getlist("photos")),
+    })
+
+
+def _kept(request: HttpRequest) -> SubmitForm:
+    """An unbound form showing what was typed, without judging fields not yet finished."""
+    values = {k: v for k, v in request.POST.items() if k not in _NOT_KEPT}
+    return SubmitForm(initial=values)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, SubmitForm(initial={"form_token": form_token_new()}))
+    action = request.POST.get("action", "submit")
+    if action == "send_code":
+        return _send_code(request)
+    if action == "forget_phone":
+        session.forget_phone(request)
+        return _page(request, _kept(request), notice="已清除验证的手机号，请重新验证。")
+    return _submit(request)
+
+
+def _send_code(request: HttpRequest) -> HttpResponse:
+    """"Get code" without script: send it and redraw the form with everything kept."""
+    sms_form = SmsFields(request.POST)
+    sms_form.is_valid()
+    phone = sms_form.cleaned_data.get("phone", "")
+    try:
+        sms_code_request(phone=phone, ip=client_ip(request))
+    except DomainError as exc:
+        sms_form.show_error(exc)
+        return _page(request, _kept(request), sms_form=sms_form)
+    sms_form.fields["code"].widget.attrs["autofocus"] = True
+    return _page(request, _kept(request), sms_form=sms_form, notice=sms_sent_text(phone))
+
+
+def _submit(request: HttpRequest) -> HttpResponse:
+    data = request.POST.copy()
+    nonce = form_token_nonce(data.get("form_token", ""))
+    if nonce is None:
+        data["form_token"] = form_token_new()
+    form = SubmitForm(data, request.FILES)
+    try:
+        if nonce is None:
+            raise ValidationFailed("页面已过期，请核对内容后再次提交", code="form_expired")
+        check_not_used(nonce)
+        if form.is_valid():
+            return _file(request, form, nonce)
+    except AlreadySubmitted:
+        return redirect("portal:submitted")
+    except DomainError as exc:
+        form.show_error(exc)
+    return _page(request, form)
+
+
+def _file(request: HttpRequest, form: SubmitForm, nonce: str) -> HttpResponse:
+    photos = read_photos(form.cleaned_data["photos"])
+    phone = _submitter_phone(request, form.cleaned_data)
+    ticket, password = submit_once(nonce=nonce, data=_submission(form.cleaned_data),
+                                   phone=phone, photos=photos)
+    session.remember_submitted(request, receipt(ticket, password, len(photos)))
+    return redirect("portal:submitted")
+
+
+def _submission(data: dict) -> Submission:
+    return Submission(
+        request_type=data["request_type"], title=data["title"], content=data["content"],
+        category_id=int(data["category"]) if data["category"] else None,
+        district_id=int(data["district"]) if data["district"] else None,
+        address=data["address"], anonymous=data["identity"] == "anonymous",
+        name=data["name"],
+    )
+
+
+def _submitter_phone(request: HttpRequest, data: dict) -> str | None:
+    """The verified phone of a real-name submitter, verifying the SMS code if need be."""
+    if data["identity"] == "anonymous":
+        return None
+    # Checked before the code is spent, so one slip does not cost the citizen a new code.
+    if not data["name"].strip():
+        raise ValidationFailed("实名提交请填写姓名", code="required", field="name")
+    phone = session.verified_phone(request)
+    if phone:
+        return phone
+    if not data["phone"]:
+        raise ValidationFailed("实名提交请填写手机号码", code="required", field="phone")
+    if not data["code"]:
+        raise ValidationFailed("请先点击“获取验证码”，再填写短信中的验证码", code="required",
+                               field="code")
+    token = sms_code_verify(phone=data["phone"], code=data["code"])
+    session.remember_phone(request, token)
+    return check_phone(data["phone"])
+
+
+@never_cache
+@require_GET
+def submitted(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/submitted.html", {"receipt": session.take_submitted(request)})
+
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    found, source = suggest_categories(request.GET.get("text", ""))
+    return JsonResponse({"source": source, "suggestions": found})
+
+
+@require_POST
+def sms_send(request: HttpRequest) -> JsonResponse:
+    """"Get code" with script: the page stays as it is, a live region reads the result."""
+    phone = request.POST.get("phone", "")
+    try:
+        sms_code_request(phone=phone, ip=client_ip(request))
+    except DomainError as exc:
+        return JsonResponse({"ok": False, "field": exc.field, "message": exc.message},
+                            status=exc.status)
+    return JsonResponse({"ok": True, "message": sms_sent_text(phone),
+                         "wait": settings.SMS_CODE_MIN_INTERVAL_SECONDS})
