@@ -151,6 +151,8 @@ CITIZEN_TOKEN_MAX_AGE = envint("CITIZEN_TOKEN_MAX_AGE", 2 * 3600)
 STAFF_TOKEN_MAX_AGE = envint("STAFF_TOKEN_MAX_AGE", 12 * 3600)
 TRACKING_LOOKUP_MAX_FAILURES = envint("TRACKING_LOOKUP_MAX_FAILURES", 10)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
+# The yellow warning (即将超期) falls at this share of a stage's time.
+DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
 DEMO_MODE = envbool("MINXIN_DEMO", "False")
 
 LOGGING = {

@@ -85,6 +85,11 @@ class Ticket(models.Model):
     due_at = models.DateTimeField("办结期限", null=True, blank=True, db_index=True)
     stage = models.CharField(max_length=10, choices=Stage.choices, blank=True, default="")
     stage_due_at = models.DateTimeField("环节期限", null=True, blank=True, db_index=True)
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    # When the yellow warning is due, and how far the sweep has warned for this stage:
+    # 0 none yet, 1 yellow (即将超期) sent, 2 red (已超期) sent. Reset at every new stage.
+    stage_warn_at = models.DateTimeField(null=True, blank=True)
+    warn_level = models.PositiveSmallIntegerField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(default=0)
     reopen_count = models.PositiveSmallIntegerField(default=0)
@@ -101,6 +106,8 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["status", "stage_due_at"]),
             models.Index(fields=["lead_unit", "status"]),
+            models.Index(fields=["warn_level", "stage_warn_at"]),
+            models.Index(fields=["warn_level", "stage_due_at"]),
         ]
 
     def __str__(self) -> str:

@@ -104,9 +104,33 @@ def _notify_citizen(ticket: Ticket, text: str, purpose: str) -> None:
                   text=f"【民心】您的诉求（查询码{ticket.display_code}）{text}")
 
 
+STAGE_FIELDS = ["stage", "stage_due_at", "stage_started_at", "stage_warn_at", "warn_level"]
+
+
 def _set_stage(ticket: Ticket, stage: str, due: dt.datetime | None) -> list[str]:
-    ticket.stage, ticket.stage_due_at = stage, due
-    return ["stage", "stage_due_at"]
+    """Start a stage clock; its yellow warning falls at WARN_SHARE of the time allowed."""
+    now = clock.now()
+    ticket.stage, ticket.stage_due_at, ticket.stage_started_at = stage, due, now
+    ticket.stage_warn_at = warn_moment(now, due)
+    ticket.warn_level = 0
+    return STAGE_FIELDS
+
+
+def warn_moment(start: dt.datetime, due: dt.datetime | None) -> dt.datetime | None:
+    if due is None:
+        return None
+    return start + (due - start) * settings.DEADLINE_WARN_SHARE if due > start else due
+
+
+def _shift_stage(ticket: Ticket, working_days: int) -> list[str]:
+    """Move the current stage's clock later (a pause ended, an extension was approved)."""
+    if working_days <= 0 or ticket.stage_due_at is None:
+        return []
+    ticket.stage_due_at = shift_due(ticket.stage_due_at, working_days)
+    ticket.stage_warn_at = warn_moment(ticket.stage_started_at or clock.now(),
+                                       ticket.stage_due_at)
+    ticket.warn_level = 0 if ticket.stage_warn_at > clock.now() else min(ticket.warn_level, 1)
+    return ["stage_due_at", "stage_warn_at", "warn_level"]
 
 
 # ---- intake (受理) ------------------------------------------------------------------------
@@ -176,11 +200,10 @@ def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
     paused = paused_workdays(ticket.paused_at, clock.now()) if ticket.paused_at else 0
     if paused and ticket.due_at:
         ticket.due_at = shift_due(ticket.due_at, paused)
-    if paused and ticket.stage_due_at:
-        ticket.stage_due_at = shift_due(ticket.stage_due_at, paused)
+    fields = _shift_stage(ticket, paused)
     to, ticket.resume_status, ticket.paused_at = ticket.resume_status, "", None
     _move(ticket, actor=actor, action="supplement", to=to, note=note,
-          fields=["due_at", "stage_due_at", "resume_status", "paused_at"])
+          fields=["due_at", "resume_status", "paused_at", *fields])
     return ticket
 
 
@@ -327,10 +350,9 @@ def ticket_decide_extension(*, extension_id: int, actor: Actor, approve: bool,
     if approve:
         ticket.due_at = shift_due(ticket.due_at, ext.days)
         ticket.extension_days += ext.days
-        if ticket.stage == Stage.REPLY:
-            ticket.stage_due_at = ticket.due_at
+        fields = _shift_stage(ticket, ext.days) if ticket.stage == Stage.REPLY else []
         ticket.version += 1
-        ticket.save(update_fields=["due_at", "extension_days", "stage_due_at", "version"])
+        ticket.save(update_fields=["due_at", "extension_days", "version", *fields])
     verdict = f"批准延期{ext.days}个工作日" if approve else "不批准延期"
     record(ticket, actor=actor, action="decide_extension", note=f"{verdict}。{note}".strip("。"),
            public=approve)
