@@ -98,7 +98,8 @@ def _database() -> dict:
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True) if config["NAME"] else None
         config["CONN_MAX_AGE"] = 0
         # A file, not shared-cache memory: concurrency tests need real locking and timeouts.
-        config["TEST"] = {"NAME": str(Path(config["NAME"]).with_suffix(".test.sqlite3"))}
+        # One per process, so test runs side by side never share a file.
+        config["TEST"] = {"NAME": str(Path(config["NAME"]).with_suffix(f".test{os.getpid()}.sqlite3"))}
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
         # failing with "database is locked" half way through a transaction.
         config["OPTIONS"] = {
