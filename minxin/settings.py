@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "minxin.sla",
     "minxin.identity",
     "minxin.notify",
+    "minxin.privacy",
+    "minxin.audit",
     "minxin.tickets",
     "minxin.nlp",
     "minxin.api",
