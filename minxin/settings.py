@@ -5,6 +5,7 @@ SQLite by default; PostgreSQL by setting DATABASE_URL. Secrets may come from
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "minxin.accounts",
     "minxin.org",
     "minxin.sla",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "minxin.privacy",
     "minxin.audit",
     "minxin.tickets",
+    "minxin.supervision",
     "minxin.nlp",
     "minxin.api",
     "minxin.portal",
@@ -143,6 +146,35 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work: Huey on a SQLite file by default, on Redis when REDIS_URL is set.
+# HUEY_IMMEDIATE runs tasks inline: the default under pytest, so tests need no worker.
+_huey_common = {
+    "name": "minxin",
+    "immediate": envbool("HUEY_IMMEDIATE", str("pytest" in sys.modules)),
+    "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread",
+                 "max_delay": 1.0, "periodic": True, "check_worker_health": True},
+}
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "url": REDIS_URL, **_huey_common}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
+            **_huey_common}
+
+# Citizens are not messaged at night, except for urgent matters and codes they asked for.
+QUIET_HOURS = env("QUIET_HOURS", "22:00-08:00")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+                    if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minxin@localhost")
+# Supervision orders escalate (unit handler → unit head → superior unit) after this many
+# working days without a response; rating and callback windows in working days.
+SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
+CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
 
 # Citizens' SMS goes through a pluggable sender; the default records it for the demo.
 SMS_SENDER = env("SMS_SENDER", "minxin.notify.senders.RecordingSender")

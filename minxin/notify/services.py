@@ -1,46 +1,156 @@
-"""Queue SMS in the caller's transaction; deliver after commit, safe to run twice."""
+"""Queue messages in the caller's transaction; deliver them after commit, exactly once.
+
+Delivery claims a row with a lease (`claimed_until`), so two workers never send the same
+message at the same time and a killed worker's message is picked up when its lease ends.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from minxin.core import clock
-from minxin.notify.models import SmsMessage
-from minxin.notify.senders import get_sender
+from minxin.notify.models import EmailMessage, InboxMessage, MessageTemplate, SmsMessage, Status
+from minxin.notify.senders import get_sender, send_email
+from minxin.notify.templates_default import DEFAULT_TEMPLATES
 
 logger = logging.getLogger(__name__)
+LEASE = dt.timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+CHANNELS = {"sms": SmsMessage, "email": EmailMessage}
 
 
-def sms_queue(*, phone: str, text: str, purpose: str, key: str | None = None) -> SmsMessage:
-    message, _ = SmsMessage.objects.get_or_create(
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(event: str, **context: object) -> str:
+    template = MessageTemplate.objects.filter(event=event).values_list("text", flat=True).first()
+    return (template or DEFAULT_TEMPLATES.get(event, "{note}")).format_map(_Blank(context))
+
+
+def quiet_until(now: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours `now` falls in, or None outside them."""
+    start, end = (dt.time.fromisoformat(t) for t in settings.QUIET_HOURS.split("-"))
+    local = timezone.localtime(now)
+    t = local.time()
+    inside = (start <= t or t < end) if start > end else (start <= t < end)
+    if not inside:
+        return None
+    day = local.date() + dt.timedelta(days=1) if t >= start and start > end else local.date()
+    return timezone.make_aware(dt.datetime.combine(day, end), local.tzinfo)
+
+
+def sms_queue(*, phone: str, text: str, purpose: str, key: str | None = None,
+              event: str = "", ticket_id: int | None = None, urgent: bool = False) -> SmsMessage:
+    # A verification code is wanted now; other citizen messages wait for morning.
+    not_before = None if urgent or purpose == "verify" else quiet_until(clock.now())
+    message, created = SmsMessage.objects.get_or_create(
         idempotency_key=key or uuid.uuid4().hex,
-        defaults={"phone": phone, "text": text, "purpose": purpose},
+        defaults={"phone": phone, "text": text, "purpose": purpose, "event": event,
+                  "ticket_id": ticket_id, "urgent": urgent, "next_attempt_at": not_before},
     )
-    transaction.on_commit(lambda: sms_deliver(message_id=message.pk))
+    if created and not_before is None:
+        transaction.on_commit(lambda: schedule_delivery("sms", message.pk))
     return message
 
 
-def sms_deliver(*, message_id: int) -> bool:
-    """Claim the message, send it, mark it sent. A claimed-but-failed send stays pending."""
-    claimed = SmsMessage.objects.filter(pk=message_id, status=SmsMessage.Status.PENDING)
-    message = claimed.first()
-    if message is None:
-        return False
+def email_queue(*, to: str, subject: str, body: str, key: str, event: str = "",
+                ticket_id: int | None = None) -> EmailMessage:
+    message, created = EmailMessage.objects.get_or_create(
+        idempotency_key=key, defaults={"to": to, "subject": subject, "body": body,
+                                       "event": event, "ticket_id": ticket_id})
+    if created:
+        transaction.on_commit(lambda: schedule_delivery("email", message.pk))
+    return message
+
+
+def inbox_post(*, key: str, event: str, text: str, unit_id: int | None = None,
+               user_id: int | None = None, ticket_id: int | None = None) -> None:
+    InboxMessage.objects.get_or_create(idempotency_key=key, defaults={
+        "unit_id": unit_id, "user_id": user_id, "ticket_id": ticket_id, "event": event,
+        "text": text, "created_at": clock.now()})
+
+
+def schedule_delivery(channel: str, message_id: int) -> None:
+    """Hand the message to a worker; if the queue is down, the periodic sweep finds it."""
+    from minxin.notify import tasks
+
     try:
-        get_sender().send(phone=message.phone, text=message.text, key=message.idempotency_key)
-    except Exception as exc:  # a gateway failure must not lose the message
-        logger.warning("SMS %s not delivered: %s", message_id, exc)
-        SmsMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1,
-                                                         error=str(exc)[:300])
+        tasks.deliver_message(channel, message_id)
+    except Exception:  # noqa: BLE001 - the row is safe in the outbox either way
+        logger.exception("could not enqueue %s message %s", channel, message_id)
+
+
+def claim(channel: str, message_id: int) -> dt.datetime | None:
+    """Take the message for one lease; None if it is not due or someone else holds it."""
+    now = clock.now()
+    lease = now + LEASE
+    model = CHANNELS[channel]
+    taken = model.objects.filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
+        Q(claimed_until=None) | Q(claimed_until__lt=now),
+        pk=message_id, status=Status.PENDING,
+    ).update(claimed_until=lease)
+    return lease if taken else None
+
+
+def deliver(channel: str, message_id: int) -> bool:
+    lease = claim(channel, message_id)
+    if lease is None:
         return False
-    SmsMessage.objects.filter(pk=message_id, status=SmsMessage.Status.PENDING).update(
-        status=SmsMessage.Status.SENT, sent_at=clock.now(), attempts=message.attempts + 1)
+    model = CHANNELS[channel]
+    message = model.objects.get(pk=message_id)
+    try:
+        _send(channel, message)
+    except Exception as exc:  # noqa: BLE001 - any gateway failure means "try again later"
+        _failed(model, message, lease, exc)
+        return False
+    model.objects.filter(pk=message_id, claimed_until=lease).update(
+        status=Status.SENT, sent_at=clock.now(), attempts=message.attempts + 1, error="")
     return True
 
 
+def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
+    if channel == "sms":
+        get_sender().send(phone=message.phone, text=message.text, key=message.idempotency_key)
+    else:
+        send_email(to=message.to, subject=message.subject, body=message.body,
+                   key=message.idempotency_key)
+
+
+def _failed(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime,
+            exc: Exception) -> None:
+    attempts = message.attempts + 1
+    backoff = dt.timedelta(seconds=min(30 * 2 ** attempts, 3600))
+    logger.warning("%s %s not delivered (attempt %s): %s", model.__name__, message.pk,
+                   attempts, exc)
+    model.objects.filter(pk=message.pk, claimed_until=lease).update(
+        attempts=attempts, error=str(exc)[:300], claimed_until=None,
+        next_attempt_at=clock.now() + backoff,
+        status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING)
+
+
+def deliver_due(limit: int = 500) -> int:
+    """Deliver everything due: retries, quiet-hour holds, and messages whose worker died."""
+    now = clock.now()
+    sent = 0
+    for channel, model in CHANNELS.items():
+        due = model.objects.filter(
+            Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
+            Q(claimed_until=None) | Q(claimed_until__lt=now), status=Status.PENDING,
+        ).order_by("id").values_list("pk", flat=True)[:limit]
+        sent += sum(deliver(channel, pk) for pk in list(due))
+    return sent
+
+
+# Kept for callers written before the multi-channel outbox.
 def sms_deliver_pending(limit: int = 100) -> int:
-    ids = SmsMessage.objects.filter(status=SmsMessage.Status.PENDING).values_list("pk", flat=True)
-    return sum(sms_deliver(message_id=pk) for pk in list(ids[:limit]))
+    return deliver_due(limit)

@@ -49,7 +49,8 @@ class Stage(models.TextChoices):
     SIGN = "sign", "签收"
     REPLY = "reply", "办理答复"
     REVIEW = "review", "审核"
-    RATE = "rate", "评价回访"
+    RATE = "rate", "待评价"
+    CALLBACK = "callback", "电话回访"
 
 
 class Ticket(models.Model):

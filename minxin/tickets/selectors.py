@@ -11,6 +11,7 @@ from minxin.tickets.models import (
     Extension,
     OversightShare,
     Reply,
+    Stage,
     Status,
     Ticket,
     TimelineEvent,
@@ -54,7 +55,8 @@ def queue(*, user: User, name: str) -> QuerySet[Ticket]:
     if name == "review":
         return tickets.filter(status=Status.REPLIED)
     if name == "callback":
-        return tickets.filter(status=Status.PUBLISHED)
+        # Citizens who did not rate within the rating window are called back.
+        return tickets.filter(status=Status.PUBLISHED, stage=Stage.CALLBACK)
     if name == "extensions":
         pending = Extension.objects.filter(ticket=OuterRef("pk"),
                                            decision=Extension.Decision.PENDING)

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from minxin.accounts.models import Role
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from minxin.notify.services import sms_queue
+from minxin.notify.services import inbox_post, render, sms_queue
 from minxin.org.models import Unit
 from minxin.sla.deadlines import due_after, paused_workdays, shift_due
 from minxin.tickets.actors import Actor
@@ -97,11 +98,24 @@ def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "", 
     )
 
 
-def _notify_citizen(ticket: Ticket, text: str, purpose: str) -> None:
-    if ticket.submitter_phone:
-        sms_queue(phone=ticket.submitter_phone, purpose=purpose,
-                  key=f"{purpose}:{ticket.pk}:{ticket.version}",
-                  text=f"【民心】您的诉求（查询码{ticket.display_code}）{text}")
+def _notify_citizen(ticket: Ticket, event: str, note: str = "") -> None:
+    """An SMS to a real-name submitter, worded by the event's (editable) template."""
+    if not ticket.submitter_phone:
+        return
+    due = timezone.localdate(ticket.due_at) if ticket.due_at else ""
+    text = render(event, code=ticket.display_code, title=ticket.title, note=note[:60],
+                  due=f"{due:%Y年%m月%d日}" if due else "",
+                  link=f"{settings.SITE_URL}/track/?code={ticket.tracking_code}")
+    sms_queue(phone=ticket.submitter_phone, purpose=event, event=event, ticket_id=ticket.pk,
+              key=f"{event}:{ticket.pk}:{ticket.version}", text=text)
+
+
+def _notify_unit(ticket: Ticket, unit: Unit, event: str) -> None:
+    due = timezone.localtime(ticket.stage_due_at) if ticket.stage_due_at else None
+    text = render(event, code=ticket.display_code, title=ticket.title, unit=unit.name,
+                  due=f"{due:%Y-%m-%d %H:%M}" if due else "")
+    inbox_post(key=f"{event}:{ticket.pk}:{ticket.version}:{unit.pk}", event=event, text=text,
+               unit_id=unit.pk, ticket_id=ticket.pk)
 
 
 STAGE_FIELDS = ["stage", "stage_due_at", "stage_started_at", "stage_warn_at", "warn_level"]
@@ -143,7 +157,7 @@ def ticket_accept(*, ticket_id: int, actor: Actor, category_id: int | None = Non
     to = check_transition(ticket.status, "accept")
     fields = _accept_fields(ticket, category_id)
     _move(ticket, actor=actor, action="accept", to=to, note=note, fields=fields)
-    _notify_citizen(ticket, f"已受理，将在{ticket.due_at:%Y年%m月%d日}前办结。", "accepted")
+    _notify_citizen(ticket, "accepted")
     return ticket
 
 
@@ -169,7 +183,7 @@ def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
     ticket.closed_at = clock.now()
     fields = ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
     _move(ticket, actor=actor, action="reject", to=to, note=reason, fields=fields)
-    _notify_citizen(ticket, f"不予受理，理由：{reason[:60]}", "rejected")
+    _notify_citizen(ticket, "rejected", reason)
     return ticket
 
 
@@ -186,7 +200,7 @@ def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
     ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
     _move(ticket, actor=actor, action="request_info", to=to, note=note,
           fields=["resume_status", "paused_at"])
-    _notify_citizen(ticket, f"需要您补充材料：{note[:60]}", "pending_info")
+    _notify_citizen(ticket, "pending_info", note)
     return ticket
 
 
@@ -224,7 +238,7 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
                          review=Reply.Review.APPROVED, reviewed_by=actor.user, published_at=now)
     fields += _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
     _move(ticket, actor=actor, action="answer", to=to, note=public_reply, fields=fields)
-    _notify_citizen(ticket, "已答复，请查看并评价。", "published")
+    _notify_citizen(ticket, "published")
     return ticket
 
 
@@ -252,6 +266,8 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
     names = "、".join(u.name for u in co_units)
     text = f"主办：{lead.name}" + (f"；协办：{names}" if names else "") + (f"。{note}" if note else "")
     _move(ticket, actor=actor, action="dispatch", to=to, note=text, fields=fields)
+    for unit in [lead, *co_units]:
+        _notify_unit(ticket, unit, "dispatched")
     return ticket
 
 
@@ -380,7 +396,7 @@ def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
     reply.save(update_fields=["review", "reviewed_by", "review_note", "published_at"])
     fields = _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
     _move(ticket, actor=actor, action="approve", to=to, note=note, fields=fields)
-    _notify_citizen(ticket, "已答复，请凭查询码查看并评价。", "published")
+    _notify_citizen(ticket, "published")
     return ticket
 
 
@@ -428,12 +444,21 @@ def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str
     ticket.rated_by = "callback" if actor.user else "citizen"
     label = Satisfaction(satisfaction).label + (f"：{comment}" if comment else "")
     fields = ["satisfaction", "rating_comment", "rated_by"]
-    if satisfaction == Satisfaction.UNSATISFIED and _can_reopen(ticket):
-        return _reopen(ticket, actor=actor, note=label, fields=fields)
+    if satisfaction == Satisfaction.UNSATISFIED:
+        _supervise_unsatisfied(ticket, actor=actor, note=label)
+        if _can_reopen(ticket):
+            return _reopen(ticket, actor=actor, note=label, fields=fields)
     ticket.closed_at = clock.now()
     fields += ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
     _move(ticket, actor=actor, action="rate", to=Status.CLOSED, note=label, fields=fields)
     return ticket
+
+
+def _supervise_unsatisfied(ticket: Ticket, *, actor: Actor, note: str) -> None:
+    from minxin.supervision.models import SupervisionOrder
+    from minxin.supervision.services import open_order
+
+    open_order(ticket, reason=SupervisionOrder.Reason.UNSATISFIED, actor=actor, note=note)
 
 
 def _can_reopen(ticket: Ticket) -> bool:

@@ -50,6 +50,14 @@ ACTION_LABELS = {
     "request_extension": "申请延期",
     "decide_extension": "审批延期",
     "merge": "并案",
+    "warning": "即将超期预警",
+    "overdue": "超期",
+    "to_callback": "转电话回访",
+    "supervise": "督办",
+    "supervise_reply": "督办回复",
+    "supervise_escalate": "督办升级",
+    "oversight_share": "提交监督小组评议",
+    "oversight_evaluate": "监督小组评议",
 }
 
 

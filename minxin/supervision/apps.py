@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "minxin.supervision"
+    verbose_name = "督办与监督"

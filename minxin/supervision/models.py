@@ -1,0 +1,102 @@
+"""Supervision orders (督办单) and the oversight group's evaluations (第三方评议)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SupervisionOrder(models.Model):
+    class Reason(models.TextChoices):
+        OVERDUE = "overdue", "超期"
+        UNSATISFIED = "unsatisfied", "群众不满意"
+        MANUAL = "manual", "人工督办"
+
+    class State(models.TextChoices):
+        OPEN = "open", "督办中"
+        RESPONDED = "responded", "已回复"
+        CLOSED = "closed", "已办结"
+
+    class Level(models.IntegerChoices):
+        HANDLER = 1, "承办人员"
+        UNIT_HEAD = 2, "单位负责人"
+        SUPERIOR = 3, "上级单位"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "已整改"
+        UNRESOLVED = "unresolved", "未整改"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
+                               related_name="supervision_orders")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="supervision_orders")
+    reason = models.CharField("督办原因", max_length=12, choices=Reason.choices)
+    level = models.PositiveSmallIntegerField("督办级别", choices=Level.choices,
+                                             default=Level.HANDLER)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    note = models.TextField("督办意见", blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    respond_by = models.DateTimeField("回复期限")
+    escalate_at = models.DateTimeField(db_index=True)
+    response = models.TextField("单位回复", blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField("结果", max_length=12, choices=Outcome.choices, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # One live order per request and reason: a sweep that runs twice opens one.
+            models.UniqueConstraint(fields=["ticket", "reason"],
+                                    condition=Q(state__in=["open", "responded"]),
+                                    name="one_live_order_per_reason"),
+        ]
+        indexes = [models.Index(fields=["state", "escalate_at"])]
+
+
+class SupervisionEvent(models.Model):
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=50)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class OversightEvaluation(models.Model):
+    """A member of the oversight group's structured evaluation of a shared case."""
+
+    class Verdict(models.TextChoices):
+        GOOD = "good", "好"
+        FAIR = "fair", "一般"
+        POOR = "poor", "差"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
+                               related_name="oversight_evaluations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="oversight_evaluations")
+    timeliness = models.CharField("办理时效", max_length=5, choices=Verdict.choices)
+    quality = models.CharField("答复质量", max_length=5, choices=Verdict.choices)
+    attitude = models.CharField("服务态度", max_length=5, choices=Verdict.choices)
+    comment = models.TextField("评议意见", blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "第三方评议"
+        verbose_name_plural = "第三方评议"
+        constraints = [models.UniqueConstraint(fields=["ticket", "member"],
+                                               name="one_evaluation_per_member")]

@@ -1,0 +1,153 @@
+"""Supervision orders: opened by the sweep, by an unsatisfied rating or by a supervisor;
+answered by the unit; escalated on a schedule; closed with an outcome that counts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from minxin.accounts.models import Role, User
+from minxin.core import clock
+from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from minxin.notify.services import email_queue, inbox_post, render
+from minxin.sla.deadlines import due_after
+from minxin.supervision.models import SupervisionEvent, SupervisionOrder
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import Ticket
+from minxin.tickets.services import record
+
+Order = SupervisionOrder
+
+
+def _event(order: Order, *, actor: Actor, action: str, note: str = "") -> None:
+    SupervisionEvent.objects.create(order=order, at=clock.now(), action=action,
+                                    actor=actor.user, actor_label=actor.label, note=note)
+
+
+def _notify_unit(order: Order, ticket: Ticket, note: str) -> None:
+    text = render("supervision", code=ticket.display_code, title=ticket.title, note=note,
+                  due=f"{order.respond_by:%Y-%m-%d}")
+    key = f"supervision:{order.pk}:{order.level}"
+    inbox_post(key=key, event="supervision", text=text, unit_id=order.unit_id,
+               ticket_id=ticket.pk)
+    for user in _targets(order):
+        if user.email:
+            email_queue(to=user.email, subject="督办通知", body=text, key=f"{key}:{user.pk}",
+                        event="supervision", ticket_id=ticket.pk)
+
+
+def _targets(order: Order) -> list[User]:
+    """Who the order is addressed to at its level: handlers, then heads, then the superior."""
+    unit = order.unit
+    if order.level >= Order.Level.SUPERIOR and unit.parent_id:
+        unit = unit.parent
+    roles = [Role.HANDLER, Role.UNIT_HEAD] if order.level == Order.Level.HANDLER else [Role.UNIT_HEAD]
+    return list(User.objects.filter(unit=unit, role__in=roles, is_active=True))
+
+
+def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "") -> Order | None:
+    """Open a live order unless one for this reason is already open (then None)."""
+    unit_id = ticket.lead_unit_id or _last_lead_unit(ticket)
+    if unit_id is None:
+        return None
+    now = clock.now()
+    respond_by = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                ticket=ticket, unit_id=unit_id, reason=reason, note=note, opened_at=now,
+                opened_by=actor.user, respond_by=respond_by, escalate_at=respond_by)
+    except IntegrityError:
+        return None
+    _event(order, actor=actor, action="open", note=note)
+    record(ticket, actor=actor, action="supervise", public=False, unit=order.unit,
+           note=f"督办（{order.get_reason_display()}）：{note}".rstrip("："))
+    _notify_unit(order, ticket, note or order.get_reason_display())
+    return order
+
+
+def _last_lead_unit(ticket: Ticket) -> int | None:
+    row = ticket.assignments.filter(role="lead").order_by("-id").values_list("unit_id").first()
+    return row[0] if row else None
+
+
+@transaction.atomic
+def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
+    if not actor.has_role(Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied("只有督办人员可以发起督办", code="forbidden_role")
+    note = (note or "").strip()
+    if not note or len(note) > 1000:
+        raise ValidationFailed("请填写督办意见（1000字以内）", code="required", field="note")
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound("诉求不存在", code="ticket_not_found")
+    order = open_order(ticket, reason=Order.Reason.MANUAL, actor=actor, note=note)
+    if order is None:
+        raise Conflict("该诉求已有进行中的人工督办，或尚未派遣到单位", code="order_exists")
+    return order
+
+
+def _locked_order(order_id: int) -> Order:
+    order = Order.objects.select_for_update().select_related("unit", "ticket").filter(
+        pk=order_id).first()
+    if order is None:
+        raise NotFound("督办单不存在", code="order_not_found")
+    return order
+
+
+@transaction.atomic
+def supervision_respond(*, order_id: int, actor: Actor, response: str) -> Order:
+    order = _locked_order(order_id)
+    unit = actor.user.unit if actor.user else None
+    if not actor.has_role(Role.HANDLER, Role.UNIT_HEAD) or unit is None or \
+            not order.unit.path.startswith(unit.path):
+        raise PermissionDenied("只有被督办单位可以回复", code="not_your_unit")
+    response = (response or "").strip()
+    if not response or len(response) > 5000:
+        raise ValidationFailed("请填写督办回复（5000字以内）", code="required", field="response")
+    if order.state != Order.State.OPEN:
+        raise Conflict("该督办单已回复或已办结", code="order_not_open")
+    order.state, order.response = Order.State.RESPONDED, response
+    order.responded_by, order.responded_at = actor.user, clock.now()
+    order.save(update_fields=["state", "response", "responded_by", "responded_at"])
+    _event(order, actor=actor, action="respond", note=response)
+    record(order.ticket, actor=actor, action="supervise_reply", public=False, note=response)
+    return order
+
+
+@transaction.atomic
+def supervision_close(*, order_id: int, actor: Actor, outcome: str, note: str = "") -> Order:
+    if not actor.has_role(Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied("只有督办人员可以办结督办单", code="forbidden_role")
+    if outcome not in Order.Outcome.values:
+        raise ValidationFailed("请选择督办结果", code="invalid_outcome", field="outcome")
+    order = _locked_order(order_id)
+    if order.state == Order.State.CLOSED:
+        raise Conflict("该督办单已办结", code="order_closed")
+    order.state, order.outcome = Order.State.CLOSED, outcome
+    order.closed_by, order.closed_at = actor.user, clock.now()
+    order.save(update_fields=["state", "outcome", "closed_by", "closed_at"])
+    _event(order, actor=actor, action="close", note=f"{order.get_outcome_display()} {note}".strip())
+    return order
+
+
+def escalate_due(limit: int = 1000) -> int:
+    """Raise every open order whose response is overdue one level; safe to run twice."""
+    now = clock.now()
+    due = Order.objects.filter(state=Order.State.OPEN, escalate_at__lte=now,
+                               level__lt=Order.Level.SUPERIOR).values_list("pk", "level")[:limit]
+    escalated = 0
+    for pk, level in list(due):
+        with transaction.atomic():
+            nxt = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
+            if not Order.objects.filter(pk=pk, level=level, state=Order.State.OPEN).update(
+                    level=level + 1, escalate_at=nxt, respond_by=nxt):
+                continue  # another worker escalated it first
+            order = Order.objects.select_related("ticket", "unit").get(pk=pk)
+            label = order.get_level_display()
+            _event(order, actor=Actor.system_actor(), action="escalate", note=f"升级至{label}")
+            record(order.ticket, actor=Actor.system_actor(), action="supervise_escalate",
+                   public=False, note=f"督办未按期回复，升级至{label}")
+            _notify_unit(order, order.ticket, f"督办升级至{label}")
+            escalated += 1
+    return escalated
