@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
-from minxin.api import citizen, errors, meta, staff
+from minxin.api import citizen, errors, meta, staff, supervision
 
 api = NinjaAPI(
     title="民心 Minxin API",
@@ -18,6 +18,7 @@ errors.install(api)
 api.add_router("/", citizen.router)
 api.add_router("/auth", staff.auth_router)
 api.add_router("/staff", staff.router, auth=staff.staff_auth)
+api.add_router("/staff", supervision.router, auth=staff.staff_auth)
 api.add_router("/meta", meta.router)
 
 

@@ -145,6 +145,10 @@ class StaffTicketOut(TicketSummaryOut):
     replies: list[dict]
     timeline: list[EventOut]
     actions: list[str]
+    warn_level: int
+    notifications: list[dict]
+    supervision: list[dict]
+    evaluations: list[dict]
 
 
 class RatingIn(Schema):

@@ -97,8 +97,27 @@ def detail(ticket: Ticket) -> dict:
                   "review_note": r.review_note} for r in ticket.replies.all()],
         timeline=[event_dict(e, public=False) for e in selectors.full_timeline(ticket)],
         actions=legal_actions(ticket.status),
+        warn_level=ticket.warn_level,
+        notifications=delivery_status(ticket),
+        supervision=[{"id": o.pk, "reason": o.reason, "level": o.level, "state": o.state,
+                      "outcome": o.outcome} for o in ticket.supervision_orders.all()],
+        evaluations=[{"timeliness": e.timeliness, "quality": e.quality, "attitude": e.attitude,
+                      "comment": e.comment} for e in ticket.oversight_evaluations.all()],
     )
     return data
+
+
+def delivery_status(ticket: Ticket) -> list[dict]:
+    """Every message this request caused and whether it went out (shown on the request)."""
+    from minxin.notify.models import EmailMessage, SmsMessage
+
+    rows = []
+    for channel, model in (("sms", SmsMessage), ("email", EmailMessage)):
+        for m in model.objects.filter(ticket=ticket).order_by("id"):
+            rows.append({"channel": channel, "event": m.event, "status": m.status,
+                         "attempts": m.attempts, "created_at": m.created_at,
+                         "sent_at": m.sent_at})
+    return rows
 
 
 def _user(request: HttpRequest) -> User:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minxin.privacy.fields import BlindIndexField, EncryptedTextField
 from minxin.tickets.codes import display
 
 
@@ -63,15 +64,17 @@ class Ticket(models.Model):
                                  verbose_name="分类")
     district = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name="区县")
-    address = models.CharField("地址", max_length=200, blank=True)
+    address = EncryptedTextField("地址", max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices,
                                default=Channel.WEB)
 
     is_anonymous = models.BooleanField("匿名", default=False)
-    submitter_name = models.CharField("姓名", max_length=50, blank=True)
-    submitter_phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)
+    # Personal data: SM4-encrypted at rest; phone lookups go through the keyed blind index.
+    submitter_name = EncryptedTextField("姓名", max_length=50, blank=True)
+    submitter_phone = EncryptedTextField("手机号", max_length=20, blank=True)
+    submitter_phone_index = BlindIndexField(source="submitter_phone")
     query_password_hash = models.CharField(max_length=128, blank=True)
 
     status = models.CharField("状态", max_length=20, choices=Status.choices,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from minxin.accounts.models import Role, User
 from minxin.core.errors import NotFound
+from minxin.privacy.crypto import phone_index
 from minxin.tickets.models import (
     Assignment,
     Extension,
@@ -87,5 +88,8 @@ def published_reply(ticket: Ticket) -> Reply | None:
 
 
 def citizen_tickets(*, phone: str) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(Q(submitter_phone=phone)).select_related("request_type").order_by(
-        "-created_at")
+    # Phones are stored encrypted; the keyed blind index is what can be searched.
+    if not phone:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(submitter_phone_index=phone_index(phone)).select_related(
+        "request_type").order_by("-created_at")

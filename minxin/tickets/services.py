@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minxin.accounts.models import Role
+from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.notify.services import inbox_post, render, sms_queue
@@ -91,11 +92,14 @@ def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "", 
            public: bool = True, unit: Unit | None = None) -> TimelineEvent:
     if unit is None and actor.user is not None:
         unit = actor.user.unit
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         ticket=ticket, at=clock.now(), action=action, actor=actor.user,
         actor_label=actor.label, unit=unit, from_status=from_status or ticket.status,
         to_status=ticket.status, note=note, public=public,
     )
+    # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
+    chain_append_timeline(event=event)
+    return event
 
 
 def _notify_citizen(ticket: Ticket, event: str, note: str = "") -> None:

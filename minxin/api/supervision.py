@@ -1,0 +1,148 @@
+"""Staff endpoints for supervision, the inbox, the oversight group and unit records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from minxin.accounts.models import Role
+from minxin.api.staff import ERRORS, _user, detail
+from minxin.core.errors import NotFound, PermissionDenied
+from minxin.org.models import Unit
+from minxin.supervision import oversight, selectors
+from minxin.supervision import services as sup
+from minxin.tickets import selectors as ticket_selectors
+from minxin.tickets.actors import Actor
+
+router = Router(tags=["supervision"])
+
+
+class OrderOut(Schema):
+    id: int
+    ticket_id: int
+    tracking_code: str
+    unit: str
+    reason: str
+    level: int
+    state: str
+    note: str
+    opened_at: dt.datetime
+    respond_by: dt.datetime
+    response: str
+    outcome: str
+
+
+class InboxOut(Schema):
+    id: int
+    event: str
+    text: str
+    ticket_id: int | None
+    created_at: dt.datetime
+    read: bool
+
+
+class SuperviseIn(Schema):
+    note: str = Field(..., max_length=1000)
+
+
+class RespondIn(Schema):
+    response: str = Field(..., max_length=5000)
+
+
+class CloseIn(Schema):
+    outcome: str
+    note: str = Field("", max_length=1000)
+
+
+class ShareIn(Schema):
+    member_ids: list[int] = Field(..., max_length=50)
+
+
+class EvaluateIn(Schema):
+    timeliness: str
+    quality: str
+    attitude: str
+    comment: str = Field("", max_length=2000)
+
+
+def _order(o) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": o.pk, "ticket_id": o.ticket_id, "tracking_code": o.ticket.tracking_code,
+            "unit": o.unit.name, "reason": o.reason, "level": o.level, "state": o.state,
+            "note": o.note, "opened_at": o.opened_at, "respond_by": o.respond_by,
+            "response": o.response, "outcome": o.outcome}
+
+
+@router.get("/supervision", response={200: list[OrderOut], **ERRORS})
+def list_orders(request: HttpRequest, state: str | None = None,
+                limit: int = Query(100, ge=1, le=500)) -> list[dict]:
+    orders = selectors.orders_visible_to(_user(request))
+    if state:
+        orders = orders.filter(state=state)
+    return [_order(o) for o in orders[:limit]]
+
+
+@router.post("/requests/{ticket_id}/supervise", response={200: OrderOut, **ERRORS})
+def supervise(request: HttpRequest, ticket_id: int, payload: SuperviseIn) -> dict:
+    user = _user(request)
+    ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    return _order(sup.supervision_open(ticket_id=ticket_id, actor=Actor.staff(user),
+                                       note=payload.note))
+
+
+def _visible_order(request: HttpRequest, order_id: int) -> int:
+    if not selectors.orders_visible_to(_user(request)).filter(pk=order_id).exists():
+        raise NotFound("督办单不存在或您无权查看", code="order_not_found")
+    return order_id
+
+
+@router.post("/supervision/{order_id}/respond", response={200: OrderOut, **ERRORS})
+def respond(request: HttpRequest, order_id: int, payload: RespondIn) -> dict:
+    order = sup.supervision_respond(order_id=_visible_order(request, order_id),
+                                    actor=Actor.staff(_user(request)), response=payload.response)
+    return _order(order)
+
+
+@router.post("/supervision/{order_id}/close", response={200: OrderOut, **ERRORS})
+def close(request: HttpRequest, order_id: int, payload: CloseIn) -> dict:
+    order = sup.supervision_close(order_id=_visible_order(request, order_id),
+                                  actor=Actor.staff(_user(request)), outcome=payload.outcome,
+                                  note=payload.note)
+    return _order(order)
+
+
+@router.get("/inbox", response={200: list[InboxOut], **ERRORS})
+def inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+    return [{"id": m.pk, "event": m.event, "text": m.text, "ticket_id": m.ticket_id,
+             "created_at": m.created_at, "read": m.read_at is not None}
+            for m in selectors.inbox_for(_user(request))[:limit]]
+
+
+@router.post("/requests/{ticket_id}/oversight-share", response={200: dict, **ERRORS})
+def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
+    user = _user(request)
+    ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    made = oversight.oversight_share(ticket_id=ticket_id, actor=Actor.staff(user),
+                                     member_ids=payload.member_ids)
+    return {"shared": made}
+
+
+@router.post("/requests/{ticket_id}/evaluation", response={200: dict, **ERRORS})
+def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> dict:
+    user = _user(request)
+    ticket = ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
+    oversight.oversight_evaluate(ticket_id=ticket.pk, actor=Actor.staff(user), **payload.dict())
+    return detail(ticket)
+
+
+@router.get("/units/{unit_id}/record", response={200: dict, **ERRORS})
+def record(request: HttpRequest, unit_id: int) -> dict:
+    user = _user(request)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound("单位不存在", code="unit_not_found")
+    own = user.unit_id and unit.path.startswith(user.unit.path)
+    if not (user.is_citywide or (user.role == Role.UNIT_HEAD and own)):
+        raise PermissionDenied("您无权查看该单位的考核记录", code="forbidden_role")
+    return selectors.unit_record(unit)

@@ -1,0 +1,59 @@
+"""Reads for supervision: orders in scope, a unit's inbox, and a unit's record."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from minxin.accounts.models import Role, User
+from minxin.notify.models import InboxMessage
+from minxin.org.models import Unit
+from minxin.supervision.models import OversightEvaluation, SupervisionOrder
+from minxin.tickets.models import Satisfaction, Ticket, TimelineEvent
+
+
+def orders_visible_to(user: User) -> QuerySet[SupervisionOrder]:
+    orders = SupervisionOrder.objects.select_related("ticket", "unit")
+    if user.is_citywide:
+        return orders
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+        return orders.filter(unit__path__startswith=user.unit.path)
+    return orders.none()
+
+
+def inbox_for(user: User) -> QuerySet[InboxMessage]:
+    """Messages to the user, to their unit and the units below it; the centre's messages
+    (no unit) go to the citywide roles."""
+    mine = Q(user=user)
+    if user.unit_id and not user.is_citywide:
+        mine |= Q(unit__path__startswith=user.unit.path)
+    elif user.is_citywide:
+        mine |= Q(unit=None, user=None)
+    return InboxMessage.objects.filter(mine).select_related("ticket")
+
+
+def unit_record(unit: Unit) -> dict:
+    """What counts in a unit's annual assessment: volume, timeliness, satisfaction,
+    supervision and the oversight group's evaluations."""
+    tickets = Ticket.objects.filter(lead_unit=unit)
+    ratings = dict(tickets.exclude(satisfaction="").values_list("satisfaction")
+                   .annotate(n=Count("id")).values_list("satisfaction", "n"))
+    orders = SupervisionOrder.objects.filter(unit=unit)
+    evaluations = OversightEvaluation.objects.filter(unit=unit)
+    return {
+        "unit": unit.name,
+        "handled": tickets.count(),
+        "overdue_events": TimelineEvent.objects.filter(unit=unit, action="overdue").count(),
+        "satisfaction": {s.value: ratings.get(s.value, 0) for s in Satisfaction},
+        "supervision": {
+            "total": orders.count(),
+            "by_reason": dict(orders.values_list("reason").annotate(n=Count("id"))),
+            "by_outcome": dict(orders.exclude(outcome="").values_list("outcome")
+                               .annotate(n=Count("id"))),
+            "escalated": orders.filter(level__gt=1).count(),
+        },
+        "oversight": {
+            "evaluations": evaluations.count(),
+            "poor": evaluations.filter(Q(timeliness="poor") | Q(quality="poor")
+                                       | Q(attitude="poor")).count(),
+        },
+    }
