@@ -57,7 +57,13 @@ def demo() -> None:
     print("  API docs         http://127.0.0.1:8000/api/v1/docs")
     print("  admin            http://127.0.0.1:8000/admin/   (user admin)")
     print("  demo SMS inbox   http://127.0.0.1:8000/demo/sms/\n", flush=True)
-    minxin("runserver", "127.0.0.1:8000", "--noreload", env=env)
+    # The worker delivers messages and runs the deadline sweep every minute.
+    worker = subprocess.Popen([str(PY), "-m", "minxin", "run_huey", "--quiet"], cwd=ROOT,
+                              env={**os.environ, **env})
+    try:
+        minxin("runserver", "127.0.0.1:8000", "--noreload", env=env)
+    finally:
+        worker.terminate()
 
 
 def postgres_reachable(url: str) -> bool:
