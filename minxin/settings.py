@@ -175,6 +175,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minxin@localhost")
 # working days without a response; rating and callback windows in working days.
 SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
 CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
+# Office hours, for time limits counted in working hours (e.g. sign within 2 hours).
+OFFICE_HOURS = env("OFFICE_HOURS", "09:00-17:00")
 
 # Citizens' SMS goes through a pluggable sender; the default records it for the demo.
 SMS_SENDER = env("SMS_SENDER", "minxin.notify.senders.RecordingSender")

@@ -83,11 +83,18 @@ class Category(models.Model):
 
 
 class DeadlineOverride(models.Model):
-    """A category-specific time limit that wins over its request type's default."""
+    """Category-specific time limits that win over the request type's defaults.
+    Empty fields fall back to the type; a sign-for limit may be in working hours."""
 
     request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, verbose_name="诉求类型")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, verbose_name="分类")
-    deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）")
+    deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）", null=True, blank=True)
+    sign_hours = models.PositiveSmallIntegerField("签收时限（工作小时）", null=True, blank=True,
+                                                  help_text="填写后优先于签收工作日")
+    sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", null=True, blank=True)
+    review_days = models.PositiveSmallIntegerField("审核时限（工作日）", null=True, blank=True)
+    callback_days = models.PositiveSmallIntegerField("评价/回访时限（工作日）", null=True,
+                                                     blank=True)
 
     class Meta:
         verbose_name = "分类时限"

@@ -7,7 +7,7 @@ they name (`show_error`), so every message appears next to its cause.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -30,6 +30,13 @@ class PortalRenderer(DjangoTemplates):
 class PortalForm(forms.Form):
     default_renderer = PortalRenderer
     label_suffix = ""
+    # Fields needed only in some cases say when, instead of a misleading "optional".
+    conditional: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.optional_note = self.conditional.get(name, "" if field.required else "选填")
 
     def show_error(self, error: DomainError) -> None:
         """Attach a service's error to the field it names, or to the form as a whole."""
@@ -52,7 +59,8 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(f"最多上传{MAX_PHOTOS}张照片，您选择了{len(files)}张")
-        return [super(PhotosField, self).clean(f, initial) for f in files]
+        clean_one = super().clean
+        return [clean_one(f, initial) for f in files]
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -60,7 +68,8 @@ def type_choices() -> list[tuple[str, str]]:
 
 
 def type_hint() -> str:
-    limits = "；".join(f"{t.name}{t.deadline_days}个工作日内办结" for t in RequestType.objects.all())
+    limits = "；".join(f"{t.name}{t.deadline_days}个工作日内{'答复' if t.direct_answer else '办结'}"
+                      for t in RequestType.objects.all())
     return f"办理时限：{limits}。" if limits else ""
 
 
@@ -99,6 +108,9 @@ class SmsFields(PortalForm):
 
 
 class SubmitForm(SmsFields):
+    conditional: ClassVar[dict[str, str]] = {
+        "name": "实名提交时必填", "phone": "实名提交时必填", "code": "实名提交时必填"}
+
     request_type = forms.ChoiceField(
         label="诉求类型", widget=forms.RadioSelect,
         error_messages={"required": "请选择诉求类型", "invalid_choice": "请选择诉求类型"})
@@ -134,7 +146,7 @@ class SubmitForm(SmsFields):
                   "如提交未成功，已选照片需要重新选择。")
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    field_order = ["request_type", "title", "content", "category", "district", "address",
+    field_order: ClassVar[list[str]] = ["request_type", "title", "content", "category", "district", "address",
                    "identity", "name", "phone", "code", "photos"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -146,6 +158,8 @@ class SubmitForm(SmsFields):
 
 
 class TrackCodeForm(PortalForm):
+    conditional: ClassVar[dict[str, str]] = {"password": "匿名提交的必填"}
+
     tracking_code = forms.CharField(
         label="查询码", max_length=20, help_text="提交成功后得到的10位查询码，例如 AB2CD-3EF45，不区分大小写。",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
@@ -158,7 +172,7 @@ class TrackCodeForm(PortalForm):
 
 
 class PhoneLookupForm(SmsFields):
-    pass
+    conditional: ClassVar[dict[str, str]] = {"phone": "", "code": ""}
 
 
 class RateForm(PortalForm):

@@ -35,6 +35,7 @@ def remember_phone(request: HttpRequest, token: str) -> None:
     # A new session id when the visitor gains a right, so a planted id gains nothing.
     request.session.cycle_key()
     request.session[TOKEN_KEY] = token
+    _until_browser_closes(request)
 
 
 def forget_phone(request: HttpRequest) -> None:
@@ -48,6 +49,12 @@ def remember_grant(request: HttpRequest, code: str, password: str | None) -> Non
     grants.pop(code, None)
     grants[code] = password
     request.session[GRANTS_KEY] = dict(list(grants.items())[-MAX_GRANTS:])
+    _until_browser_closes(request)
+
+
+def _until_browser_closes(request: HttpRequest) -> None:
+    # Proofs of identity should not outlive the visit on a shared computer.
+    request.session.set_expiry(0)
 
 
 def tracked_ticket(request: HttpRequest, raw_code: str) -> tuple[Ticket, Actor]:

@@ -36,7 +36,7 @@ def _from_model(text: str, k: int, categories: list[Category]) -> list[dict]:
         from minxin.nlp import predict_category  # type: ignore[attr-defined]
 
         raw = list(predict_category(text, k=k))
-    except Exception:  # noqa: BLE001 - no model yet, or a broken one: use the keywords
+    except Exception:  # no model yet, or a broken one: use the keywords
         log.debug("category model unavailable", exc_info=True)
         return []
     return _resolve(raw, categories)[:k]

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 
 import chinese_calendar
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from minxin.sla.models import CalendarFallback, Holiday, HolidayYear
 
@@ -38,6 +38,7 @@ class WorkCalendar:
         self.overrides: dict[dt.date, bool] = {}
         self.admin_years: set[int] = set()
         self.loaded: set[int] = set()
+        self.fallback_years: set[int] = set()
         self._load(set(years))
 
     def _load(self, years: set[int]) -> None:
@@ -56,17 +57,22 @@ class WorkCalendar:
             return day.weekday() < 5
         if _package_knows(day.year):
             return chinese_calendar.is_workday(day)
-        _report_fallback(day.year)
+        if day.year not in self.fallback_years:
+            self.fallback_years.add(day.year)
+            _report_fallback(day.year)
         return day.weekday() < 5
 
 
 def _report_fallback(year: int) -> None:
-    if year in _reported_fallbacks:
+    """Log once per process; make sure administrators see it (one read when already known)."""
+    if year not in _reported_fallbacks:
+        _reported_fallbacks.add(year)
+        logger.warning("No holiday data for %s: counting working days as Monday to Friday", year)
+    if CalendarFallback.objects.filter(year=year).exists():
         return
-    _reported_fallbacks.add(year)
-    logger.warning("No holiday data for %s: counting working days as Monday to Friday", year)
     try:
-        CalendarFallback.objects.get_or_create(year=year)
+        with transaction.atomic():
+            CalendarFallback.objects.create(year=year)
     except IntegrityError:  # another process recorded it first
         pass
 

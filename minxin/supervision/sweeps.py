@@ -43,9 +43,10 @@ def sweep() -> dict[str, int]:
 
 def _due(now: dt.datetime, level: int) -> Q:
     if level == YELLOW:  # the units' own stages; review and rating have no early warning
-        return Q(warn_level__lt=YELLOW, stage_warn_at__lte=now, stage_due_at__gt=now,
+        return Q(warn_level=0, stage_warn_at__lte=now, stage_due_at__gt=now,
                  stage__in=SUPERVISED_STAGES)
-    return Q(warn_level__lt=RED, stage_due_at__lte=now) & ~Q(stage=Stage.CALLBACK)
+    # Equality / IN on warn_level lets the (warn_level, stage_*_at) indexes do the work.
+    return Q(warn_level__in=[0, YELLOW], stage_due_at__lte=now) & ~Q(stage=Stage.CALLBACK)
 
 
 def _sweep(now: dt.datetime, level: int) -> int:

@@ -33,7 +33,7 @@ from minxin.tickets.models import (
     Ticket,
     TimelineEvent,
 )
-from minxin.tickets.policy import deadline_days
+from minxin.tickets.policy import deadline_days, rating_due, review_due, sign_due
 from minxin.tickets.workflow import check_transition
 
 CENTRE_ROLES = (Role.INTAKE, Role.ADMIN)
@@ -240,7 +240,7 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
     Reply.objects.create(ticket=ticket, author=actor.user, unit=actor.user.unit, facts="受理时直接答复",
                          solved=True, public_reply=public_reply, created_at=now,
                          review=Reply.Review.APPROVED, reviewed_by=actor.user, published_at=now)
-    fields += _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
+    fields += _set_stage(ticket, Stage.RATE, rating_due(ticket, now))
     _move(ticket, actor=actor, action="answer", to=to, note=public_reply, fields=fields)
     _notify_citizen(ticket, "published")
     return ticket
@@ -266,7 +266,7 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
     )
     ticket.lead_unit = lead
     fields += ["lead_unit", *_set_stage(ticket, Stage.SIGN,
-                                        due_after(now, ticket.request_type.sign_days))]
+                                        sign_due(ticket, now))]
     names = "、".join(u.name for u in co_units)
     text = f"主办：{lead.name}" + (f"；协办：{names}" if names else "") + (f"。{note}" if note else "")
     _move(ticket, actor=actor, action="dispatch", to=to, note=text, fields=fields)
@@ -327,7 +327,7 @@ def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, publ
                                  solved=solved, unsolved_reason=unsolved_reason.strip(),
                                  public_reply=public_reply, created_at=clock.now())
     fields = _set_stage(ticket, Stage.REVIEW,
-                        due_after(clock.now(), ticket.request_type.review_days))
+                        review_due(ticket, clock.now()))
     _move(ticket, actor=actor, action="reply", to=to, unit=unit, fields=fields,
           note="已解决" if solved else f"未解决：{unsolved_reason.strip()}")
     return reply
@@ -398,7 +398,7 @@ def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
     reply.review, reply.reviewed_by, reply.review_note, reply.published_at = (
         Reply.Review.APPROVED, actor.user, note, now)
     reply.save(update_fields=["review", "reviewed_by", "review_note", "published_at"])
-    fields = _set_stage(ticket, Stage.RATE, due_after(now, ticket.request_type.callback_days))
+    fields = _set_stage(ticket, Stage.RATE, rating_due(ticket, now))
     _move(ticket, actor=actor, action="approve", to=to, note=note, fields=fields)
     _notify_citizen(ticket, "published")
     return ticket
@@ -474,7 +474,7 @@ def _reopen(ticket: Ticket, *, actor: Actor, note: str, fields: list[str]) -> Ti
     ticket.reopen_count += 1
     ticket.due_at = due_after(now, deadline_days(ticket))
     fields += ["reopen_count", "due_at",
-               *_set_stage(ticket, Stage.SIGN, due_after(now, ticket.request_type.sign_days))]
+               *_set_stage(ticket, Stage.SIGN, sign_due(ticket, now))]
     _move(ticket, actor=actor, action="reopen", to=Status.DISPATCHED, fields=fields,
           note=f"第{ticket.reopen_count}次重办。{note}")
     return ticket

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 
 from minxin.portal import prefs as view_prefs_module
+from minxin.tickets.display import deadline_text
+from minxin.tickets.models import Ticket
 
 register = template.Library()
 
@@ -23,3 +25,9 @@ def code_groups(code: str) -> str:
     """A tracking code in the XXXXX-XXXXX form people read aloud and copy."""
     code = code or ""
     return f"{code[:5]}-{code[5:]}" if len(code) == 10 else code
+
+
+@register.filter
+def deadline(ticket: Ticket) -> str:
+    """The deadline in plain words, e.g. "将在2026年12月18日前办结"."""
+    return deadline_text(ticket)

@@ -26,7 +26,8 @@ SERVICES: dict[str, dict[str, str]] = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"services": SERVICES})
+    return render(request, "portal/home.html",
+                  {"services": SERVICES, "demo": settings.DEMO_MODE or settings.DEBUG})
 
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:

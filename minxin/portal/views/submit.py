@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,10 @@ def _page(request: HttpRequest, form: SubmitForm, *, sms_form: SmsFields | None 
           notice: str = "") -> HttpResponse:
     phone = session.verified_phone(request)
     return render(request, "portal/submit.html", {
-        "form": form, "sms_form": sms_form or form, "notice": notice,
+        "form": form, "sms_form": sms_form or form, "sms_notice": notice,
+        # Errors with no field of their own (rate limits) belong beside the SMS fields only
+        # when they came from "get code"; the main form lists its own at the top.
+        "sms_errors": sms_form.non_field_errors() if sms_form else [],
         "verified_phone": mask_phone(phone) if phone else "",
         # Browsers never re-fill a file input, so say so when photos were sent.
         "photos_lost": bool(request.FILES.getlist("photos")),
@@ -88,6 +92,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return _file(request, form, nonce)
     except AlreadySubmitted:
+        messages.info(request, "这份表单已经提交过，没有重复提交。如需反映新的问题，请点“再提交一件”。")
         return redirect("portal:submitted")
     except DomainError as exc:
         form.show_error(exc)

@@ -40,6 +40,7 @@ def _page(request: HttpRequest, code_form: TrackCodeForm | None = None,
         "code_form": code_form or TrackCodeForm(initial={"tracking_code": code}),
         "phone_form": phone_form or PhoneLookupForm(), "notice": notice,
         "verified_phone": mask_phone(phone) if phone else "",
+        "has_grants": bool(request.session.get(session.GRANTS_KEY)),
     })
 
 

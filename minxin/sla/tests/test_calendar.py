@@ -57,3 +57,16 @@ def test_the_command_warns_about_missing_years(capsys):
     captured = capsys.readouterr()
     assert captured.out.strip() == "2027-01-06"
     assert "2027" in captured.err
+
+
+def test_working_hours_skip_nights_weekends_and_holidays():
+    from django.utils import timezone
+
+    from minxin.sla.deadlines import due_after_working_hours
+
+    def local(*args: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(*args))
+
+    assert due_after_working_hours(local(2026, 11, 27, 16), 2) == local(2026, 11, 30, 10)
+    assert due_after_working_hours(local(2026, 9, 30, 16), 2) == local(2026, 10, 8, 10)
+    assert due_after_working_hours(local(2026, 11, 30, 7), 3) == local(2026, 11, 30, 12)

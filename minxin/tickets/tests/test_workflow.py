@@ -179,3 +179,18 @@ def test_stale_version_is_a_conflict(city, staff):
     with pytest.raises(Conflict):
         svc.ticket_accept(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
                           expected_version=ticket.version + 3)
+
+
+def test_a_category_can_have_its_own_stage_limits_in_working_hours(city, staff):
+    from minxin.org.models import DeadlineOverride
+
+    DeadlineOverride.objects.create(request_type=city["types"]["complaint"],
+                                    category=city["category"].parent, sign_hours=2,
+                                    deadline_days=5)
+    clock.freeze(at(2026, 11, 27, 16))  # Friday afternoon
+    ticket, _ = submit(city)
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
+                        lead_unit_id=staff["zhujian"].unit_id)
+    ticket.refresh_from_db()
+    assert timezone.localtime(ticket.stage_due_at) == at(2026, 11, 30, 10)
+    assert timezone.localdate(ticket.due_at) == dt.date(2026, 12, 4)

@@ -1,0 +1,44 @@
+"""Category suggestions while a citizen types."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_keywords_suggest_second_level_categories(client, city):
+    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管"}).json()
+    assert data["source"] == "keywords"
+    assert data["suggestions"][0]["label"] == "城乡建设/物业管理"
+    assert data["suggestions"][0]["id"] == city["category"].pk
+
+
+def test_short_or_unmatched_text_suggests_nothing(client, city):
+    assert client.get("/submit/suggest", {"text": "a"}).json()["suggestions"] == []
+    assert client.get("/submit/suggest", {"text": "今天天气很好"}).json() == {
+        "source": "", "suggestions": []}
+
+
+def test_an_active_model_is_preferred(client, city, monkeypatch):
+    fake = types.ModuleType("minxin.nlp")
+    fake.predict_category = lambda text, k=3: [("环境保护/噪声污染", 0.91), ("不存在", 0.05)]
+    monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
+    data = client.get("/submit/suggest", {"text": "工地夜间施工"}).json()
+    assert data["source"] == "model"
+    assert [s["name"] for s in data["suggestions"]] == ["噪声污染"]
+    assert data["suggestions"][0]["confidence"] == 0.91
+
+
+def test_a_failing_model_falls_back_to_keywords(client, city, monkeypatch):
+    def broken(text: str, k: int = 3) -> list:
+        raise RuntimeError("no active model")
+
+    fake = types.ModuleType("minxin.nlp")
+    fake.predict_category = broken
+    monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
+    data = client.get("/submit/suggest", {"text": "夜间施工噪音扰民"}).json()
+    assert data["source"] == "keywords" and data["suggestions"][0]["name"] == "噪声污染"
