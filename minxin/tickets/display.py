@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from minxin.core import clock
 from minxin.tickets.models import Status, Ticket, TimelineEvent
 from minxin.tickets.workflow import ACTION_LABELS
 
@@ -18,7 +19,13 @@ def deadline_text(ticket: Ticket) -> str:
     if ticket.due_at is None:
         return ""
     day = timezone.localdate(ticket.due_at)
-    return f"将在{day.year}年{day.month}月{day.day}日前办结"
+    date = f"{day.year}年{day.month}月{day.day}日"
+    if ticket.status == Status.PUBLISHED:
+        return "已答复，请查看答复并评价"
+    if ticket.due_at < clock.now():
+        return f"已超过办理期限（{date}），正在督促办理"
+    verb = "答复" if ticket.request_type.direct_answer else "办结"
+    return f"将在{date}前{verb}"
 
 
 def mask_phone(phone: str) -> str:
