@@ -75,8 +75,19 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium; Playwright's own browser download is not used."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        run("apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk")
+    else:
+        print("Chromium not found and cannot be installed here: browser tests will be skipped.")
+
+
 def test(pytest_args: list[str]) -> None:
     setup("test")
+    ensure_chromium()
     base = [str(PY), "-m", "pytest", "-q", *pytest_args]
     sqlite_dir = ROOT / "var" / "test-sqlite"
     shutil.rmtree(sqlite_dir, ignore_errors=True)

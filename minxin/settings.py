@@ -98,7 +98,7 @@ TEMPLATES = [
 
 def _database() -> dict:
     default_sqlite = f"sqlite:///{DATA_DIR / 'minxin.sqlite3'}"
-    config = dj_database_url.parse(env("DATABASE_URL", default_sqlite), conn_max_age=60)
+    config = dj_database_url.parse(env("DATABASE_URL") or default_sqlite, conn_max_age=60)
     if config["ENGINE"].endswith("sqlite3"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True) if config["NAME"] else None
         config["CONN_MAX_AGE"] = 0

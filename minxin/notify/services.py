@@ -31,9 +31,14 @@ class _Blank(dict):
         return ""
 
 
-def render(event: str, **context: object) -> str:
+def template_text(event: str) -> str:
     template = MessageTemplate.objects.filter(event=event).values_list("text", flat=True).first()
-    return (template or DEFAULT_TEMPLATES.get(event, "{note}")).format_map(_Blank(context))
+    return template or DEFAULT_TEMPLATES.get(event, "{note}")
+
+
+def render(event: str, *, template: str | None = None, **context: object) -> str:
+    """The event's message; pass `template` when rendering many (one lookup, not one each)."""
+    return (template or template_text(event)).format_map(_Blank(context))
 
 
 def quiet_until(now: dt.datetime) -> dt.datetime | None:

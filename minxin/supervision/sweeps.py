@@ -16,7 +16,7 @@ from django.db.models import Q
 from minxin.core import clock
 from minxin.core.errors import DomainError
 from minxin.notify.models import InboxMessage
-from minxin.notify.services import render
+from minxin.notify.services import render, template_text
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.services import escalate_due, open_order
@@ -70,10 +70,13 @@ def _sweep(now: dt.datetime, level: int) -> int:
 
 def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
     events, inbox = [], []
+    templates: dict[str, str] = {}
     for row in rows:
         event = _event_name(row, level)
+        if event not in templates:
+            templates[event] = template_text(event)
         code = f"{row['tracking_code'][:5]}-{row['tracking_code'][5:]}"
-        text = render(event, code=code, title=row["title"],
+        text = render(event, template=templates[event], code=code, title=row["title"],
                       due=f"{row['stage_due_at']:%Y-%m-%d %H:%M}")
         events.append(TimelineEvent(
             ticket_id=row["id"], at=now, action="warning" if level == YELLOW else "overdue",

@@ -1,0 +1,88 @@
+"""Browser tests: Debian's Chromium driven by Playwright, with axe-core for accessibility.
+
+Every request the page makes to a host other than the test server fails the test: the
+platform must serve every asset itself. Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
+# make between page actions are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.path.exists(CHROMIUM) or os.environ.get("MINXIN_REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page plus the record of any request that tried to leave the platform."""
+
+    def __init__(self, page: object, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.foreign: list[str] = []
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def axe(self, name: str) -> None:
+        """No critical or serious accessibility violations on the current page."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page, options={"resultTypes": ["violations"],
+                                                "runOnly": ["wcag2a", "wcag2aa", "wcag21a",
+                                                            "wcag21aa", "best-practice"]})
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+        assert bad == [], f"{name}: {bad}"
+
+
+@pytest.fixture
+def web(browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    wrapper = Page(page, live_server.url)
+    host = urlparse(live_server.url).hostname
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        target = urlparse(request.url)
+        if target.scheme in ("data", "blob") or target.hostname == host:
+            route.continue_()
+        else:
+            wrapper.foreign.append(request.url)
+            route.abort()
+
+    page.route(re.compile(".*"), guard)
+    yield wrapper
+    context.close()
+    assert wrapper.foreign == [], f"requests to other hosts: {wrapper.foreign}"
