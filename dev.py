@@ -80,6 +80,7 @@ def ensure_chromium() -> None:
     if Path("/usr/bin/chromium").exists():
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
+        run("apt-get", "update", "-q")
         run("apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk")
     else:
         print("Chromium not found and cannot be installed here: browser tests will be skipped.")

@@ -4,11 +4,12 @@ from django.db import models
 
 
 class SmsCode(models.Model):
-    """A one-time code sent to a phone. Only a hash of the code is kept."""
+    """A one-time code sent to a phone. Only keyed hashes are kept: of the code, and of the
+    phone and the IP, which is all the rate limits need; rows are purged after a day."""
 
-    phone = models.CharField(max_length=20, db_index=True)
+    phone_index = models.CharField(max_length=64, db_index=True)
     code_hash = models.CharField(max_length=128)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    ip_index = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -17,4 +18,4 @@ class SmsCode(models.Model):
     class Meta:
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
-        indexes = [models.Index(fields=["ip", "created_at"])]
+        indexes = [models.Index(fields=["ip_index", "created_at"])]

@@ -15,10 +15,21 @@ from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
 from minxin.identity.models import SmsCode
 from minxin.notify.services import sms_queue
+from minxin.privacy.crypto import (
+    DecryptionError,
+    blind_index,
+    decrypt,
+    encrypt,
+    is_encrypted,
+    phone_index,
+)
+from minxin.privacy.keys import KeyConfigError
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 _TOKEN_SALT = "minxin.citizen"
 MAX_CODE_ATTEMPTS = 5
+# The rate limits look back one hour; a day leaves room to look into abuse.
+SMS_CODE_KEEP = dt.timedelta(days=1)
 
 
 def check_phone(phone: str) -> str:
@@ -32,14 +43,16 @@ def check_phone(phone: str) -> str:
 
 def _check_rate(*, phone: str, ip: str | None) -> None:
     now = clock.now()
-    recent = SmsCode.objects.filter(phone=phone, created_at__gt=now - dt.timedelta(hours=1))
+    recent = SmsCode.objects.filter(phone_index=phone_index(phone),
+                                    created_at__gt=now - dt.timedelta(hours=1))
     last = recent.order_by("-created_at").first()
     if last and (now - last.created_at).total_seconds() < settings.SMS_CODE_MIN_INTERVAL_SECONDS:
         raise RateLimited("验证码发送过于频繁，请稍后再试", code="sms_too_frequent")
     if recent.count() >= settings.SMS_CODE_MAX_PER_PHONE_PER_HOUR:
         raise RateLimited("该手机号本小时获取验证码次数已达上限", code="sms_phone_limit")
     if ip:
-        by_ip = SmsCode.objects.filter(ip=ip, created_at__gt=now - dt.timedelta(hours=1)).count()
+        by_ip = SmsCode.objects.filter(ip_index=_ip_index(ip),
+                                       created_at__gt=now - dt.timedelta(hours=1)).count()
         if by_ip >= settings.SMS_CODE_MAX_PER_IP_PER_HOUR:
             raise RateLimited("当前网络获取验证码次数过多，请稍后再试", code="sms_ip_limit")
 
@@ -51,7 +64,8 @@ def sms_code_request(*, phone: str, ip: str | None) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     now = clock.now()
     SmsCode.objects.create(
-        phone=phone, ip=ip, code_hash=keyed_hash(f"{phone}:{code}", purpose="sms"), created_at=now,
+        phone_index=phone_index(phone), ip_index=_ip_index(ip) if ip else "",
+        code_hash=keyed_hash(f"{phone}:{code}", purpose="sms"), created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
@@ -74,7 +88,7 @@ def sms_code_verify(*, phone: str, code: str) -> str:
 def _consume(phone: str, code: str) -> bool:
     candidate = (
         SmsCode.objects.select_for_update()
-        .filter(phone=phone, used_at=None, expires_at__gt=clock.now())
+        .filter(phone_index=phone_index(phone), used_at=None, expires_at__gt=clock.now())
         .order_by("-created_at")
         .first()
     )
@@ -89,15 +103,28 @@ def _consume(phone: str, code: str) -> bool:
     return True
 
 
+def _ip_index(ip: str) -> str:
+    return blind_index(ip, purpose="ip")
+
+
+def sms_codes_purge(*, older_than: dt.timedelta = SMS_CODE_KEEP) -> int:
+    """Forget codes (and the phone and IP hashes they carry) once no rate limit needs them."""
+    deleted, _ = SmsCode.objects.filter(created_at__lt=clock.now() - older_than).delete()
+    return deleted
+
+
 def citizen_token_issue(*, phone: str) -> str:
-    return signing.dumps({"phone": phone}, salt=_TOKEN_SALT, compress=True)
+    # Signed, and the phone inside encrypted: the portal keeps this token in its database
+    # session, where a signed-only token would show the phone to anyone reading the table.
+    return signing.dumps({"p": encrypt(phone)}, salt=_TOKEN_SALT, compress=True)
 
 
 def citizen_token_phone(token: str) -> str | None:
     """The verified phone a citizen token stands for, or None if it is invalid or expired."""
     try:
         data = signing.loads(token, salt=_TOKEN_SALT, max_age=settings.CITIZEN_TOKEN_MAX_AGE)
-    except signing.BadSignature:
+        sealed = data.get("p") if isinstance(data, dict) else None
+        phone = decrypt(sealed) if isinstance(sealed, str) and is_encrypted(sealed) else None
+    except (signing.BadSignature, DecryptionError, KeyConfigError):
         return None
-    phone = data.get("phone") if isinstance(data, dict) else None
     return phone if isinstance(phone, str) and PHONE_RE.match(phone) else None

@@ -29,13 +29,17 @@ def _span(delta: dt.timedelta) -> str:
     return f"{hours}小时{minutes}分" if hours else f"{minutes}分钟"
 
 
-def countdown(deadline: dt.datetime | None, *, now: dt.datetime | None = None) -> Countdown:
+def countdown(deadline: dt.datetime | None, *, now: dt.datetime | None = None,
+              warn_at: dt.datetime | None = None) -> Countdown:
+    """`warn_at` is the stage's own yellow moment (a share of its time, set by the
+    services); within a day of the deadline is yellow regardless."""
     if deadline is None:
         return Countdown("none", "", "无期限")
-    left = deadline - (now or clock.now())
+    now = now or clock.now()
+    left = deadline - now
     if left < dt.timedelta(0):
         return Countdown("late", "超期", f"已超期{_span(left)}")
-    if left <= WARN_WITHIN:
+    if left <= WARN_WITHIN or (warn_at is not None and now >= warn_at):
         return Countdown("warn", "临期", f"剩余{_span(left)}")
     return Countdown("ok", "正常", f"剩余{_span(left)}")
 
@@ -45,7 +49,7 @@ def stage_countdown(ticket: Ticket) -> Countdown:
         return Countdown("paused", "暂停", "等待补充材料，暂停计时")
     if ticket.status in FINISHED:
         return Countdown("none", "", "已结束")
-    return countdown(ticket.stage_due_at)
+    return countdown(ticket.stage_due_at, warn_at=getattr(ticket, "stage_warn_at", None))
 
 
 def overall_countdown(ticket: Ticket) -> Countdown:

@@ -38,7 +38,7 @@ class ContactReveal(models.Model):
     class Meta:
         verbose_name = "联系方式查看记录"
         verbose_name_plural = "联系方式查看记录"
-        ordering = ["-at", "-id"]
+        ordering = ("-at", "-id")
 
     def __str__(self) -> str:
         return f"{self.user} 查看 {self.ticket_id} @ {self.at:%Y-%m-%d %H:%M}"

@@ -7,19 +7,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F
 
 from minxin.accounts.models import User
 from minxin.core import clock
-from minxin.org.models import Category, Unit
+from minxin.org.models import Category, RequestType, Unit
 from minxin.sla.deadlines import due_after
 from minxin.tickets import selectors
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Extension, Ticket
-from minxin.tickets.policy import deadline_days
-from minxin.workbench.permissions import allowed_actions, may_reveal_contact
+from minxin.tickets.policy import deadline_days, sign_due
+from minxin.workbench.permissions import CENTRE, allowed_actions, may_reveal_contact
 from minxin.workbench.queues import Section, capped_count, section_tickets, sections_for
-from minxin.workbench.suggest import CategoryGuess, UnitFinder, predicted_categories
+from minxin.workbench.suggest import CategoryGuess, Suggester, predicted_categories
 
 HOME_ROWS = 15
 
@@ -47,34 +47,69 @@ def home_sections(user: User) -> list[SectionView]:
         tickets = section_tickets(user, section)
         rows = [Row(t) for t in tickets[:HOME_ROWS]]
         if section.key == "intake":
-            finder = finder or UnitFinder()
+            finder = finder or Suggester()
             rows = [suggested_row(r.ticket, finder) for r in rows]
         count, more = capped_count(tickets)
-        views.append(SectionView(section, rows, count, more, bulk=section.key == "intake"))
+        bulk = section.key == "intake" and user.role in CENTRE
+        views.append(SectionView(section, rows, count, more, bulk=bulk))
     return views
 
 
-def suggested_row(ticket: Ticket, finder: UnitFinder) -> Row:
-    guesses = predicted_categories(f"{ticket.title}\n{ticket.content}")
+def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str, Any]:
+    """A full queue page; the intake queue gets suggestions and the bulk dispatch form."""
+    if section.key != "intake":
+        return {"rows": tickets, "bulk": False}
+    finder = Suggester()
+    return {"rows": [suggested_row(t, finder) for t in tickets], "bulk": user.role in CENTRE,
+            "units": dispatch_units(), "sign_deadlines": sign_deadlines()}
+
+
+def suggested_row(ticket: Ticket, finder: Suggester) -> Row:
+    guesses = predicted_categories(f"{ticket.title}\n{ticket.content}",
+                                   categories=finder.categories)
     return Row(ticket, guesses, finder.best(ticket, guesses))
 
 
-def dispatch_units() -> QuerySet[Unit]:
-    # The centre dispatches; it is never a handling unit itself.
-    return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.CENTRE).order_by(
-        "kind", "path")
+UNIT_GROUPS = [Unit.Kind.BUREAU, Unit.Kind.DISTRICT, Unit.Kind.STREET, Unit.Kind.OTHER]
 
 
-def active_categories() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).select_related("parent").order_by(
-        "parent_id", "id")
+def dispatch_units() -> list[tuple[str, list[Unit]]]:
+    """Handling units grouped by level for <optgroup>s; the centre never handles itself."""
+    units = Unit.objects.filter(is_active=True, kind__in=UNIT_GROUPS).order_by("pk")
+    groups: dict[str, list[Unit]] = {kind: [] for kind in UNIT_GROUPS}
+    for unit in units:
+        groups[unit.kind].append(unit)
+    return [(Unit.Kind(kind).label, members) for kind, members in groups.items() if members]
+
+
+def category_groups() -> list[tuple[Category, list[Category]]]:
+    """Active categories as (first level, its second level) for <optgroup>s."""
+    groups: dict[int, tuple[Category, list[Category]]] = {}
+    # First levels first on every database (PostgreSQL sorts NULLs last by default).
+    rows = Category.objects.filter(is_active=True).order_by(
+        F("parent_id").asc(nulls_first=True), "id")
+    for category in rows:
+        if category.parent_id is None:
+            groups[category.pk] = (category, [])
+        elif category.parent_id in groups:
+            groups[category.parent_id][1].append(category)
+    return list(groups.values())
+
+
+def sign_deadlines() -> list[tuple[str, dt.datetime]]:
+    """The sign-for deadline a dispatch made now would set, per request type (bulk form)."""
+    now = clock.now()
+    by_days: dict[int, list[str]] = {}
+    for request_type in RequestType.objects.all():
+        by_days.setdefault(request_type.sign_days, []).append(request_type.name)
+    return [("、".join(names), due_after(now, days)) for days, names in sorted(by_days.items())]
 
 
 def dispatch_preview(ticket: Ticket) -> dict[str, dt.datetime]:
     """The deadlines a dispatch made now would set, shown before the button is pressed."""
     now = clock.now()
     due = ticket.due_at if ticket.accepted_at else due_after(now, deadline_days(ticket))
-    return {"sign_due": due_after(now, ticket.request_type.sign_days), "due": due}
+    return {"sign_due": sign_due(ticket, now), "due": due}
 
 
 def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
@@ -99,9 +134,9 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
 
 
 def _intake_context(ticket: Ticket) -> dict[str, Any]:
-    finder = UnitFinder()
+    finder = Suggester()
     row = suggested_row(ticket, finder)
     return {"guesses": row.guesses, "suggested_unit": row.unit,
             "owners": finder.units(ticket.category_id, ticket.district_id),
-            "units": dispatch_units(), "categories": active_categories(),
+            "units": dispatch_units(), "categories": category_groups(),
             "preview": dispatch_preview(ticket)}

@@ -52,10 +52,17 @@ def may_act(user: User, ticket: Ticket, action: str) -> bool:
     return user.role in ROLE_ACTIONS.get(action, set())
 
 
+# The usual next step first, refusals and send-backs last.
+ORDER = ["dispatch", "accept", "answer", "sign", "reply", "approve", "rate", "decide_extension",
+         "request_extension", "request_info", "archive", "close_unrated", "send_back", "return",
+         "reject"]
+
+
 def allowed_actions(user: User, ticket: Ticket) -> list[str]:
     """The actions to offer: legal in the current state, permitted, and meaningful now."""
     actions = [a for a in legal_actions(ticket.status) if may_act(user, ticket, a)]
-    return [a for a in actions if _meaningful(ticket, a)]
+    actions = [a for a in actions if _meaningful(ticket, a)]
+    return sorted(actions, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
 
 
 def _meaningful(ticket: Ticket, action: str) -> bool:

@@ -104,7 +104,7 @@ def sections_for(user: User) -> list[Section]:
 def section_tickets(user: User, section: Section) -> QuerySet[Ticket]:
     ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-")
                 else F(f).asc(nulls_last=True) for f in section.order]
-    return section.build(user).order_by(*ordering)
+    return section.build(user).select_related("category__parent").order_by(*ordering)
 
 
 def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, bool]:

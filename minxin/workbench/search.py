@@ -71,7 +71,8 @@ def search_tickets(user: User, data: dict[str, Any]) -> QuerySet[Ticket]:
         tickets = tickets.filter(Q(title__icontains=data["q"]) | Q(content__icontains=data["q"]))
     if data.get("status"):
         tickets = tickets.filter(status__in=data["status"])
-    return _refine(tickets, data).order_by("-created_at", "-id")
+    # Category names print as "parent/child": fetch the parent in the same query.
+    return _refine(tickets, data).select_related("category__parent").order_by("-created_at", "-id")
 
 
 def _refine(tickets: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 from minxin.org.models import Category, Responsibility, Unit
@@ -17,20 +18,47 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CategoryGuess:
     category: Category
-    confidence: float | None  # None: chosen by the citizen, not guessed
+    confidence: float | None
+    source: str = "model"  # model | keywords
 
 
-def predicted_categories(text: str, k: int = 3) -> list[CategoryGuess]:
-    """The classifier's top guesses. The NLP app may not offer one yet, or may fail: intake
-    must keep working either way, so any error means "no suggestion"."""
+def predicted_categories(text: str, k: int = 3,
+                         categories: Sequence[Category] | None = None) -> list[CategoryGuess]:
+    """The classifier's top guesses, else the categories' keyword rules. Pass `categories`
+    (second level, with parents) when guessing for many requests at once."""
+    if categories is None:
+        categories = keyword_categories()
+    return _from_model(text, k) or _from_keywords(text, k, categories)
+
+
+def keyword_categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True, parent__isnull=False)
+                .exclude(keywords="").select_related("parent"))
+
+
+def _from_model(text: str, k: int) -> list[CategoryGuess]:
+    # The NLP app may not offer a model yet, or it may fail: intake must keep working
+    # either way, so any error means "no model suggestion".
     try:
         from minxin.nlp import predict_category  # type: ignore[attr-defined]
 
         raw = list(predict_category(text, k=k))
-    except Exception:  # noqa: BLE001 - a broken model must never break the intake page
+    except Exception:  # a broken model must never break the intake page
         log.debug("category prediction unavailable", exc_info=True)
         return []
-    return _as_guesses(raw)
+    return _as_guesses(raw)[:k]
+
+
+def _from_keywords(text: str, k: int, categories: Sequence[Category]) -> list[CategoryGuess]:
+    """Second-level categories ranked by how many of their keywords the text contains."""
+    scored = []
+    for category in categories:
+        hits = sum(1 for word in set(category.keywords.split()) if word in text)
+        if hits:
+            scored.append((hits, category))
+    total = sum(hits for hits, _ in scored)
+    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    return [CategoryGuess(c, hits / total, "keywords") for hits, c in scored[:k]]
 
 
 def _as_guesses(raw: Iterable[Any]) -> list[CategoryGuess]:
@@ -48,8 +76,10 @@ def _as_guesses(raw: Iterable[Any]) -> list[CategoryGuess]:
 def _category(ref: Any) -> Category | None:
     if isinstance(ref, Category):
         return ref
-    if isinstance(ref, int):
-        return Category.objects.filter(pk=ref).select_related("parent").first()
+    if isinstance(ref, str) and ref.strip().isdigit():
+        ref = int(ref)
+    if isinstance(ref, Integral):  # numpy integers are Integral but not int
+        return Category.objects.filter(pk=int(ref)).select_related("parent").first()
     if isinstance(ref, str):
         top, _, child = ref.rpartition("/")
         found = Category.objects.filter(name=child).select_related("parent")
@@ -57,10 +87,11 @@ def _category(ref: Any) -> Category | None:
     return None
 
 
-class UnitFinder:
-    """Responsibility rows are few (categories × districts); load them once per page."""
+class Suggester:
+    """Responsibility rows and keyword rules are few; load them once per page."""
 
     def __init__(self) -> None:
+        self.categories = keyword_categories()
         self._rows: dict[int, list[Responsibility]] = {}
         for row in Responsibility.objects.select_related("unit").filter(unit__is_active=True):
             self._rows.setdefault(row.category_id, []).append(row)

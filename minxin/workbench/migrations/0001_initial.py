@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '联系方式查看记录',
                 'verbose_name_plural': '联系方式查看记录',
-                'ordering': ['-at', '-id'],
+                'ordering': ('-at', '-id'),
             },
         ),
         migrations.CreateModel(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.workflow import ACTION_LABELS
@@ -22,6 +23,12 @@ def stage_cd(ticket: Ticket) -> Countdown:
 @register.filter
 def overall_cd(ticket: Ticket) -> Countdown:
     return overall_countdown(ticket)
+
+
+@register.filter
+def deadline_cd(ticket: Ticket) -> Countdown:
+    """For lists: the stage deadline when there is one, else the overall one."""
+    return stage_countdown(ticket) if ticket.stage_due_at else overall_countdown(ticket)
 
 
 @register.inclusion_tag("workbench/_countdown.html")
@@ -48,3 +55,21 @@ def slug(action: str) -> str:
 def getitem(mapping: object, key: str) -> object:
     getter = getattr(mapping, "get", None)
     return getter(key, "") if getter else ""
+
+
+@register.simple_tag(takes_context=True)
+def prior(context: template.Context, form: str, name: str) -> str:
+    """What the user typed into `form` before its error, so a failed post loses nothing."""
+    if context.get("error_form") != form:
+        return ""
+    posted = context.get("posted")
+    return posted.get(name, "") if posted is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def invalid(context: template.Context, form: str, name: str) -> str:
+    """aria attributes for the field an error points at."""
+    error = context.get("error")
+    if context.get("error_form") == form and error is not None and error.field == name:
+        return format_html(' aria-invalid="true" aria-describedby="err-{}"', form)
+    return ""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.tickets import selectors
+from minxin.tickets.models import Ticket
 from minxin.workbench import pages, services
 from minxin.workbench.actions import ACTIONS, action_from_slug
 from minxin.workbench.queues import SECTIONS, section_tickets
@@ -22,7 +23,7 @@ from minxin.workbench.search import page_of
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/home.html", {
         "nav": "home", "sections": pages.home_sections(request.user),
-        "units": pages.dispatch_units()})
+        "units": pages.dispatch_units(), "sign_deadlines": pages.sign_deadlines()})
 
 
 @login_required
@@ -31,11 +32,12 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     if section is None:
         raise Http404
     page = page_of(section_tickets(request.user, section), request.GET.get("page"))
-    return render(request, "workbench/queue.html", {"nav": "home", "section": section,
-                                                    "page": page})
+    return render(request, "workbench/queue.html", {
+        "nav": "home", "section": section, "page": page,
+        **pages.queue_rows(request.user, section, page.rows)})
 
 
-def _visible(request: HttpRequest, ticket_id: int):  # type: ignore[no-untyped-def]
+def _visible(request: HttpRequest, ticket_id: int) -> Ticket:
     try:
         return selectors.ticket_for_staff(user=request.user, ticket_id=ticket_id)
     except NotFound as exc:
@@ -50,13 +52,14 @@ def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _detail_again(request: HttpRequest, ticket_id: int, error: DomainError,
-                  form: str, **extra: object) -> HttpResponse:
+                  form: str) -> HttpResponse:
     """The request page, freshly read, with the error beside the form that caused it."""
     if isinstance(error, Forbidden):
         return render(request, "workbench/403.html", {"error": error}, status=403)
     ticket = _visible(request, ticket_id)
     context = pages.detail_context(request.user, ticket)
-    context.update(error=error, error_form=form, posted=request.POST, **extra)
+    context.update(error=error, error_form=form, posted=request.POST,
+                   posted_co=request.POST.getlist("co_unit_ids"))
     return render(request, "workbench/detail.html", context, status=error.status)
 
 
