@@ -78,3 +78,9 @@ def test_large_text_and_high_contrast_persist(web, city_db):
     assert float(after.rstrip("px")) > float(before.rstrip("px"))
     web.shot("portal-track-large-text")
     web.axe("track large text")
+
+
+def test_the_api_docs_page_loads_nothing_from_outside(web, city_db):
+    web.page.goto(web.base + "/api/v1/docs")
+    web.page.wait_for_selector(".swagger-ui")
+    web.shot("api-docs")

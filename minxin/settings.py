@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # Listed so the API docs page serves Swagger UI from our own static files, not a CDN.
+    "ninja",
     "minxin.accounts",
     "minxin.org",
     "minxin.sla",
