@@ -50,6 +50,8 @@ class Page:
         self.page = page
         self.base = base
         self.foreign: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -86,3 +88,5 @@ def web(browser, live_server) -> Iterator[Page]:
     yield wrapper
     context.close()
     assert wrapper.foreign == [], f"requests to other hosts: {wrapper.foreign}"
+    blocked = [e for e in wrapper.console_errors if "Content Security Policy" in e]
+    assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
