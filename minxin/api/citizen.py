@@ -83,7 +83,9 @@ def track(request: HttpRequest, tracking_code: str, password: str | None = None)
 
 
 def public_ticket(ticket: Ticket) -> dict:
-    reply = selectors.published_reply(ticket)
+    # A merged request shows the reply of the request it was merged into.
+    primary = ticket.merged_into or ticket
+    reply = selectors.published_reply(primary)
     return {
         "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
         "request_type": ticket.request_type.name, "title": ticket.title,
@@ -98,7 +100,8 @@ def public_ticket(ticket: Ticket) -> dict:
             "unit": reply.unit.name if reply.unit_id else "市民诉求受理中心",
             "public_reply": reply.public_reply, "solved": reply.solved,
             "published_at": reply.published_at,
-        } if reply and ticket.status != Status.REPLIED else None,
+        } if reply and primary.status != Status.REPLIED else None,
+        "merged_into": ticket.merged_into.display_code if ticket.merged_into_id else None,
         "timeline": [event_dict(e, public=True) for e in selectors.public_timeline(ticket)],
     }
 

@@ -94,6 +94,7 @@ class PublicTicketOut(Schema):
     can_rate: bool
     satisfaction: str | None
     reply: ReplyOut | None
+    merged_into: str | None = None
     timeline: list[EventOut]
 
 
@@ -215,6 +216,11 @@ class StaffRatingIn(Schema):
 class ExtensionIn(Schema):
     days: int = Field(..., ge=1, le=60)
     reason: str = Field(..., max_length=1000)
+
+
+class MergeIn(Schema):
+    into_id: int
+    note: str = Field("", max_length=1000)
 
 
 class DecisionIn(Schema):

@@ -21,6 +21,7 @@ from minxin.api.schemas import (
     ErrorOut,
     ExtensionIn,
     LoginIn,
+    MergeIn,
     NoteIn,
     ReasonIn,
     ReplyIn,
@@ -228,6 +229,12 @@ def archive(request: HttpRequest, ticket_id: int) -> dict:
 def request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> dict:
     return _act(request, ticket_id, svc.ticket_request_extension, days=payload.days,
                 reason=payload.reason)
+
+
+@router.post("/requests/{ticket_id}/merge", response={200: StaffTicketOut, **ERRORS})
+def merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> dict:
+    selectors.ticket_for_staff(user=_user(request), ticket_id=payload.into_id)
+    return _act(request, ticket_id, svc.ticket_merge, into_id=payload.into_id, note=payload.note)
 
 
 @router.post("/extensions/{extension_id}/decision", response={200: StaffTicketOut, **ERRORS})

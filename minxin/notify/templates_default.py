@@ -10,5 +10,6 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "overdue": "诉求{code}「{title}」已超期（期限{due}），已生成督办单。",
     "published": "【民心】您的诉求（查询码{code}）已答复，请查看并评价：{link}",
     "supervision": "督办：诉求{code}「{title}」，{note}，请于{due}前书面回复。",
+    "merged": "【民心】您的诉求（查询码{code}）与同一事项的诉求{note}合并办理，进展和答复可凭原查询码查看。",
     "callback": "诉求{code}「{title}」逾期未评价，请回访诉求人。",
 }

@@ -24,9 +24,11 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "已答复待评价"
     CLOSED = "closed", "已办结"
     ARCHIVED = "archived", "已归档"
+    MERGED = "merged", "已并案"
 
 
-OPEN_STATUSES = [s for s in Status if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED)]
+OPEN_STATUSES = [s for s in Status
+                 if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED, Status.MERGED)]
 
 
 class Channel(models.TextChoices):
@@ -98,6 +100,9 @@ class Ticket(models.Model):
     extension_days = models.PositiveSmallIntegerField(default=0)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # 并案: this request is handled as part of another; its citizen follows that one.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged", verbose_name="并入")
 
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices,
                                     blank=True)

@@ -243,6 +243,7 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
     fields += _set_stage(ticket, Stage.RATE, rating_due(ticket, now))
     _move(ticket, actor=actor, action="answer", to=to, note=public_reply, fields=fields)
     _notify_citizen(ticket, "published")
+    _notify_merged(ticket)
     return ticket
 
 
@@ -401,6 +402,7 @@ def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
     fields = _set_stage(ticket, Stage.RATE, rating_due(ticket, now))
     _move(ticket, actor=actor, action="approve", to=to, note=note, fields=fields)
     _notify_citizen(ticket, "published")
+    _notify_merged(ticket)
     return ticket
 
 
@@ -502,3 +504,34 @@ def ticket_archive(*, ticket_id: int, actor: Actor) -> Ticket:
     to = check_transition(ticket.status, "archive")
     _move(ticket, actor=actor, action="archive", to=to, public=False)
     return ticket
+
+
+# ---- merging (并案) -------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_merge(*, ticket_id: int, into_id: int, actor: Actor, note: str = "") -> Ticket:
+    """Handle `ticket_id` as part of `into_id`. Both keep their timelines; the merged
+    request's citizen sees the other's progress and reply and is told when it is published."""
+    _require(actor, *CENTRE_ROLES)
+    if ticket_id == into_id:
+        raise ValidationFailed("不能与自身并案", code="merge_self", field="into_id")
+    first, second = sorted([ticket_id, into_id])  # lock in id order: no deadlock
+    locked = {first: _lock(first), second: _lock(second)}
+    ticket, primary = locked[ticket_id], locked[into_id]
+    to = check_transition(ticket.status, "merge")
+    if primary.status in (Status.REJECTED, Status.MERGED, Status.ARCHIVED):
+        raise Conflict("目标诉求已不予受理、已并案或已归档，不能并入", code="merge_target")
+    ticket.merged_into, ticket.closed_at = primary, clock.now()
+    fields = ["merged_into", "closed_at", *_set_stage(ticket, Stage.NONE, None)]
+    _move(ticket, actor=actor, action="merge", to=to, fields=fields,
+          note=f"并入诉求{primary.display_code}。{note}".strip("。"))
+    record(primary, actor=actor, action="merge", public=False,
+           note=f"诉求{ticket.display_code}并入本件。{note}".strip("。"))
+    _notify_citizen(ticket, "merged", primary.display_code)
+    return ticket
+
+
+def _notify_merged(ticket: Ticket) -> None:
+    """The citizens of requests merged into this one hear about its reply too."""
+    for merged in ticket.merged.all():
+        _notify_citizen(merged, "published")

@@ -28,6 +28,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "archive": (frozenset({S.CLOSED, S.REJECTED}), S.ARCHIVED),
     "request_extension": (frozenset({S.SIGNED}), S.SIGNED),
     "decide_extension": (frozenset({S.SIGNED, S.REPLIED}), None),
+    "merge": (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.PENDING_INFO}), S.MERGED),
 }
 
 ACTION_LABELS = {

@@ -74,6 +74,7 @@ CASES = {
     "callback": (_published, {"satisfaction": "basic"}, {"callback", "admin"}),
     "close-unrated": (_published, {}, {"callback", "admin"}),
     "archive": (_closed, {}, {"callback", "intake", "admin"}),
+    "merge": (_submitted, "into", {"intake", "admin"}),
 }
 
 
@@ -91,6 +92,8 @@ def test_only_the_right_personas_may_act(api, city, staff, action):
     ticket = make(city, staff)
     if body == "lead":
         body = {"lead_unit_id": staff["zhujian"].unit_id}
+    if body == "into":
+        body = {"into_id": _submitted(city, staff).pk}
     for persona in PERSONAS:
         if persona in allowed:
             continue

@@ -23,7 +23,7 @@ STAFF = ["intake", "reviewer", "callback", "admin", "zhujian", "zhujian_head", "
 PERSONAS = [*STAFF, "owner", "stranger", "system"]
 ACTIONS = ["accept", "reject", "request_info", "supplement", "answer", "dispatch", "sign",
            "return", "reply", "approve", "send_back", "rate", "close_unrated", "archive",
-           "request_extension", "decide_extension"]
+           "request_extension", "decide_extension", "merge"]
 
 
 # Who would plausibly try each action: mostly-legal walks reach every state, while the
@@ -36,7 +36,7 @@ LIKELY = {
     "reply": ["zhujian", "renshe"], "request_extension": ["zhujian"],
     "approve": ["reviewer", "admin"], "send_back": ["reviewer"],
     "rate": ["owner", "callback"], "close_unrated": ["callback", "system"],
-    "archive": ["callback", "system"],
+    "archive": ["callback", "system"], "merge": ["intake", "zhujian"],
 }
 
 
@@ -46,6 +46,12 @@ def _choose(status: str, pick: int, who: int, mode: int) -> tuple[str, str]:
     legal = legal_actions(status) or ACTIONS
     action = legal[pick % len(legal)]
     return action, LIKELY[action][who % len(LIKELY[action])]
+
+
+def _other(ticket: Ticket) -> Ticket:
+    other, _ = ticket_submit(data=Submission(request_type="complaint", title="同一事项",
+                                             content="c"), actor=Actor())
+    return other
 
 
 def _call(action: str, ticket: Ticket, actor: Actor, flag: bool, units: dict) -> None:
@@ -74,6 +80,7 @@ def _call(action: str, ticket: Ticket, actor: Actor, flag: bool, units: dict) ->
         "close_unrated": lambda: svc.ticket_close_unrated(**t),
         "archive": lambda: svc.ticket_archive(**t),
         "request_extension": lambda: svc.ticket_request_extension(**t, days=3, reason="协调"),
+        "merge": lambda: svc.ticket_merge(**t, into_id=_other(ticket).pk),
     }
     calls[action]()
 

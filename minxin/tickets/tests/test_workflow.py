@@ -194,3 +194,22 @@ def test_a_category_can_have_its_own_stage_limits_in_working_hours(city, staff):
     ticket.refresh_from_db()
     assert timezone.localtime(ticket.stage_due_at) == at(2026, 11, 30, 10)
     assert timezone.localdate(ticket.due_at) == dt.date(2026, 12, 4)
+
+
+def test_merging_keeps_both_citizens_and_timelines(city, staff, api):
+    first, _ = submit(city, phone="13800001111")
+    second, password = submit(city)
+    intake = as_staff(staff["intake"])
+    svc.ticket_merge(ticket_id=second.pk, into_id=first.pk, actor=intake, note="同一路灯")
+    with pytest.raises(Conflict):
+        svc.ticket_merge(ticket_id=first.pk, into_id=second.pk, actor=intake)
+    to_signed(first, staff)
+    svc.ticket_reply(ticket_id=first.pk, actor=as_staff(staff["zhujian"]), facts="f",
+                     solved=True, public_reply="路灯已修复")
+    svc.ticket_approve(ticket_id=first.pk, actor=as_staff(staff["reviewer"]))
+    seen = api.get(f"/requests/{second.tracking_code}",
+                   headers={"X-Query-Password": password}).json()
+    assert seen["status"] == "merged" and seen["merged_into"] == first.display_code
+    assert seen["reply"]["public_reply"] == "路灯已修复"
+    assert [e["action"] for e in seen["timeline"]] == ["submit", "merge"]
+    assert first.events.filter(action="merge").exists()
