@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "minxin.tickets",
     "minxin.supervision",
     "minxin.nlp",
+    "minxin.similar",
+    "minxin.risk",
     "minxin.api",
     "minxin.portal",
     "minxin.workbench",
