@@ -1,8 +1,9 @@
 """What the portal remembers about a visitor between pages.
 
 Everything lives in the server-side session, never in a URL: a verified phone is kept as
-the identity service's citizen token (so it expires like the API's), and a query password
-is kept only for the codes this visitor has proved, so a tracking page can be refreshed.
+the identity service's citizen token (so it expires like the API's), and for each code this
+visitor has proved, a signed tracking grant (never the password itself), so a tracking page
+can be refreshed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from minxin.identity.services import citizen_token_phone
 from minxin.tickets import codes
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
-from minxin.tickets.submission import ticket_for_citizen
+from minxin.tickets.submission import ticket_for_citizen, ticket_for_grant, tracking_grant_issue
 
 TOKEN_KEY = "portal.citizen_token"
 GRANTS_KEY = "portal.grants"
@@ -47,7 +48,7 @@ def remember_grant(request: HttpRequest, code: str, password: str | None) -> Non
         return
     grants = dict(request.session.get(GRANTS_KEY, {}))
     grants.pop(code, None)
-    grants[code] = password
+    grants[code] = tracking_grant_issue(code=code)
     request.session[GRANTS_KEY] = dict(list(grants.items())[-MAX_GRANTS:])
     _until_browser_closes(request)
 
@@ -62,11 +63,13 @@ def tracked_ticket(request: HttpRequest, raw_code: str) -> tuple[Ticket, Actor]:
 
     Asking the service without any proof would count a failed lookup against the code."""
     code = codes.normalise(raw_code) or ""
-    password = request.session.get(GRANTS_KEY, {}).get(code)
+    grant = request.session.get(GRANTS_KEY, {}).get(code)
     phone = verified_phone(request)
-    if not (password or phone):
+    if grant:
+        return ticket_for_grant(raw_code=code, grant=grant)
+    if not phone:
         raise NoGrant(code)
-    return ticket_for_citizen(raw_code=code, password=password, phone=phone)
+    return ticket_for_citizen(raw_code=code, phone=phone)
 
 
 def forget_grant(request: HttpRequest, code: str) -> None:

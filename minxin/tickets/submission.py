@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -202,3 +203,28 @@ def _count_failure(code: str) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, timeout=3600)
+
+
+# ---- a short-lived proof, so pages need not keep the password ---------------------------
+
+_GRANT_SALT = "minxin.tracking-grant"
+
+
+def tracking_grant_issue(*, code: str) -> str:
+    """A signed token standing for "this visitor proved the password of `code`"."""
+    return signing.dumps({"code": code}, salt=_GRANT_SALT)
+
+
+def ticket_for_grant(*, raw_code: str, grant: str) -> tuple[Ticket, Actor]:
+    code = codes.normalise(raw_code or "")
+    try:
+        data = signing.loads(grant, salt=_GRANT_SALT, max_age=settings.CITIZEN_TOKEN_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise PermissionDenied("查询凭证已过期，请重新输入查询密码", code="grant_expired") from exc
+    if code is None or not isinstance(data, dict) or data.get("code") != code:
+        raise PermissionDenied("查询凭证与查询码不符", code="grant_mismatch")
+    ticket = Ticket.objects.select_related("request_type", "category", "lead_unit").filter(
+        tracking_code=code).first()
+    if ticket is None:
+        raise NotFound("查询码或查询密码不正确", code="not_found")
+    return ticket, Actor.code_holder(code)
