@@ -335,13 +335,13 @@ def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, publ
 
 
 @transaction.atomic
-def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int,
-                             reason: str) -> Extension:
+def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int, reason: str,
+                             expected_version: int | None = None) -> Extension:
     reason = _text(reason, field="reason", label="延期理由", max_length=1000)
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationFailed(f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日", code="invalid_days",
                                field="days")
-    ticket = _lock(ticket_id)
+    ticket = _lock(ticket_id, expected_version)
     unit = _require_lead_unit(actor, ticket)
     check_transition(ticket.status, "request_extension")
     if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
@@ -357,10 +357,12 @@ def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int,
 
 @transaction.atomic
 def ticket_decide_extension(*, extension_id: int, actor: Actor, approve: bool,
-                            note: str = "") -> Extension:
+                            note: str = "", expected_version: int | None = None) -> Extension:
     _require(actor, *CENTRE_ROLES)
-    ext = Extension.objects.select_related("ticket").get(pk=extension_id)
-    ticket = _lock(ext.ticket_id)
+    ext = Extension.objects.filter(pk=extension_id).first()
+    if ext is None:
+        raise NotFound("延期申请不存在", code="extension_not_found")
+    ticket = _lock(ext.ticket_id, expected_version)
     ext = Extension.objects.select_for_update().get(pk=extension_id)
     if ext.decision != Extension.Decision.PENDING:
         raise Conflict("该延期申请已审批", code="extension_decided")
@@ -432,7 +434,8 @@ def _require_owner(actor: Actor, ticket: Ticket) -> None:
 
 
 @transaction.atomic
-def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str = "") -> Ticket:
+def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str = "",
+                expected_version: int | None = None) -> Ticket:
     """满意/基本满意 closes the request; 不满意 reopens it to the same unit, up to a limit."""
     if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED):
         raise ValidationFailed("请选择满意、基本满意或不满意", code="invalid_satisfaction",
@@ -440,7 +443,7 @@ def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise ValidationFailed("评价意见不能超过500字", code="too_long", field="comment")
-    ticket = _lock(ticket_id)
+    ticket = _lock(ticket_id, expected_version)
     if actor.user is not None:
         _require(actor, Role.CALLBACK, Role.ADMIN)
     else:
@@ -483,11 +486,12 @@ def _reopen(ticket: Ticket, *, actor: Actor, note: str, fields: list[str]) -> Ti
 
 
 @transaction.atomic
-def ticket_close_unrated(*, ticket_id: int, actor: Actor) -> Ticket:
+def ticket_close_unrated(*, ticket_id: int, actor: Actor,
+                         expected_version: int | None = None) -> Ticket:
     """The callback window passed with no rating: close, recording "not rated", never a guess."""
     if not actor.system:
         _require(actor, Role.CALLBACK, Role.ADMIN)
-    ticket = _lock(ticket_id)
+    ticket = _lock(ticket_id, expected_version)
     to = check_transition(ticket.status, "close_unrated")
     ticket.satisfaction, ticket.rated_by, ticket.closed_at = (
         Satisfaction.NOT_RATED, "timeout", clock.now())
@@ -497,10 +501,11 @@ def ticket_close_unrated(*, ticket_id: int, actor: Actor) -> Ticket:
 
 
 @transaction.atomic
-def ticket_archive(*, ticket_id: int, actor: Actor) -> Ticket:
+def ticket_archive(*, ticket_id: int, actor: Actor,
+                   expected_version: int | None = None) -> Ticket:
     if not actor.system:
         _require(actor, Role.CALLBACK, Role.INTAKE, Role.ADMIN)
-    ticket = _lock(ticket_id)
+    ticket = _lock(ticket_id, expected_version)
     to = check_transition(ticket.status, "archive")
     _move(ticket, actor=actor, action="archive", to=to, public=False)
     return ticket

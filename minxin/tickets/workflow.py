@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "request_extension": "申请延期",
     "decide_extension": "审批延期",
     "merge": "并案",
+    "reveal_contact": "查看联系方式",
     "warning": "即将超期预警",
     "overdue": "超期",
     "to_callback": "转电话回访",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from minxin.privacy.fields import EncryptedTextField
+
 
 class StaffTotp(models.Model):
     """A staff member's TOTP secret (RFC 6238). Only a confirmed one is enforced at login,
@@ -12,7 +14,9 @@ class StaffTotp(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="totp")
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest like citizens' personal data: a database dump must not be enough
+    # to mint a staff member's second factor.
+    secret = EncryptedTextField("密钥", max_length=64)
     confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

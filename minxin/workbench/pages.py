@@ -40,6 +40,13 @@ class SectionView:
     bulk: bool
 
 
+def home_context(user: User) -> dict[str, Any]:
+    sections = home_sections(user)
+    if not any(view.bulk for view in sections):
+        return {"sections": sections}
+    return {"sections": sections, "units": dispatch_units(), "sign_deadlines": sign_deadlines()}
+
+
 def home_sections(user: User) -> list[SectionView]:
     finder = None
     views = []

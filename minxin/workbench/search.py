@@ -34,7 +34,7 @@ class SearchForm(forms.Form):
     category = forms.ModelChoiceField(label="分类", required=False, empty_label="全部",
                                       queryset=Category.objects.select_related("parent"))
     unit = forms.ModelChoiceField(label="主办单位（含下级）", required=False, empty_label="全部",
-                                  queryset=Unit.objects.exclude(kind=Unit.Kind.CENTRE))
+                                  queryset=Unit.objects.none())
     district = forms.ModelChoiceField(label="区县", required=False, empty_label="全部",
                                       queryset=Unit.objects.filter(kind=Unit.Kind.DISTRICT))
     date_from = forms.DateField(label="提交日期从", required=False,
@@ -42,6 +42,14 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(label="至", required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.BooleanField(label="仅看超期", required=False)
+
+    def __init__(self, data: Any = None, *, user: User) -> None:
+        super().__init__(data)
+        units = Unit.objects.exclude(kind=Unit.Kind.CENTRE).order_by("kind", "pk")
+        if not user.is_citywide and user.unit_id:
+            # A unit's staff can only ever find their own subtree; offer only that.
+            units = units.filter(path__startswith=user.unit.path)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

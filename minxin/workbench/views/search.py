@@ -15,7 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, user=request.user)
     page = None
     if form.is_bound and form.is_valid():
         page = page_of(search_tickets(request.user, form.cleaned_data), request.GET.get("page"))
@@ -28,7 +28,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, user=request.user)
     if not form.is_valid():
         return render(request, "workbench/search.html", {"nav": "search", "form": form},
                       status=400)

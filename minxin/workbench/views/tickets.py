@@ -21,9 +21,8 @@ from minxin.workbench.search import page_of
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/home.html", {
-        "nav": "home", "sections": pages.home_sections(request.user),
-        "units": pages.dispatch_units(), "sign_deadlines": pages.sign_deadlines()})
+    return render(request, "workbench/home.html",
+                  {"nav": "home", **pages.home_context(request.user)})
 
 
 @login_required

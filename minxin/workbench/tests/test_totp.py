@@ -1,0 +1,98 @@
+"""The TOTP second factor: enrolment, login with a code, replay, disabling."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from django.core.cache import cache
+
+from conftest import PASSWORD
+from minxin.workbench.models import StaffTotp
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def enrolled(staff) -> StaffTotp:
+    return StaffTotp.objects.create(user=staff["intake"], secret=pyotp.random_base32(),
+                                    confirmed=True)
+
+
+def code(device: StaffTotp) -> str:
+    return pyotp.TOTP(device.secret).now()
+
+
+def password(client, username: str = "intake"):
+    return client.post("/staff/login/", {"username": username, "password": PASSWORD})
+
+
+def test_enrolment_shows_a_secret_and_confirms_with_a_code(client, staff):
+    client.force_login(staff["intake"])
+    client.post("/staff/account/totp/start/")
+    device = StaffTotp.objects.get(user=staff["intake"])
+    page = client.get("/staff/account/totp/").content.decode()
+    assert device.secret[:4] in page and "待确认" in page
+    assert client.post("/staff/account/totp/confirm/", {"code": "000000"}).status_code == 422
+    response = client.post("/staff/account/totp/confirm/", {"code": code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert device.secret[:4] not in client.get("/staff/account/totp/").content.decode()
+
+
+def test_unconfirmed_enrolment_does_not_block_login(client, staff):
+    StaffTotp.objects.create(user=staff["intake"], secret=pyotp.random_base32())
+    assert password(client)["Location"] == "/staff/"
+
+
+def test_login_requires_the_code_when_enrolled(client, enrolled):
+    response = password(client)
+    assert response["Location"] == "/staff/login/totp/"
+    assert client.get("/staff/").status_code == 302  # not logged in yet
+    assert client.post("/staff/login/totp/", {"code": code(enrolled)})["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200
+
+
+def test_wrong_code_is_refused_and_counts_towards_lockout(client, enrolled):
+    password(client)
+    for _ in range(5):
+        response = client.post("/staff/login/totp/", {"code": "000000"})
+    assert response.status_code in (422, 429)
+    assert client.post("/staff/login/totp/", {"code": code(enrolled)}).status_code == 429
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_code_cannot_be_replayed(client, enrolled):
+    used = code(enrolled)
+    password(client)
+    client.post("/staff/login/totp/", {"code": used})
+    client.post("/staff/logout/")
+    password(client)
+    assert client.post("/staff/login/totp/", {"code": used}).status_code == 422
+
+
+def test_totp_step_needs_the_password_step_first(client, enrolled):
+    response = client.post("/staff/login/totp/", {"code": code(enrolled)})
+    assert response["Location"] == "/staff/login/"
+
+
+def test_disabling_needs_a_current_code(client, enrolled, staff):
+    client.force_login(staff["intake"])
+    assert client.post("/staff/account/totp/disable/", {"code": "000000"}).status_code == 422
+    assert StaffTotp.objects.filter(user=staff["intake"]).exists()
+    client.post("/staff/account/totp/disable/", {"code": code(enrolled)})
+    assert not StaffTotp.objects.filter(user=staff["intake"]).exists()
+
+
+def test_the_secret_is_encrypted_at_rest(enrolled):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM workbench_stafftotp WHERE id = %s", [enrolled.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("$SM4$") and enrolled.secret not in stored
