@@ -11,8 +11,8 @@ from django.core import signing
 from django.db import transaction
 
 from minxin.core import clock
-from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
+from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.identity.models import SmsCode
 from minxin.notify.services import sms_queue
 from minxin.privacy.crypto import (

@@ -1,0 +1,48 @@
+"""Keys come from the environment or a key file; derived keys are for development only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import checks
+
+from minxin.privacy import keys
+from minxin.privacy.crypto import decrypt, encrypt, key_id_of
+
+K1, K2 = "11" * 16, "22" * 16
+
+
+def test_without_configuration_keys_are_derived_and_deploy_check_warns(monkeypatch):
+    monkeypatch.delenv("MINXIN_DATA_KEYS", raising=False)
+    monkeypatch.delenv("MINXIN_INDEX_KEY", raising=False)
+    assert keys.data_keys().derived and keys.data_keys().current_id == "dev"
+    ids = {m.id for m in checks.run_checks(include_deployment_checks=True)}
+    assert "privacy.W001" in ids
+
+
+def test_the_first_configured_key_is_current_and_older_ones_still_decrypt(monkeypatch):
+    monkeypatch.setenv("MINXIN_DATA_KEYS", f"k1:{K1}")
+    old = encrypt("13800001111")
+    monkeypatch.setenv("MINXIN_DATA_KEYS", f"k2:{K2},k1:{K1}")
+    new = encrypt("13800001111")
+    assert (key_id_of(old), key_id_of(new)) == ("k1", "k2")
+    assert decrypt(old) == decrypt(new) == "13800001111"
+    monkeypatch.setenv("MINXIN_DATA_KEYS", f"k2:{K2}")
+    with pytest.raises(keys.KeyConfigError, match="k1"):
+        decrypt(old)
+
+
+def test_keys_can_come_from_a_file(monkeypatch, tmp_path):
+    path = tmp_path / "data-keys"
+    path.write_text(f"k9:{K2}\nk1:{K1}\n")
+    monkeypatch.setenv("MINXIN_DATA_KEYS_FILE", str(path))
+    monkeypatch.setenv("MINXIN_INDEX_KEY", "33" * 32)
+    assert keys.data_keys().current_id == "k9" and not keys.keys_are_derived()
+    ids = {m.id for m in checks.run_checks(include_deployment_checks=True)}
+    assert "privacy.W001" not in ids
+
+
+@pytest.mark.parametrize("config", ["k1:abcd", "k1", f"bad id:{K1}", f"k1:{K1},k1:{K2}"])
+def test_a_malformed_key_list_is_refused(monkeypatch, config):
+    monkeypatch.setenv("MINXIN_DATA_KEYS", config)
+    with pytest.raises(keys.KeyConfigError):
+        keys.data_keys()
