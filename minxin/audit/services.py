@@ -52,6 +52,26 @@ def chain_append_timeline(*, event: Any) -> ChainEntry:
                         payload=timeline_payload(event), at=event.at)
 
 
+def chain_append_timeline_many(*, events: list[Any]) -> None:
+    """Witness many saved TimelineEvents under one head lock (the deadline sweep's batches)."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        seq, prev, rows = head.seq, head.hash, []
+        for event in events:
+            seq += 1
+            text = canonical_json(timeline_payload(event))
+            ref = f"timeline:{event.pk}"
+            digest = entry_hash(prev_hash=prev, seq=seq, kind="timeline", ref=ref, at=event.at,
+                                payload=text)
+            rows.append(ChainEntry(seq=seq, kind="timeline", ref=ref, at=event.at,
+                                   payload=text, prev_hash=prev, hash=digest))
+            prev = digest
+        ChainEntry.objects.bulk_create(rows)
+        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+
+
 def checkpoint_create() -> Checkpoint:
     """Sign the chain's current head with SM2."""
     head = ChainHead.objects.filter(pk=1).first()

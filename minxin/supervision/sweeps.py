@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from minxin.audit.services import chain_append_timeline_many
 from minxin.core import clock
 from minxin.core.errors import DomainError
 from minxin.notify.models import InboxMessage
@@ -87,8 +88,9 @@ def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
             unit_id=row["lead_unit_id"] if row["stage"] in SUPERVISED_STAGES else None, ticket_id=row["id"], event=event, text=text,
             created_at=now, idempotency_key=f"{event}:{row['id']}:{row['stage']}:"
                                             f"{row['stage_due_at']:%Y%m%d%H%M}"))
-    TimelineEvent.objects.bulk_create(events)
     InboxMessage.objects.bulk_create(inbox, ignore_conflicts=True)
+    # The events are witnessed on the audit chain like every other timeline event.
+    chain_append_timeline_many(events=TimelineEvent.objects.bulk_create(events))
     if level == RED:
         _after_red(rows, now)
 

@@ -139,3 +139,15 @@ def test_an_unsatisfied_rating_opens_a_supervision_order(city, staff):
     assert order.reason == "unsatisfied" and order.unit_id == staff["zhujian"].unit_id
     ticket.refresh_from_db()
     assert ticket.status == Status.DISPATCHED and ticket.reopen_count == 1
+
+
+def test_swept_events_are_witnessed_on_the_audit_chain(city, staff):
+    from minxin.audit.verify import chain_verify
+
+    at(2026, 11, 2)
+    for _ in range(3):
+        dispatched(city, staff)
+    at(2026, 11, 4)
+    assert sweep()["red"] == 3
+    report = chain_verify()
+    assert report.ok, report.problems
