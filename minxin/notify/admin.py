@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from minxin.audit.admin import AuditedAdminMixin
 from minxin.notify.models import EmailMessage, InboxMessage, MessageTemplate, SmsMessage
 from minxin.notify.templates_default import DEFAULT_TEMPLATES
 
@@ -27,7 +28,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("event", "text")
 
     def get_changeform_initial_data(self, request):  # type: ignore[no-untyped-def]

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
+from minxin.audit.admin import AuditedAdminMixin
 from minxin.sla.calendar import missing_years
 from minxin.sla.models import CalendarFallback, Holiday, HolidayYear
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
@@ -19,7 +20,9 @@ class HolidayAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-admin.site.register(HolidayYear)
+@admin.register(HolidayYear)
+class HolidayYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "complete", "note")
 
 
 @admin.register(CalendarFallback)

@@ -25,6 +25,7 @@ from minxin.tickets.services import record
 
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 
@@ -144,6 +145,7 @@ def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: s
     if ticket.photos.count() >= MAX_PHOTOS:
         raise ValidationFailed(f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos", field="photos")
     content_type = check_image(upload)
+    upload = reencode_image(upload, content_type)
     photo = Photo(ticket=ticket, content_type=content_type, size=len(upload),
                   uploaded_at=clock.now())
     extension = "jpg" if content_type == "image/jpeg" else "png"
@@ -160,13 +162,30 @@ def check_image(upload: bytes) -> str:
         raise ValidationFailed("单张照片不能超过5MB", code="photo_too_large", field="photos")
     try:
         with Image.open(io.BytesIO(upload)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationFailed("照片尺寸过大", code="photo_too_large", field="photos")
             image.verify()
             kind = image.format
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         kind = None
     if kind not in PHOTO_FORMATS:
         raise ValidationFailed("照片只支持JPEG或PNG格式", code="invalid_photo", field="photos")
     return PHOTO_FORMATS[kind]
+
+
+def reencode_image(upload: bytes, content_type: str) -> bytes:
+    """Re-encode so no metadata survives: EXIF (with GPS location), comments, profiles.
+    Orientation is applied to the pixels first so the photo still looks right."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(upload)) as image:
+        clean = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        if content_type == "image/jpeg":
+            clean.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        else:
+            clean.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 # ---- proving who may see a request ----------------------------------------------------------
