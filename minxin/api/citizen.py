@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import File, Form, Router, UploadedFile
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
 from minxin.api import idempotency
@@ -23,7 +23,7 @@ from minxin.api.schemas import (
     TicketSummaryOut,
     VerifyIn,
 )
-from minxin.core.errors import PermissionDenied
+from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.tickets import selectors
 from minxin.tickets.actors import Actor
@@ -139,3 +139,36 @@ def my_requests(request: HttpRequest) -> list[dict]:
     from minxin.api.staff import summary
 
     return [summary(t) for t in selectors.citizen_tickets(phone=phone)[:200]]
+
+
+# ---- personal-information rights (个人信息保护法) ------------------------------------------
+
+def _verified(request: HttpRequest) -> Actor:
+    phone = citizen_phone(request)
+    if not phone:
+        raise PermissionDenied("请先通过短信验证码验证手机号", code="phone_not_verified")
+    return Actor.citizen(phone)
+
+
+@router.get("/me/data", response={200: dict, **ERRORS})
+def my_data(request: HttpRequest) -> dict:
+    """Everything the platform holds about the verified phone, as JSON."""
+    from minxin.privacy.services import personal_data_export
+
+    return personal_data_export(actor=_verified(request))
+
+
+class EraseIn(Schema):
+    confirm: bool = Field(..., description="must be true: erasure cannot be undone")
+
+
+@router.post("/me/erase", response={200: dict, **ERRORS})
+def erase_my_data(request: HttpRequest, payload: EraseIn) -> dict:
+    """Remove the verified phone's personal data; the anonymised requests remain."""
+    from minxin.privacy.services import personal_data_erase
+
+    actor = _verified(request)
+    if not payload.confirm:
+        raise ValidationFailed("请确认删除（confirm 须为 true）", code="not_confirmed",
+                               field="confirm")
+    return personal_data_erase(actor=actor)
