@@ -151,7 +151,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "minxin.core.cache.ReusingRedisCache",
                           "LOCATION": REDIS_URL}}
 else:
     # The database cache is shared by every process, so rate limits hold across workers.

@@ -85,7 +85,9 @@ def track(request: HttpRequest, tracking_code: str, password: str | None = None)
 def public_ticket(ticket: Ticket) -> dict:
     # A merged request shows the reply of the request it was merged into.
     primary = ticket.merged_into or ticket
-    reply = selectors.published_reply(primary)
+    # Only these states can have a published reply; the others skip the query.
+    replied = primary.status in (Status.PUBLISHED, Status.CLOSED, Status.ARCHIVED)
+    reply = selectors.published_reply(primary) if replied else None
     return {
         "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
         "request_type": ticket.request_type.name, "title": ticket.title,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import uuid
 from collections.abc import Iterable
 
 import chinese_calendar
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from minxin.sla.models import CalendarFallback, Holiday, HolidayYear
@@ -32,21 +34,27 @@ def _package_knows(year: int) -> bool:
 
 
 class WorkCalendar:
-    """A snapshot of the holiday table for the years one computation touches."""
+    """A snapshot of the holiday table for the years one computation touches.
+
+    Each process keeps the table per year, keyed by a generation token that every edit of
+    the table replaces (`holidays_changed`), so a deadline computation costs one cache read
+    instead of two queries, and an administrator's edit counts everywhere at once."""
 
     def __init__(self, years: Iterable[int]) -> None:
         self.overrides: dict[dt.date, bool] = {}
         self.admin_years: set[int] = set()
         self.loaded: set[int] = set()
         self.fallback_years: set[int] = set()
+        self.generation = _generation()
         self._load(set(years))
 
     def _load(self, years: set[int]) -> None:
-        rows = Holiday.objects.filter(date__year__in=years).values_list("date", "is_workday")
-        self.overrides.update(dict(rows))
-        complete = HolidayYear.objects.filter(year__in=years, complete=True)
-        self.admin_years |= set(complete.values_list("year", flat=True))
-        self.loaded |= years
+        for year in years - self.loaded:
+            overrides, complete = _year_table(self.generation, year)
+            self.overrides.update(overrides)
+            if complete:
+                self.admin_years.add(year)
+            self.loaded.add(year)
 
     def is_workday(self, day: dt.date) -> bool:
         if day.year not in self.loaded:
@@ -61,6 +69,35 @@ class WorkCalendar:
             self.fallback_years.add(day.year)
             _report_fallback(day.year)
         return day.weekday() < 5
+
+
+_GENERATION_KEY = "minxin:holidays:generation"
+_tables: dict[tuple[str, int], tuple[dict[dt.date, bool], bool]] = {}
+
+
+def _generation() -> str:
+    token = cache.get(_GENERATION_KEY)
+    if token is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
+        token = cache.get(_GENERATION_KEY) or "none"
+    return token
+
+
+def holidays_changed() -> None:
+    """Called whenever the holiday table changes: every process reloads it."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _year_table(generation: str, year: int) -> tuple[dict[dt.date, bool], bool]:
+    key = (generation, year)
+    if key not in _tables:
+        if len(_tables) > 256:
+            _tables.clear()
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        rows = Holiday.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
+        complete = HolidayYear.objects.filter(year=year, complete=True).exists()
+        _tables[key] = (dict(rows), complete)
+    return _tables[key]
 
 
 def _report_fallback(year: int) -> None:

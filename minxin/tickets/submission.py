@@ -16,6 +16,7 @@ from minxin.core import clock
 from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from minxin.org.models import Category, RequestType, Unit
+from minxin.risk.services import analyse_submission
 from minxin.sla.deadlines import due_after
 from minxin.tickets import codes
 from minxin.tickets.actors import Actor
@@ -112,13 +113,13 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
                       submitter_name=_clean(data.name, field="name", label="姓名",
                                             max_length=50))
     now = clock.now()
-    ticket = _insert_with_unique_code(Ticket(created_at=now, status=Status.SUBMITTED,
-                                             stage=Stage.ACCEPT, **fields))
+    ticket = Ticket(created_at=now, status=Status.SUBMITTED, stage=Stage.ACCEPT, **fields)
     # Until intake accepts it, the deadline shown is provisional, counted from submission.
     ticket.due_at = due_after(now, deadline_days(ticket))
-    ticket.save(update_fields=["due_at"])
+    ticket = _insert_with_unique_code(ticket)
     record(ticket, actor=actor, action="submit", from_status="",
            note=f"通过{Channel(ticket.channel).label}提交")
+    analyse_submission(ticket)  # keywords, duplicate flags, risk level and alert
     return ticket, password
 
 
@@ -204,7 +205,7 @@ def ticket_for_citizen(*, raw_code: str, password: str | None = None,
                                field="tracking_code")
     if cache.get(_failures_key(code), 0) >= settings.TRACKING_LOOKUP_MAX_FAILURES:
         raise RateLimited("查询失败次数过多，请1小时后再试", code="lookup_locked")
-    ticket = Ticket.objects.select_related("request_type", "category", "lead_unit").filter(
+    ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
         tracking_code=code).first()
     if ticket is not None and phone and ticket.submitter_phone == phone:
         return ticket, Actor.citizen(phone)
@@ -242,7 +243,7 @@ def ticket_for_grant(*, raw_code: str, grant: str) -> tuple[Ticket, Actor]:
         raise PermissionDenied("查询凭证已过期，请重新输入查询密码", code="grant_expired") from exc
     if code is None or not isinstance(data, dict) or data.get("code") != code:
         raise PermissionDenied("查询凭证与查询码不符", code="grant_mismatch")
-    ticket = Ticket.objects.select_related("request_type", "category", "lead_unit").filter(
+    ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
         tracking_code=code).first()
     if ticket is None:
         raise NotFound("查询码或查询密码不正确", code="not_found")
