@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -69,12 +70,13 @@ class Page:
         assert bad == [], f"{name}: {bad}"
 
 
-@pytest.fixture
-def web(browser, live_server) -> Iterator[Page]:
+def open_page(browser: Any, base: str) -> tuple[Any, Page]:
+    """A fresh browser context (its own cookies: one person at one computer) whose every
+    request to another host is recorded and refused."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    wrapper = Page(page, live_server.url)
-    host = urlparse(live_server.url).hostname
+    wrapper = Page(page, base)
+    host = urlparse(base).hostname
 
     def guard(route, request) -> None:  # type: ignore[no-untyped-def]
         target = urlparse(request.url)
@@ -85,8 +87,35 @@ def web(browser, live_server) -> Iterator[Page]:
             route.abort()
 
     page.route(re.compile(".*"), guard)
-    yield wrapper
-    context.close()
+    return context, wrapper
+
+
+def assert_clean(wrapper: Page) -> None:
     assert wrapper.foreign == [], f"requests to other hosts: {wrapper.foreign}"
     blocked = [e for e in wrapper.console_errors if "Content Security Policy" in e]
     assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
+
+
+@pytest.fixture
+def web(browser, live_server) -> Iterator[Page]:
+    context, wrapper = open_page(browser, live_server.url)
+    yield wrapper
+    context.close()
+    assert_clean(wrapper)
+
+
+@pytest.fixture
+def more_web(browser, live_server) -> Iterator[Callable[[], Page]]:
+    """Call it for each further person (a staff member beside the citizen): every page it
+    opens has its own context and the same guards as `web`."""
+    opened: list[tuple[Any, Page]] = []
+
+    def new() -> Page:
+        opened.append(open_page(browser, live_server.url))
+        return opened[-1][1]
+
+    yield new
+    for context, _ in opened:
+        context.close()
+    for _, wrapper in opened:
+        assert_clean(wrapper)

@@ -87,6 +87,14 @@ def _decision(data: QueryDict) -> dict[str, Any]:
             "approve": decision == "approve", "note": _text(data, "note")}
 
 
+def _merge(data: QueryDict) -> dict[str, Any]:
+    # The target is named by code or id; `services.ticket_act` resolves it in the user's scope.
+    note = _text(data, "note").strip()
+    if len(note) > 500:
+        raise ValidationFailed("并案说明不能超过500字", code="too_long", field="note")
+    return {"into": _text(data, "into_id"), "note": note}
+
+
 def _field(name: str) -> Parser:
     return lambda data: {name: _text(data, name)}
 
@@ -110,6 +118,7 @@ ACTIONS: dict[str, ActionSpec] = {
                                     "延期申请已提交", versioned=False),
     "decide_extension": ActionSpec(svc.ticket_decide_extension, _decision, "延期申请已审批",
                                    versioned=False),
+    "merge": ActionSpec(svc.ticket_merge, _merge, "已并案", versioned=False),
 }
 
 

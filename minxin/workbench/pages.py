@@ -7,17 +7,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.org.models import Category, RequestType, Unit
 from minxin.sla.deadlines import due_after
+from minxin.supervision.models import SupervisionOrder
+from minxin.supervision.selectors import orders_visible_to
 from minxin.tickets import selectors
 from minxin.tickets.display import mask_name, mask_phone
-from minxin.tickets.models import Extension, Ticket
+from minxin.tickets.models import Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
-from minxin.workbench.permissions import CENTRE, allowed_actions, may_reveal_contact
+from minxin.workbench.panels import detail_panels
+from minxin.workbench.permissions import (
+    CENTRE,
+    allowed_actions,
+    may_read_orders,
+    may_read_record,
+    may_respond,
+    may_reveal_contact,
+    may_supervise,
+)
 from minxin.workbench.queues import Section, capped_count, section_tickets, sections_for
 from minxin.workbench.suggest import CategoryGuess, Suggester, predicted_categories
 
@@ -42,9 +53,78 @@ class SectionView:
 
 def home_context(user: User) -> dict[str, Any]:
     sections = home_sections(user)
-    if not any(view.bulk for view in sections):
-        return {"sections": sections}
-    return {"sections": sections, "units": dispatch_units(), "sign_deadlines": sign_deadlines()}
+    context = {"sections": sections, **home_orders(user)}
+    if any(view.bulk for view in sections):
+        context.update(units=dispatch_units(), sign_deadlines=sign_deadlines())
+    return context
+
+
+def home_orders(user: User) -> dict[str, Any]:
+    """Supervisors and leaders watch the live orders; a unit's staff the orders against it."""
+    if not may_read_orders(user):
+        return {}
+    orders = order_list(user, "live")
+    count, more = capped_count(orders)  # type: ignore[arg-type]
+    return {"home_orders": list(orders[:HOME_ROWS]), "orders_count": count, "orders_more": more,
+            # Supervision is a supervisor's or leader's main work; a unit's comes after its queues.
+            "orders_first": user.is_citywide}
+
+
+# Filters of the supervision list: key -> (label, states; None = every state)
+OrderState = SupervisionOrder.State
+ORDER_FILTERS: dict[str, tuple[str, list[str] | None]] = {
+    "live": ("进行中", [OrderState.OPEN, OrderState.RESPONDED]),
+    "open": ("待单位回复", [OrderState.OPEN]),
+    "responded": ("已回复待办结", [OrderState.RESPONDED]),
+    "closed": ("已办结", [OrderState.CLOSED]),
+    "all": ("全部", None),
+}
+
+
+def order_list(user: User, key: str) -> QuerySet[SupervisionOrder]:
+    """Orders in the user's scope; live ones by how soon the unit must respond."""
+    states = ORDER_FILTERS.get(key, ORDER_FILTERS["live"])[1]
+    orders = orders_visible_to(user)
+    if states is not None:
+        orders = orders.filter(state__in=states)
+    if key in ("live", "open", "responded"):
+        return orders.order_by("respond_by", "id")
+    return orders.order_by("-opened_at", "-id")
+
+
+def order_context(user: User, order: SupervisionOrder) -> dict[str, Any]:
+    return {
+        "nav": "supervision", "order": order, "events": order.events.all(),
+        "ticket_visible": selectors.tickets_visible_to(user).filter(pk=order.ticket_id).exists(),
+        "may_respond": order.state == OrderState.OPEN and may_respond(user, order.unit),
+        "may_close": order.state != OrderState.CLOSED and may_supervise(user),
+        "outcomes": SupervisionOrder.Outcome.choices,
+    }
+
+
+def record_rows(record: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """`unit_record`'s figures as labelled groups for a table."""
+    sup, over = record["supervision"], record["oversight"]
+    reasons = SupervisionOrder.Reason
+    return [
+        ("办理", [("主办诉求（件）", record["handled"]),
+                  ("超期（次）", record["overdue_events"])]),
+        ("群众评价", [(s.label, record["satisfaction"].get(s.value, 0)) for s in Satisfaction]),
+        ("督办", [("督办单（件）", sup["total"]),
+                  *[(f"其中{r.label}", sup["by_reason"].get(r.value, 0)) for r in reasons],
+                  *[(f"结果：{o.label}", sup["by_outcome"].get(o.value, 0))
+                    for o in SupervisionOrder.Outcome],
+                  ("升级督办（件）", sup["escalated"])]),
+        ("监督小组评议", [("评议（次）", over["evaluations"]),
+                          ("含“差”评（次）", over["poor"])]),
+    ]
+
+
+def record_units(user: User) -> list[tuple[str, list[Unit]]]:
+    """The units whose record the user may open, grouped by level."""
+    groups = [(label, [u for u in units if may_read_record(user, u)])
+              for label, units in dispatch_units()]
+    return [(label, units) for label, units in groups if units]
 
 
 def home_sections(user: User) -> list[SectionView]:
@@ -137,6 +217,7 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     }
     if "dispatch" in actions or "accept" in actions:
         context.update(_intake_context(ticket))
+    context.update(detail_panels(user, ticket))
     return context
 
 

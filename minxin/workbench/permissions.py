@@ -9,6 +9,7 @@ moment ago but is now illegal (a colleague acted first) reads as a conflict, not
 from __future__ import annotations
 
 from minxin.accounts.models import Role, User
+from minxin.org.models import Unit
 from minxin.tickets.models import Extension, Status, Ticket
 from minxin.tickets.workflow import legal_actions
 
@@ -27,6 +28,7 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "rate": {Role.CALLBACK, Role.ADMIN},
     "close_unrated": {Role.CALLBACK, Role.ADMIN},
     "archive": {Role.CALLBACK, Role.INTAKE, Role.ADMIN},
+    "merge": CENTRE,
 }
 # Actions only the lead unit's staff (or staff of a unit above it) may take.
 LEAD_UNIT_ACTIONS = {"sign", "return", "reply", "request_extension"}
@@ -55,7 +57,7 @@ def may_act(user: User, ticket: Ticket, action: str) -> bool:
 # The usual next step first, refusals and send-backs last.
 ORDER = ["dispatch", "accept", "answer", "sign", "reply", "approve", "rate", "decide_extension",
          "request_extension", "request_info", "archive", "close_unrated", "send_back", "return",
-         "reject"]
+         "merge", "reject"]
 
 
 def allowed_actions(user: User, ticket: Ticket) -> list[str]:
@@ -78,3 +80,43 @@ def _meaningful(ticket: Ticket, action: str) -> bool:
 
 def may_reveal_contact(user: User) -> bool:
     return user.is_active and user.role in REVEAL_ROLES
+
+
+SUPERVISORS = {Role.SUPERVISOR, Role.ADMIN}
+# Supervision orders are read by those who open and close them, the leaders who watch them,
+# and the supervised units' staff (the selector narrows those to their own unit).
+ORDER_READERS = SUPERVISORS | {Role.LEADER} | UNIT
+
+
+def may_read_orders(user: User) -> bool:
+    return user.is_active and user.role in ORDER_READERS
+
+
+def may_supervise(user: User) -> bool:
+    """Open and close supervision orders; also share cases with the oversight group."""
+    return user.is_active and user.role in SUPERVISORS
+
+
+def may_respond(user: User, unit: Unit) -> bool:
+    """The supervised unit's staff (or a unit above it) answer its orders."""
+    return (user.is_active and user.role in UNIT and user.unit_id is not None
+            and unit.path.startswith(user.unit.path))
+
+
+def may_evaluate(user: User) -> bool:
+    return user.is_active and user.role == Role.OVERSIGHT
+
+
+def may_read_records(user: User) -> bool:
+    """Whether the user may open any unit's record (citywide roles, unit heads)."""
+    return user.is_active and (user.is_citywide or user.role == Role.UNIT_HEAD)
+
+
+def may_read_record(user: User, unit: Unit) -> bool:
+    """Citywide roles read every unit's record; a unit head reads their own unit's."""
+    if not user.is_active:
+        return False
+    if user.is_citywide:
+        return True
+    return (user.role == Role.UNIT_HEAD and user.unit_id is not None
+            and unit.path.startswith(user.unit.path))

@@ -15,6 +15,7 @@ from minxin.core import clock
 from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from minxin.tickets import selectors
 from minxin.tickets.actors import Actor
+from minxin.tickets.codes import normalise
 from minxin.tickets.models import Extension, Ticket
 from minxin.tickets.services import record, ticket_dispatch
 from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
@@ -48,12 +49,32 @@ def ticket_act(*, user: User, ticket_id: int, action: str, data: QueryDict) -> N
         _check_extension(ticket, kwargs["extension_id"])
     else:
         kwargs["ticket_id"] = ticket.pk
+    if action == "merge":
+        kwargs["into_id"] = merge_target(user, kwargs.pop("into"))
     spec.service(actor=Actor.staff(user), **kwargs)
 
 
 def _check_extension(ticket: Ticket, extension_id: int) -> None:
     if not Extension.objects.filter(pk=extension_id, ticket_id=ticket.pk).exists():
         raise NotFound("延期申请不存在", code="extension_not_found")
+
+
+def merge_target(user: User, raw: str) -> int:
+    """The request to merge into, named by its tracking code or its id, among those the
+    user can see (a request outside their scope reads as not found)."""
+    raw = (raw or "").strip().lstrip("#")
+    if not raw:
+        raise ValidationFailed("请填写要并入的诉求的查询码或编号", code="required", field="into_id")
+    visible = selectors.tickets_visible_to(user)
+    code = normalise(raw)
+    found = visible.filter(tracking_code=code).values_list("pk", flat=True).first() if code \
+        else None
+    if found is None and raw.isdigit() and len(raw) <= 18:
+        found = visible.filter(pk=int(raw)).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed("没有找到该诉求，请核对查询码或编号", code="merge_target_not_found",
+                               field="into_id")
+    return found
 
 
 @transaction.atomic

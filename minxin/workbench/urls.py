@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from minxin.workbench.views import auth, search, tickets
+from minxin.workbench.views import auth, inbox, oversight, search, supervision, tickets
 
 
 class IdConverter:
@@ -30,8 +30,21 @@ urlpatterns = [
     path("queues/<slug:key>/", tickets.queue, name="queue"),
     path("requests/<wbid:ticket_id>/", tickets.detail, name="detail"),
     path("requests/<wbid:ticket_id>/reveal/", tickets.reveal, name="reveal"),
+    # Before the catch-all action route below, which would otherwise claim "supervise".
+    path("requests/<wbid:ticket_id>/supervise/", supervision.supervise, name="supervise"),
+    path("requests/<wbid:ticket_id>/oversight/share/", oversight.share, name="oversight_share"),
+    path("requests/<wbid:ticket_id>/oversight/evaluate/", oversight.evaluate,
+         name="oversight_evaluate"),
     path("requests/<wbid:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
     path("bulk/dispatch/", tickets.bulk_dispatch, name="bulk_dispatch"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.export, name="export"),
+    path("supervision/", supervision.orders, name="orders"),
+    path("supervision/<wbid:order_id>/", supervision.order, name="order"),
+    path("supervision/<wbid:order_id>/respond/", supervision.respond, name="order_respond"),
+    path("supervision/<wbid:order_id>/close/", supervision.close, name="order_close"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
+    path("units/", supervision.units, name="units"),
+    path("units/<wbid:unit_id>/record/", supervision.unit_record, name="unit_record"),
 ]

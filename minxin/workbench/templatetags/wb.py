@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
+from minxin.accounts.models import Role, User
+from minxin.supervision.models import SupervisionOrder
+from minxin.supervision.selectors import inbox_for
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.workflow import ACTION_LABELS
 from minxin.workbench.actions import action_slug
-from minxin.workbench.countdown import Countdown, overall_countdown, stage_countdown
+from minxin.workbench.countdown import Countdown, countdown, overall_countdown, stage_countdown
+from minxin.workbench.permissions import may_read_orders, may_read_records
 
 register = template.Library()
 
@@ -73,3 +78,43 @@ def invalid(context: template.Context, form: str, name: str) -> str:
     if context.get("error_form") == form and error is not None and error.field == name:
         return format_html(' aria-invalid="true" aria-describedby="err-{}"', form)
     return ""
+
+
+UNREAD_CAP = 99
+ORDER_EVENTS = {"open": "发起督办", "respond": "单位回复", "escalate": "督办升级", "close": "办结"}
+
+
+@register.simple_tag
+def inbox_unread(user: User) -> str:
+    """The header's unread count; counting stops past 99 (shown as "99+")."""
+    count = inbox_for(user).filter(read_at=None).order_by()[:UNREAD_CAP + 1].count()
+    return f"{UNREAD_CAP}+" if count > UNREAD_CAP else str(count)
+
+
+@register.filter
+def reads_orders(user: User) -> bool:
+    return may_read_orders(user)
+
+
+@register.filter
+def records_url(user: User) -> str:
+    """Where the header's "单位考核" leads: the unit list, or a unit head's own record."""
+    if not may_read_records(user):
+        return ""
+    if user.role == Role.UNIT_HEAD and user.unit_id:
+        return reverse("workbench:unit_record", args=[user.unit_id])
+    return reverse("workbench:units")
+
+
+@register.filter
+def order_cd(order: SupervisionOrder) -> Countdown:
+    if order.state == SupervisionOrder.State.CLOSED:
+        return Countdown("none", "", "已办结")
+    if order.state == SupervisionOrder.State.RESPONDED:
+        return Countdown("none", "", "单位已回复")
+    return countdown(order.respond_by)
+
+
+@register.filter
+def order_event(action: str) -> str:
+    return ORDER_EVENTS.get(action, action)

@@ -72,7 +72,8 @@ def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def log_in_by_keyboard(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(page.base + "/staff/login/")
-    # The username field has autofocus: type straight away.
+    # The username field has autofocus: type once the browser has applied it.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -113,3 +114,61 @@ def test_errors_are_announced_and_focused(page, city, staff):
     assert "请填写不予受理的理由" in page.locator("main").inner_text()
     assert page.evaluate("document.activeElement.getAttribute('role')") == "alert"
     axe(page, "detail-error")
+
+
+def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill the fields by label: no race with the username field's autofocus."""
+    page.goto(page.base + "/staff/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    assert page.url == page.base + "/staff/", page.locator("main").inner_text()
+
+
+def log_out(page) -> None:  # type: ignore[no-untyped-def]
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出登录").click()
+
+
+def test_supervision_inbox_oversight_and_record_pages_pass_axe(page, city, staff):
+    from minxin.supervision import services as sup
+    from minxin.tickets import services as svc
+    from minxin.tickets.models import OversightShare
+    from minxin.tickets.tests.helpers import as_staff, to_signed
+
+    supervised = new_ticket(city)
+    svc.ticket_dispatch(ticket_id=supervised.pk, actor=as_staff(staff["intake"]),
+                        lead_unit_id=staff["zhujian"].unit_id)
+    order = sup.supervision_open(ticket_id=supervised.pk, actor=as_staff(staff["supervisor"]),
+                                 note="请说明处理进度")
+    handled = to_signed(new_ticket(city, title="楼道灯不亮"), staff)
+    svc.ticket_reply(ticket_id=handled.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
+                     solved=True, public_reply="已修复")
+    svc.ticket_approve(ticket_id=handled.pk, actor=as_staff(staff["reviewer"]))
+    OversightShare.objects.create(ticket=handled, member=staff["oversight"])
+
+    log_in(page, "supervisor")
+    axe(page, "home-supervisor")
+    for path, name in [("/staff/supervision/", "orders"), (f"/staff/supervision/{order.pk}/",
+                       "order-supervisor"), (f"/staff/requests/{handled.pk}/", "detail-share"),
+                       ("/staff/units/", "units"),
+                       (f"/staff/units/{staff['zhujian'].unit_id}/record/", "unit-record")]:
+        page.goto(page.base + path)
+        axe(page, name)
+    log_out(page)
+
+    log_in(page, "zhujian")
+    page.goto(page.base + "/staff/inbox/")
+    axe(page, "inbox")
+    page.goto(f"{page.base}/staff/supervision/{order.pk}/")
+    page.get_by_label("书面回复（整改措施和结果）").fill("已督促物业维修")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交督办回复").click()
+    assert "督办回复已提交" in page.locator("main").inner_text()
+    axe(page, "order-responded")
+    log_out(page)
+
+    log_in(page, "oversight")
+    page.goto(f"{page.base}/staff/requests/{handled.pk}/")
+    axe(page, "detail-evaluate")

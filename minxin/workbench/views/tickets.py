@@ -50,7 +50,7 @@ def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "workbench/detail.html", pages.detail_context(request.user, ticket))
 
 
-def _detail_again(request: HttpRequest, ticket_id: int, error: DomainError,
+def detail_with_error(request: HttpRequest, ticket_id: int, error: DomainError,
                   form: str) -> HttpResponse:
     """The request page, freshly read, with the error beside the form that caused it."""
     if isinstance(error, Forbidden):
@@ -74,7 +74,7 @@ def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        return _detail_again(request, ticket_id, exc, action)
+        return detail_with_error(request, ticket_id, exc, action)
     messages.success(request, ACTIONS[action].done)
     # After a return or a dispatch the request may have left this user's scope.
     if selectors.tickets_visible_to(request.user).filter(pk=ticket_id).exists():
@@ -92,7 +92,7 @@ def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        return _detail_again(request, ticket_id, exc, "reveal")
+        return detail_with_error(request, ticket_id, exc, "reveal")
     # Rendered, not redirected: the real contact exists only in this one response.
     ticket = _visible(request, ticket_id)
     context = pages.detail_context(request.user, ticket)

@@ -1,0 +1,90 @@
+"""The request page's side panels beyond the workflow: merged requests (并案), supervision
+orders (督办), the oversight group (监督小组) and notification delivery status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from minxin.accounts.models import Role, User
+from minxin.notify.models import EmailMessage, SmsMessage
+from minxin.notify.models import Status as Delivery
+from minxin.supervision.models import OversightEvaluation
+from minxin.supervision.oversight import SHAREABLE
+from minxin.supervision.selectors import orders_visible_to
+from minxin.tickets import selectors
+from minxin.tickets.models import OversightShare, Ticket
+from minxin.workbench.permissions import may_evaluate, may_read_orders, may_supervise
+
+EVENT_LABELS = {
+    "accepted": "受理", "rejected": "不予受理", "pending_info": "补充材料", "dispatched": "派遣",
+    "sign_overdue": "签收超时", "warning": "即将超期", "overdue": "已超期", "published": "答复",
+    "supervision": "督办", "merged": "并案", "callback": "回访",
+}
+STATUS_LABELS = dict(Delivery.choices)
+MAX_ROWS = 50
+EVALUATION_FIELDS = [("timeliness", "办理时效"), ("quality", "答复质量"), ("attitude", "服务态度")]
+
+
+def detail_panels(user: User, ticket: Ticket) -> dict[str, Any]:
+    return {
+        **merge_links(user, ticket),
+        "orders": list(orders_visible_to(user).filter(ticket=ticket)[:MAX_ROWS])
+        if may_read_orders(user) else [],
+        "may_open_order": may_supervise(user) and _ever_dispatched(ticket),
+        **oversight_panel(user, ticket),
+        "deliveries": deliveries(ticket),
+    }
+
+
+def merge_links(user: User, ticket: Ticket) -> dict[str, Any]:
+    """Both sides of a merge, each a link only where the user may open it."""
+    visible = selectors.tickets_visible_to(user)
+    into = ticket.merged_into if ticket.merged_into_id else None
+    return {
+        "merged_into": into,
+        "merged_into_visible": into is not None and visible.filter(pk=into.pk).exists(),
+        "merged_from": list(visible.filter(merged_into=ticket).order_by("id")[:MAX_ROWS]),
+    }
+
+
+def _ever_dispatched(ticket: Ticket) -> bool:
+    # A supervision order is addressed to the lead unit, current or last.
+    return bool(ticket.lead_unit_id) or ticket.assignments.filter(role="lead").exists()
+
+
+def oversight_panel(user: User, ticket: Ticket) -> dict[str, Any]:
+    evaluations = list(ticket.oversight_evaluations.select_related("member", "unit")
+                       .order_by("created_at", "id"))
+    context: dict[str, Any] = {
+        "evaluations": evaluations,
+        "may_evaluate": may_evaluate(user) and not any(e.member_id == user.pk
+                                                       for e in evaluations),
+        "verdicts": OversightEvaluation.Verdict.choices,
+        "evaluation_fields": EVALUATION_FIELDS,
+        "may_share": may_supervise(user) and ticket.status in SHAREABLE,
+    }
+    if context["may_share"]:
+        shared = set(OversightShare.objects.filter(ticket=ticket)
+                     .values_list("member_id", flat=True))
+        context["oversight_members"] = [(m, m.pk in shared) for m in _members()]
+    return context
+
+
+def _members() -> QuerySet[User]:
+    return User.objects.filter(role=Role.OVERSIGHT, is_active=True).order_by("pk")
+
+
+def deliveries(ticket: Ticket) -> list[dict[str, Any]]:
+    """Every SMS and email this request caused and whether it went out. Only the delivery
+    fields are read: the recipient's phone or address is never loaded for the page."""
+    rows = []
+    for channel, model in (("短信", SmsMessage), ("邮件", EmailMessage)):
+        for row in model.objects.filter(ticket=ticket).order_by("id").values(
+                "event", "status", "attempts", "created_at", "sent_at")[:MAX_ROWS]:
+            row["channel"] = channel
+            row["event_label"] = EVENT_LABELS.get(row["event"], row["event"] or "—")
+            row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+            rows.append(row)
+    return sorted(rows, key=lambda r: r["created_at"])
