@@ -129,9 +129,9 @@ class EncryptedExact(Lookup):
     prepare_rhs = False
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        field = getattr(self.lhs, "target", None)
         if not isinstance(self.lhs, Col) or not isinstance(self.rhs, str):
             raise FieldError("an encrypted field can only be compared with a plain string")
+        field = self.lhs.target
         if self.rhs == "":
             sql, params = compiler.compile(self.lhs)
             return f"{sql} = %s", [*params, ""]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from minxin.risk.models import RiskTerm, TicketInsight
+
+
+@admin.register(RiskTerm)
+class RiskTermAdmin(admin.ModelAdmin):
+    """The lexicon the risk rules read; edits take effect within a minute (TERMS_TTL)."""
+
+    list_display = ("term", "kind", "category", "weight", "active", "updated_at")
+    list_editable = ("weight", "active")
+    list_filter = ("kind", "category", "active")
+    search_fields = ("term",)
+
+
+@admin.register(TicketInsight)
+class TicketInsightAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "risk_level", "anger", "urgency", "danger", "computed_at")
+    list_filter = ("risk_level",)
+    list_select_related = ("ticket",)
+    raw_id_fields = ("ticket",)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # computed at submission; the lexicon is what staff tune

@@ -1,0 +1,80 @@
+"""Emotion and risk signals of a request (情绪分析、风险预警), from an editable lexicon."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class RiskTerm(models.Model):
+    """A word or phrase that signals anger, urgency or danger. Edited in the admin; the
+    scoring rules read these rows, so tuning the lexicon needs no code change."""
+
+    class Kind(models.TextChoices):
+        ANGER = "anger", "愤怒情绪"
+        URGENCY = "urgency", "紧急程度"
+        DANGER = "danger", "危险信号"
+        # A longer phrase containing a term but meaning something else (跳楼机, 报复性消费):
+        # blanked out before matching.
+        EXCLUDE = "exclude", "排除短语"
+
+    class Category(models.TextChoices):
+        SELF_HARM = "self_harm", "自伤自杀"
+        VIOLENCE = "violence", "暴力伤害"
+        GAS = "gas", "燃气"
+        COLLAPSE = "collapse", "坍塌"
+        FIRE = "fire", "火灾"
+        ELECTRIC = "electric", "触电"
+        FLOOD = "flood", "水灾溺水"
+        GROUP_GATHERING = "group_gathering", "群体聚集"
+        PETITION = "petition", "上访"
+        EMOTION = "emotion", "情绪"
+        URGENT = "urgent", "紧急"
+
+    term = models.CharField("词语", max_length=30)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    weight = models.FloatField("权重", validators=[MinValueValidator(0), MaxValueValidator(1)],
+                               help_text="0到1；0.9及以上的危险信号单独出现即为“紧急”风险")
+    category = models.CharField("类别", max_length=20, choices=Category.choices, blank=True)
+    active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "风险词"
+        verbose_name_plural = "风险词库"
+        ordering = ["kind", "category", "-weight", "term"]
+        constraints = [models.UniqueConstraint(fields=["term", "kind"], name="uniq_risk_term")]
+
+    def __str__(self) -> str:
+        return f"{self.term}（{self.get_kind_display()} {self.weight}）"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "低"
+    MEDIUM = "medium", "中"
+    HIGH = "high", "高"
+    CRITICAL = "critical", "紧急"
+
+
+class TicketInsight(models.Model):
+    """What the platform read in a request when it arrived."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
+                                  related_name="insight", verbose_name="诉求")
+    anger = models.FloatField("愤怒", default=0)
+    urgency = models.FloatField("紧急", default=0)
+    danger = models.FloatField("危险", default=0)
+    risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices,
+                                  default=RiskLevel.LOW, db_index=True)
+    # {"terms": [{term, kind, weight, category, count}], "categories": [...],
+    #  "group": {"count", "ticket_ids", "hours"} when it is part of a group request}
+    signals = models.JSONField("信号", default=dict, blank=True)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    computed_at = models.DateTimeField("分析时间")
+
+    class Meta:
+        verbose_name = "诉求研判"
+        verbose_name_plural = "诉求研判"
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.risk_level}"
