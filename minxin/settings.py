@@ -206,6 +206,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minxin@localhost")
 # working days without a response; rating and callback windows in working days.
 SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
 CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
+# Revealing a citizen's contact needs a session that passed the TOTP second factor.
+REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 # Personal data of closed requests is removed after this many days (个人信息保护法).
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 1095)
 # Office hours, for time limits counted in working hours (e.g. sign within 2 hours).

@@ -37,12 +37,21 @@ def password_step(request: HttpRequest, username: str, password: str) -> User:
     return user  # type: ignore[return-value]
 
 
-def finish(request: HttpRequest, user: User) -> None:
+SECOND_FACTOR = "wb_second_factor"
+
+
+def finish(request: HttpRequest, user: User, *, second_factor: bool = False) -> None:
     security.clear_failures(user.username)
     request.session.pop(PENDING, None)
     # A user restored from the session after the TOTP step carries no backend attribute.
     backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
     login(request, user, backend=backend)
+    # Set after login(), which starts a fresh session.
+    request.session[SECOND_FACTOR] = second_factor
+
+
+def passed_second_factor(request: HttpRequest) -> bool:
+    return bool(request.session.get(SECOND_FACTOR))
 
 
 def hold_for_totp(request: HttpRequest, user: User, next_url: str) -> None:

@@ -27,22 +27,3 @@ class StaffTotp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'已启用' if self.confirmed else '待确认'})"
-
-
-class ContactReveal(models.Model):
-    """Every time a staff member saw a submitter's unmasked contact, and why (数据安全)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="+", verbose_name="查看人")
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="contact_reveals", verbose_name="诉求")
-    reason = models.CharField("查看理由", max_length=200)
-    at = models.DateTimeField("查看时间", db_index=True)
-
-    class Meta:
-        verbose_name = "联系方式查看记录"
-        verbose_name_plural = "联系方式查看记录"
-        ordering = ("-at", "-id")
-
-    def __str__(self) -> str:
-        return f"{self.user} 查看 {self.ticket_id} @ {self.at:%Y-%m-%d %H:%M}"

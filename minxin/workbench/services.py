@@ -19,7 +19,7 @@ from minxin.tickets.codes import normalise
 from minxin.tickets.models import Extension, Ticket
 from minxin.tickets.services import record, ticket_dispatch
 from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
-from minxin.workbench.models import ContactReveal
+from minxin.privacy import services as privacy_services
 from minxin.workbench.permissions import CENTRE, may_act, may_reveal_contact
 
 STALE_MESSAGE = "该诉求已被他人更新，请查看最新状态后再操作"
@@ -78,21 +78,10 @@ def merge_target(user: User, raw: str) -> int:
 
 
 @transaction.atomic
-def contact_reveal(*, user: User, ticket_id: int, reason: str) -> ContactReveal:
-    """Show a submitter's real contact to a role that needs it, and leave a trace of it."""
-    if not may_reveal_contact(user):
-        raise PermissionDenied("您的角色不能查看诉求人联系方式", code="forbidden_reveal")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("请填写查看理由", code="required", field="reason")
-    if len(reason) > 200:
-        raise ValidationFailed("查看理由不能超过200字", code="too_long", field="reason")
-    ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
-    reveal = ContactReveal.objects.create(user=user, ticket=ticket, reason=reason,
-                                          at=clock.now())
-    record(ticket, actor=Actor.staff(user), action="reveal_contact", public=False,
-           note=f"查看诉求人联系方式，理由：{reason}")
-    return reveal
+def contact_reveal(*, user: User, ticket_id: int, reason: str) -> dict[str, str]:
+    """Show a submitter's real contact to a role that needs it; the privacy app checks the
+    role, logs the reveal with its reason and witnesses it on the audit chain."""
+    return privacy_services.contact_reveal(ticket_id=ticket_id, user=user, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,19 @@ import pytest
 from minxin.tickets import services as svc
 from minxin.tickets.models import TimelineEvent
 from minxin.tickets.tests.helpers import as_staff
-from minxin.workbench.models import ContactReveal
+from minxin.privacy.models import RevealLog as ContactReveal
 from minxin.workbench.tests.helpers import as_user, new_ticket
 
 PHONE = "13812345678"
+
+
+def with_second_factor(client, user):  # type: ignore[no-untyped-def]
+    """Log in as if the TOTP step had been passed (reveals require it)."""
+    as_user(client, user)
+    session = client.session
+    session["wb_second_factor"] = True
+    session.save()
+    return client
 
 
 def test_contact_is_masked_by_default(client, city, staff):
@@ -24,8 +33,8 @@ def test_contact_is_masked_by_default(client, city, staff):
 @pytest.mark.parametrize("role", ["intake", "admin", "supervisor"])
 def test_reveal_shows_and_logs(client, city, staff, role):
     ticket = new_ticket(city, phone=PHONE)
-    response = as_user(client, staff[role]).post(f"/staff/requests/{ticket.pk}/reveal/",
-                                                 {"reason": "需电话核实地址"})
+    response = with_second_factor(client, staff[role]).post(
+        f"/staff/requests/{ticket.pk}/reveal/", {"reason": "需电话核实地址"})
     assert response.status_code == 200
     page = response.content.decode()
     assert PHONE in page and "张三" in page and "本次查看已记录" in page
@@ -40,8 +49,8 @@ def test_reveal_shows_and_logs(client, city, staff, role):
 
 def test_reveal_needs_a_reason(client, city, staff):
     ticket = new_ticket(city, phone=PHONE)
-    response = as_user(client, staff["intake"]).post(f"/staff/requests/{ticket.pk}/reveal/",
-                                                     {"reason": "  "})
+    response = with_second_factor(client, staff["intake"]).post(
+        f"/staff/requests/{ticket.pk}/reveal/", {"reason": "  "})
     assert response.status_code == 422
     assert "请填写查看理由" in response.content.decode()
     assert PHONE not in response.content.decode()
@@ -67,4 +76,13 @@ def test_reveal_of_an_invisible_request_is_404(client, city, staff):
     response = as_user(client, staff["zhujian"]).post(f"/staff/requests/{ticket.pk}/reveal/",
                                                       {"reason": "x"})
     assert response.status_code in (403, 404)
+    assert not ContactReveal.objects.exists()
+
+
+def test_reveal_needs_a_session_that_passed_the_second_factor(client, city, staff):
+    ticket = new_ticket(city, phone=PHONE)
+    response = as_user(client, staff["intake"]).post(f"/staff/requests/{ticket.pk}/reveal/",
+                                                     {"reason": "需电话核实地址"})
+    assert response.status_code == 403
+    assert "两步验证" in response.content.decode() and PHONE not in response.content.decode()
     assert not ContactReveal.objects.exists()

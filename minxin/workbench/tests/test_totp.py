@@ -96,3 +96,18 @@ def test_the_secret_is_encrypted_at_rest(enrolled):
         cursor.execute("SELECT secret FROM workbench_stafftotp WHERE id = %s", [enrolled.pk])
         stored = cursor.fetchone()[0]
     assert stored.startswith("$SM4$") and enrolled.secret not in stored
+
+
+def test_a_totp_login_may_reveal_contacts_and_a_password_login_may_not(client, enrolled, city):
+    from minxin.workbench.tests.helpers import new_ticket
+
+    ticket = new_ticket(city, phone="13812345678")
+    password(client)
+    client.post("/staff/login/totp/", {"code": code(enrolled)})
+    shown = client.post(f"/staff/requests/{ticket.pk}/reveal/", {"reason": "电话核实"})
+    assert shown.status_code == 200 and "13812345678" in shown.content.decode()
+    client.post("/staff/logout/")
+    StaffTotp.objects.all().delete()
+    password(client)
+    refused = client.post(f"/staff/requests/{ticket.pk}/reveal/", {"reason": "电话核实"})
+    assert refused.status_code == 403 and "13812345678" not in refused.content.decode()

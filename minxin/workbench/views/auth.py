@@ -48,7 +48,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         login_flow.totp_step(request, user, request.POST.get("code", ""))
     except DomainError as exc:
         return render(request, "workbench/login_totp.html", {"error": exc}, status=exc.status)
-    login_flow.finish(request, user)
+    login_flow.finish(request, user, second_factor=True)
     return redirect(next_url)
 
 

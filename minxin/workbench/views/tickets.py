@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.tickets import selectors
 from minxin.tickets.models import Ticket
-from minxin.workbench import pages, services
+from minxin.workbench import login_flow, pages, services
 from minxin.workbench.actions import ACTIONS, action_from_slug
 from minxin.workbench.queues import SECTIONS, section_tickets
 from minxin.workbench.search import page_of
@@ -87,6 +88,9 @@ def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
 @require_POST
 def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
+        if settings.REVEAL_REQUIRES_TOTP and not login_flow.passed_second_factor(request):
+            raise Forbidden("查看联系方式须使用两步验证登录：请先在“账户安全”中启用动态口令，"
+                            "退出后重新登录", code="second_factor_required", field="reason")
         services.contact_reveal(user=request.user, ticket_id=ticket_id,
                                 reason=request.POST.get("reason", ""))
     except NotFound as exc:
