@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
@@ -25,7 +25,7 @@ from minxin.api.schemas import (
 )
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import sms_code_request, sms_code_verify
-from minxin.tickets import selectors
+from minxin.tickets import codes, selectors, tracking_cache
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import deadline_text, event_dict
 from minxin.tickets.models import Status, Ticket
@@ -77,9 +77,22 @@ def _citizen_ticket(request: HttpRequest, code: str, password: str | None) -> tu
 
 
 @router.get("/requests/{tracking_code}", response={200: PublicTicketOut, **ERRORS})
-def track(request: HttpRequest, tracking_code: str, password: str | None = None) -> dict:
-    ticket, _ = _citizen_ticket(request, tracking_code, password)
-    return public_ticket(ticket)
+def track(request: HttpRequest, tracking_code: str, password: str | None = None
+          ) -> HttpResponse:
+    password = password or request.headers.get("X-Query-Password")
+    phone = citizen_phone(request)
+    code = codes.normalise(tracking_code or "")
+    if code:
+        body = tracking_cache.cached_view(code=code, password=password, phone=phone)
+        if body is not None:
+            return HttpResponse(body, content_type="application/json")
+    ticket, _ = ticket_for_citizen(raw_code=tracking_code, password=password, phone=phone)
+    body = PublicTicketOut.model_validate(public_ticket(ticket)).model_dump_json()
+    if not ticket.merged_into_id:  # a merged view also depends on another request
+        tracking_cache.remember_view(code=ticket.tracking_code, body=body,
+                                     password_hash=ticket.query_password_hash,
+                                     phone_index=ticket.submitter_phone_index)
+    return HttpResponse(body, content_type="application/json")
 
 
 def public_ticket(ticket: Ticket) -> dict:

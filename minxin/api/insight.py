@@ -51,7 +51,8 @@ class DuplicateOut(Schema):
     score: float
     resolved: bool
     created_at: dt.datetime
-    direction: str = Field(..., description="earlier：本件疑似重复于更早的诉求；later：更晚的诉求疑似重复本件")
+    direction: str = Field(..., description="earlier：本件疑似重复于更早的诉求；"
+                                            "later：更晚的诉求疑似重复本件")
     other: OtherTicketOut
 
 

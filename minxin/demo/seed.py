@@ -33,6 +33,7 @@ PATHS = {
     Status.PUBLISHED: ["accept", "dispatch", "sign", "reply", "approve"],
     Status.CLOSED: ["accept", "dispatch", "sign", "reply", "approve", "rate"],
     Status.ARCHIVED: ["accept", "dispatch", "sign", "reply", "approve", "rate", "archive"],
+    Status.MERGED: ["merge"],
 }
 
 
@@ -173,5 +174,12 @@ def _step(rng: random.Random, ticket_id: int, step: str, category: Category, dis
         choice = rng.choice(["satisfied", "satisfied", "basic", "satisfied"])
         rater = citizen if citizen.citizen_phone else _staff("callback")
         svc.ticket_rate(ticket_id=ticket_id, actor=rater, satisfaction=choice)
+    elif step == "merge":
+        open_ones = Ticket.objects.filter(status=Status.SUBMITTED).exclude(pk=ticket_id)
+        other = (open_ones.filter(category=category).order_by("-id").first()
+                 or open_ones.order_by("-id").first())
+        if other is not None:
+            svc.ticket_merge(ticket_id=ticket_id, into_id=other.pk, actor=_staff("intake"),
+                             note="同一事项，合并办理")
     elif step == "archive":
         svc.ticket_archive(ticket_id=ticket_id, actor=_staff("callback"))

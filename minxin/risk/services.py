@@ -105,17 +105,19 @@ def _signals(assessment: Assessment, group: list[int]) -> dict:
 
 def supervisors_alert(*, ticket: Ticket, insight: TicketInsight) -> None:
     """Every active supervisor gets the alert in their inbox, in this transaction."""
-    words = "、".join(m["term"] for m in insight.signals.get("terms", [])
-                     if m["kind"] == "danger")[:100]
-    group = insight.signals.get("group")
-    reason = "；".join(filter(None, [f"危险信号：{words}" if words else "",
-                                    f"群体性诉求：{GROUP_HOURS}小时内同区域同类诉求{group['count']}件"
-                                    if group else ""]))
-    level = insight.get_risk_level_display()
+    level, reason = insight.get_risk_level_display(), _alert_reason(insight)
     note = f"风险预警（{level}）：诉求{ticket.display_code}「{ticket.title}」。{reason}"
     text = render("risk", note=note, code=ticket.display_code, title=ticket.title,
                   level=level, reason=reason)[:500]
-    for user_id in User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list(
-            "pk", flat=True):
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+    for user_id in supervisors.values_list("pk", flat=True):
         inbox_post(key=f"risk:{ticket.pk}:{user_id}", event="risk", text=text, user_id=user_id,
                    ticket_id=ticket.pk)
+
+
+def _alert_reason(insight: TicketInsight) -> str:
+    words = "、".join(m["term"] for m in insight.signals["terms"] if m["kind"] == "danger")
+    reasons = [f"危险信号：{words[:100]}"] if words else []
+    if group := insight.signals.get("group"):
+        reasons.append(f"群体性诉求：{group['hours']}小时内同区域同类诉求{group['count']}件")
+    return "；".join(reasons)

@@ -1,6 +1,6 @@
 """An in-memory TF-IDF index of case texts, searched by sparse cosine similarity.
 
-Features are hashed character bigrams (`text.bigrams`), so there is no vocabulary to fit or
+Features are character bigrams (as `text.bigrams`), hashed: there is no vocabulary to fit or
 store and any text maps to the same space. Each case is `body + TITLE_BOOST × title`: the title
 is the case's own summary and what citizens' keywords most often repeat. After TF-IDF weighting
 only each case's `KEEP_PER_CASE` heaviest features are kept: the tail is common bigrams that

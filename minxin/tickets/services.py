@@ -33,6 +33,7 @@ from minxin.tickets.models import (
     Ticket,
     TimelineEvent,
 )
+from minxin.tickets import tracking_cache
 from minxin.tickets.policy import deadline_days, rating_due, review_due, sign_due
 from minxin.tickets.workflow import check_transition
 
@@ -99,6 +100,8 @@ def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "", 
     )
     # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
     chain_append_timeline(event=event)
+    code = ticket.tracking_code
+    transaction.on_commit(lambda: tracking_cache.forget_view(code))
     return event
 
 

@@ -192,7 +192,9 @@ def reencode_image(upload: bytes, content_type: str) -> bytes:
 # ---- proving who may see a request ----------------------------------------------------------
 
 def _failures_key(code: str) -> str:
-    return f"lookup-failures:{code}"
+    from minxin.tickets.tracking_cache import failures_key
+
+    return failures_key(code)
 
 
 def ticket_for_citizen(*, raw_code: str, password: str | None = None,

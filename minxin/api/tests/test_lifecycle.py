@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from minxin.tickets.models import Ticket
+
 import pytest
 
 from minxin.notify.models import SmsMessage
@@ -126,3 +128,21 @@ def test_the_openapi_schema_and_docs_are_served(client):
     assert schema.status_code == 200
     assert "/api/v1/requests/{tracking_code}" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_tracking_is_served_from_cache_and_refreshed_by_any_change(
+        api, city, staff, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from minxin.tickets import services as svc
+    from minxin.tickets.actors import Actor
+
+    created = api.post("/requests", {"request_type": "complaint", "title": "井盖缺失",
+                                     "content": "文化路井盖缺失"}).json()
+    code, proof = created["tracking_code"], {"X-Query-Password": created["query_password"]}
+    assert api.get(f"/requests/{code}", headers=proof).json()["status"] == "submitted"
+    with django_assert_num_queries(1):  # the database cache read; Redis in production
+        assert api.get(f"/requests/{code}", headers=proof).json()["status"] == "submitted"
+    assert api.get(f"/requests/{code}", {"password": "nope"}).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.ticket_accept(ticket_id=Ticket.objects.get(tracking_code=code).pk,
+                          actor=Actor.staff(staff["intake"]))
+    assert api.get(f"/requests/{code}", headers=proof).json()["status"] == "accepted"

@@ -58,7 +58,8 @@ def test_many_residents_on_one_matter_make_a_group_request(city, supervisors):
     group = fifth.insight.signals["group"]
     assert group["count"] >= 5 and set(group["ticket_ids"]) <= {t.pk for t in tickets}
     assert fifth.insight.risk_level in ("high", "critical")
-    assert len(_alerts(fifth)) == 2
+    alerts = _alerts(fifth)
+    assert len(alerts) == 2 and "群体性诉求" in alerts[0].text
     # The sixth resident joins a group already reported: no second alert for it.
     sixth = submit_message(city, message(LIKES, ESTATE[5]))
     assert "group" in sixth.insight.signals
