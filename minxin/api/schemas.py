@@ -113,6 +113,7 @@ class TicketSummaryOut(Schema):
     stage: str
     stage_due_at: dt.datetime | None
     version: int
+    clock: str = Field("", description="green / yellow / red for the current stage's clock")
 
 
 class AssignmentOut(Schema):

@@ -37,7 +37,7 @@ from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.tickets import selectors
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
-from minxin.tickets.display import event_dict, mask_name, mask_phone
+from minxin.tickets.display import clock_colour, event_dict, mask_name, mask_phone
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.workflow import legal_actions
 
@@ -75,6 +75,7 @@ def summary(ticket: Ticket) -> dict:
         "lead_unit": ticket.lead_unit.name if ticket.lead_unit_id else None,
         "created_at": ticket.created_at, "due_at": ticket.due_at, "stage": ticket.stage,
         "stage_due_at": ticket.stage_due_at, "version": ticket.version,
+        "clock": clock_colour(ticket),
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("submit/", submit.submit, name="submit"),
     path("submit/done/", submit.submitted, name="submitted"),
     path("submit/suggest", submit.suggest, name="suggest"),
+    path("submit/similar", submit.similar, name="similar"),
     path("sms/send/", submit.sms_send, name="sms-send"),
     path("track/", track.track, name="track"),
     path("track/phone/", track.track_phone, name="track-phone"),

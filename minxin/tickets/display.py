@@ -50,3 +50,17 @@ def event_dict(event: TimelineEvent, *, public: bool) -> dict:
         "to_status_label": Status(event.to_status).label,
         "note": event.note,
     }
+
+
+def clock_colour(ticket: Ticket) -> str:
+    """green / yellow / red for the current stage's clock; "" when no clock runs."""
+    if ticket.stage_due_at is None or ticket.status in (Status.PENDING_INFO, Status.CLOSED,
+                                                         Status.ARCHIVED, Status.REJECTED,
+                                                         Status.MERGED):
+        return ""
+    now = clock.now()
+    if ticket.warn_level >= 2 or ticket.stage_due_at <= now:
+        return "red"
+    if ticket.warn_level == 1 or (ticket.stage_warn_at and ticket.stage_warn_at <= now):
+        return "yellow"
+    return "green"

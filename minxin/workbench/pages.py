@@ -19,6 +19,7 @@ from minxin.tickets import selectors
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
+from minxin.workbench.insight import RowMarks, detail_insight, row_marks
 from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
     CENTRE,
@@ -49,6 +50,7 @@ class SectionView:
     count: int
     more: bool
     bulk: bool
+    marks: dict[int, RowMarks] = field(default_factory=dict)
 
 
 def home_context(user: User) -> dict[str, Any]:
@@ -138,17 +140,19 @@ def home_sections(user: User) -> list[SectionView]:
             rows = [suggested_row(r.ticket, finder) for r in rows]
         count, more = capped_count(tickets)
         bulk = section.key == "intake" and user.role in CENTRE
-        views.append(SectionView(section, rows, count, more, bulk=bulk))
+        marks = row_marks(user, [r.ticket for r in rows])
+        views.append(SectionView(section, rows, count, more, bulk=bulk, marks=marks))
     return views
 
 
 def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str, Any]:
     """A full queue page; the intake queue gets suggestions and the bulk dispatch form."""
+    marks = row_marks(user, tickets)
     if section.key != "intake":
-        return {"rows": tickets, "bulk": False}
+        return {"rows": tickets, "bulk": False, "marks": marks}
     finder = Suggester()
     return {"rows": [suggested_row(t, finder) for t in tickets], "bulk": user.role in CENTRE,
-            "units": dispatch_units(), "sign_deadlines": sign_deadlines()}
+            "units": dispatch_units(), "sign_deadlines": sign_deadlines(), "marks": marks}
 
 
 def suggested_row(ticket: Ticket, finder: Suggester) -> Row:
@@ -218,6 +222,7 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     if "dispatch" in actions or "accept" in actions:
         context.update(_intake_context(ticket))
     context.update(detail_panels(user, ticket))
+    context.update(detail_insight(user, ticket))
     return context
 
 

@@ -11,16 +11,17 @@ from django.db import transaction
 from django.http import QueryDict
 
 from minxin.accounts.models import User
-from minxin.core import clock
 from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from minxin.privacy import services as privacy_services
+from minxin.similar.models import DuplicateFlag
+from minxin.similar.services import duplicate_dismiss, duplicate_merge
 from minxin.tickets import selectors
 from minxin.tickets.actors import Actor
 from minxin.tickets.codes import normalise
 from minxin.tickets.models import Extension, Ticket
-from minxin.tickets.services import record, ticket_dispatch
+from minxin.tickets.services import ticket_dispatch
 from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
-from minxin.privacy import services as privacy_services
-from minxin.workbench.permissions import CENTRE, may_act, may_reveal_contact
+from minxin.workbench.permissions import CENTRE, may_act
 
 STALE_MESSAGE = "该诉求已被他人更新，请查看最新状态后再操作"
 
@@ -75,6 +76,21 @@ def merge_target(user: User, raw: str) -> int:
         raise ValidationFailed("没有找到该诉求，请核对查询码或编号", code="merge_target_not_found",
                                field="into_id")
     return found
+
+
+def duplicate_resolve(*, user: User, flag_id: int, merge: bool, note: str = "") -> DuplicateFlag:
+    """并案 or "不是重复" from the request page. Both requests must be in the user's scope
+    (not found otherwise); the similar app checks the role and that the flag is still open."""
+    flag = DuplicateFlag.objects.filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound("疑似重复记录不存在", code="flag_not_found")
+    selectors.ticket_for_staff(user=user, ticket_id=flag.ticket_id)
+    selectors.ticket_for_staff(user=user, ticket_id=flag.similar_to_id)
+    if merge:
+        duplicate_merge(flag_id=flag.pk, actor=Actor.staff(user), note=note.strip()[:500])
+    else:
+        duplicate_dismiss(flag_id=flag.pk, actor=Actor.staff(user))
+    return flag
 
 
 @transaction.atomic

@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from minxin.workbench.views import auth, inbox, oversight, search, supervision, tickets
+from minxin.workbench.views import (
+    auth,
+    duplicates,
+    inbox,
+    oversight,
+    search,
+    supervision,
+    tickets,
+)
 
 
 class IdConverter:
@@ -37,6 +45,8 @@ urlpatterns = [
          name="oversight_evaluate"),
     path("requests/<wbid:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
     path("bulk/dispatch/", tickets.bulk_dispatch, name="bulk_dispatch"),
+    path("duplicates/<wbid:flag_id>/merge/", duplicates.merge, name="duplicate_merge"),
+    path("duplicates/<wbid:flag_id>/dismiss/", duplicates.dismiss, name="duplicate_dismiss"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.export, name="export"),
     path("supervision/", supervision.orders, name="orders"),

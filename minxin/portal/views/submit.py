@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.identity.services import check_phone, sms_code_request, sms_code_verify
 from minxin.portal import session
 from minxin.portal.forms import SmsFields, SubmitForm
+from minxin.portal.similar import cases_like
 from minxin.portal.submitting import (
     AlreadySubmitted,
     check_not_used,
@@ -148,6 +149,13 @@ def submitted(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> JsonResponse:
     found, source = suggest_categories(request.GET.get("text", ""))
     return JsonResponse({"source": source, "suggestions": found})
+
+
+@require_GET
+@cache_control(private=True, max_age=60)
+def similar(request: HttpRequest) -> JsonResponse:
+    """智能预判 while the citizen types; [] for a short or failed search, never an error."""
+    return JsonResponse(cases_like(request.GET.get("q", "")), safe=False)
 
 
 @require_POST

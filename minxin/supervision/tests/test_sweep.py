@@ -151,3 +151,17 @@ def test_swept_events_are_witnessed_on_the_audit_chain(city, staff):
     assert sweep()["red"] == 3
     report = chain_verify()
     assert report.ok, report.problems
+
+
+def test_the_clock_colour_is_shown_in_queues(city, staff, api):
+    at(2026, 11, 2, 10)
+    ticket = dispatched(city, staff)
+    def colour() -> str:  # a fresh token each time: the clock moves past a token's life
+        return api.get("/staff/queues/inbox", token=api.login("zhujian")).json()[0]["clock"]
+
+    assert colour() == "green"
+    at(2026, 11, 3, 17)
+    assert colour() == "yellow"
+    at(2026, 11, 4, 1)
+    assert colour() == "red"
+    assert ticket.pk

@@ -1,5 +1,6 @@
 /* Minxin portal: small enhancements. Every page works without this file; it only saves
-   reloads (display modes, SMS codes), suggests a category, and copies codes. */
+   reloads (display modes, SMS codes), suggests a category, shows how similar problems were
+   handled, and copies codes. */
 (function () {
   "use strict";
 
@@ -148,6 +149,67 @@
     });
   });
 
+  /* ---- 智能预判: how similar problems were handled, while the citizen types ---- */
+  function showSimilarCases(form) {
+    var region = form.querySelector("[data-similar]");
+    var title = form.querySelector("[name=title]");
+    var content = form.querySelector("[name=content]");
+    if (!region || !title || !content) { return; }
+    var timer = null;
+    var lastText = "";
+    var lastShown = "";
+
+    function line(tag, className, text) {
+      var el = document.createElement(tag);
+      el.className = className;
+      el.textContent = text;
+      return el;
+    }
+
+    function render(cases) {
+      var key = cases.map(function (c) { return c.id; }).join(",");
+      if (key === lastShown) { return; }
+      lastShown = key;
+      region.textContent = "";
+      if (!cases.length) { return; }
+      var heading = document.createElement("h3");
+      heading.textContent = "类似问题是这样处理的";
+      region.appendChild(heading);
+      region.appendChild(line("p", "hint", "以下是已办结的类似问题和有关部门的公开答复，仅供参考，不影响您提交。"));
+      var list = document.createElement("ul");
+      list.className = "similar-list";
+      cases.forEach(function (c) {
+        var li = document.createElement("li");
+        li.appendChild(line("p", "similar-case", c.title));
+        li.appendChild(line("p", "similar-reply", "答复：" + c.reply));
+        if (c.date) { li.appendChild(line("p", "similar-date", "答复日期：" + c.date)); }
+        list.appendChild(li);
+      });
+      region.appendChild(list);
+    }
+
+    function ask() {
+      // The title and the start of the text find a case; the rest only lengthens the URL.
+      var text = (title.value + " " + content.value).trim().slice(0, 300);
+      if (text === lastText) { return; }
+      lastText = text;
+      if (text.length < 4) { render([]); return; }
+      var url = region.getAttribute("data-similar-url") + "?q=" + encodeURIComponent(text);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (data) { render(Array.isArray(data) ? data.slice(0, 3) : []); })
+        .catch(function () { /* a help, not a step: stay quiet when it fails */ });
+    }
+
+    [title, content].forEach(function (field) {
+      field.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(ask, 900);
+      });
+    });
+    ask();
+  }
+
   /* ---- the submission form: real name or anonymous, category suggestions ---- */
   var submitForm = document.querySelector("[data-submit-form]");
   if (!submitForm) { return; }
@@ -162,6 +224,8 @@
   }
   each("[name=identity]", function (radio) { radio.addEventListener("change", syncIdentity); }, submitForm);
   syncIdentity();
+
+  showSimilarCases(submitForm);
 
   var box = submitForm.querySelector("[data-suggest]");
   var list = submitForm.querySelector("[data-suggest-list]");
