@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
+
 from minxin.similar.services import similar_cases
 
 log = logging.getLogger(__name__)
@@ -36,4 +38,4 @@ def _shown(case: dict) -> dict:
         reply = reply[:REPLY_CHARS].rstrip("…") + "…"
     date = case["reply_date"]
     return {"id": f"{case['source']}:{case['id']}", "title": case["title"], "reply": reply,
-            "date": date.date().isoformat() if date else ""}
+            "date": timezone.localdate(date).isoformat() if date else ""}

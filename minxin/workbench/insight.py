@@ -77,5 +77,5 @@ def detail_insight(user: User, ticket: Ticket) -> dict[str, Any]:
 def _terms(found: TicketInsight) -> list[dict[str, Any]]:
     return [{"term": t.get("term", ""), "kind": KIND_LABELS.get(t.get("kind"), t.get("kind")),
              "category": CATEGORY_LABELS.get(t.get("category"), t.get("category") or ""),
-             "count": t.get("count", 1)}
+             "count": int(t.get("count") or 1)}
             for t in (found.signals.get("terms") or [])]

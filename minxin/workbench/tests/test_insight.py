@@ -51,7 +51,7 @@ def test_intake_sees_the_flag_on_the_row_and_the_page_and_merges(client, city, s
 
 
 def test_intake_dismisses_a_flag(client, city, staff):
-    earlier, later, flag = flagged_pair(city)
+    _, later, flag = flagged_pair(city)
     as_user(client, staff["admin"])
     response = client.post(f"/staff/duplicates/{flag.pk}/dismiss/", {"back": later.pk})
     assert response.status_code == 302
