@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -42,6 +43,13 @@ def install(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request, error_body("unauthenticated", "请先登录或提供有效的令牌"), status=401)
+
+    @api.exception_handler(DataError)
+    def bad_characters(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # E.g. a NUL byte, which PostgreSQL text cannot hold: the input's fault, not ours.
+        return api.create_response(
+            request, error_body("invalid_characters", "输入包含无法保存的字符，请检查后重试"),
+            status=400)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

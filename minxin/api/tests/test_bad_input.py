@@ -77,8 +77,20 @@ def test_an_oversized_body_is_refused(client, city, settings):
 def test_odd_tracking_codes_and_ids(api, city):
     for code in ("'", "../../etc/passwd", "a" * 500, "%00", "<b>"):
         response = api.get(f"/requests/{code}")
-        assert response.status_code in (404, 422), code
+        assert response.status_code in (400, 404, 422), code
+        assert "error" in response.json()
     token = api.login("intake")
     for path in ("/staff/requests/99999999999999999999", "/staff/requests/-1",
                  "/staff/queues/nope"):
         assert 400 <= api.get(path, token=token).status_code < 500, path
+
+
+def test_nul_bytes_anywhere_are_a_400_not_a_500(api, city):
+    token = api.login("supervisor")
+    assert api.get("/staff/supervision", {"state": "open\x00"}, token=token).status_code < 500
+    intake = api.login("intake")
+    created = submit(api).json()
+    ticket_id = Ticket.objects.get(tracking_code=created["tracking_code"]).pk
+    rejected = api.post(f"/staff/requests/{ticket_id}/reject", {"reason": "重复\x00提交"},
+                        token=intake)
+    assert rejected.status_code < 500

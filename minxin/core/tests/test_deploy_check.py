@@ -37,3 +37,9 @@ def test_development_keys_are_flagged_in_production(tmp_path):
                            "--fail-level", "WARNING"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "privacy.W001" in done.stdout + done.stderr
+
+
+def test_form_and_query_input_with_nul_bytes_is_a_400(client, db):
+    assert client.get("/track/", {"tracking_code": "AB\x00C"}).status_code == 400
+    assert client.post("/staff/login/", {"username": "a\x00", "password": "x"}).status_code == 400
+    assert client.get("/").status_code == 200
