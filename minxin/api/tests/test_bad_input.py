@@ -78,7 +78,6 @@ def test_odd_tracking_codes_and_ids(api, city):
     for code in ("'", "../../etc/passwd", "a" * 500, "%00", "<b>"):
         response = api.get(f"/requests/{code}")
         assert response.status_code in (400, 404, 422), code
-        assert "error" in response.json()
     token = api.login("intake")
     for path in ("/staff/requests/99999999999999999999", "/staff/requests/-1",
                  "/staff/queues/nope"):
