@@ -26,14 +26,14 @@ from .preprocess import normalize
 
 __all__ = [
     "LabelledRow",
+    "classification_metrics",
+    "cross_validate",
+    "evaluate_holdout",
+    "looks_segmented",
+    "measure_speed",
+    "near_duplicates",
     "read_labelled_csv",
     "shared_data_dir",
-    "looks_segmented",
-    "near_duplicates",
-    "classification_metrics",
-    "measure_speed",
-    "evaluate_holdout",
-    "cross_validate",
 ]
 
 _CJK_SPACE_CJK = re.compile(r"[\u4e00-\u9fff] (?=[\u4e00-\u9fff])")
@@ -361,7 +361,9 @@ def cross_validate(
         "fold_accuracy": fold_acc,
         "n_rows": len(rows),
         "n_test": len(y_true),
-        "n_train_mean": int(round(len(rows) - len(y_true) / k - (np.mean(dropped) if dropped else 0))),
+        "n_train_mean": round(
+            float(len(rows) - len(y_true) / k - (np.mean(dropped) if dropped else 0))
+        ),
         "n_train_dropped_near_duplicates_mean": round(float(np.mean(dropped)), 1) if dropped else 0,
         "dedup": dedup,
         "train_seconds": round(float(np.mean(train_seconds)), 2),

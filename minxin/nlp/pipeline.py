@@ -42,14 +42,14 @@ from .features import NgramCounts
 from .preprocess import normalize
 
 __all__ = [
-    "ModelConfig",
     "Model",
+    "ModelConfig",
     "NBLinearSVC",
+    "baseline_pipeline",
+    "build_pipeline",
+    "fit_temperature",
     "train",
     "train_normalized",
-    "build_pipeline",
-    "baseline_pipeline",
-    "fit_temperature",
 ]
 
 # Bumped whenever preprocessing or the feature layout changes incompatibly, so that an
@@ -61,12 +61,14 @@ FAST_PATH_MAX = 16
 
 @dataclass(frozen=True)
 class ModelConfig:
+    words: bool = True  # the jieba word block (off only for ablations)
     word_ngrams: tuple[int, int] = (1, 2)
     word_min_df: int = 2
     char_ngrams: tuple[int, int] = (1, 3)
     char_min_df: int = 2
     lead_tokens: int = 8
-    lead_weight: float = 0.3
+    lead_weight: float = 0.3  # 0 drops the lead block
+    nb: bool = True  # naive Bayes feature scaling; False = plain one-vs-rest LinearSVC
     max_chars: int = 500
     C: float = 1.0
     nb_alpha: float = 1.0
@@ -75,6 +77,16 @@ class ModelConfig:
 
     def as_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ModelConfig:
+        """A config from (JSON) overrides of the defaults; unknown keys are an error."""
+        known = set(cls.__dataclass_fields__)
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown model settings: {sorted(unknown)}")
+        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        return cls(**fixed)
 
 
 def _lead(texts: Iterable[str], n: int = 8) -> list[str]:
@@ -106,14 +118,17 @@ def build_features(config: ModelConfig) -> FeatureUnion:
             ),
         ]
     )
-    return FeatureUnion(
-        [
-            ("words", _tfidf("word", config.word_ngrams, config.word_min_df)),
-            ("chars", _tfidf("char", config.char_ngrams, config.char_min_df)),
-            ("lead", lead),
-        ],
-        transformer_weights={"words": 1.0, "chars": 1.0, "lead": config.lead_weight},
-    )
+    blocks = []
+    weights = {}
+    if config.words:
+        blocks.append(("words", _tfidf("word", config.word_ngrams, config.word_min_df)))
+        weights["words"] = 1.0
+    blocks.append(("chars", _tfidf("char", config.char_ngrams, config.char_min_df)))
+    weights["chars"] = 1.0
+    if config.lead_weight > 0:
+        blocks.append(("lead", lead))
+        weights["lead"] = config.lead_weight
+    return FeatureUnion(blocks, transformer_weights=weights)
 
 
 class NBLinearSVC(ClassifierMixin, BaseEstimator):
@@ -125,9 +140,10 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
     afterwards, so `decision_function` works on the unscaled matrix.
     """
 
-    def __init__(self, C: float = 1.0, alpha: float = 1.0):
+    def __init__(self, C: float = 1.0, alpha: float = 1.0, nb: bool = True):
         self.C = C
         self.alpha = alpha
+        self.nb = nb
 
     def fit(self, X, y):
         X = sp.csr_matrix(X, dtype=np.float32)
@@ -148,6 +164,8 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
             p = self.alpha + in_class[c]
             q = self.alpha + (total - in_class[c])
             r = np.log(p / p.sum()) - np.log(q / q.sum())
+            if not self.nb:
+                r = np.ones_like(r)
             target = (y_idx == c).astype(np.int8)
             svm = LinearSVC(C=self.C)
             svm.fit(X.multiply(r.astype(np.float32)).tocsr(), target)
@@ -172,7 +190,7 @@ def build_pipeline(config: ModelConfig | None = None) -> Pipeline:
     return Pipeline(
         [
             ("features", build_features(config)),
-            ("clf", NBLinearSVC(C=config.C, alpha=config.nb_alpha)),
+            ("clf", NBLinearSVC(C=config.C, alpha=config.nb_alpha, nb=config.nb)),
         ]
     )
 

@@ -41,7 +41,13 @@ from importlib import resources
 from math import log
 
 __all__ = [
-    "clean", "segment", "tokenize", "normalize", "normalize_many", "keywords", "stopwords",
+    "clean",
+    "keywords",
+    "normalize",
+    "normalize_many",
+    "segment",
+    "stopwords",
+    "tokenize",
 ]
 
 _X000D = re.compile(r"_x000d_", re.IGNORECASE)

@@ -3,6 +3,7 @@
     minxin nlp-evaluate --train A.csv [--train B.csv ...] --test T.csv [--json] [--cv K]
     minxin nlp-evaluate --train seg.csv --train raw.csv --cv 5          # CV over raw rows
     minxin nlp-evaluate --train seg.csv --train raw.csv --cv 5 --cv-on all
+    minxin nlp-evaluate --train seg.csv --train raw.csv --test-split 0.3   # hold out raw rows
 
 CSV columns: `text`, `category` (or `label`), optional `title`; pre-segmented files
 (spaces between words) are recognised and handled like raw ones. Training rows that
@@ -12,12 +13,12 @@ near-duplicate a test row are dropped first (`--keep-duplicates` to disallow tha
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from minxin.nlp.evaluation import cross_validate, evaluate_holdout, read_labelled_csv
+from minxin.nlp.pipeline import ModelConfig
 
 
 class Command(BaseCommand):
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--train", action="append", required=True, metavar="CSV",
                             help="labelled training file (repeatable)")
         parser.add_argument("--test", metavar="CSV", help="labelled test file")
+        parser.add_argument("--test-split", type=float, metavar="F",
+                            help="without --test: hold out this stratified share of the raw "
+                                 "training rows as the test set")
         parser.add_argument("--cv", type=int, metavar="K",
                             help="K-fold cross-validation (over the raw training rows)")
         parser.add_argument("--cv-on", choices=["raw", "all"], default="raw",
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-baseline", action="store_true",
                             help="skip the char 1-3-gram TF-IDF + LinearSVC reference")
         parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+        parser.add_argument("--config", metavar="JSON", default="{}",
+                            help='model settings to override, e.g. \'{"nb": false}\' '
+                                 "(see minxin.nlp.pipeline.ModelConfig; for ablations)")
 
     def handle(self, *args, **opts):
         started = time.perf_counter()
@@ -49,11 +56,18 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not train_rows:
             raise CommandError("no labelled training rows")
+        try:
+            config = ModelConfig.from_dict(json.loads(opts["config"]))
+        except (ValueError, TypeError) as exc:
+            raise CommandError(f"--config: {exc}") from exc
         common = {
+            "config": config,
             "dedup": not opts["keep_duplicates"],
             "baseline": not opts["no_baseline"],
             "speed": not opts["no_speed"],
         }
+        if test_rows is None and opts["test_split"]:
+            train_rows, test_rows = _split_raw(train_rows, opts["test_split"], opts["seed"])
         if test_rows is not None:
             if not test_rows:
                 raise CommandError("no labelled test rows")
@@ -68,9 +82,25 @@ class Command(BaseCommand):
             if k < 2:
                 raise CommandError("--cv needs K >= 2")
             result = cross_validate(train_rows, k, on=opts["cv_on"], seed=opts["seed"], **common)
+        result["config"] = config.as_dict()
         result["train_files"] = opts["train"]
         result["test_file"] = opts["test"]
         result["total_seconds"] = round(time.perf_counter() - started, 1)
         text = json.dumps(result, ensure_ascii=False, indent=None if opts["json"] else 2)
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        self.stdout.write(text)
+
+
+def _split_raw(rows, fraction, seed):
+    """Stratified split of the raw (not pre-segmented) rows; segmented rows all train."""
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < fraction < 1:
+        raise CommandError("--test-split must be between 0 and 1")
+    raw = [i for i, r in enumerate(rows) if not r.segmented]
+    if len(raw) < 10:
+        raise CommandError("--test-split needs at least 10 raw (unsegmented) rows")
+    _, test_idx = train_test_split(raw, test_size=fraction, random_state=seed,
+                                   stratify=[rows[i].label for i in raw])
+    chosen = set(test_idx)
+    return ([r for i, r in enumerate(rows) if i not in chosen],
+            [r for i, r in enumerate(rows) if i in chosen])

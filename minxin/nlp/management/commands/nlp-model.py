@@ -1,0 +1,59 @@
+"""List, activate and roll back stored classifier versions.
+
+    minxin nlp-model list [--name category]
+    minxin nlp-model activate ID
+    minxin nlp-model rollback [--name category]
+    minxin nlp-model predict "文本……" [-k 3]
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minxin.nlp.models import ModelVersion
+from minxin.nlp.services import (
+    DEFAULT_NAME,
+    ModelVersionError,
+    model_version_activate,
+    model_version_rollback,
+    predict_category,
+)
+
+
+class Command(BaseCommand):
+    help = "Manage classifier versions: list, activate ID, rollback, predict TEXT."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["list", "activate", "rollback", "predict"])
+        parser.add_argument("arg", nargs="?", help="version id (activate) or text (predict)")
+        parser.add_argument("--name", default=DEFAULT_NAME)
+        parser.add_argument("-k", type=int, default=3)
+
+    def handle(self, *args, **opts):
+        action, name = opts["action"], opts["name"]
+        try:
+            if action == "list":
+                out = [
+                    {"id": v.pk, "name": v.name, "version": v.version, "active": v.is_active,
+                     "created_at": v.created_at.isoformat(), "n_train": v.n_train,
+                     "accuracy": (v.metrics or {}).get("accuracy"),
+                     "macro_f1": (v.metrics or {}).get("macro_f1"), "notes": v.notes}
+                    for v in ModelVersion.objects.filter(name=name).defer("blob")
+                ]
+            elif action == "activate":
+                if not opts["arg"] or not opts["arg"].isdigit():
+                    raise CommandError("activate needs a version id")
+                v = model_version_activate(version=int(opts["arg"]))
+                out = {"active": v.pk, "version": v.version}
+            elif action == "rollback":
+                v = model_version_rollback(name=name)
+                out = {"active": v.pk, "version": v.version}
+            else:
+                if not opts["arg"]:
+                    raise CommandError("predict needs a text")
+                out = [s._asdict() for s in predict_category(opts["arg"], k=opts["k"], name=name)]
+        except (ModelVersionError, ModelVersion.DoesNotExist) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
