@@ -52,6 +52,7 @@ def demo() -> None:
     env = {"DEBUG": "1", "MINXIN_DEMO": "1"}
     minxin("migrate", "--noinput", "-v0", env=env)
     minxin("seed_demo", env=env)
+    load_shared_data(env)
     print("\n民心 Minxin demo is starting at http://127.0.0.1:8000/")
     print("  citizen portal   http://127.0.0.1:8000/")
     print("  API docs         http://127.0.0.1:8000/api/v1/docs")
@@ -64,6 +65,20 @@ def demo() -> None:
         minxin("runserver", "127.0.0.1:8000", "--noreload", env=env)
     finally:
         worker.terminate()
+
+
+def load_shared_data(env: dict) -> None:
+    """With the real messages at hand, train the classifier and load the public case
+    library once, so suggestions and similar cases work in the demo."""
+    folder = shared_data().get("MINXIN_SHARED_DATA") or os.environ.get("MINXIN_SHARED_DATA")
+    stamp = ROOT / "var" / ".shared-data-loaded"
+    if not folder or stamp.exists():
+        return
+    data = Path(folder)
+    minxin("nlp-train", "--train", str(data / "complaints-train-segmented.csv"),
+           "--train", str(data / "complaints-sample-raw.csv"), "--activate", env=env)
+    minxin("similar-import", "--replies", str(data / "messages-with-replies.csv"), env=env)
+    stamp.write_text("ok")
 
 
 def postgres_reachable(url: str) -> bool:

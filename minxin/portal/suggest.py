@@ -39,11 +39,12 @@ def _from_model(text: str, k: int, categories: list[Category]) -> list[dict]:
     except Exception:  # no model yet, or a broken one: use the keywords
         log.debug("category model unavailable", exc_info=True)
         return []
-    return _resolve(raw, categories)[:k]
+    return _resolve(raw, categories, text)[:k]
 
 
-def _resolve(raw: Iterable[Any], categories: list[Category]) -> list[dict]:
-    """Model labels may be a "top/child" path, a second-level name or an id."""
+def _resolve(raw: Iterable[Any], categories: list[Category], text: str = "") -> list[dict]:
+    """Model labels may be a "top/child" path, a second-level name, an id, or a first-level
+    name (the shared-data model's labels), which is narrowed to its best-matching child."""
     by_label: dict[str, Category] = {}
     for c in categories:
         by_label.setdefault(c.name, c)
@@ -51,10 +52,18 @@ def _resolve(raw: Iterable[Any], categories: list[Category]) -> list[dict]:
         by_label[str(c.pk)] = c
     out = []
     for label, confidence in raw:
-        category = by_label.get(str(label).strip())
+        label = str(label).strip()
+        category = by_label.get(label) or _best_child(label, categories, text)
         if category is not None:
             out.append(_entry(category, float(confidence)))
     return out
+
+
+def _best_child(top_name: str, categories: list[Category], text: str) -> Category | None:
+    children = [c for c in categories if c.parent_id and c.parent.name == top_name]
+    if not children:
+        return None
+    return max(children, key=lambda c: sum(1 for w in c.keywords.split() if w and w in text))
 
 
 def _from_keywords(text: str, k: int, categories: list[Category]) -> list[dict]:

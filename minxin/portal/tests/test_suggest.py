@@ -42,3 +42,13 @@ def test_a_failing_model_falls_back_to_keywords(client, city, monkeypatch):
     monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
     data = client.get("/submit/suggest", {"text": "夜间施工噪音扰民"}).json()
     assert data["source"] == "keywords" and data["suggestions"][0]["name"] == "噪声污染"
+
+
+def test_a_first_level_model_label_becomes_its_best_child(db, city, monkeypatch):
+    import minxin.nlp
+    from minxin.portal.suggest import suggest_categories
+
+    monkeypatch.setattr(minxin.nlp, "predict_category",
+                        lambda text, k=3: [("环境保护", 0.91)], raising=False)
+    found, source = suggest_categories("楼下工地夜间施工噪音很大，严重扰民")
+    assert source == "model" and found[0]["name"] == "噪声污染"
