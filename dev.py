@@ -55,6 +55,7 @@ def demo() -> None:
     load_shared_data(env)
     print("\n民心 Minxin demo is starting at http://127.0.0.1:8000/")
     print("  citizen portal   http://127.0.0.1:8000/")
+    print("  staff workbench  http://127.0.0.1:8000/staff/   (accounts above)")
     print("  API docs         http://127.0.0.1:8000/api/v1/docs")
     print("  admin            http://127.0.0.1:8000/admin/   (user admin)")
     print("  demo SMS inbox   http://127.0.0.1:8000/demo/sms/\n", flush=True)
