@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # Listed so the API docs page serves Swagger UI from our own static files, not a CDN.
     "ninja",
+    "axes",
     "minxin.accounts",
     "minxin.org",
     "minxin.sla",
@@ -79,7 +80,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Lockout after repeated failures (django-axes): per username, 5 tries, 15 minutes.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "minxin.accounts.lockout.axes_username"
+AXES_LOCKOUT_CALLABLE = "minxin.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# axes.W006 warns that without the IP in the parameters an attacker could rotate user
+# agents; our lock is per account on purpose (an attacker rotating IPs must not get more
+# guesses at one account), and the user agent is not a parameter at all.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Scripts only from our own files (no inline script anywhere); styles may use inline
 # attributes, which cannot run code. Nothing is loaded from another host.

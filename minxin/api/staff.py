@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from minxin.accounts import lockout
 from minxin.accounts.models import ApiToken, User
 from minxin.api.auth import StaffToken
 from minxin.api.schemas import (
@@ -45,19 +45,15 @@ router = Router(tags=["staff"])
 auth_router = Router(tags=["auth"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           422: ErrorOut, 429: ErrorOut}
-MAX_LOGIN_FAILURES = 5
 
 
 @auth_router.post("/token", response={200: TokenOut, **ERRORS})
 def login(request: HttpRequest, payload: LoginIn) -> dict:
-    key = f"login-failures:{payload.username.lower()}"
-    if cache.get(key, 0) >= MAX_LOGIN_FAILURES:
-        raise RateLimited("登录失败次数过多，账号已临时锁定15分钟", code="locked_out")
+    lockout.check_not_locked(request, payload.username)
     user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        cache.set(key, cache.get(key, 0) + 1, timeout=900)
+    if user is None:  # counted by django-axes through Django's login-failed signal
         raise Forbidden("用户名或密码错误", code="bad_credentials", status=401)
-    cache.delete(key)
+    lockout.clear_failures(payload.username)
     raw = ApiToken.new_key()
     expires = clock.now() + dt.timedelta(seconds=settings.STAFF_TOKEN_MAX_AGE)
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(raw), expires_at=expires)

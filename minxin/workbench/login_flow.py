@@ -28,10 +28,10 @@ def password_step(request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials prove, counting failures towards the lockout."""
     if not username or not password:
         raise ValidationFailed("请输入用户名和密码", code="required", field="username")
-    security.check_not_locked(username)
+    security.check_not_locked(request, username)
     user = authenticate(request, username=username, password=password)
-    if user is None:
-        left = security.register_failure(username)
+    if user is None:  # axes has counted this failure through Django's signal
+        left = security.attempts_left(request, username)
         hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
         raise PermissionDenied(f"用户名或密码错误{hint}", code="bad_credentials")
     return user  # type: ignore[return-value]
@@ -67,8 +67,8 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
 
 
 def totp_step(request: HttpRequest, user: User, code: str) -> None:
-    security.check_not_locked(user.username)
+    security.check_not_locked(request, user.username)
     if not security.verify_totp(user, code):
-        left = security.register_failure(user.username)
+        left = security.register_failure(request, user.username)
         hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
         raise ValidationFailed(f"动态口令不正确{hint}", code="bad_totp", field="code")

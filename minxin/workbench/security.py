@@ -6,39 +6,17 @@ import pyotp
 from django.core.cache import cache
 from django.db import transaction
 
+from minxin.accounts import lockout
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.core.errors import Conflict, RateLimited, ValidationFailed
 from minxin.workbench.models import StaffTotp
 
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
 TOTP_ISSUER = "民心工作台"
-
-
-def _failures_key(username: str) -> str:
-    # Same key as the staff API's token login, so the web page and the API share one
-    # counter: an attacker gets five guesses per username, not five per entry point.
-    return f"login-failures:{username.strip().lower()}"
-
-
-def check_not_locked(username: str) -> None:
-    if cache.get(_failures_key(username), 0) >= MAX_FAILURES:
-        raise RateLimited("登录失败次数过多，该账号已临时锁定15分钟，请稍后再试",
-                          code="locked_out")
-
-
-def register_failure(username: str) -> int:
-    """Count one failure; returns how many attempts remain before the lockout."""
-    key = _failures_key(username)
-    failures = cache.get(key, 0) + 1
-    # An explicit timeout on every write: cache.incr would fall back to the 5-minute default.
-    cache.set(key, failures, timeout=LOCKOUT_SECONDS)
-    return max(0, MAX_FAILURES - failures)
-
-
-def clear_failures(username: str) -> None:
-    cache.delete(_failures_key(username))
+# The lockout lives in accounts (django-axes), shared with the API's token login.
+check_not_locked, attempts_left, register_failure, clear_failures = (
+    lockout.check_not_locked, lockout.attempts_left, lockout.register_failure,
+    lockout.clear_failures)
 
 
 def has_confirmed_totp(user: User) -> bool:
