@@ -6,7 +6,6 @@ platform must serve every asset itself. Screenshots go to test-output/screenshot
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,22 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
-
-# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
-# make between page actions are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if os.path.exists(CHROMIUM) or os.environ.get("MINXIN_REQUIRE_BROWSER") == "1":
-        return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
-    for item in items:
-        if "e2e" in str(item.fspath):
-            item.add_marker(skip)
-
 
 class Page:
     """A page plus the record of any request that tried to leave the platform."""

@@ -146,7 +146,7 @@ def _database() -> dict:
     default_sqlite = f"sqlite:///{DATA_DIR / 'minxin.sqlite3'}"
     config = dj_database_url.parse(env("DATABASE_URL") or default_sqlite, conn_max_age=60)
     if config["ENGINE"].endswith("sqlite3"):
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True) if config["NAME"] else None
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["CONN_MAX_AGE"] = 0
         # A file, not shared-cache memory: concurrency tests need real locking and timeouts.
         # One per process, so test runs side by side never share a file.

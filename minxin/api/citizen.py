@@ -71,16 +71,20 @@ def _submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
     }
 
 
+def _proof(request: HttpRequest, password: str | None) -> tuple[str | None, str | None]:
+    """The query password (parameter, body or header) and the verified phone, if any."""
+    return password or request.headers.get("X-Query-Password"), citizen_phone(request)
+
+
 def _citizen_ticket(request: HttpRequest, code: str, password: str | None) -> tuple[Ticket, Actor]:
-    password = password or request.headers.get("X-Query-Password")
-    return ticket_for_citizen(raw_code=code, password=password, phone=citizen_phone(request))
+    password, phone = _proof(request, password)
+    return ticket_for_citizen(raw_code=code, password=password, phone=phone)
 
 
 @router.get("/requests/{tracking_code}", response={200: PublicTicketOut, **ERRORS})
 def track(request: HttpRequest, tracking_code: str, password: str | None = None
           ) -> HttpResponse:
-    password = password or request.headers.get("X-Query-Password")
-    phone = citizen_phone(request)
+    password, phone = _proof(request, password)
     code = codes.normalise(tracking_code or "")
     if code:
         body = tracking_cache.cached_view(code=code, password=password, phone=phone)

@@ -155,7 +155,3 @@ def deliver_due(limit: int = 500) -> int:
         sent += sum(deliver(channel, pk) for pk in list(due))
     return sent
 
-
-# Kept for callers written before the multi-channel outbox.
-def sms_deliver_pending(limit: int = 100) -> int:
-    return deliver_due(limit)

@@ -23,6 +23,7 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
 from minxin.tickets.policy import deadline_days
 from minxin.tickets.services import record
+from minxin.tickets.tracking_cache import failures_key
 
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -191,12 +192,6 @@ def reencode_image(upload: bytes, content_type: str) -> bytes:
 
 # ---- proving who may see a request ----------------------------------------------------------
 
-def _failures_key(code: str) -> str:
-    from minxin.tickets.tracking_cache import failures_key
-
-    return failures_key(code)
-
-
 def ticket_for_citizen(*, raw_code: str, password: str | None = None,
                        phone: str | None = None) -> tuple[Ticket, Actor]:
     """The request behind a tracking code, for its query password or its verified phone."""
@@ -205,7 +200,7 @@ def ticket_for_citizen(*, raw_code: str, password: str | None = None,
     if code is None:
         raise ValidationFailed("查询码格式不正确，请核对后重新输入", code="invalid_code",
                                field="tracking_code")
-    if cache.get(_failures_key(code), 0) >= settings.TRACKING_LOOKUP_MAX_FAILURES:
+    if cache.get(failures_key(code), 0) >= settings.TRACKING_LOOKUP_MAX_FAILURES:
         raise RateLimited("查询失败次数过多，请1小时后再试", code="lookup_locked")
     ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
         tracking_code=code).first()
@@ -219,7 +214,7 @@ def ticket_for_citizen(*, raw_code: str, password: str | None = None,
 
 
 def _count_failure(code: str) -> None:
-    key = _failures_key(code)
+    key = failures_key(code)
     if not cache.add(key, 1, timeout=3600):
         try:
             cache.incr(key)

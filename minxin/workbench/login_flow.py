@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, login
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from minxin.accounts import lockout
 from minxin.accounts.models import User
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.workbench import security
@@ -28,10 +29,10 @@ def password_step(request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials prove, counting failures towards the lockout."""
     if not username or not password:
         raise ValidationFailed("请输入用户名和密码", code="required", field="username")
-    security.check_not_locked(request, username)
+    lockout.check_not_locked(request, username)
     user = authenticate(request, username=username, password=password)
     if user is None:  # axes has counted this failure through Django's signal
-        left = security.attempts_left(request, username)
+        left = lockout.attempts_left(request, username)
         hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
         raise PermissionDenied(f"用户名或密码错误{hint}", code="bad_credentials")
     return user  # type: ignore[return-value]
@@ -41,7 +42,7 @@ SECOND_FACTOR = "wb_second_factor"
 
 
 def finish(request: HttpRequest, user: User, *, second_factor: bool = False) -> None:
-    security.clear_failures(user.username)
+    lockout.clear_failures(user.username)
     request.session.pop(PENDING, None)
     # A user restored from the session after the TOTP step carries no backend attribute.
     backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
@@ -67,8 +68,8 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
 
 
 def totp_step(request: HttpRequest, user: User, code: str) -> None:
-    security.check_not_locked(request, user.username)
+    lockout.check_not_locked(request, user.username)
     if not security.verify_totp(user, code):
-        left = security.register_failure(request, user.username)
+        left = lockout.register_failure(request, user.username)
         hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
         raise ValidationFailed(f"动态口令不正确{hint}", code="bad_totp", field="code")

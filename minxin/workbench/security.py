@@ -6,19 +6,12 @@ import pyotp
 from django.core.cache import cache
 from django.db import transaction
 
-from minxin.accounts import lockout
 from minxin.accounts.models import User
 from minxin.core import clock
-from minxin.core.errors import Conflict, RateLimited, ValidationFailed
+from minxin.core.errors import Conflict, ValidationFailed
 from minxin.workbench.models import StaffTotp
 
 TOTP_ISSUER = "民心工作台"
-# The lockout lives in accounts (django-axes), shared with the API's token login.
-check_not_locked, attempts_left, register_failure, clear_failures = (
-    lockout.check_not_locked, lockout.attempts_left, lockout.register_failure,
-    lockout.clear_failures)
-
-
 def has_confirmed_totp(user: User) -> bool:
     return StaffTotp.objects.filter(user=user, confirmed=True).exists()
 

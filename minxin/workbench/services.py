@@ -12,7 +12,6 @@ from django.http import QueryDict
 
 from minxin.accounts.models import User
 from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from minxin.privacy import services as privacy_services
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.services import duplicate_dismiss, duplicate_merge
 from minxin.tickets import selectors
@@ -94,12 +93,6 @@ def duplicate_resolve(*, user: User, flag_id: int, merge: bool, note: str = "") 
 
 
 @transaction.atomic
-def contact_reveal(*, user: User, ticket_id: int, reason: str) -> dict[str, str]:
-    """Show a submitter's real contact to a role that needs it; the privacy app checks the
-    role, logs the reveal with its reason and witnesses it on the audit chain."""
-    return privacy_services.contact_reveal(ticket_id=ticket_id, user=user, reason=reason)
-
-
 @dataclass(frozen=True)
 class BulkResult:
     ticket_id: int

@@ -3,7 +3,6 @@ violations, nothing loads from another host, and intake works by keyboard alone.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -13,16 +12,11 @@ import pytest
 from conftest import PASSWORD
 from minxin.workbench.tests.helpers import new_ticket
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not installed"),
 ]
-# Playwright's sync API runs an event loop in this thread; the ORM calls between page
-# actions are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -83,24 +85,22 @@ def totp_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def totp_confirm(request: HttpRequest) -> HttpResponse:
-    try:
-        security.totp_confirm(user=request.user, code=request.POST.get("code", ""))
-    except DomainError as exc:
-        device = StaffTotp.objects.filter(user=request.user).first()
-        return render(request, "workbench/totp.html", _totp_context(device, exc),
-                      status=exc.status)
-    messages.success(request, "动态口令已启用，下次登录需输入6位动态口令")
-    return redirect("workbench:totp")
+    return _totp_change(request, security.totp_confirm, "动态口令已启用，下次登录需输入6位动态口令")
 
 
 @login_required
 @require_POST
 def totp_disable(request: HttpRequest) -> HttpResponse:
+    return _totp_change(request, security.totp_disable, "动态口令已停用")
+
+
+def _totp_change(request: HttpRequest, change: Callable[..., object], done: str) -> HttpResponse:
+    """Confirm or disable: both need a current code and show the same page on an error."""
     try:
-        security.totp_disable(user=request.user, code=request.POST.get("code", ""))
+        change(user=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
         device = StaffTotp.objects.filter(user=request.user).first()
         return render(request, "workbench/totp.html", _totp_context(device, exc),
                       status=exc.status)
-    messages.success(request, "动态口令已停用")
+    messages.success(request, done)
     return redirect("workbench:totp")

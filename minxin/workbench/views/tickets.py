@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.privacy.services import contact_reveal
 from minxin.tickets import selectors
 from minxin.tickets.models import Ticket
 from minxin.workbench import login_flow, pages, services
@@ -91,7 +92,7 @@ def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
         if settings.REVEAL_REQUIRES_TOTP and not login_flow.passed_second_factor(request):
             raise Forbidden("查看联系方式须使用两步验证登录：请先在“账户安全”中启用动态口令，"
                             "退出后重新登录", code="second_factor_required", field="reason")
-        services.contact_reveal(user=request.user, ticket_id=ticket_id,
+        contact_reveal(user=request.user, ticket_id=ticket_id,
                                 reason=request.POST.get("reason", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
