@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "minxin.supervision",
     "minxin.nlp",
     "minxin.similar",
+    "minxin.routing",
     "minxin.risk",
     "minxin.api",
     "minxin.portal",
@@ -224,6 +225,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minxin@localhost")
 # working days without a response; rating and callback windows in working days.
 SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
 CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
+# Automatic dispatch (智能派遣, docs/routing.md): a new request whose top recommended unit has
+# at least this confidence (0-1) is accepted and dispatched by the worker. Unset = off.
+AUTO_DISPATCH_THRESHOLD = (float(env("MINXIN_AUTO_DISPATCH_THRESHOLD"))
+                           if env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip() else None)
+if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
+    raise ValueError("MINXIN_AUTO_DISPATCH_THRESHOLD must be a number in (0, 1]")
 # Revealing a citizen's contact needs a session that passed the TOTP second factor.
 REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 # Personal data of closed requests is removed after this many days (个人信息保护法).
