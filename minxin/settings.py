@@ -231,6 +231,9 @@ AUTO_DISPATCH_THRESHOLD = (float(env("MINXIN_AUTO_DISPATCH_THRESHOLD"))
                            if env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip() else None)
 if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
     raise ValueError("MINXIN_AUTO_DISPATCH_THRESHOLD must be a number in (0, 1]")
+# How long a process keeps the unit recommender's knowledge (table, history, neighbour
+# index) before reloading it; 0 reloads on every call (the default under pytest).
+ROUTING_CACHE_SECONDS = envint("ROUTING_CACHE_SECONDS", 0 if "pytest" in sys.modules else 300)
 # Revealing a citizen's contact needs a session that passed the TOTP second factor.
 REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 # Personal data of closed requests is removed after this many days (个人信息保护法).
