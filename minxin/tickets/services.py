@@ -159,9 +159,11 @@ def _shift_stage(ticket: Ticket, working_days: int) -> list[str]:
 @transaction.atomic
 def ticket_accept(*, ticket_id: int, actor: Actor, category_id: int | None = None,
                   note: str = "", expected_version: int | None = None) -> Ticket:
-    _require(actor, *CENTRE_ROLES)
+    if not actor.system:  # the system accepts when it dispatches automatically (routing)
+        _require(actor, *CENTRE_ROLES)
     ticket = _lock(ticket_id, expected_version)
     to = check_transition(ticket.status, "accept")
+    _learn(ticket, actor, category_id=ticket.category_id if category_id is None else category_id)
     fields = _accept_fields(ticket, category_id)
     _move(ticket, actor=actor, action="accept", to=to, note=note, fields=fields)
     _notify_citizen(ticket, "accepted")
@@ -256,10 +258,12 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
 def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
                     co_unit_ids: Iterable[int] = (), note: str = "",
                     expected_version: int | None = None) -> Ticket:
-    _require(actor, *CENTRE_ROLES)
+    if not actor.system:
+        _require(actor, *CENTRE_ROLES)
     lead, co_units = _check_units(lead_unit_id, co_unit_ids)
     ticket = _lock(ticket_id, expected_version)
     to = check_transition(ticket.status, "dispatch")
+    _learn(ticket, actor, category_id=ticket.category_id, lead_unit_id=lead.pk)
     fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
     now = clock.now()
     ticket.assignments.filter(active=True).update(active=False)
@@ -277,6 +281,15 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
     for unit in [lead, *co_units]:
         _notify_unit(ticket, unit, "dispatched")
     return ticket
+
+
+def _learn(ticket: Ticket, actor: Actor, **choice: int | None) -> None:
+    """A dispatcher's choice against the platform's suggestion, recorded before the request
+    changes (routing.feedback; it never raises)."""
+    if actor.user is not None:
+        from minxin.routing.feedback import feedback_record
+
+        feedback_record(ticket=ticket, user=actor.user, **choice)
 
 
 def _check_units(lead_unit_id: int, co_unit_ids: Iterable[int]) -> tuple[Unit, list[Unit]]:

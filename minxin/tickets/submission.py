@@ -121,7 +121,14 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
     record(ticket, actor=actor, action="submit", from_status="",
            note=f"通过{Channel(ticket.channel).label}提交")
     analyse_submission(ticket)  # keywords, duplicate flags, risk level and alert
+    transaction.on_commit(lambda: _auto_dispatch(ticket.pk))  # off unless configured
     return ticket, password
+
+
+def _auto_dispatch(ticket_id: int) -> None:
+    from minxin.routing.autodispatch import auto_dispatch_schedule
+
+    auto_dispatch_schedule(ticket_id)
 
 
 def _insert_with_unique_code(ticket: Ticket) -> Ticket:
