@@ -17,6 +17,40 @@ MAX_TEXT = 2000
 MIN_TEXT = 2
 
 
+MIN_UNIT_CONFIDENCE = 0.3  # below this the citizen is told nothing rather than a guess
+KEYWORD_SHARE = 0.5  # keyword matches are a weak guess (as in the workbench)
+
+
+def suggestion_payload(text: str, district: str = "") -> dict:
+    """What the submission page shows while the citizen types: categories, and the likely
+    handling unit in plain words ("预计由 XX 办理") when the recommender is fairly sure."""
+    found, source = suggest_categories(text)
+    payload: dict = {"source": source, "suggestions": found, "unit": None}
+    if found:
+        district_id = int(district) if district.isdigit() and len(district) < 10 else None
+        payload["unit"] = likely_unit(text, found, source, district_id)
+    return payload
+
+
+def likely_unit(text: str, found: list[dict], source: str, district_id: int | None
+                ) -> dict | None:
+    try:
+        from minxin.routing.recommend import Case, knowledge
+
+        share = 1.0 if source == "model" else KEYWORD_SHARE
+        case = Case(text=text, district_id=district_id,
+                    guesses=[(f["id"], share * f["confidence"]) for f in found])
+        top = knowledge().recommend([case], k=1)[0]
+    except Exception:  # a hint, never an error on the page
+        log.debug("unit recommendation unavailable", exc_info=True)
+        return None
+    if not top or top[0].confidence < MIN_UNIT_CONFIDENCE:
+        return None
+    unit, confidence = top[0].unit, top[0].confidence
+    return {"id": unit.pk, "name": unit.name, "confidence": round(confidence, 3),
+            "text": f"预计由{unit.name}办理"}
+
+
 def suggest_categories(text: str, k: int = 3) -> tuple[list[dict], str]:
     """Up to k suggestions and where they came from ("model", "keywords" or "")."""
     text = (text or "").strip()[:MAX_TEXT]

@@ -31,7 +31,8 @@ from minxin.workbench.permissions import (
     may_supervise,
 )
 from minxin.workbench.queues import Section, capped_count, section_tickets, sections_for
-from minxin.workbench.suggest import CategoryGuess, Suggester, predicted_categories
+from minxin.routing.recommend import UnitGuess
+from minxin.workbench.suggest import CategoryGuess, Suggester
 
 HOME_ROWS = 15
 
@@ -40,7 +41,11 @@ HOME_ROWS = 15
 class Row:
     ticket: Ticket
     guesses: list[CategoryGuess] = field(default_factory=list)
-    unit: Unit | None = None
+    units: list[UnitGuess] = field(default_factory=list)  # top 3 with confidence
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.units[0].unit if self.units else None
 
 
 @dataclass
@@ -137,7 +142,7 @@ def home_sections(user: User) -> list[SectionView]:
         rows = [Row(t) for t in tickets[:HOME_ROWS]]
         if section.key == "intake":
             finder = finder or Suggester()
-            rows = [suggested_row(r.ticket, finder) for r in rows]
+            rows = suggested_rows([r.ticket for r in rows], finder)
         count, more = capped_count(tickets)
         bulk = section.key == "intake" and user.role in CENTRE
         marks = row_marks(user, [r.ticket for r in rows])
@@ -150,15 +155,17 @@ def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str,
     marks = row_marks(user, tickets)
     if section.key != "intake":
         return {"rows": tickets, "bulk": False, "marks": marks}
-    finder = Suggester()
-    return {"rows": [suggested_row(t, finder) for t in tickets], "bulk": user.role in CENTRE,
+    return {"rows": suggested_rows(list(tickets), Suggester()), "bulk": user.role in CENTRE,
             "units": dispatch_units(), "sign_deadlines": sign_deadlines(), "marks": marks}
 
 
+def suggested_rows(tickets: list[Ticket], finder: Suggester) -> list[Row]:
+    """Category guesses and top-3 units for a page of requests, with one classifier call."""
+    return [Row(t, s.guesses, s.units) for t, s in zip(tickets, finder.suggest(tickets))]
+
+
 def suggested_row(ticket: Ticket, finder: Suggester) -> Row:
-    guesses = predicted_categories(f"{ticket.title}\n{ticket.content}",
-                                   categories=finder.categories)
-    return Row(ticket, guesses, finder.best(ticket, guesses))
+    return suggested_rows([ticket], finder)[0]
 
 
 UNIT_GROUPS = [Unit.Kind.BUREAU, Unit.Kind.DISTRICT, Unit.Kind.STREET, Unit.Kind.OTHER]
@@ -229,7 +236,7 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
 def _intake_context(ticket: Ticket) -> dict[str, Any]:
     finder = Suggester()
     row = suggested_row(ticket, finder)
-    return {"guesses": row.guesses, "suggested_unit": row.unit,
+    return {"guesses": row.guesses, "suggested_unit": row.unit, "suggested_units": row.units,
             "owners": finder.units(ticket.category_id, ticket.district_id),
             "units": dispatch_units(), "categories": category_groups(),
             "preview": dispatch_preview(ticket)}

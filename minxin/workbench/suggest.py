@@ -1,15 +1,18 @@
-"""Suggestions for intake: the likely category (from the classifier, when there is one)
-and the unit that owns that category in the request's district (归口办理)."""
+"""Suggestions for intake: the likely category (the classifier, else keyword rules) and the
+likely handling units with confidences (`minxin.routing.recommend`).
+
+A page asks for all its rows at once: one classifier call, categories and responsibilities
+from the recommender's per-process knowledge, so the queries do not grow with the rows.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral
-from typing import Any
 
-from minxin.org.models import Category, Responsibility, Unit
+from minxin.org.models import Category, Unit
+from minxin.routing.recommend import Knowledge, UnitGuess, case_of, knowledge, model_guesses
 from minxin.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -24,29 +27,23 @@ class CategoryGuess:
 
 def predicted_categories(text: str, k: int = 3,
                          categories: Sequence[Category] | None = None) -> list[CategoryGuess]:
-    """The classifier's top guesses, else the categories' keyword rules. Pass `categories`
-    (second level, with parents) when guessing for many requests at once."""
+    """The classifier's top guesses for one text, else the categories' keyword rules."""
+    known = knowledge()
     if categories is None:
-        categories = keyword_categories()
-    return _from_model(text, k) or _from_keywords(text, k, categories)
+        categories = keyword_categories(known)
+    return _guesses(text, model_guesses([text], known, k)[0], categories, k)
 
 
-def keyword_categories() -> list[Category]:
-    return list(Category.objects.filter(is_active=True, parent__isnull=False)
-                .exclude(keywords="").select_related("parent"))
+def keyword_categories(known: Knowledge) -> list[Category]:
+    return [c for c in known.categories.values()
+            if c.is_active and c.parent_id and c.keywords.strip()]
 
 
-def _from_model(text: str, k: int) -> list[CategoryGuess]:
-    # The NLP app may not offer a model yet, or it may fail: intake must keep working
-    # either way, so any error means "no model suggestion".
-    try:
-        from minxin.nlp import predict_category  # type: ignore[attr-defined]
-
-        raw = list(predict_category(text, k=k))
-    except Exception:  # a broken model must never break the intake page
-        log.debug("category prediction unavailable", exc_info=True)
-        return []
-    return _as_guesses(raw)[:k]
+def _guesses(text: str, model: Sequence[tuple[Category, float]], categories: Sequence[Category],
+             k: int) -> list[CategoryGuess]:
+    if model:
+        return [CategoryGuess(c, p) for c, p in model[:k]]
+    return _from_keywords(text, k, categories)
 
 
 def _from_keywords(text: str, k: int, categories: Sequence[Category]) -> list[CategoryGuess]:
@@ -61,55 +58,45 @@ def _from_keywords(text: str, k: int, categories: Sequence[Category]) -> list[Ca
     return [CategoryGuess(c, hits / total, "keywords") for hits, c in scored[:k]]
 
 
-def _as_guesses(raw: Iterable[Any]) -> list[CategoryGuess]:
-    # Accept (category, score) pairs or dicts, with a Category, an id or a "top/child" name.
-    pairs = [(r.get("category", r.get("category_id")), r.get("confidence", r.get("score")))
-             if isinstance(r, dict) else tuple(r)[:2] for r in raw]
-    guesses = []
-    for ref, score in pairs:
-        category = _category(ref)
-        if category is not None:
-            guesses.append(CategoryGuess(category, float(score) if score is not None else None))
-    return guesses
+@dataclass(frozen=True)
+class Suggestion:
+    guesses: list[CategoryGuess]
+    units: list[UnitGuess]
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.units[0].unit if self.units else None
 
 
-def _category(ref: Any) -> Category | None:
-    if isinstance(ref, Category):
-        return ref
-    if isinstance(ref, str) and ref.strip().isdigit():
-        ref = int(ref)
-    if isinstance(ref, Integral):  # numpy integers are Integral but not int
-        return Category.objects.filter(pk=int(ref)).select_related("parent").first()
-    if isinstance(ref, str):
-        top, _, child = ref.rpartition("/")
-        found = Category.objects.filter(name=child).select_related("parent")
-        return (found.filter(parent__name=top) if top else found).first()
-    return None
+KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit look certain
+
+
+def _weight(guess: CategoryGuess) -> float:
+    share = 1.0 if guess.source == "model" else KEYWORD_SHARE
+    return share * (guess.confidence or 0.0)
 
 
 class Suggester:
-    """Responsibility rows and keyword rules are few; load them once per page."""
+    """The recommender's knowledge, looked up once per page."""
 
     def __init__(self) -> None:
-        self.categories = keyword_categories()
-        self._rows: dict[int, list[Responsibility]] = {}
-        for row in Responsibility.objects.select_related("unit").filter(unit__is_active=True):
-            self._rows.setdefault(row.category_id, []).append(row)
-        self._parents = dict(Category.objects.values_list("id", "parent_id"))
+        self.known = knowledge()
+        self.categories = keyword_categories(self.known)
 
     def units(self, category_id: int | None, district_id: int | None) -> list[Unit]:
-        """District-specific owners first, then citywide; a child without owners inherits
-        its parent category's."""
-        while category_id is not None:
-            rows = self._rows.get(category_id, [])
-            local = [r.unit for r in rows if district_id and r.district_id == district_id]
-            citywide = [r.unit for r in rows if r.district_id is None]
-            if local or citywide:
-                return list(dict.fromkeys(local + citywide))
-            category_id = self._parents.get(category_id)
-        return []
+        """The responsibility table's owners: district-specific first, then citywide; a
+        child without owners inherits its parent category's."""
+        return self.known.owners(category_id, district_id)
+
+    def suggest(self, tickets: Sequence[Ticket]) -> list[Suggestion]:
+        """Category guesses and top-3 units for every ticket, with one classifier call."""
+        texts = [f"{t.title}\n{t.content}" for t in tickets]
+        model = model_guesses(texts, self.known)
+        guesses = [_guesses(text, m, self.categories, 3) for text, m in zip(texts, model)]
+        cases = [case_of(t, [(g.category, _weight(g)) for g in gs])
+                 for t, gs in zip(tickets, guesses)]
+        units = self.known.recommend(cases)
+        return [Suggestion(g, u) for g, u in zip(guesses, units)]
 
     def best(self, ticket: Ticket, guesses: Sequence[CategoryGuess] = ()) -> Unit | None:
-        category_id = ticket.category_id or (guesses[0].category.pk if guesses else None)
-        units = self.units(category_id, ticket.district_id)
-        return units[0] if units else None
+        return self.suggest([ticket])[0].unit

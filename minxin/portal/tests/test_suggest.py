@@ -20,7 +20,7 @@ def test_keywords_suggest_second_level_categories(client, city):
 def test_short_or_unmatched_text_suggests_nothing(client, city):
     assert client.get("/submit/suggest", {"text": "a"}).json()["suggestions"] == []
     assert client.get("/submit/suggest", {"text": "今天天气很好"}).json() == {
-        "source": "", "suggestions": []}
+        "source": "", "suggestions": [], "unit": None}
 
 
 def test_an_active_model_is_preferred(client, city, monkeypatch):
@@ -52,3 +52,18 @@ def test_a_first_level_model_label_becomes_its_best_child(db, city, monkeypatch)
                         lambda text, k=3: [("环境保护", 0.91)], raising=False)
     found, source = suggest_categories("楼下工地夜间施工噪音很大，严重扰民")
     assert source == "model" and found[0]["name"] == "噪声污染"
+
+
+def test_the_likely_handling_unit_is_named_in_plain_words(client, city):
+    heping = city["units"]["heping"]
+    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管",
+                                          "district": str(heping.pk)}).json()
+    # 物业管理 is handled by the district within its borders (the responsibility table).
+    assert data["unit"]["name"] == "和平区" and data["unit"]["text"] == "预计由和平区办理"
+    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管",
+                                          "district": "not-a-number"}).json()
+    assert data["unit"]["name"] == "市住房和城乡建设局"
+
+
+def test_the_submission_page_has_a_place_for_the_unit(client, city):
+    assert "data-suggest-unit" in client.get("/submit/").content.decode()

@@ -23,7 +23,7 @@ from minxin.portal.submitting import (
     receipt,
     submit_once,
 )
-from minxin.portal.suggest import suggest_categories
+from minxin.portal.suggest import suggestion_payload
 from minxin.portal.views.common import client_ip, sms_sent_text
 from minxin.tickets.display import mask_phone
 from minxin.tickets.submission import Submission
@@ -147,8 +147,8 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def suggest(request: HttpRequest) -> JsonResponse:
-    found, source = suggest_categories(request.GET.get("text", ""))
-    return JsonResponse({"source": source, "suggestions": found})
+    return JsonResponse(suggestion_payload(request.GET.get("text", ""),
+                                           request.GET.get("district", "")))
 
 
 @require_GET

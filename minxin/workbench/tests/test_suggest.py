@@ -30,7 +30,9 @@ def classifier(monkeypatch):
     import minxin.nlp
 
     def install(fn):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(minxin.nlp, "predict_category", fn, raising=False)
+        # Pages ask for all their rows in one call: the batch entry point.
+        monkeypatch.setattr(minxin.nlp, "predict_categories",
+                            lambda texts, k=3: [fn(t, k) for t in texts], raising=False)
     return install
 
 
@@ -61,7 +63,7 @@ def test_numpy_style_ids_and_string_ids(city, classifier):
 
 def test_intake_page_shows_the_classifier_suggestion(client, city, staff, classifier):
     noise = Category.objects.get(name="噪声污染")
-    classifier(lambda text, k=3: [{"category": noise, "confidence": 0.8}])
+    classifier(lambda text, k=3: [(noise.pk, 0.8)])
     ticket = new_ticket(city)
     page = as_user(client, staff["intake"]).get(f"/staff/requests/{ticket.pk}/").content.decode()
     assert "智能分类建议" in page and "环境保护/噪声污染（置信度0.80）" in page

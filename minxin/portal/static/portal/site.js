@@ -233,6 +233,8 @@
   var title = submitForm.querySelector("[name=title]");
   var content = submitForm.querySelector("[name=content]");
   if (!box || !list || !select || !title || !content) { return; }
+  var unitLine = submitForm.querySelector("[data-suggest-unit]");
+  var district = submitForm.querySelector("[name=district]");
   var timer = null;
   var lastText = "";
   var lastShown = "";
@@ -247,6 +249,10 @@
 
   function render(data) {
     var items = data.suggestions || [];
+    if (unitLine) {
+      unitLine.textContent = data.unit ? data.unit.text + "（仅供参考，以受理后派遣为准）" : "";
+      unitLine.hidden = !data.unit;
+    }
     var key = items.map(function (i) { return i.id; }).join(",");
     if (key === lastShown) { return; }
     lastShown = key;
@@ -269,9 +275,11 @@
 
   function ask() {
     var text = (title.value + " " + content.value).trim().slice(0, 2000);
-    if (text.length < 4 || text === lastText) { return; }
-    lastText = text;
-    var url = submitForm.getAttribute("data-suggest-url") + "?text=" + encodeURIComponent(text);
+    var where = district ? district.value : "";
+    if (text.length < 4 || text + "|" + where === lastText) { return; }
+    lastText = text + "|" + where;
+    var url = submitForm.getAttribute("data-suggest-url") + "?text=" + encodeURIComponent(text) +
+      "&district=" + encodeURIComponent(where);
     fetch(url, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
       .then(render)
@@ -284,5 +292,6 @@
       timer = window.setTimeout(ask, 700);
     });
   });
+  if (district) { district.addEventListener("change", ask); }
   ask();
 })();
