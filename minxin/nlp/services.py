@@ -49,6 +49,7 @@ __all__ = [
     "predict_category",
     "rows_from_records",
     "train_from_rows",
+    "train_if_better",
 ]
 
 
@@ -355,3 +356,84 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (np.floating,)):
         return float(value)
     return value
+
+
+# -- learning from the city: train, compare with the active model, activate only if better --
+def train_if_better(
+    rows: Iterable[Any],
+    *,
+    base_rows: Iterable[Any] = (),
+    name: str = DEFAULT_NAME,
+    holdout: float = 0.2,
+    seed: int = 0,
+    dry_run: bool = False,
+    notes: str = "",
+    created_by: str = "",
+    config: ModelConfig | None = None,
+) -> dict[str, Any]:
+    """Keep back a share of `rows` (the city's own cases); train a candidate on the rest plus
+    `base_rows` (minus near-duplicates of the kept-back rows); score it and the active model
+    on the same kept-back rows. Unless `dry_run`, store a version trained on everything and
+    activate it only if its score beats the active model's (or none is active).
+    Returns a JSON-able summary."""
+    from .evaluation import classification_metrics, near_duplicates
+    from .preprocess import normalize
+
+    config = config or ModelConfig()
+    own, base = rows_from_records(rows), rows_from_records(base_rows)
+    if len({r.label for r in own}) < 2:
+        raise ValueError("need the city's own rows in at least two categories")
+    test, train_part = _split(own, holdout, seed)
+    pool = train_part + base
+    dupes = near_duplicates([normalize(r.text, config.max_chars) for r in pool],
+                            [normalize(r.text, config.max_chars) for r in test])
+    pool = [r for i, r in enumerate(pool) if i not in dupes]
+    if len({r.label for r in pool}) < 2:
+        raise ValueError("too few rows left to train on after keeping back the test share")
+    truth = [r.label for r in test]
+    candidate = train([r.text for r in pool], [r.label for r in pool], config)
+    scored = classification_metrics(truth, candidate.predict([r.text for r in test]))
+    active_version = ModelVersion.objects.filter(name=name, is_active=True).first()
+    active = get_active_model(name)
+    active_scored = (classification_metrics(truth, active.predict([r.text for r in test]))
+                     if active is not None else None)
+    better = active_scored is None or scored["accuracy"] > active_scored["accuracy"]
+    summary: dict[str, Any] = {
+        "n_own_rows": len(own), "n_base_rows": len(base), "n_test": len(test),
+        "n_train_dropped_near_duplicates": len(dupes), "holdout": holdout, "seed": seed,
+        "candidate_accuracy": round(scored["accuracy"], 4),
+        "candidate_macro_f1": round(scored["macro_f1"], 4),
+        "active_id": active_version.pk if active_version else None,
+        "active_accuracy": round(active_scored["accuracy"], 4) if active_scored else None,
+        "active_macro_f1": round(active_scored["macro_f1"], 4) if active_scored else None,
+        "better": better, "dry_run": dry_run, "activated": False, "id": None,
+    }
+    if dry_run:
+        return summary
+    model = train([r.text for r in own + base], [r.label for r in own + base], config)
+    metrics = {k: summary[k] for k in ("candidate_accuracy", "candidate_macro_f1", "n_test",
+                                       "active_id", "active_accuracy")}
+    metrics.update(accuracy=scored["accuracy"], macro_f1=scored["macro_f1"],
+                   holdout="own requests", train_seconds=model.train_seconds)
+    version = model_version_create(model=model, metrics=metrics, name=name, notes=notes,
+                                   created_by=created_by, activate=better)
+    summary.update(id=version.pk, version=version.version, activated=version.is_active,
+                   labels=version.labels)
+    return summary
+
+
+def _split(rows: list, fraction: float, seed: int) -> tuple[list, list]:
+    """A stratified kept-back share when every label has two rows, else a plain random one."""
+    from collections import Counter
+
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < fraction < 1:
+        raise ValueError("the kept-back share must be between 0 and 1")
+    labels = [r.label for r in rows]
+    counts = Counter(labels)
+    n_test = max(1, round(len(rows) * fraction))
+    stratify = labels if min(counts.values()) >= 2 and n_test >= len(counts) else None
+    train_idx, test_idx = train_test_split(np.arange(len(rows)), test_size=n_test,
+                                           stratify=stratify, random_state=seed)
+    return [rows[i] for i in sorted(test_idx)], [rows[i] for i in sorted(train_idx)]

@@ -4,6 +4,7 @@
     minxin nlp-model activate ID
     minxin nlp-model rollback [--name category]
     minxin nlp-model predict "文本……" [-k 3]
+    minxin nlp-model feedback        # how often dispatchers took the suggestions
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from minxin.nlp.services import (
 
 
 class Command(BaseCommand):
-    help = "Manage classifier versions: list, activate ID, rollback, predict TEXT."
+    help = "Manage classifier versions: list, activate ID, rollback, predict TEXT, feedback."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["list", "activate", "rollback", "predict"])
+        parser.add_argument("action", choices=["list", "activate", "rollback", "predict",
+                                                     "feedback"])
         parser.add_argument("arg", nargs="?", help="version id (activate) or text (predict)")
         parser.add_argument("--name", default=DEFAULT_NAME)
         parser.add_argument("-k", type=int, default=3)
@@ -50,6 +52,10 @@ class Command(BaseCommand):
             elif action == "rollback":
                 v = model_version_rollback(name=name)
                 out = {"active": v.pk, "version": v.version}
+            elif action == "feedback":
+                from minxin.routing.feedback import acceptance_rates
+
+                out = acceptance_rates()
             else:
                 if not opts["arg"]:
                     raise CommandError("predict needs a text")
