@@ -113,3 +113,19 @@ def test_row_marks_cost_three_queries_for_a_page(city, staff, django_assert_num_
     with django_assert_num_queries(3):
         marks = row_marks(staff["intake"], tickets)
     assert set(marks) == {t.pk for t in tickets}
+
+
+def test_many_flags_on_one_row_are_one_line_per_kind(client, city, staff):
+    """A request repeating five others shows one line with three links and the count."""
+    earlier = [new_ticket(city, phone=None, title=f"五号楼电梯停运{i}") for i in range(5)]
+    later = new_ticket(city, phone=None, title="五号楼电梯又停了")
+    DuplicateFlag.objects.all().delete()
+    for n, other in enumerate(earlier):
+        DuplicateFlag.objects.create(ticket=later, similar_to=other, kind="same_matter",
+                                     score=0.9 - n / 100, created_at=clock.now())
+    as_user(client, staff["intake"])
+    home = client.get("/staff/").content.decode()
+    row = next(r for r in home.split("<tr>") if f'id="pick-{later.pk}"' in r)
+    assert row.count("疑似重复（同一地点同一事项）") == 1 and "等5件" in row
+    shown = [t for t in earlier if f">{t.display_code}</a>" in row]
+    assert shown == earlier[:3]  # the three most similar
