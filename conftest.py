@@ -24,6 +24,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_model_cache(settings):
+    """Each test sees the classifier its own database holds: a model cached by an earlier
+    test (whose rows were rolled back, and whose id may be reused) must not leak in."""
+    from minxin.nlp import services
+
+    settings.NLP_ACTIVE_CHECK_SECONDS = 0
+    services._forget()
+    yield
+    services._forget()
+
+
 @pytest.fixture
 def city(db) -> dict:
     """The demo organisation (no requests): units, types, categories, staff."""

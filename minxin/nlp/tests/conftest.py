@@ -69,12 +69,3 @@ def real_rows(shared_data):
         "raw": read_labelled_csv(shared_data / "complaints-sample-raw.csv"),
     }
 
-
-@pytest.fixture(autouse=True)
-def _fresh_model_cache(settings):
-    from minxin.nlp import services
-
-    settings.NLP_ACTIVE_CHECK_SECONDS = 0
-    services._forget()
-    yield
-    services._forget()
