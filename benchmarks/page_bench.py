@@ -1,0 +1,222 @@
+"""Server time of every portal and workbench page, on a database filled by bulk_seed.py.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/minxin_bench100k \\
+        .venv/bin/python benchmarks/page_bench.py [--reps 20] [--only search]
+
+Each page is fetched in-process with Django's test Client (middleware, view, queries and
+template rendering; no network, no static files), logged in as the demo persona that uses
+it: `--warmup` fetches first, then `--reps` timed fetches; then one more fetch counts its SQL
+queries. Prints a Markdown table (median, p95, queries) and writes
+var/bench/pages-<database>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+LIMIT_MS = 200
+
+
+@dataclass
+class Page:
+    label: str
+    persona: str | None  # a staff username, "citizen" (verified phone) or None (anonymous)
+    url: str
+    method: str = "get"
+    data: dict | None = None
+    status: int = 200
+
+
+def pages(ids: dict) -> list[Page]:
+    """Every page the brief names, with realistic arguments picked from the database."""
+    search = "/staff/search/?"
+    d, day = ids["district"], ids["today"]
+    year_ago = ids["year_ago"]
+    return [
+        Page("portal home", None, "/"),
+        Page("portal submit form", None, "/submit/"),
+        Page("portal track form", None, "/track/"),
+        Page("portal track: code + password", None, "/track/", "post",
+             {"tracking_code": ids["anon_code"], "password": ids["password"]}, 302),
+        Page("portal track: result page", "anon-grant", f"/track/{ids['anon_code']}/"),
+        Page("portal my requests", "citizen", "/track/mine/"),
+        Page("home: intake", "intake", "/staff/"),
+        Page("home: handler (zhujian)", "zhujian", "/staff/"),
+        Page("home: unit head (zhujian)", "zhujian_head", "/staff/"),
+        Page("home: handler (heping)", "heping", "/staff/"),
+        Page("home: reviewer", "reviewer", "/staff/"),
+        Page("home: callback", "callback", "/staff/"),
+        Page("home: supervisor", "supervisor", "/staff/"),
+        Page("home: leader", "leader", "/staff/"),
+        Page("home: admin", "admin", "/staff/"),
+        Page("queue: intake", "intake", "/staff/queues/intake/"),
+        Page("queue: to_archive", "callback", "/staff/queues/to_archive/"),
+        Page("queue: handling (zhujian)", "zhujian", "/staff/queues/handling/"),
+        Page("queue: overdue (supervisor)", "supervisor", "/staff/queues/overdue/"),
+        Page("queue: overdue p.5 (supervisor)", "supervisor", "/staff/queues/overdue/?page=5"),
+        Page("detail: archived (admin)", "admin", f"/staff/requests/{ids['archived']}/"),
+        Page("detail: signed (handler)", "zhujian", f"/staff/requests/{ids['signed']}/"),
+        Page("detail: replied (reviewer)", "reviewer", f"/staff/requests/{ids['replied']}/"),
+        Page("detail: submitted (intake)", "intake", f"/staff/requests/{ids['submitted']}/"),
+        Page("search: form", "intake", "/staff/search/"),
+        Page("search: all", "intake", search + "q="),
+        Page("search: text common", "intake", search + urlencode({"q": "小区"})),
+        Page("search: text rare", "intake", search + urlencode({"q": "婚纱摄影"})),
+        Page("search: text none", "intake", search + urlencode({"q": "无此内容词"})),
+        Page("search: status signed", "intake", search + "status=signed"),
+        Page("search: district", "intake", search + f"district={d}"),
+        Page("search: date range", "intake",
+             search + urlencode({"date_from": year_ago, "date_to": day})),
+        Page("search: overdue", "intake", search + "overdue=on"),
+        Page("search: combined", "intake", search + urlencode(
+            {"q": "小区", "status": "closed", "district": d, "date_from": year_ago})),
+        Page("search: page 50", "intake", search + "page=50"),
+        Page("search: handler, text", "zhujian", search + urlencode({"q": "物业"})),
+        Page("search: code prefix", "intake", search + urlencode({"code": ids["anon_code"][:4]})),
+        Page("export: status closed", "intake", "/staff/search/export.xlsx?status=closed"),
+        Page("export: overdue", "supervisor", "/staff/search/export.xlsx?overdue=on"),
+        Page("unit list", "supervisor", "/staff/units/"),
+        Page("unit record (zhujian)", "supervisor", f"/staff/units/{ids['zhujian']}/record/"),
+        Page("supervision orders", "supervisor", "/staff/supervision/"),
+        Page("supervision orders: all", "supervisor", "/staff/supervision/?state=all"),
+        Page("supervision orders (zhujian)", "zhujian", "/staff/supervision/"),
+        Page("inbox (zhujian)", "zhujian", "/staff/inbox/"),
+        Page("inbox unread (heping)", "heping", "/staff/inbox/?unread=1"),
+        Page("inbox (intake)", "intake", "/staff/inbox/"),
+    ]
+
+
+def pick_ids() -> dict:
+    import datetime as dt
+
+    from bulk_seed import BENCH_PASSWORD, phone_for
+    from django.utils import timezone
+
+    from minxin.org.models import Unit
+    from minxin.tickets.models import Ticket
+
+    def busiest(**filters: object) -> int:
+        # The request with the longest timeline among recent ones in that state.
+        rows = Ticket.objects.filter(**filters).order_by("-id").values_list("pk", flat=True)
+        return rows[:1][0]
+
+    zhujian = Unit.objects.get(code="zhujian")
+    anon = (Ticket.objects.filter(is_anonymous=True, status="closed", title__contains="小区")
+            .exclude(query_password_hash="").order_by("-id").first())
+    today = timezone.localdate()
+    return {
+        "district": Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("pk")[0].pk,
+        "zhujian": zhujian.pk,
+        "archived": busiest(status="archived"),
+        "signed": busiest(status="signed", lead_unit=zhujian),
+        "replied": busiest(status="replied"),
+        "submitted": busiest(status="submitted"),
+        "anon_code": anon.tracking_code, "password": BENCH_PASSWORD,
+        "phone": phone_for(7),
+        "today": today.isoformat(), "year_ago": (today - dt.timedelta(days=365)).isoformat(),
+    }
+
+
+def client_for(persona: str | None, ids: dict):
+    from django.test import Client
+
+    from minxin.accounts.models import User
+    from minxin.identity.services import citizen_token_issue
+    from minxin.portal import session
+
+    client = Client()
+    if persona == "citizen":
+        s = client.session
+        s[session.TOKEN_KEY] = citizen_token_issue(phone=ids["phone"])
+        s.save()
+    elif persona == "anon-grant":
+        client.post("/track/", {"tracking_code": ids["anon_code"], "password": ids["password"]})
+    elif persona:
+        client.force_login(User.objects.get(username=persona))
+    return client
+
+
+def fetch(client, page: Page) -> int:
+    call: Callable = getattr(client, page.method)
+    response = call(page.url, page.data or {})
+    if page.url.endswith(".xlsx"):
+        b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code
+
+
+def measure(page: Page, client, warmup: int, reps: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        status = fetch(client, page)
+    if status != page.status:
+        raise SystemExit(f"{page.label}: {page.url} answered {status}, expected {page.status}")
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        fetch(client, page)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, page)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"page": page.label, "url": page.url, "persona": page.persona or "anonymous",
+            "median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
+            "queries": len(queries)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--only", default="", help="only pages whose label contains this")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to a database filled by benchmarks/bulk_seed.py.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minxin.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from minxin.tickets.models import Ticket
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    ids = pick_ids()
+    clients: dict = {}
+    results = []
+    print(f"{connection.vendor}, {Ticket.objects.count()} requests\n")
+    print("| page | median ms | p95 ms | queries |\n|---|---:|---:|---:|")
+    for page in pages(ids):
+        if args.only not in page.label:
+            continue
+        if page.persona not in clients:
+            clients[page.persona] = client_for(page.persona, ids)
+        row = measure(page, clients[page.persona], args.warmup, args.reps)
+        results.append(row)
+        flag = " **over**" if row["p95_ms"] >= LIMIT_MS else ""
+        print(f"| {row['page']} | {row['median_ms']} | {row['p95_ms']}{flag} | {row['queries']} |",
+              flush=True)
+    out = ROOT / "var" / "bench" / f"pages-{connection.vendor}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
