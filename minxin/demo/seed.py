@@ -92,12 +92,17 @@ def _build_staff() -> None:
 def seed_requests(count: int = 330, seed: int = 2026) -> int:
     if Ticket.objects.exists():
         return 0
+    return add_requests(count, seed=seed)
+
+
+def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
+    """Walk `count` more requests, one per state in turn, numbered from `first`."""
     rng = random.Random(seed)
     logging.getLogger("minxin.sms").setLevel(logging.WARNING)
-    targets = [list(PATHS)[i % len(PATHS)] for i in range(count)]
+    targets = [list(PATHS)[i % len(PATHS)] for i in range(first, first + count)]
     real_now = clock.now()
     try:
-        for i, target in enumerate(targets):
+        for i, target in enumerate(targets, start=first):
             start = real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
             clock.freeze(start)
             _walk(rng, i, target)

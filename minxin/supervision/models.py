@@ -59,7 +59,10 @@ class SupervisionOrder(models.Model):
                                     condition=Q(state__in=["open", "responded"]),
                                     name="one_live_order_per_reason"),
         ]
-        indexes = [models.Index(fields=["state", "escalate_at"])]
+        indexes = [models.Index(fields=["state", "escalate_at"]),
+                   # The supervision list: live orders by respond-by, all by opening time.
+                   models.Index(fields=["state", "respond_by"]),
+                   models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx")]
 
 
 class SupervisionEvent(models.Model):

@@ -117,6 +117,13 @@ class Ticket(models.Model):
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["warn_level", "stage_warn_at"]),
             models.Index(fields=["warn_level", "stage_due_at"]),
+            # Queues and search at a city's volume (docs/benchmarks.md, pages at 100,000).
+            models.Index(fields=["status", "created_at"]),
+            # 待归档 lists closed and rejected requests by closing time, oldest first.
+            models.Index(fields=["closed_at", "id"], name="tickets_to_archive_idx",
+                         condition=models.Q(status__in=["closed", "rejected"])),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["district", "created_at"]),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +169,8 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # A unit's record counts its overdue events.
+        indexes = [models.Index(fields=["unit", "action"])]
 
 
 class Reply(models.Model):

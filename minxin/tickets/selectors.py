@@ -18,6 +18,10 @@ from minxin.tickets.models import (
     TimelineEvent,
 )
 
+# Lists never show personal data: leave it (and its decryption) out of their rows.
+LIST_DEFERRED = ["address", "submitter_name", "submitter_phone", "submitter_phone_index",
+                 "query_password_hash"]
+
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     """Citywide roles see all; a unit's staff see what their unit or its sub-units handle;

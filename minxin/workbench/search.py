@@ -22,6 +22,8 @@ from minxin.workbench.queues import RUNNING, capped_count
 PAGE_SIZE = 50
 MAX_PAGES = 200  # deep offsets are slow and nobody reads page 500: narrow the filters
 COUNT_CAP = 10_000
+# A text search cannot count from an index: stop counting early ("500+").
+TEXT_COUNT_CAP = 500
 
 
 class SearchForm(forms.Form):
@@ -67,8 +69,12 @@ def _code_filter(raw: str) -> Q:
     code = normalise(raw)
     if code:
         return Q(tracking_code=code)
-    # A partial code: the unique index on tracking_code still serves a prefix match.
-    return Q(tracking_code__startswith="".join(raw.split()).replace("-", "").upper())
+    # A partial code: a range, so the unique index on tracking_code serves it on every
+    # database (SQLite's LIKE 'X%' cannot use it).
+    prefix = "".join(raw.split()).replace("-", "").upper()
+    if not prefix:
+        return Q()
+    return Q(tracking_code__gte=prefix, tracking_code__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def search_tickets(user: User, data: dict[str, Any]) -> QuerySet[Ticket]:
@@ -80,7 +86,8 @@ def search_tickets(user: User, data: dict[str, Any]) -> QuerySet[Ticket]:
     if data.get("status"):
         tickets = tickets.filter(status__in=data["status"])
     # Category names print as "parent/child": fetch the parent in the same query.
-    return _refine(tickets, data).select_related("category__parent").order_by("-created_at", "-id")
+    return (_refine(tickets, data).select_related("category__parent")
+            .defer(*selectors.LIST_DEFERRED).order_by("-created_at", "-id"))
 
 
 def _refine(tickets: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]:
@@ -115,13 +122,21 @@ class Page:
     last_allowed: bool
 
 
-def page_of(tickets: QuerySet[Ticket], raw_page: str | None) -> Page:
+def count_cap(data: dict[str, Any]) -> int:
+    return TEXT_COUNT_CAP if data.get("q") else COUNT_CAP
+
+
+def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *,
+            cap: int = COUNT_CAP) -> Page:
     try:
         number = min(max(1, int(raw_page or 1)), MAX_PAGES)
     except ValueError:
         number = 1
     start = (number - 1) * PAGE_SIZE
     rows = list(tickets[start:start + PAGE_SIZE + 1])  # one extra row says "there is more"
-    count, capped = capped_count(tickets, COUNT_CAP)
+    if rows and len(rows) <= PAGE_SIZE or not rows and number == 1:
+        count, capped = start + len(rows), False  # the last page: no need to count
+    else:
+        count, capped = capped_count(tickets, cap)
     return Page(rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE, count, capped,
                 number == MAX_PAGES)
