@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.org.models import Category, RequestType, Unit
+from minxin.routing.recommend import UnitGuess
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import orders_visible_to
@@ -30,8 +31,7 @@ from minxin.workbench.permissions import (
     may_reveal_contact,
     may_supervise,
 )
-from minxin.workbench.queues import Section, capped_count, section_tickets, sections_for
-from minxin.routing.recommend import UnitGuess
+from minxin.workbench.queues import Section, listed_count, section_tickets, sections_for
 from minxin.workbench.suggest import CategoryGuess, Suggester
 
 HOME_ROWS = 15
@@ -71,8 +71,9 @@ def home_orders(user: User) -> dict[str, Any]:
     if not may_read_orders(user):
         return {}
     orders = order_list(user, "live")
-    count, more = capped_count(orders)  # type: ignore[arg-type]
-    return {"home_orders": list(orders[:HOME_ROWS]), "orders_count": count, "orders_more": more,
+    shown = list(orders[:HOME_ROWS])
+    count, more = listed_count(orders, len(shown), HOME_ROWS)  # type: ignore[arg-type]
+    return {"home_orders": shown, "orders_count": count, "orders_more": more,
             # Supervision is a supervisor's or leader's main work; a unit's comes after its queues.
             "orders_first": user.is_citywide}
 
@@ -143,10 +144,13 @@ def home_sections(user: User) -> list[SectionView]:
         if section.key == "intake":
             finder = finder or Suggester()
             rows = suggested_rows([r.ticket for r in rows], finder)
-        count, more = capped_count(tickets)
+        count, more = listed_count(tickets, len(rows), HOME_ROWS)
         bulk = section.key == "intake" and user.role in CENTRE
-        marks = row_marks(user, [r.ticket for r in rows])
-        views.append(SectionView(section, rows, count, more, bulk=bulk, marks=marks))
+        views.append(SectionView(section, rows, count, more, bulk=bulk))
+    # One lookup of risk badges and duplicate flags for the whole page, not one per list.
+    marks = row_marks(user, [r.ticket for view in views for r in view.rows])
+    for view in views:
+        view.marks = marks
     return views
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, OrderBy, QuerySet
 
@@ -121,3 +122,8 @@ def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, 
     """Count up to `cap` rows: a full COUNT(*) over a city's history is not worth its cost."""
     count = tickets.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
+
+
+def listed_count(rows: QuerySet[Any], shown: int, limit: int) -> tuple[int, bool]:
+    """A list that fits within its `limit` is its own count: no COUNT query for it."""
+    return (shown, False) if shown < limit else capped_count(rows)
