@@ -74,7 +74,7 @@ def pages(ids: dict) -> list[Page]:
         Page("search: form", "intake", "/staff/search/"),
         Page("search: all", "intake", search + "q="),
         Page("search: text common", "intake", search + urlencode({"q": "小区"})),
-        Page("search: text rare", "intake", search + urlencode({"q": "婚纱摄影"})),
+        Page("search: text rare", "intake", search + urlencode({"q": "婚纱艺术"})),
         Page("search: text none", "intake", search + urlencode({"q": "无此内容词"})),
         Page("search: status signed", "intake", search + "status=signed"),
         Page("search: district", "intake", search + f"district={d}"),
