@@ -31,7 +31,13 @@ from minxin.workbench.permissions import (
     may_reveal_contact,
     may_supervise,
 )
-from minxin.workbench.queues import Section, listed_count, section_tickets, sections_for
+from minxin.workbench.queues import (
+    HOME_COUNT_CAP,
+    Section,
+    listed_count,
+    section_tickets,
+    sections_for,
+)
 from minxin.workbench.suggest import CategoryGuess, Suggester
 
 HOME_ROWS = 15
@@ -72,7 +78,8 @@ def home_orders(user: User) -> dict[str, Any]:
         return {}
     orders = order_list(user, "live")
     shown = list(orders[:HOME_ROWS])
-    count, more = listed_count(orders, len(shown), HOME_ROWS)  # type: ignore[arg-type]
+    count, more = listed_count(orders, len(shown), HOME_ROWS,  # type: ignore[arg-type]
+                               HOME_COUNT_CAP)
     return {"home_orders": shown, "orders_count": count, "orders_more": more,
             # Supervision is a supervisor's or leader's main work; a unit's comes after its queues.
             "orders_first": user.is_citywide}
@@ -144,7 +151,7 @@ def home_sections(user: User) -> list[SectionView]:
         if section.key == "intake":
             finder = finder or Suggester()
             rows = suggested_rows([r.ticket for r in rows], finder)
-        count, more = listed_count(tickets, len(rows), HOME_ROWS)
+        count, more = listed_count(tickets, len(rows), HOME_ROWS, HOME_COUNT_CAP)
         bulk = section.key == "intake" and user.role in CENTRE
         views.append(SectionView(section, rows, count, more, bulk=bulk))
     # One lookup of risk badges and duplicate flags for the whole page, not one per list.

@@ -20,6 +20,9 @@ S = Status
 RUNNING = [S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.SIGNED, S.REPLIED, S.PUBLISHED]
 DUE_SOON = dt.timedelta(days=1)
 COUNT_CAP = 1000
+# A home shows the head of each list and links to the queue: "100+" is all it needs to say,
+# and counting further scans rows no one sees (the full queue page counts to COUNT_CAP).
+HOME_COUNT_CAP = 100
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, 
     return min(count, cap), count > cap
 
 
-def listed_count(rows: QuerySet[Any], shown: int, limit: int) -> tuple[int, bool]:
+def listed_count(rows: QuerySet[Any], shown: int, limit: int,
+                 cap: int = COUNT_CAP) -> tuple[int, bool]:
     """A list that fits within its `limit` is its own count: no COUNT query for it."""
-    return (shown, False) if shown < limit else capped_count(rows)
+    return (shown, False) if shown < limit else capped_count(rows, cap)

@@ -1,0 +1,37 @@
+"""A home's list heads count only as far as HOME_COUNT_CAP ("100+"): no scan for the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from minxin.tickets.models import Status, Ticket
+from minxin.workbench import pages
+from minxin.workbench.tests.helpers import as_user, new_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_heading(html: str) -> str:
+    start = html.index('id="sec-intake"')
+    return html[start:html.index("</h2>", start)]
+
+
+def test_a_long_list_on_a_home_says_cap_plus(client, city, staff, monkeypatch):
+    for i in range(5):
+        new_ticket(city, phone=None, title=f"路灯不亮{i}")
+    waiting = Ticket.objects.filter(status=Status.SUBMITTED).count()
+    monkeypatch.setattr(pages, "HOME_ROWS", 2)
+    monkeypatch.setattr(pages, "HOME_COUNT_CAP", waiting - 1)
+    as_user(client, staff["intake"])
+    heading = intake_heading(client.get("/staff/").content.decode())
+    assert f"{waiting - 1}+件" in heading
+
+
+def test_a_list_within_the_cap_gives_its_exact_count(client, city, staff, monkeypatch):
+    new_ticket(city, phone=None, title="路灯不亮")
+    monkeypatch.setattr(pages, "HOME_ROWS", 1)
+    as_user(client, staff["intake"])
+    heading = intake_heading(client.get("/staff/").content.decode())
+    intake = {Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED}
+    assert f"{Ticket.objects.filter(status__in=intake, merged_into=None).count()}件" in heading
+    assert "+件" not in heading
