@@ -72,3 +72,36 @@ def test_cached_knowledge_is_reused_within_its_time(city, settings, django_asser
             cache.get()
     finally:
         cache.reset()
+
+
+def test_a_stale_cache_is_served_at_once_and_refreshed_off_the_page(
+        city, settings, monkeypatch, django_assert_num_queries):
+    from types import SimpleNamespace
+
+    from minxin.routing import recommend
+
+    settings.ROUTING_CACHE_SECONDS = 300
+    queued = []
+
+    class Thread:  # record the refresh instead of starting a thread inside the test
+        def __init__(self, target, daemon):  # type: ignore[no-untyped-def]
+            self.target = target
+
+        def start(self) -> None:
+            queued.append(self.target)
+
+    monkeypatch.setattr(recommend.threading, "Thread", Thread)
+    monkeypatch.setattr(recommend, "connection", SimpleNamespace(close=lambda: None))
+    recommend.cache.reset()
+    try:
+        first = recommend.cache.get()  # the first page loads table and history itself
+        assert first.neighbours is None and len(queued) == 1
+        queued[0]()  # the background refresh: history and the neighbour index
+        fresh = recommend.cache.get()
+        assert fresh is not first and fresh.neighbours is not None and len(queued) == 1
+        recommend.cache.loaded -= 301  # stale: the page still gets an answer with no query
+        with django_assert_num_queries(0):
+            assert recommend.cache.get() is fresh
+        assert len(queued) == 2
+    finally:
+        recommend.cache.reset()
