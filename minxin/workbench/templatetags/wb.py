@@ -36,9 +36,13 @@ def deadline_cd(ticket: Ticket) -> Countdown:
     return stage_countdown(ticket) if ticket.stage_due_at else overall_countdown(ticket)
 
 
-@register.inclusion_tag("workbench/_countdown.html")
-def countdown_badge(cd: Countdown) -> dict:
-    return {"cd": cd}
+@register.simple_tag
+def countdown_badge(cd: Countdown) -> str:
+    """The green/yellow/red badge (a simple tag: lists render one per row, and an inclusion
+    tag's template context costs more than the badge)."""
+    if cd.level == "none":
+        return format_html('<span class="badge badge-none">{}</span>', cd.text)
+    return format_html('<span class="badge badge-{}">{}：{}</span>', cd.level, cd.label, cd.text)
 
 
 @register.filter
