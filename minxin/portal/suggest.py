@@ -18,7 +18,6 @@ MIN_TEXT = 2
 
 
 MIN_UNIT_CONFIDENCE = 0.3  # below this the citizen is told nothing rather than a guess
-KEYWORD_SHARE = 0.5  # keyword matches are a weak guess (as in the workbench)
 
 
 def suggestion_payload(text: str, district: str = "") -> dict:
@@ -35,7 +34,7 @@ def suggestion_payload(text: str, district: str = "") -> dict:
 def likely_unit(text: str, found: list[dict], source: str, district_id: int | None
                 ) -> dict | None:
     try:
-        from minxin.routing.recommend import Case, knowledge
+        from minxin.routing.recommend import KEYWORD_SHARE, Case, knowledge
 
         share = 1.0 if source == "model" else KEYWORD_SHARE
         case = Case(text=text, district_id=district_id,
@@ -102,15 +101,9 @@ def _best_child(top_name: str, categories: list[Category], text: str) -> Categor
 
 def _from_keywords(text: str, k: int, categories: list[Category]) -> list[dict]:
     """Second-level categories ranked by how many of their keywords the text contains."""
-    scored = []
-    for category in categories:
-        words = {w for w in category.keywords.split() if w}
-        hits = sum(1 for w in words if w in text)
-        if hits:
-            scored.append((hits, category))
-    total = sum(hits for hits, _ in scored)
-    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
-    return [_entry(c, hits / total) for hits, c in scored[:k]]
+    from minxin.routing.recommend import keyword_ranking
+
+    return [_entry(c, share) for c, share in keyword_ranking(text, categories, k)]
 
 
 def _entry(category: Category, confidence: float) -> dict:

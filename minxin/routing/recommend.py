@@ -283,6 +283,25 @@ def knowledge() -> Knowledge:
     return cache.get()
 
 
+# ---- keyword rules, when there is no classifier ---------------------------------------------
+
+KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit look certain
+
+
+def keyword_ranking(text: str, categories: Sequence[Category], k: int
+                    ) -> list[tuple[Category, float]]:
+    """Categories ranked by how many of their keywords the text contains, with each one's
+    share of all the hits."""
+    scored = []
+    for category in categories:
+        hits = sum(1 for word in set(category.keywords.split()) if word in text)
+        if hits:
+            scored.append((hits, category))
+    total = sum(hits for hits, _ in scored)
+    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    return [(c, hits / total) for hits, c in scored[:k]]
+
+
 # ---- the classifier, once for many texts ---------------------------------------------------
 
 def model_guesses(texts: Sequence[str], known: Knowledge, k: int = 3

@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from minxin.org.models import Category, Unit
-from minxin.routing.recommend import Knowledge, UnitGuess, case_of, knowledge, model_guesses
+from minxin.routing.recommend import (
+    KEYWORD_SHARE,
+    Knowledge,
+    UnitGuess,
+    case_of,
+    keyword_ranking,
+    knowledge,
+    model_guesses,
+)
 from minxin.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -47,15 +55,8 @@ def _guesses(text: str, model: Sequence[tuple[Category, float]], categories: Seq
 
 
 def _from_keywords(text: str, k: int, categories: Sequence[Category]) -> list[CategoryGuess]:
-    """Second-level categories ranked by how many of their keywords the text contains."""
-    scored = []
-    for category in categories:
-        hits = sum(1 for word in set(category.keywords.split()) if word in text)
-        if hits:
-            scored.append((hits, category))
-    total = sum(hits for hits, _ in scored)
-    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
-    return [CategoryGuess(c, hits / total, "keywords") for hits, c in scored[:k]]
+    ranked = keyword_ranking(text, categories, k)
+    return [CategoryGuess(c, share, "keywords") for c, share in ranked]
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,6 @@ class Suggestion:
     @property
     def unit(self) -> Unit | None:
         return self.units[0].unit if self.units else None
-
-
-KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit look certain
 
 
 def _weight(guess: CategoryGuess) -> float:
@@ -98,5 +96,5 @@ class Suggester:
         units = self.known.recommend(cases)
         return [Suggestion(g, u) for g, u in zip(guesses, units)]
 
-    def best(self, ticket: Ticket, guesses: Sequence[CategoryGuess] = ()) -> Unit | None:
+    def best(self, ticket: Ticket) -> Unit | None:
         return self.suggest([ticket])[0].unit
