@@ -12,6 +12,7 @@ events, assignments, replies, unit inbox messages and supervision orders the ser
 have written for the same path. The services are too slow for 100,000 requests, so rows are
 built here and written with `bulk_create`; what is left out: SMS outbox rows, the audit hash
 chain (so `minxin audit verify` will not pass on this copy), risk and keyword analysis.
+The text-search index (`tickets.textsearch`) is built at the end in one pass.
 Deadlines count Monday to Friday only (no holiday table) for speed.
 
 Titles and contents come from the real messages in ../shared/data when present (read in
@@ -331,6 +332,11 @@ def main() -> None:
     for start in range(0, args.rows, BATCH):
         write_batch(builder, start, min(BATCH, args.rows - start))
         print(f"\r{start + BATCH:>7} requests", end="", flush=True)
+    from minxin.tickets import textsearch
+    from minxin.tickets.models import Ticket
+
+    # The rows skipped the services, so the text-search index is built here in one pass.
+    textsearch.reindex(Ticket.objects.filter(text_index__isnull=True))
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(f"\n{args.rows} requests in {time.perf_counter() - started:.0f} s")

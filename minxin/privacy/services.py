@@ -24,6 +24,7 @@ from minxin.notify.models import SmsMessage
 from minxin.notify.models import Status as OutboxStatus
 from minxin.privacy.crypto import phone_index
 from minxin.privacy.models import RevealLog, reveal_payload
+from minxin.tickets import textsearch
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import event_dict, mask_phone
 from minxin.tickets.models import Status, Ticket
@@ -149,6 +150,7 @@ def _erase_ticket(ticket_id: int, *, actor: Actor, note: str,
     ticket.title, ticket.content, ticket.rating_comment = (
         scrub(ticket.title), scrub(ticket.content), scrub(ticket.rating_comment))
     ticket.save(update_fields=[*PERSONAL_FIELDS, "title", "content", "rating_comment"])
+    textsearch.index(ticket)  # the search index held the erased text too
     _erase_messages(SmsMessage.objects.filter(ticket_id=ticket.pk))
     record(ticket, actor=actor, action="erase_personal_data", public=False, note=note)
     return 1

@@ -242,3 +242,15 @@ class OversightShare(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ticket", "member"],
                                                name="uniq_oversight_share")]
+
+
+class TicketText(models.Model):
+    """A request's title and content as character bigrams, for the staff text search.
+
+    Written by `tickets.textsearch`; the database's full-text index over it (a stored tsvector
+    on PostgreSQL, an FTS5 table on SQLite) is made by migration 0009, outside Django's models.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="text_index")
+    grams = models.TextField()

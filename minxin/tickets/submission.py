@@ -18,7 +18,7 @@ from minxin.core.errors import NotFound, PermissionDenied, RateLimited, Validati
 from minxin.org.models import Category, RequestType, Unit
 from minxin.risk.services import analyse_submission
 from minxin.sla.deadlines import due_after
-from minxin.tickets import codes
+from minxin.tickets import codes, textsearch
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
 from minxin.tickets.policy import deadline_days
@@ -118,6 +118,7 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
     # Until intake accepts it, the deadline shown is provisional, counted from submission.
     ticket.due_at = due_after(now, deadline_days(ticket))
     ticket = _insert_with_unique_code(ticket)
+    textsearch.index(ticket)
     record(ticket, actor=actor, action="submit", from_status="",
            note=f"通过{Channel(ticket.channel).label}提交")
     analyse_submission(ticket)  # keywords, duplicate flags, risk level and alert

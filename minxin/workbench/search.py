@@ -14,7 +14,7 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.org.models import Category, RequestType, Unit
-from minxin.tickets import selectors
+from minxin.tickets import selectors, textsearch
 from minxin.tickets.codes import normalise
 from minxin.tickets.models import Status, Ticket
 from minxin.workbench.queues import RUNNING, capped_count
@@ -82,7 +82,7 @@ def search_tickets(user: User, data: dict[str, Any]) -> QuerySet[Ticket]:
     if data.get("code"):
         tickets = tickets.filter(_code_filter(data["code"]))
     if data.get("q"):
-        tickets = tickets.filter(Q(title__icontains=data["q"]) | Q(content__icontains=data["q"]))
+        tickets = tickets.filter(textsearch.contains(data["q"]))
     if data.get("status"):
         tickets = tickets.filter(status__in=data["status"])
     # Category names print as "parent/child": fetch the parent in the same query.

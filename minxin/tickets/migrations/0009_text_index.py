@@ -1,0 +1,79 @@
+"""The staff text search's index: each request's character bigrams (`TicketText`), under the
+database's own full-text engine (see `minxin.tickets.textsearch`).
+
+PostgreSQL: a stored `tsvector` column generated from the grams, with a GIN index.
+SQLite: an FTS5 table over the grams (external content), kept in step by triggers.
+Existing requests are indexed here, in batches.
+"""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from minxin.tickets.textsearch import grams
+
+POSTGRES = [
+    "ALTER TABLE tickets_tickettext ADD COLUMN vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED",
+    "CREATE INDEX tickets_tickettext_vector ON tickets_tickettext USING gin (vector)",
+]
+SQLITE = [
+    "CREATE VIRTUAL TABLE tickets_tickettext_fts USING fts5("
+    "grams, content='tickets_tickettext', content_rowid='ticket_id')",
+    "CREATE TRIGGER tickets_tickettext_ai AFTER INSERT ON tickets_tickettext BEGIN "
+    "INSERT INTO tickets_tickettext_fts(rowid, grams) VALUES (new.ticket_id, new.grams); END",
+    "CREATE TRIGGER tickets_tickettext_ad AFTER DELETE ON tickets_tickettext BEGIN "
+    "INSERT INTO tickets_tickettext_fts(tickets_tickettext_fts, rowid, grams) "
+    "VALUES ('delete', old.ticket_id, old.grams); END",
+    "CREATE TRIGGER tickets_tickettext_au AFTER UPDATE ON tickets_tickettext BEGIN "
+    "INSERT INTO tickets_tickettext_fts(tickets_tickettext_fts, rowid, grams) "
+    "VALUES ('delete', old.ticket_id, old.grams); "
+    "INSERT INTO tickets_tickettext_fts(rowid, grams) VALUES (new.ticket_id, new.grams); END",
+    "INSERT INTO tickets_tickettext_fts(tickets_tickettext_fts) VALUES ('rebuild')",
+]
+UNDO = {
+    "postgresql": ["DROP INDEX IF EXISTS tickets_tickettext_vector"],
+    "sqlite": ["DROP TABLE IF EXISTS tickets_tickettext_fts",
+               *(f"DROP TRIGGER IF EXISTS tickets_tickettext_{kind}" for kind in ("ai", "ad", "au"))],
+}
+
+
+def backfill(apps, schema_editor):
+    ticket_model, text_model = apps.get_model("tickets", "Ticket"), apps.get_model("tickets", "TicketText")
+    rows = ticket_model.objects.only("pk", "title", "content").order_by("pk").iterator(chunk_size=1000)
+    chunk = []
+    for ticket in rows:
+        chunk.append(text_model(ticket_id=ticket.pk, grams=grams(ticket.title, ticket.content)))
+        if len(chunk) == 1000:
+            text_model.objects.bulk_create(chunk)
+            chunk = []
+    text_model.objects.bulk_create(chunk)
+
+
+def engine(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for statement in {"postgresql": POSTGRES, "sqlite": SQLITE}.get(vendor, []):
+        schema_editor.execute(statement)
+
+
+def engine_undo(apps, schema_editor):
+    for statement in UNDO.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('tickets', '0008_list_indexes'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='TicketText',
+            fields=[
+                ('ticket', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='text_index', serialize=False, to='tickets.ticket')),
+                ('grams', models.TextField()),
+            ],
+        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(engine, engine_undo, elidable=False),
+    ]

@@ -1,0 +1,104 @@
+"""Find requests whose title or content contains a term, from an index, on both databases.
+
+A "contains" search cannot use an ordinary index, and PostgreSQL's trigram index cannot serve
+the one- and two-character terms that Chinese searches mostly are (水管, 噪音, 漏). So each
+request's title and content are also stored as the set of their character bigrams (`TicketText`),
+indexed by the database's own full-text engine: a stored `tsvector` with a GIN index on
+PostgreSQL, an FTS5 table kept in step by triggers on SQLite (migration 0009).
+
+A text holding a term holds every bigram of it, so the index returns a superset of the matches;
+the ordinary `icontains` on the few rows it returns keeps the answer exact. Only ASCII letters,
+digits and CJK ideographs make grams (the characters both engines take as word characters);
+anything else splits a run. A run's last character is kept on its own, so a one-character term
+is a prefix query: "漏" finds the bigrams "漏水", "漏雨" ... and a 漏 that ends a run.
+
+The index is written where a request's text is written: at submission and when personal data is
+erased (privacy), so erased text leaves the index too. `minxin search-reindex` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import re
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from minxin.tickets.models import Ticket, TicketText
+
+WORD_RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+BATCH = 1_000
+
+
+def _runs(text: str) -> list[str]:
+    return WORD_RUN.findall(text.lower())
+
+
+def grams(*texts: str) -> str:
+    """The bigrams of TEXTS and each word run's last character, distinct, space-separated."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for run in _runs(text):
+            for i in range(len(run) - 1):
+                seen[run[i:i + 2]] = None
+            seen[run[-1]] = None
+    return " ".join(seen)
+
+
+def query_grams(term: str) -> list[tuple[str, bool]]:
+    """(gram, is_prefix) pairs that every text containing TERM holds; [] if none can be used."""
+    wanted: dict[tuple[str, bool], None] = {}
+    for run in _runs(term):
+        if len(run) == 1:
+            wanted[(run, True)] = None
+        for i in range(len(run) - 1):
+            wanted[(run[i:i + 2], False)] = None
+    return list(wanted)
+
+
+def contains(term: str) -> Q:
+    """Title or content contains TERM (case-insensitive for Latin letters, as `icontains`)."""
+    exact = Q(title__icontains=term) | Q(content__icontains=term)
+    candidates = indexed(term)
+    return exact if candidates is None else candidates & exact
+
+
+def indexed(term: str) -> Q | None:
+    """The requests whose index holds every gram of TERM (a superset of the matches), or None
+    when TERM has no gram to look up (only punctuation or symbols: the caller scans)."""
+    wanted = query_grams(term)
+    if not wanted:
+        return None
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"'{gram}'" + (":*" if prefix else "") for gram, prefix in wanted)
+        sql = ("SELECT ticket_id FROM tickets_tickettext "
+               "WHERE vector @@ to_tsquery('simple', %s)")
+    else:
+        query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
+        sql = ("SELECT rowid FROM tickets_tickettext_fts "
+               "WHERE tickets_tickettext_fts MATCH %s")
+    return Q(pk__in=RawSQL(sql, [query]))
+
+
+def index(ticket: Ticket) -> None:
+    """Write TICKET's grams; call wherever its title or content is written."""
+    TicketText.objects.update_or_create(ticket_id=ticket.pk,
+                                        defaults={"grams": grams(ticket.title, ticket.content)})
+
+
+def reindex(tickets: QuerySet[Ticket] | None = None, *, batch: int = BATCH) -> int:
+    """Rebuild the grams of TICKETS (default: every request); returns how many were written.
+
+    The ids are read first and the texts batch by batch, so the writes never disturb a cursor
+    still reading (SQLite has no isolation between the queries of one connection)."""
+    ids = list((tickets if tickets is not None else Ticket.objects.all())
+               .order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = Ticket.objects.filter(pk__in=ids[start:start + batch]).only("title", "content")
+        _write([TicketText(ticket_id=t.pk, grams=grams(t.title, t.content)) for t in chunk])
+    return len(ids)
+
+
+def _write(chunk: list[TicketText]) -> None:
+    with transaction.atomic():
+        TicketText.objects.filter(ticket_id__in=[row.ticket_id for row in chunk]).delete()
+        TicketText.objects.bulk_create(chunk)
