@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from minxin.tickets.models import Ticket, TicketText
 
 WORD_RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 BATCH = 1_000
+# Up to this many candidates are fetched and looked up by id; more are walked in list order.
+CANDIDATE_LIMIT = 2_000
 
 
 def _runs(text: str) -> list[str]:
@@ -64,19 +66,36 @@ def contains(term: str) -> Q:
 
 def indexed(term: str) -> Q | None:
     """The requests whose index holds every gram of TERM (a superset of the matches), or None
-    when TERM has no gram to look up (only punctuation or symbols: the caller scans)."""
+    when TERM has no gram to look up (only punctuation or symbols: the caller scans).
+
+    The candidates are fetched first. A few (a rare term) become a list of ids, which the
+    database looks up and sorts. Many (a common term) stay a subquery, and on SQLite a unary
+    plus keeps the ids from driving the plan, so the list is walked in its own order and stops
+    after one page; SQLite would otherwise fetch and sort every candidate."""
     wanted = query_grams(term)
     if not wanted:
         return None
+    sql, param = _match(wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {CANDIDATE_LIMIT + 1}", [param])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= CANDIDATE_LIMIT:
+        return Q(pk__in=ids)
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL(sql, [param]))
+    walk = RawSQL(f'+"tickets_ticket"."id" IN ({sql})', [param], output_field=BooleanField())
+    return Q(walk)
+
+
+def _match(wanted: list[tuple[str, bool]]) -> tuple[str, str]:
+    """The SELECT of the ids whose index holds every gram in WANTED, and its one parameter."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"'{gram}'" + (":*" if prefix else "") for gram, prefix in wanted)
-        sql = ("SELECT ticket_id FROM tickets_tickettext "
-               "WHERE vector @@ to_tsquery('simple', %s)")
-    else:
-        query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
-        sql = ("SELECT rowid FROM tickets_tickettext_fts "
-               "WHERE tickets_tickettext_fts MATCH %s")
-    return Q(pk__in=RawSQL(sql, [query]))
+        return ("SELECT ticket_id FROM tickets_tickettext "
+                "WHERE vector @@ to_tsquery('simple', %s)", query)
+    query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
+    return ("SELECT rowid FROM tickets_tickettext_fts WHERE tickets_tickettext_fts MATCH %s",
+            query)
 
 
 def index(ticket: Ticket) -> None:

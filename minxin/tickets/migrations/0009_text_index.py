@@ -1,8 +1,10 @@
 """The staff text search's index: each request's character bigrams (`TicketText`), under the
 database's own full-text engine (see `minxin.tickets.textsearch`).
 
-PostgreSQL: a stored `tsvector` column generated from the grams, with a GIN index.
-SQLite: an FTS5 table over the grams (external content), kept in step by triggers.
+PostgreSQL: a stored `tsvector` column generated from the grams, with a GIN index; positions are
+stripped (the search asks only whether a gram occurs).
+SQLite: an FTS5 table over the grams (external content, `detail=none`: row ids only, no
+positions), kept in step by triggers.
 Existing requests are indexed here, in batches.
 """
 
@@ -13,12 +15,12 @@ from minxin.tickets.textsearch import grams
 
 POSTGRES = [
     "ALTER TABLE tickets_tickettext ADD COLUMN vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', grams)) STORED",
+    "GENERATED ALWAYS AS (strip(to_tsvector('simple', grams))) STORED",
     "CREATE INDEX tickets_tickettext_vector ON tickets_tickettext USING gin (vector)",
 ]
 SQLITE = [
     "CREATE VIRTUAL TABLE tickets_tickettext_fts USING fts5("
-    "grams, content='tickets_tickettext', content_rowid='ticket_id')",
+    "grams, content='tickets_tickettext', content_rowid='ticket_id', detail=none)",
     "CREATE TRIGGER tickets_tickettext_ai AFTER INSERT ON tickets_tickettext BEGIN "
     "INSERT INTO tickets_tickettext_fts(rowid, grams) VALUES (new.ticket_id, new.grams); END",
     "CREATE TRIGGER tickets_tickettext_ad AFTER DELETE ON tickets_tickettext BEGIN "

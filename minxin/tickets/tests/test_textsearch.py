@@ -101,3 +101,14 @@ def test_reindex_rebuilds_lost_and_stale_rows(city):
     assert found("漏水") == {leak.pk} and found("噪音") == set()
     assert textsearch.reindex() == Ticket.objects.count()
     assert found("噪音") == {noise.pk} and not index_holds(noise, "过时")
+
+
+def test_a_common_term_walks_the_list_with_the_same_answer(city, monkeypatch):
+    leaks = [new(city, f"漏水{i}", "楼上漏水") for i in range(3)]
+    other = new(city, "漏电", "配电箱漏电")
+    expected = {t.pk for t in leaks}
+    assert found("漏水") == expected
+    monkeypatch.setattr(textsearch, "CANDIDATE_LIMIT", 1)  # every term is now "common"
+    assert found("漏水") == expected and found("漏") == expected | {other.pk}
+    newest = Ticket.objects.filter(textsearch.contains("漏水")).order_by("-created_at", "-id")
+    assert [t.pk for t in newest[:2]] == [leaks[2].pk, leaks[1].pk]
