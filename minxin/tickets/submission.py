@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from minxin.core import clock
-from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.org.models import Category, RequestType, Unit
 from minxin.risk.services import analyse_submission
 from minxin.sla.deadlines import due_after

@@ -19,6 +19,7 @@ erased (privacy), so erased text leaves the index too. `minxin search-reindex` r
 from __future__ import annotations
 
 import re
+
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -57,21 +58,25 @@ def query_grams(term: str) -> list[tuple[str, bool]]:
     return list(wanted)
 
 
-def contains(term: str) -> Q:
-    """Title or content contains TERM (case-insensitive for Latin letters, as `icontains`)."""
+def contains(term: str, *, walk: bool = True) -> Q:
+    """Title or content contains TERM (case-insensitive for Latin letters, as `icontains`).
+    WALK: the query reads a page of a list in its own order (see `indexed`); a count or an
+    existence check passes False."""
     exact = Q(title__icontains=term) | Q(content__icontains=term)
-    candidates = indexed(term)
+    candidates = indexed(term, walk=walk)
     return exact if candidates is None else candidates & exact
 
 
-def indexed(term: str) -> Q | None:
+def indexed(term: str, *, walk: bool = True) -> Q | None:
     """The requests whose index holds every gram of TERM (a superset of the matches), or None
     when TERM has no gram to look up (only punctuation or symbols: the caller scans).
 
     The candidates are fetched first. A few (a rare term) become a list of ids, which the
-    database looks up and sorts. Many (a common term) stay a subquery, and on SQLite a unary
-    plus keeps the ids from driving the plan, so the list is walked in its own order and stops
-    after one page; SQLite would otherwise fetch and sort every candidate."""
+    database looks up and sorts. Many (a common term) stay a subquery. To read a page (WALK),
+    a unary plus on SQLite keeps the ids from driving the plan: the list is walked in its own
+    order and stops after one page, where SQLite would fetch and sort every candidate. A count
+    wants the opposite: driven by the candidates it stops at its cap, where walking the list
+    would read the whole table."""
     wanted = query_grams(term)
     if not wanted:
         return None
@@ -81,18 +86,18 @@ def indexed(term: str) -> Q | None:
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= CANDIDATE_LIMIT:
         return Q(pk__in=ids)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" or not walk:
         return Q(pk__in=RawSQL(sql, [param]))
-    walk = RawSQL(f'+"tickets_ticket"."id" IN ({sql})', [param], output_field=BooleanField())
-    return Q(walk)
+    walk_list = RawSQL(f'+"tickets_ticket"."id" IN ({sql})', [param], output_field=BooleanField())
+    return Q(walk_list)
 
 
 def _match(wanted: list[tuple[str, bool]]) -> tuple[str, str]:
     """The SELECT of the ids whose index holds every gram in WANTED, and its one parameter."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"'{gram}'" + (":*" if prefix else "") for gram, prefix in wanted)
-        return ("SELECT ticket_id FROM tickets_tickettext "
-                "WHERE vector @@ to_tsquery('simple', %s)", query)
+        sql = "SELECT ticket_id FROM tickets_tickettext WHERE vector @@ to_tsquery('simple', %s)"
+        return sql, query
     query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
     return ("SELECT rowid FROM tickets_tickettext_fts WHERE tickets_tickettext_fts MATCH %s",
             query)

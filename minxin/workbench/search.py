@@ -77,12 +77,14 @@ def _code_filter(raw: str) -> Q:
     return Q(tracking_code__gte=prefix, tracking_code__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def search_tickets(user: User, data: dict[str, Any]) -> QuerySet[Ticket]:
+def search_tickets(user: User, data: dict[str, Any], *, counting: bool = False) -> QuerySet[Ticket]:
+    """The requests matching the search form's DATA, newest first. COUNTING: the query will
+    only be counted, which a text search plans differently (`textsearch.indexed`)."""
     tickets = selectors.tickets_visible_to(user)
     if data.get("code"):
         tickets = tickets.filter(_code_filter(data["code"]))
     if data.get("q"):
-        tickets = tickets.filter(textsearch.contains(data["q"]))
+        tickets = tickets.filter(textsearch.contains(data["q"], walk=not counting))
     if data.get("status"):
         tickets = tickets.filter(status__in=data["status"])
     # Category names print as "parent/child": fetch the parent in the same query.
@@ -122,12 +124,16 @@ class Page:
     last_allowed: bool
 
 
-def count_cap(data: dict[str, Any]) -> int:
-    return TEXT_COUNT_CAP if data.get("q") else COUNT_CAP
+def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page:
+    if not data.get("q"):
+        return page_of(search_tickets(user, data), raw_page)
+    return page_of(search_tickets(user, data), raw_page, cap=TEXT_COUNT_CAP,
+                   counted=search_tickets(user, data, counting=True))
 
 
 def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *,
-            cap: int = COUNT_CAP) -> Page:
+            cap: int = COUNT_CAP, counted: QuerySet[Ticket] | None = None) -> Page:
+    """Page RAW_PAGE of TICKETS; the total counts COUNTED (default TICKETS) up to CAP."""
     try:
         number = min(max(1, int(raw_page or 1)), MAX_PAGES)
     except ValueError:
@@ -137,6 +143,6 @@ def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *,
     if rows and len(rows) <= PAGE_SIZE or not rows and number == 1:
         count, capped = start + len(rows), False  # the last page: no need to count
     else:
-        count, capped = capped_count(tickets, cap)
+        count, capped = capped_count(tickets if counted is None else counted, cap)
     return Page(rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE, count, capped,
                 number == MAX_PAGES)

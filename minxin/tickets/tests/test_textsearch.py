@@ -110,5 +110,7 @@ def test_a_common_term_walks_the_list_with_the_same_answer(city, monkeypatch):
     assert found("漏水") == expected
     monkeypatch.setattr(textsearch, "CANDIDATE_LIMIT", 1)  # every term is now "common"
     assert found("漏水") == expected and found("漏") == expected | {other.pk}
+    counted = Ticket.objects.filter(textsearch.contains("漏", walk=False))
+    assert counted.count() == 4
     newest = Ticket.objects.filter(textsearch.contains("漏水")).order_by("-created_at", "-id")
     assert [t.pk for t in newest[:2]] == [leaks[2].pk, leaks[1].pk]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from minxin.workbench.export import tickets_xlsx
-from minxin.workbench.search import SearchForm, count_cap, page_of, search_tickets
+from minxin.workbench.search import SearchForm, search_page, search_tickets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,8 +18,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     page = None
     if form.is_bound and form.is_valid():
-        page = page_of(search_tickets(request.user, form.cleaned_data), request.GET.get("page"),
-                       cap=count_cap(form.cleaned_data))
+        page = search_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workbench/search.html", {
