@@ -35,3 +35,23 @@ def test_a_list_within_the_cap_gives_its_exact_count(client, city, staff, monkey
     intake = {Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED}
     assert f"{Ticket.objects.filter(status__in=intake, merged_into=None).count()}件" in heading
     assert "+件" not in heading
+
+
+def test_lists_after_the_first_show_their_head_and_link_to_the_queue(client, city, staff,
+                                                                     monkeypatch):
+    from minxin.tickets import services as svc
+    from minxin.tickets.tests.helpers import as_staff
+
+    monkeypatch.setattr(pages, "HOME_ROWS", 3)
+    monkeypatch.setattr(pages, "SECONDARY_ROWS", 1)
+    for i in range(4):
+        ticket = new_ticket(city, phone=None, title=f"重复诉求{i}")
+        if i < 2:
+            svc.ticket_reject(ticket_id=ticket.pk, actor=as_staff(staff["intake"]), reason="重复")
+    html = as_user(client, staff["intake"]).get("/staff/").content.decode()
+    archive = html[html.index('id="sec-to_archive"'):]
+    archive = archive[:archive.index("</section>")]
+    assert "2件" in archive and archive.count("重复诉求") == 1  # 2 rejected, 1 row shown
+    assert "/staff/queues/to_archive/" in archive
+    intake = html[html.index('id="sec-intake"'):]
+    assert intake[:intake.index("</section>")].count("重复诉求") == 2  # the first list: 3 rows
