@@ -3,7 +3,7 @@
 A "contains" search cannot use an ordinary index, and PostgreSQL's trigram index cannot serve
 the one- and two-character terms that Chinese searches mostly are (水管, 噪音, 漏). So each
 request's title and content are also stored as the set of their character bigrams (`TicketText`),
-indexed by the database's own full-text engine: a stored `tsvector` with a GIN index on
+indexed by the database's own full-text engine: a `tsvector` column with a GIN index on
 PostgreSQL, an FTS5 table kept in step by triggers on SQLite (migration 0009).
 
 A text holding a term holds every bigram of it, so the index returns a superset of the matches;
@@ -96,7 +96,7 @@ def _match(wanted: list[tuple[str, bool]]) -> tuple[str, str]:
     """The SELECT of the ids whose index holds every gram in WANTED, and its one parameter."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"'{gram}'" + (":*" if prefix else "") for gram, prefix in wanted)
-        sql = "SELECT ticket_id FROM tickets_tickettext WHERE vector @@ to_tsquery('simple', %s)"
+        sql = "SELECT ticket_id FROM tickets_tickettext WHERE grams @@ to_tsquery('simple', %s)"
         return sql, query
     query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
     return ("SELECT rowid FROM tickets_tickettext_fts WHERE tickets_tickettext_fts MATCH %s",

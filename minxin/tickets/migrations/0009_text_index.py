@@ -1,22 +1,25 @@
 """The staff text search's index: each request's character bigrams (`TicketText`), under the
 database's own full-text engine (see `minxin.tickets.textsearch`).
 
-PostgreSQL: a stored `tsvector` column generated from the grams, with a GIN index; positions are
-stripped (the search asks only whether a gram occurs).
+PostgreSQL: the grams are a `tsvector` column (no positions: the search asks only whether a gram
+occurs) with a GIN index. It serves every term length, so the trigram indexes of 0007 (175 MB
+at 100,000 requests) are dropped.
 SQLite: an FTS5 table over the grams (external content, `detail=none`: row ids only, no
 positions), kept in step by triggers.
 Existing requests are indexed here, in batches.
 """
 
 import django.db.models.deletion
+
+import minxin.tickets.models
 from django.db import migrations, models
 
 from minxin.tickets.textsearch import grams
 
 POSTGRES = [
-    "ALTER TABLE tickets_tickettext ADD COLUMN vector tsvector "
-    "GENERATED ALWAYS AS (strip(to_tsvector('simple', grams))) STORED",
-    "CREATE INDEX tickets_tickettext_vector ON tickets_tickettext USING gin (vector)",
+    "CREATE INDEX tickets_tickettext_grams ON tickets_tickettext USING gin (grams)",
+    "DROP INDEX IF EXISTS tickets_title_trgm",
+    "DROP INDEX IF EXISTS tickets_content_trgm",
 ]
 SQLITE = [
     "CREATE VIRTUAL TABLE tickets_tickettext_fts USING fts5("
@@ -33,7 +36,10 @@ SQLITE = [
     "INSERT INTO tickets_tickettext_fts(tickets_tickettext_fts) VALUES ('rebuild')",
 ]
 UNDO = {
-    "postgresql": ["DROP INDEX IF EXISTS tickets_tickettext_vector"],
+    "postgresql": ["DROP INDEX IF EXISTS tickets_tickettext_grams",
+                   *(f"CREATE INDEX IF NOT EXISTS tickets_{column}_trgm ON tickets_ticket "
+                     f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
+                     for column in ("title", "content"))],
     "sqlite": ["DROP TABLE IF EXISTS tickets_tickettext_fts",
                *(f"DROP TRIGGER IF EXISTS tickets_tickettext_{kind}" for kind in ("ai", "ad", "au"))],
 }
@@ -73,7 +79,7 @@ class Migration(migrations.Migration):
             name='TicketText',
             fields=[
                 ('ticket', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='text_index', serialize=False, to='tickets.ticket')),
-                ('grams', models.TextField()),
+                ('grams', minxin.tickets.models.GramsField()),
             ],
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),

@@ -84,8 +84,9 @@ def test_erasure_takes_the_erased_text_out_of_the_index(city):
     personal_data_erase(actor=Actor.citizen(PHONE))
 
     ticket.refresh_from_db()
-    assert TicketText.objects.get(ticket=ticket).grams == textsearch.grams(ticket.title,
-                                                                          ticket.content)
+    stored = TicketText.objects.get(ticket=ticket).grams  # PostgreSQL reads back 'a' 'b'
+    assert {gram.strip("'") for gram in stored.split()} == set(
+        textsearch.grams(ticket.title, ticket.content).split())
     assert not index_holds(ticket, "19900307")
     assert found("请回电") == {ticket.pk}
 
