@@ -62,7 +62,10 @@ def contains(term: str, *, walk: bool = True) -> Q:
     """Title or content contains TERM (case-insensitive for Latin letters, as `icontains`).
     WALK: the query reads a page of a list in its own order (see `indexed`); a count or an
     existence check passes False."""
-    exact = Q(title__icontains=term) | Q(content__icontains=term)
+    # A term without letters (most Chinese ones) reads the same in any case: a plain LIKE, on
+    # PostgreSQL without UPPER() over every row's content (measured: 131 ms of 167 ms).
+    lookup = "icontains" if any(ch.lower() != ch.upper() for ch in term) else "contains"
+    exact = Q(**{f"title__{lookup}": term}) | Q(**{f"content__{lookup}": term})
     candidates = indexed(term, walk=walk)
     return exact if candidates is None else candidates & exact
 
@@ -71,22 +74,26 @@ def indexed(term: str, *, walk: bool = True) -> Q | None:
     """The requests whose index holds every gram of TERM (a superset of the matches), or None
     when TERM has no gram to look up (only punctuation or symbols: the caller scans).
 
-    The candidates are fetched first. A few (a rare term) become a list of ids, which the
-    database looks up and sorts. Many (a common term) stay a subquery. To read a page (WALK),
-    a unary plus on SQLite keeps the ids from driving the plan: the list is walked in its own
-    order and stops after one page, where SQLite would fetch and sort every candidate. A count
-    wants the opposite: driven by the candidates it stops at its cap, where walking the list
-    would read the whole table."""
+    On SQLite, whose planner knows nothing of the FTS table, the candidates are fetched first.
+    A few (a rare term) become a list of ids, which the database looks up and sorts. Many (a
+    common term) stay a subquery. To read a page (WALK), a unary plus keeps the ids from
+    driving the plan: the list is walked in its own order and stops after one page, where
+    SQLite would fetch and sort every candidate. A count wants the opposite: driven by the
+    candidates it stops at its cap, where walking the list would read the whole table."""
     wanted = query_grams(term)
     if not wanted:
         return None
     sql, param = _match(wanted)
+    if connection.vendor == "postgresql":
+        # The planner knows each gram's frequency (tsvector statistics) and UPPER(column)'s
+        # (migration 0009): it picks between the GIN index and walking the list itself.
+        return Q(pk__in=RawSQL(sql, [param]))
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT {CANDIDATE_LIMIT + 1}", [param])
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= CANDIDATE_LIMIT:
         return Q(pk__in=ids)
-    if connection.vendor == "postgresql" or not walk:
+    if not walk:
         return Q(pk__in=RawSQL(sql, [param]))
     walk_list = RawSQL(f'+"tickets_ticket"."id" IN ({sql})', [param], output_field=BooleanField())
     return Q(walk_list)

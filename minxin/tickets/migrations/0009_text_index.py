@@ -10,16 +10,23 @@ Existing requests are indexed here, in batches.
 """
 
 import django.db.models.deletion
-
-import minxin.tickets.models
 from django.db import migrations, models
 
+import minxin.tickets.models
 from minxin.tickets.textsearch import grams
 
 POSTGRES = [
     "CREATE INDEX tickets_tickettext_grams ON tickets_tickettext USING gin (grams)",
     "DROP INDEX IF EXISTS tickets_title_trgm",
     "DROP INDEX IF EXISTS tickets_content_trgm",
+    # The trigram indexes also gave the planner statistics on UPPER(column), from which it
+    # estimates how many rows an `icontains` keeps. Without them it guesses "almost none" and
+    # scans the whole table for a common term (1.9 s at 100,000 requests instead of 5 ms).
+    "CREATE STATISTICS IF NOT EXISTS tickets_title_upper "
+    "ON (UPPER(title::text)) FROM tickets_ticket",
+    "CREATE STATISTICS IF NOT EXISTS tickets_content_upper "
+    "ON (UPPER(content::text)) FROM tickets_ticket",
+    "ANALYZE tickets_ticket",
 ]
 SQLITE = [
     "CREATE VIRTUAL TABLE tickets_tickettext_fts USING fts5("
@@ -37,6 +44,8 @@ SQLITE = [
 ]
 UNDO = {
     "postgresql": ["DROP INDEX IF EXISTS tickets_tickettext_grams",
+                   "DROP STATISTICS IF EXISTS tickets_title_upper",
+                   "DROP STATISTICS IF EXISTS tickets_content_upper",
                    *(f"CREATE INDEX IF NOT EXISTS tickets_{column}_trgm ON tickets_ticket "
                      f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
                      for column in ("title", "content"))],
