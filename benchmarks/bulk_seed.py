@@ -333,10 +333,9 @@ def main() -> None:
         write_batch(builder, start, min(BATCH, args.rows - start))
         print(f"\r{start + BATCH:>7} requests", end="", flush=True)
     from minxin.tickets import textsearch
-    from minxin.tickets.models import Ticket
 
     # The rows skipped the services, so the text-search index is built here in one pass.
-    textsearch.reindex(Ticket.objects.filter(text_index__isnull=True))
+    textsearch.reindex(textsearch.missing())
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(f"\n{args.rows} requests in {time.perf_counter() - started:.0f} s")

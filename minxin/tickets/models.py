@@ -244,22 +244,14 @@ class OversightShare(models.Model):
                                                name="uniq_oversight_share")]
 
 
-class GramsField(models.TextField):
-    """Space-separated grams: text on SQLite (read by an FTS5 table), a `tsvector` on PostgreSQL,
-    whose input syntax is exactly space-separated lexemes: stored as the GIN index reads them,
-    with no second copy of the text."""
-
-    def db_type(self, connection):  # type: ignore[no-untyped-def]
-        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
-
-
 class TicketText(models.Model):
-    """A request's title and content as character bigrams, for the staff text search.
+    """A request's title and content as character bigrams, for the staff text search on SQLite.
 
-    Written by `tickets.textsearch`; the database's full-text index over it (GIN on PostgreSQL,
-    an FTS5 table on SQLite) is made by migration 0009, outside Django's models.
+    Written by `tickets.textsearch`, under an FTS5 table made by migration 0009. On PostgreSQL
+    the grams are a column of the request's own row instead (`tickets_ticket.grams`, outside
+    Django's model; see `tickets.textsearch`) and this table stays empty.
     """
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True,
                                   related_name="text_index")
-    grams = GramsField()
+    grams = models.TextField()

@@ -1,10 +1,10 @@
-"""The staff text search's index: each request's character bigrams (`TicketText`), under the
-database's own full-text engine (see `minxin.tickets.textsearch`).
+"""The staff text search's index: each request's character bigrams, under the database's own
+full-text engine (see `minxin.tickets.textsearch`).
 
-PostgreSQL: the grams are a `tsvector` column (no positions: the search asks only whether a gram
-occurs) with a GIN index. It serves every term length, so the trigram indexes of 0007 (175 MB
-at 100,000 requests) are dropped.
-SQLite: an FTS5 table over the grams (external content, `detail=none`: row ids only, no
+PostgreSQL: the grams are a `tsvector` column of `tickets_ticket` that the Django model does not
+declare (no positions: the search asks only whether a gram occurs), with a GIN index. It serves
+every term length, so the trigram indexes of 0007 (175 MB at 100,000 requests) are dropped.
+SQLite: the grams in `TicketText`, under an FTS5 table (external content, `detail=none`: row ids only, no
 positions), kept in step by triggers.
 Existing requests are indexed here, in batches.
 """
@@ -12,11 +12,10 @@ Existing requests are indexed here, in batches.
 import django.db.models.deletion
 from django.db import migrations, models
 
-import minxin.tickets.models
 from minxin.tickets.textsearch import grams
 
 POSTGRES = [
-    "CREATE INDEX tickets_tickettext_grams ON tickets_tickettext USING gin (grams)",
+    "CREATE INDEX tickets_ticket_grams ON tickets_ticket USING gin (grams)",
     "DROP INDEX IF EXISTS tickets_title_trgm",
     "DROP INDEX IF EXISTS tickets_content_trgm",
     # The trigram indexes also gave the planner statistics on UPPER(column), from which it
@@ -43,7 +42,8 @@ SQLITE = [
     "INSERT INTO tickets_tickettext_fts(tickets_tickettext_fts) VALUES ('rebuild')",
 ]
 UNDO = {
-    "postgresql": ["DROP INDEX IF EXISTS tickets_tickettext_grams",
+    "postgresql": ["DROP INDEX IF EXISTS tickets_ticket_grams",
+                   "ALTER TABLE tickets_ticket DROP COLUMN IF EXISTS grams",
                    "DROP STATISTICS IF EXISTS tickets_title_upper",
                    "DROP STATISTICS IF EXISTS tickets_content_upper",
                    *(f"CREATE INDEX IF NOT EXISTS tickets_{column}_trgm ON tickets_ticket "
@@ -55,15 +55,20 @@ UNDO = {
 
 
 def backfill(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    if postgres:
+        schema_editor.execute("ALTER TABLE tickets_ticket ADD COLUMN grams tsvector")
     ticket_model, text_model = apps.get_model("tickets", "Ticket"), apps.get_model("tickets", "TicketText")
-    rows = ticket_model.objects.only("pk", "title", "content").order_by("pk").iterator(chunk_size=1000)
-    chunk = []
-    for ticket in rows:
-        chunk.append(text_model(ticket_id=ticket.pk, grams=grams(ticket.title, ticket.content)))
-        if len(chunk) == 1000:
-            text_model.objects.bulk_create(chunk)
-            chunk = []
-    text_model.objects.bulk_create(chunk)
+    ids = list(ticket_model.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        rows = [(t.pk, grams(t.title, t.content)) for t in
+                ticket_model.objects.filter(pk__in=ids[start:start + 1000]).only("title", "content")]
+        if postgres:
+            with schema_editor.connection.cursor() as cursor:
+                cursor.executemany("UPDATE tickets_ticket SET grams = %s::tsvector WHERE id = %s",
+                                   [(text, pk) for pk, text in rows])
+        else:
+            text_model.objects.bulk_create([text_model(ticket_id=pk, grams=text) for pk, text in rows])
 
 
 def engine(apps, schema_editor):
@@ -88,7 +93,7 @@ class Migration(migrations.Migration):
             name='TicketText',
             fields=[
                 ('ticket', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='text_index', serialize=False, to='tickets.ticket')),
-                ('grams', minxin.tickets.models.GramsField()),
+                ('grams', models.TextField()),
             ],
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),

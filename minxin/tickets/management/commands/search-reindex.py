@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from minxin.tickets import textsearch
-from minxin.tickets.models import Ticket
 
 
 class Command(BaseCommand):
@@ -22,6 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        tickets = Ticket.objects.filter(text_index__isnull=True) if options["missing"] else None
+        tickets = textsearch.missing() if options["missing"] else None
         done = textsearch.reindex(tickets)
         self.stdout.write(f"indexed {done} requests in {time.perf_counter() - started:.1f} s")
