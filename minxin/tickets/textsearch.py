@@ -25,6 +25,7 @@ erased (privacy), so erased text leaves the index too. `minxin search-reindex` r
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
@@ -150,12 +151,19 @@ def reindex(tickets: QuerySet[Ticket] | None = None, *, batch: int = BATCH) -> i
 def _write(rows: list[tuple[int, str]]) -> None:
     with transaction.atomic():
         if _postgres():
-            # tsvector's input syntax is space-separated lexemes: the grams as they are.
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    "UPDATE tickets_ticket SET grams = %s::tsvector WHERE id = %s",
-                    [(text, pk) for pk, text in rows])
+                postgres_update(cursor, rows)
             return
         TicketText.objects.filter(ticket_id__in=[pk for pk, _ in rows]).delete()
         TicketText.objects.bulk_create([TicketText(ticket_id=pk, grams=text)
                                         for pk, text in rows])
+
+
+def postgres_update(cursor: Any, rows: list[tuple[int, str]]) -> None:
+    """Set the grams of ROWS (id, grams) in one statement. tsvector's input syntax is
+    space-separated lexemes: the grams go in as they are."""
+    if rows:
+        values = ", ".join(["(%s, %s)"] * len(rows))
+        cursor.execute(f"UPDATE tickets_ticket AS t SET grams = v.grams::tsvector "
+                       f"FROM (VALUES {values}) AS v(id, grams) WHERE t.id = v.id",
+                       [value for row in rows for value in row])

@@ -12,7 +12,7 @@ Existing requests are indexed here, in batches.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from minxin.tickets.textsearch import grams
+from minxin.tickets.textsearch import grams, postgres_update
 
 POSTGRES = [
     "CREATE INDEX tickets_ticket_grams ON tickets_ticket USING gin (grams)",
@@ -65,8 +65,7 @@ def backfill(apps, schema_editor):
                 ticket_model.objects.filter(pk__in=ids[start:start + 1000]).only("title", "content")]
         if postgres:
             with schema_editor.connection.cursor() as cursor:
-                cursor.executemany("UPDATE tickets_ticket SET grams = %s::tsvector WHERE id = %s",
-                                   [(text, pk) for pk, text in rows])
+                postgres_update(cursor, rows)
         else:
             text_model.objects.bulk_create([text_model(ticket_id=pk, grams=text) for pk, text in rows])
 
