@@ -234,6 +234,8 @@ if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
 # How long a process keeps the unit recommender's knowledge (table, history, neighbour
 # index) before reloading it; 0 reloads on every call (the default under pytest).
 ROUTING_CACHE_SECONDS = envint("ROUTING_CACHE_SECONDS", 0 if "pytest" in sys.modules else 300)
+# How often a refresh also rebuilds the neighbour index (the costly part: ~3.7 s at 100,000).
+ROUTING_NEIGHBOURS_SECONDS = envint("ROUTING_NEIGHBOURS_SECONDS", 3600)
 # Revealing a citizen's contact needs a session that passed the TOTP second factor.
 REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 # Personal data of closed requests is removed after this many days (个人信息保护法).

@@ -103,5 +103,13 @@ def test_a_stale_cache_is_served_at_once_and_refreshed_off_the_page(
         with django_assert_num_queries(0):
             assert recommend.cache.get() is fresh
         assert len(queued) == 2
+        queued[1]()  # history again; the neighbour index is younger than an hour: kept
+        again = recommend.cache.get()
+        assert again is not fresh and again.neighbours is fresh.neighbours
+        recommend.cache.loaded -= 301
+        recommend.cache.neighbours_loaded -= settings.ROUTING_NEIGHBOURS_SECONDS
+        recommend.cache.get()
+        queued[2]()  # now it is rebuilt
+        assert recommend.cache.get().neighbours is not fresh.neighbours
     finally:
         recommend.cache.reset()
