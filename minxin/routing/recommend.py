@@ -82,6 +82,11 @@ class Case:
 class Neighbours:
     index: case_index.CaseIndex
     leads: np.ndarray  # the lead unit id of each indexed request
+    # Row of each request id: excluding a request is one lookup, not a scan of every key.
+    rows: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rows = {key: i for i, key in enumerate(self.index.keys)}
 
     def vote(self, texts: Sequence[str], exclude: Sequence[int | None]
              ) -> list[tuple[float, dict[int, float]]]:
@@ -90,11 +95,11 @@ class Neighbours:
             return [(0.0, {}) for _ in texts]
         queries = case_index._weigh(case_index.counts(list(texts)), self.index.idf)
         scores = (queries @ self.index.matrix.T).toarray()
-        keys = self.index.keys
         out = []
         for row, skip in zip(scores, exclude):
-            if skip is not None:
-                row = np.where(keys == str(skip), 0.0, row)
+            own = self.rows.get(str(skip)) if skip is not None else None
+            if own is not None:
+                row[own] = 0.0
             k = min(NEIGHBOURS, len(row))
             top = np.argpartition(-row, k - 1)[:k]
             top = [i for i in top if row[i] >= MIN_SIMILARITY]
