@@ -81,7 +81,11 @@ def home_orders(user: User) -> dict[str, Any]:
         return {}
     orders = order_list(user, "live")
     limit = HOME_ROWS if user.is_citywide else SECONDARY_ROWS
-    shown = list(orders[:limit])
+    # The head's ids first, then those rows with their request and unit: joined before the
+    # limit, PostgreSQL fetched the request of every live order (2,800 at 100,000 requests:
+    # 37 ms) to keep 15.
+    head = list(orders.values_list("pk", flat=True)[:limit])
+    shown = list(orders.filter(pk__in=head))
     count, more = listed_count(orders, len(shown), limit,  # type: ignore[arg-type]
                                HOME_COUNT_CAP)
     return {"home_orders": shown, "orders_count": count, "orders_more": more,
