@@ -4,6 +4,7 @@ every filter uses an indexed column where it can, counts stop at a cap, pages ar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +78,8 @@ def _code_filter(raw: str) -> Q:
     return Q(tracking_code__gte=prefix, tracking_code__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def search_tickets(user: User, data: dict[str, Any], *, counting: bool = False) -> QuerySet[Ticket]:
+def search_tickets(user: User, data: dict[str, Any], *,
+                   counting: bool = False) -> QuerySet[Ticket]:
     """The requests matching the search form's DATA, newest first. COUNTING: the query will
     only be counted, which a text search plans differently (`textsearch.indexed`)."""
     tickets = selectors.tickets_visible_to(user)
@@ -127,13 +129,14 @@ class Page:
 def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page:
     if not data.get("q"):
         return page_of(search_tickets(user, data), raw_page)
+    # Built only if the page needs a total: a text filter looks its candidates up when built.
     return page_of(search_tickets(user, data), raw_page, cap=TEXT_COUNT_CAP,
-                   counted=search_tickets(user, data, counting=True))
+                   counted=lambda: search_tickets(user, data, counting=True))
 
 
-def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *,
-            cap: int = COUNT_CAP, counted: QuerySet[Ticket] | None = None) -> Page:
-    """Page RAW_PAGE of TICKETS; the total counts COUNTED (default TICKETS) up to CAP."""
+def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *, cap: int = COUNT_CAP,
+            counted: Callable[[], QuerySet[Ticket]] | None = None) -> Page:
+    """Page RAW_PAGE of TICKETS; the total counts COUNTED() (default TICKETS) up to CAP."""
     try:
         number = min(max(1, int(raw_page or 1)), MAX_PAGES)
     except ValueError:
@@ -143,6 +146,6 @@ def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *,
     if rows and len(rows) <= PAGE_SIZE or not rows and number == 1:
         count, capped = start + len(rows), False  # the last page: no need to count
     else:
-        count, capped = capped_count(tickets if counted is None else counted, cap)
+        count, capped = capped_count(tickets if counted is None else counted(), cap)
     return Page(rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE, count, capped,
                 number == MAX_PAGES)
