@@ -20,18 +20,24 @@ def cell(row: dict | None) -> str:
     return f"**{text}**" if max(median, p95) >= LIMIT_MS else text
 
 
+def ratio(row: dict | None) -> str:
+    # Median over the bare endpoint's median in the same run (page_bench.py).
+    return "—" if row is None or row.get("x_bare") is None else str(row["x_bare"])
+
+
 def main() -> None:
     runs = {vendor: {row["page"]: row for row in json.loads(
         (ROOT / "var" / "bench" / f"pages-{vendor}.json").read_text())}
         for vendor in ("postgresql", "sqlite")}
     pg, lite = runs["postgresql"], runs["sqlite"]
     print("| page | persona | PostgreSQL median / p95 ms | SQLite median / p95 ms "
-          "| queries (PG / SQLite) |\n|---|---|---:|---:|---:|")
+          "| × bare endpoint (PG / SQLite) | queries (PG / SQLite) |\n|---|---|---:|---:|---:|---:|")
     for label in [*pg, *(label for label in lite if label not in pg)]:
         a, b = pg.get(label), lite.get(label)
         persona = (a or b)["persona"]
         queries = f"{a['queries'] if a else '—'} / {b['queries'] if b else '—'}"
-        print(f"| {label} | {persona} | {cell(a)} | {cell(b)} | {queries} |")
+        ratios = f"{ratio(a)} / {ratio(b)}"
+        print(f"| {label} | {persona} | {cell(a)} | {cell(b)} | {ratios} | {queries} |")
 
 
 if __name__ == "__main__":

@@ -267,6 +267,8 @@ LOGGING = {
 
 if not DEBUG and envbool("MINXIN_PRODUCTION", "False"):
     SECURE_SSL_REDIRECT = True
+    # A load balancer probes its nodes over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000

@@ -4,8 +4,10 @@ from django.urls import include, path
 from django.views.static import serve
 
 from minxin.api.api import api
+from minxin.core.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("staff/", include("minxin.workbench.urls")),
