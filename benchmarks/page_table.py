@@ -37,7 +37,10 @@ def main() -> None:
         persona = (a or b)["persona"]
         queries = f"{a['queries'] if a else '—'} / {b['queries'] if b else '—'}"
         ratios = f"{ratio(a)} / {ratio(b)}"
-        print(f"| {label} | {persona} | {cell(a)} | {cell(b)} | {ratios} | {queries} |")
+        wholes = [f"{name} {round(row['whole_ms'])} ms" for name, row in (("PG", a), ("SQLite", b))
+                  if row and row.get("whole_ms")]
+        shown = f"{label} (whole file: {', '.join(wholes)})" if wholes else label
+        print(f"| {shown} | {persona} | {cell(a)} | {cell(b)} | {ratios} | {queries} |")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from io import BytesIO
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from minxin.core import clock
 from minxin.tickets import services as svc
+from minxin.tickets.models import Status
 from minxin.tickets.tests.helpers import as_staff, submit, to_signed
 from minxin.workbench import search as search_module
 from minxin.workbench.tests.helpers import as_user, new_ticket
@@ -83,10 +88,14 @@ def test_export_is_an_excel_file_of_the_filtered_list(client, city, staff):
                                                      {"status": "submitted"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "查询码"
     assert [r[0] for r in rows[1:]] == [lift.display_code]
+    assert rows[1][3] == Status(lift.status).label
+    # Dates are Excel dates in the city's local time (Excel has no time zones).
+    submitted_at = timezone.localtime(lift.created_at).replace(tzinfo=None)
+    assert abs((rows[1][8] - submitted_at).total_seconds()) < 1
     assert rows[1][1].startswith("=HYPERLINK")  # kept as text
     assert sheet.cell(row=2, column=2).data_type == "s"
     assert "13800001111" not in str(rows)  # no personal data in exports
@@ -99,4 +108,27 @@ def test_export_is_bounded(client, city, staff, monkeypatch):
     for i in range(3):
         new_ticket(city, title=f"诉求{i}")
     response = as_user(client, staff["intake"]).get("/staff/search/export.xlsx")
-    assert response["X-Row-Count"] == "2"
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active
+                .iter_rows(values_only=True))
+    assert len(rows) == 1 + 2 + 1  # the header, two requests, and the line saying so
+    assert rows[-1][0] == export.TRUNCATED
+
+
+def test_export_streams_its_first_bytes_before_reading_the_rows(client, city, staff, monkeypatch):
+    from minxin.workbench import export
+
+    monkeypatch.setattr(export, "ROWS_PER_CHUNK", 1)
+    titles = ["电梯\x0b故障", "噪音扰民", "路灯不亮"]  # a control character XML cannot carry
+    for title in titles:
+        new_ticket(city, title=title)
+    response = as_user(client, staff["intake"]).get("/staff/search/export.xlsx")
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert first.startswith(b"PK") and not queries  # sent before any request is read
+    rest = list(chunks)
+    assert len(rest) > len(titles)  # a chunk per row here, then the end of the file
+    body = first + b"".join(rest)
+    assert zipfile.ZipFile(BytesIO(body)).testzip() is None
+    rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
+    assert sorted(r[1] for r in rows[1:]) == sorted(["电梯故障", "噪音扰民", "路灯不亮"])

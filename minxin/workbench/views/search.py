@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -32,9 +32,8 @@ def export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "workbench/search.html", {"nav": "search", "form": form},
                       status=400)
-    body, rows = tickets_xlsx(search_tickets(request.user, form.cleaned_data))
-    response = HttpResponse(body, content_type=XLSX)
+    workbook = tickets_xlsx(search_tickets(request.user, form.cleaned_data))
+    response = StreamingHttpResponse(workbook, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="minxin-requests-{stamp}.xlsx"'
-    response["X-Row-Count"] = str(rows)
     return response
