@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 LIMIT_MS = 200
-EXPORT_REPS = 3
-BARE = "bare endpoint (/healthz)"  # an export of 10,000 rows takes seconds; three timings are enough
+EXPORT_REPS = 3  # an export of 10,000 rows takes a second; three timings are enough
+BARE = "bare endpoint (/healthz)"
 
 
 @dataclass
@@ -158,8 +158,7 @@ def client_for(persona: str | None, ids: dict):
 
 
 def fetch(client, page: Page) -> tuple[int, float]:
-    """The status, and for a download the milliseconds until its last byte (the clock
-    starts at the caller's)."""
+    """The status, and for a download the seconds from its first byte to its last."""
     call: Callable = getattr(client, page.method)
     response = call(page.url, page.data or {})
     if response.streaming:  # the export: the answer is its first bytes, the file follows
