@@ -152,7 +152,6 @@ def tickets_xlsx(tickets: QuerySet[Ticket]) -> Iterator[bytes]:
         with book.open(SHEET, "w") as sheet:
             sheet.write(_SHEET_HEAD.encode())
             sheet.write(_row(1, HEADERS, HEADER_STYLE))
-            number = 1
             for number, ticket in enumerate(
                     tickets[:MAX_ROWS + 1].iterator(chunk_size=2000), start=2):
                 if number > MAX_ROWS + 1:
