@@ -6,8 +6,10 @@ workbench pages. And a workbench action (签收) done with the keyboard alone.""
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from minxin.accounts.models import User
 from minxin.demo.city import DEMO_PASSWORD as PASSWORD
@@ -101,6 +103,12 @@ def intake_dispatches(web, code: str) -> None:  # type: ignore[no-untyped-def]
     assert page.get_by_role("link", name=code).count() == 1
     web.shot("flow-07-intake-search")
     web.axe("search")
+    # The list's Excel export is a streamed download; the browser receives the whole file.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("导出Excel")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [code]
 
 
 def unit_signs_and_replies(web, code: str) -> None:  # type: ignore[no-untyped-def]
