@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 
+from minxin.audit.admin import AuditedAdminMixin
+
 from .feedback import acceptance_rates
-from .models import SuggestionFeedback
+from .models import AutoDispatchSetting, SuggestionFeedback
 
 
 def _percent(rate: float | None) -> str:
@@ -29,3 +32,32 @@ class SuggestionFeedbackAdmin(admin.ModelAdmin):
                  f"{overall['n_category']} 件；单位建议采纳率 {_percent(overall['unit_acceptance'])}，"
                  f"{overall['n_unit']} 件）")
         return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
+
+@admin.register(AutoDispatchSetting)
+class AutoDispatchSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """One row: the switch and its threshold. Read-only while the environment pins it."""
+
+    list_display = ("__str__", "updated_at")
+    fields = ("enabled", "threshold", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return not AutoDispatchSetting.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        pinned = settings.AUTO_DISPATCH_THRESHOLD is not None
+        return not pinned and super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        if settings.AUTO_DISPATCH_THRESHOLD is not None:
+            extra["subtitle"] = (f"由部署环境变量 MINXIN_AUTO_DISPATCH_THRESHOLD 固定为启用，阈值"
+                                 f"{settings.AUTO_DISPATCH_THRESHOLD:.2f}；此处设置不生效")
+        else:
+            rate = acceptance_rates()["overall"]["unit_acceptance"]
+            extra["subtitle"] = f"受理员采纳首选单位建议的比例：{_percent(rate)}"
+        return super().changeform_view(request, object_id, form_url, extra)

@@ -1,7 +1,9 @@
-"""Automatic dispatch above a confidence threshold (自动派遣), off unless configured.
+"""Automatic dispatch above a confidence threshold (自动派遣), off unless switched on.
 
-With `settings.AUTO_DISPATCH_THRESHOLD` set (env MINXIN_AUTO_DISPATCH_THRESHOLD), a request
-just submitted is queued for the worker after commit. The worker accepts and dispatches it
+The city's administrator switches it on in the admin (`AutoDispatchSetting`: on or off and the
+threshold, every change on the audit chain); a deployment may instead pin it with
+MINXIN_AUTO_DISPATCH_THRESHOLD. While it is on, a request just submitted is queued for the
+worker after commit. The worker accepts and dispatches it
 through the normal services as the system, when its top recommended unit's confidence reaches
 the threshold and it is neither high-risk nor a suspected duplicate. Running twice, or after
 a dispatcher already took it, does nothing.
@@ -16,6 +18,7 @@ from django.db import transaction
 
 from minxin.core.errors import DomainError
 from minxin.risk.models import RiskLevel, TicketInsight
+from minxin.routing.models import AutoDispatchSetting
 from minxin.routing.recommend import knowledge, model_guesses, recommend_for_tickets
 from minxin.similar.models import DuplicateFlag
 from minxin.tickets.actors import Actor
@@ -27,7 +30,13 @@ HELD_BACK_RISK = (RiskLevel.HIGH, RiskLevel.CRITICAL)
 
 
 def threshold() -> float | None:
-    return getattr(settings, "AUTO_DISPATCH_THRESHOLD", None)
+    """The confidence a request's top unit must reach, or None while the switch is off. The
+    environment's value wins when set; otherwise the admin's switch decides."""
+    pinned = getattr(settings, "AUTO_DISPATCH_THRESHOLD", None)
+    if pinned is not None:
+        return pinned
+    switch = AutoDispatchSetting.objects.filter(enabled=True).first()
+    return float(switch.threshold) if switch else None
 
 
 def auto_dispatch_schedule(ticket_id: int) -> None:

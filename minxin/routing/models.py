@@ -7,7 +7,10 @@ recommender learns the chosen lead unit from the assignments themselves.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -39,3 +42,26 @@ class SuggestionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class AutoDispatchSetting(models.Model):
+    """The city's switch for automatic dispatch (自动派遣), one row, edited in the admin (every
+    change on the audit chain). `MINXIN_AUTO_DISPATCH_THRESHOLD`, when set, pins the switch
+    on at that threshold and this row is shown read-only (`routing.autodispatch.threshold`)."""
+
+    enabled = models.BooleanField(
+        "启用自动派遣", default=False,
+        help_text="启用后，新诉求的首选承办单位置信度达到阈值、且不是高风险或疑似重复的，"
+                  "由系统自动受理并派遣；其余仍由受理员处理。")
+    threshold = models.DecimalField(
+        "置信度阈值", max_digits=3, decimal_places=2, default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
+        help_text="0.50–1.00。阈值越高，自动派遣的越少、越准；可参考“智能建议反馈”中的单位建议采纳率。")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "自动派遣设置"
+        verbose_name_plural = "自动派遣设置"
+
+    def __str__(self) -> str:
+        return f"自动派遣：{'启用' if self.enabled else '关闭'}（阈值{self.threshold}）"

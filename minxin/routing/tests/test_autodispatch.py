@@ -3,9 +3,13 @@ dispatcher who got there first always wins."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from minxin.audit.models import ChainEntry
 from minxin.routing import autodispatch
+from minxin.routing.models import AutoDispatchSetting
 from minxin.routing.tests.helpers import submit
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
@@ -93,3 +97,46 @@ def test_a_bad_threshold_is_refused_at_start(raw, monkeypatch):
         importlib.reload(minxin.settings)
     monkeypatch.delenv("MINXIN_AUTO_DISPATCH_THRESHOLD")
     importlib.reload(minxin.settings)
+
+
+def admin_client(client, staff):  # type: ignore[no-untyped-def]
+    admin_user = staff["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    return client
+
+
+SWITCH = "/admin/routing/autodispatchsetting/1/change/"
+
+
+def test_the_city_admin_switches_it_on_in_the_admin_and_the_change_is_on_the_chain(
+        city, staff, client, django_capture_on_commit_callbacks):
+    admin_client(client, staff)
+    page = client.get(SWITCH).content.decode()
+    assert "启用自动派遣" in page and "受理员采纳首选单位建议的比例" in page
+    assert autodispatch.threshold() is None  # off as installed
+    response = client.post(SWITCH, {"enabled": "on", "threshold": "0.90"})
+    assert response.status_code == 302
+    assert autodispatch.threshold() == 0.9
+    assert submitted(city, django_capture_on_commit_callbacks, HOUSE).status == Status.DISPATCHED
+    entry = ChainEntry.objects.filter(kind="admin").latest("seq")
+    assert entry.ref == "admin:routing.autodispatchsetting:1" and "启用自动派遣" in entry.payload
+    client.post(SWITCH, {"threshold": "0.90"})  # unticked: off again
+    assert autodispatch.threshold() is None
+
+
+def test_a_threshold_below_one_half_is_refused(city, staff, client):
+    admin_client(client, staff)
+    response = client.post(SWITCH, {"enabled": "on", "threshold": "0.30"})
+    assert response.status_code == 200 and "0.5" in response.content.decode()
+    assert autodispatch.threshold() is None
+
+
+def test_the_environment_pins_the_switch(city, staff, client, settings):
+    settings.AUTO_DISPATCH_THRESHOLD = 0.95
+    assert autodispatch.threshold() == 0.95  # the admin's row is off; the environment wins
+    admin_client(client, staff)
+    assert "此处设置不生效" in client.get(SWITCH).content.decode()
+    assert client.post(SWITCH, {"threshold": "0.60"}).status_code == 403
+    assert AutoDispatchSetting.objects.get().threshold == Decimal("0.90")
