@@ -14,11 +14,10 @@ from django.db.models.expressions import RawSQL
 from minxin.accounts.models import Role, User
 from minxin.core import clock
 from minxin.tickets import selectors
-from minxin.tickets.models import Status, Ticket
+from minxin.tickets.models import RUNNING_STATUSES, Status, Ticket
 
 S = Status
-# States whose clock is running; pending_info is paused, the rest are finished.
-RUNNING = [S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.SIGNED, S.REPLIED, S.PUBLISHED]
+RUNNING = RUNNING_STATUSES  # the clock is running: pending_info is paused, the rest finished
 DUE_SOON = dt.timedelta(days=1)
 COUNT_CAP = 1000
 # A home shows the head of each list and links to the queue: "100+" is all it needs to say,
