@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from minxin.audit.admin import AuditedAdminMixin
 
@@ -42,17 +45,18 @@ class AutoDispatchSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     fields = ("enabled", "threshold", "updated_at")
     readonly_fields = ("updated_at",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not AutoDispatchSetting.objects.exists()
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         pinned = settings.AUTO_DISPATCH_THRESHOLD is not None
         return not pinned and super().has_change_permission(request, obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
+                        form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
         extra = dict(extra_context or {})
         if settings.AUTO_DISPATCH_THRESHOLD is not None:
             extra["subtitle"] = (f"由部署环境变量 MINXIN_AUTO_DISPATCH_THRESHOLD 固定为启用，阈值"

@@ -3,10 +3,10 @@
 The city's administrator switches it on in the admin (`AutoDispatchSetting`: on or off and the
 threshold, every change on the audit chain); a deployment may instead pin it with
 MINXIN_AUTO_DISPATCH_THRESHOLD. While it is on, a request just submitted is queued for the
-worker after commit. The worker accepts and dispatches it
-through the normal services as the system, when its top recommended unit's confidence reaches
-the threshold and it is neither high-risk nor a suspected duplicate. Running twice, or after
-a dispatcher already took it, does nothing.
+worker after commit. The worker accepts and dispatches it through the normal services as the
+system, when its top recommended unit's confidence reaches the threshold and it is neither
+high-risk nor a suspected duplicate. Running twice, or after a dispatcher already took it,
+does nothing.
 """
 
 from __future__ import annotations
