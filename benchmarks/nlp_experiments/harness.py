@@ -27,6 +27,18 @@ def load():
     pickle.dump(data, open(CACHE, "wb"))
     return data
 
+def groups_of(texts):
+    """Near-duplicate groups (union-find over `near_duplicates`): one group id per text."""
+    parent = list(range(len(texts)))
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]; x = parent[x]
+        return x
+    for i, js in near_duplicates(texts, texts).items():
+        for j in js:
+            parent[find(i)] = find(j)
+    return np.array([find(i) for i in range(len(texts))])
+
 def make_folds(rows, normalized, labels, on, k=5, seed=0):
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
     if on == "raw":
@@ -34,15 +46,7 @@ def make_folds(rows, normalized, labels, on, k=5, seed=0):
         splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(pool, labels[pool])
     else:
         pool = np.arange(len(rows))
-        parent = list(range(len(rows)))
-        def find(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]; x = parent[x]
-            return x
-        for i, js in near_duplicates(normalized, normalized).items():
-            for j in js:
-                parent[find(i)] = find(j)
-        groups = np.array([find(i) for i in range(len(rows))])
+        groups = groups_of(normalized)
         splits = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(pool, labels[pool], groups[pool])
     folds = []
     for _, test_pos in splits:

@@ -26,7 +26,7 @@ Env: NPAIRS="4,5,6,8" (variants), INNER=3, SEED=0.
 import os, sys, time, json
 os.environ["OMP_NUM_THREADS"] = "1"; os.environ["OPENBLAS_NUM_THREADS"] = "1"
 sys.path.insert(0, "/tmp/nlp-exp")
-from harness import *  # noqa  (load, make_folds, metrics, near_duplicates, np)
+from harness import *  # noqa  (load, make_folds, groups_of, metrics, near_duplicates, np)
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 from sklearn.model_selection import StratifiedGroupKFold
@@ -82,18 +82,6 @@ def blend(scores, pair_dec, pairs, lam):
         z = scores[hit, a] - scores[hit, b] + lam * pair_dec[(a, b)][hit]
         pred[hit] = np.where(z > 0, a, b)
     return pred
-
-
-def groups_of(texts):
-    parent = list(range(len(texts)))
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]; x = parent[x]
-        return x
-    for i, js in near_duplicates(texts, texts).items():
-        for j in js:
-            parent[find(i)] = find(j)
-    return np.array([find(i) for i in range(len(texts))])
 
 
 def run(on, data):
