@@ -1,4 +1,4 @@
-"""Shared folds + OOF-score storage. Same splits as minxin.nlp.evaluation.cross_validate."""
+"""Shared folds + OOF-score storage + the NB-SVM with a dense block. Same splits as minxin.nlp.evaluation.cross_validate."""
 import os, sys, time, pickle
 os.environ.setdefault("OMP_NUM_THREADS", "1"); os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -7,6 +7,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minxin.settings")
 import numpy as np
 from minxin.nlp.evaluation import read_labelled_csv, near_duplicates
 from minxin.nlp.preprocess import normalize
+from minxin.nlp.pipeline import NBLinearSVC
+import scipy.sparse as sp
+from sklearn.svm import LinearSVC
 
 D = "/work/shared/data"
 SEG = f"{D}/complaints-train-segmented.csv"; RAW = f"{D}/complaints-sample-raw.csv"
@@ -68,3 +71,23 @@ def save_oof(name, on, proba, extra=None):
 def metrics(y_true, y_pred):
     from sklearn.metrics import accuracy_score, f1_score
     return round(accuracy_score(y_true, y_pred), 4), round(f1_score(y_true, y_pred, average="macro"), 4)
+
+
+class NBDense(NBLinearSVC):
+    """NBLinearSVC whose last `n_dense` columns keep NB ratio 1."""
+    def __init__(self, n_dense):
+        super().__init__(); self.n_dense = n_dense
+    def fit(self, X, y):
+        X = sp.csr_matrix(X, dtype=np.float32); y = np.asarray(y)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        K, F = len(self.classes_), X.shape[1]
+        B = X.copy(); B.data[:] = 1.0
+        oh = sp.csr_matrix((np.ones(len(y_idx), np.float32), (y_idx, np.arange(len(y_idx)))), shape=(K, len(y_idx)))
+        inc = np.asarray((oh @ B).todense(), dtype=np.float64); tot = inc.sum(0)
+        coef = np.zeros((K, F), np.float32); b = np.zeros(K, np.float32)
+        for c in range(K):
+            p = 1 + inc[c]; q = 1 + tot - inc[c]
+            r = np.log(p / p.sum()) - np.log(q / q.sum()); r[F - self.n_dense:] = 1.0
+            svm = LinearSVC(C=1.0).fit(X.multiply(r.astype(np.float32)).tocsr(), (y_idx == c).astype(np.int8))
+            coef[c] = svm.coef_[0] * r; b[c] = svm.intercept_[0]
+        self.coef_ = coef; self.intercept_ = b; return self

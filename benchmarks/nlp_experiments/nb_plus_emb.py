@@ -8,26 +8,8 @@ import numpy as np, scipy.sparse as sp
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.feature_extraction.text import TfidfVectorizer
 from minxin.nlp.pipeline import build_features, ModelConfig, NBLinearSVC
+from harness import NBDense
 from emb_member import docvec  # noqa (module runs nothing when argv empty? guard below)
-from sklearn.svm import LinearSVC
-class NBDense(NBLinearSVC):
-    """NBLinearSVC whose last `n_dense` columns keep ratio 1 (NB ratios of dense columns are ~0)."""
-    def __init__(self, n_dense=200):
-        super().__init__(); self.n_dense = n_dense
-    def fit(self, X, y):
-        X = sp.csr_matrix(X, dtype=np.float32); y = np.asarray(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
-        K, F = len(self.classes_), X.shape[1]
-        B = X.copy(); B.data[:] = 1.0
-        oh = sp.csr_matrix((np.ones(len(y_idx), np.float32), (y_idx, np.arange(len(y_idx)))), shape=(K, len(y_idx)))
-        inc = np.asarray((oh @ B).todense(), dtype=np.float64); tot = inc.sum(0)
-        coef = np.zeros((K, F), np.float32); b = np.zeros(K, np.float32)
-        for c in range(K):
-            p = 1 + inc[c]; q = 1 + tot - inc[c]
-            r = np.log(p / p.sum()) - np.log(q / q.sum()); r[F - self.n_dense:] = 1.0
-            svm = LinearSVC(C=1.0).fit(X.multiply(r.astype(np.float32)).tocsr(), (y_idx == c).astype(np.int8))
-            coef[c] = svm.coef_[0] * r; b[c] = svm.intercept_[0]
-        self.coef_ = coef; self.intercept_ = b; return self
 d = pickle.load(open("/tmp/nlp-exp/cache_plain.pkl", "rb"))
 norm = d["norm"]; labels = d["labels"].astype(str); C = np.unique(labels); y = np.searchsorted(C, labels)
 on = sys.argv[1]; ws = [float(x) for x in sys.argv[2:]]
