@@ -101,9 +101,12 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
     logging.getLogger("minxin.sms").setLevel(logging.WARNING)
     targets = [list(PATHS)[i % len(PATHS)] for i in range(first, first + count)]
     real_now = clock.now()
+    # Submitted oldest first, as citizens would have: a duplicate found at submission then
+    # points at a request that really was submitted earlier.
+    starts = sorted(real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
+                    for _ in targets)
     try:
-        for i, target in enumerate(targets, start=first):
-            start = real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
+        for i, target, start in zip(range(first, first + count), targets, starts, strict=True):
             clock.freeze(start)
             _walk(rng, i, target)
     finally:

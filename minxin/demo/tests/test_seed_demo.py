@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from minxin.org.models import Category, Unit
+from minxin.similar.models import DuplicateFlag
 from minxin.tickets.models import Status, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +25,12 @@ def test_running_it_twice_changes_nothing():
     call_command("seed_demo", "--requests", "11")
     call_command("seed_demo", "--requests", "11")
     assert Ticket.objects.count() == 11
+
+
+def test_requests_are_submitted_oldest_first_so_duplicates_point_back_in_time():
+    call_command("seed_demo", "--requests", "66")
+    flags = DuplicateFlag.objects.select_related("ticket", "similar_to")
+    assert flags.exists()
+    for flag in flags:
+        # The workbench calls `similar_to` "更早的诉求": it must be.
+        assert flag.similar_to.created_at <= flag.ticket.created_at, flag
