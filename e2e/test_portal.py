@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 from minxin.demo.seed import build_city
@@ -66,6 +69,25 @@ def test_submission_works_with_the_keyboard_alone(web, city_db):
     page.keyboard.press("Enter")
     page.wait_for_url("**/submit/done/**")
     assert "查询码" in page.locator("main").inner_text()
+
+
+def test_category_suggestions_appear_as_the_citizen_types(web, city_db, monkeypatch):
+    fake = types.ModuleType("minxin.nlp")  # the live server runs in this process
+    fake.predict_category = lambda text, k=3: [
+        ("城乡建设/物业管理", 0.997), ("交通运输/公交出行", 0.06), ("商贸旅游/消费维权", 0.002)]
+    monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
+    page = web.page
+    page.goto(web.base + "/submit/")
+    page.get_by_label("标题").fill("小区电梯经常坏，物业不修")
+    page.get_by_label("诉求内容").fill("电梯这个月坏了三次，老人上下楼很困难，物业公司一直推脱。")
+    best = page.get_by_role("button", name="城乡建设 / 物业管理（最可能）")
+    best.wait_for()
+    chips = page.locator("[data-suggest-list] button").all_inner_texts()
+    assert "交通运输 / 公交出行" in chips and not any("消费维权" in c or "%" in c for c in chips)
+    best.click()
+    assert page.get_by_label("问题分类").evaluate("s => s.options[s.selectedIndex].text"
+                                              ).endswith("物业管理")
+    web.axe("submit with suggestions")
 
 
 def test_large_text_and_high_contrast_persist(web, city_db):

@@ -18,13 +18,17 @@ MIN_TEXT = 2
 
 
 MIN_UNIT_CONFIDENCE = 0.3  # below this the citizen is told nothing rather than a guess
+SHOWN_FLOOR = 0.05  # alternatives less likely than this are not offered to the citizen
 
 
 def suggestion_payload(text: str, district: str = "") -> dict:
     """What the submission page shows while the citizen types: categories, and the likely
     handling unit in plain words ("预计由 XX 办理") when the recommender is fairly sure."""
     found, source = suggest_categories(text)
-    payload: dict = {"source": source, "suggestions": found, "unit": None}
+    # The citizen sees the best guess and the alternatives worth a look; a "0 %" option is
+    # noise. The unit hint still weighs every guess.
+    shown = [f for n, f in enumerate(found) if n == 0 or f["confidence"] >= SHOWN_FLOOR]
+    payload: dict = {"source": source, "suggestions": shown, "unit": None}
     if found:
         district_id = int(district) if district.isdigit() and len(district) < 10 else None
         payload["unit"] = likely_unit(text, found, source, district_id)

@@ -67,3 +67,16 @@ def test_the_likely_handling_unit_is_named_in_plain_words(client, city):
 
 def test_the_submission_page_has_a_place_for_the_unit(client, city):
     assert "data-suggest-unit" in client.get("/submit/").content.decode()
+
+
+def test_the_citizen_is_not_offered_near_impossible_categories(client, city, monkeypatch):
+    fake = types.ModuleType("minxin.nlp")
+    fake.predict_category = lambda text, k=3: [
+        ("城乡建设/物业管理", 0.96), ("环境保护/噪声污染", 0.038), ("城乡建设", 0.002)]
+    monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
+    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管"}).json()
+    assert [s["label"] for s in data["suggestions"]] == ["城乡建设/物业管理"]
+    # The best guess is shown however unsure the model is.
+    fake.predict_category = lambda text, k=3: [("环境保护/噪声污染", 0.03)]
+    data = client.get("/submit/suggest", {"text": "楼下工地夜间施工"}).json()
+    assert [s["name"] for s in data["suggestions"]] == ["噪声污染"]

@@ -257,14 +257,15 @@
     if (key === lastShown) { return; }
     lastShown = key;
     list.textContent = "";
-    items.forEach(function (item) {
+    items.forEach(function (item, index) {
       var li = document.createElement("li");
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-secondary";
       button.setAttribute("aria-pressed", select.value === String(item.id) ? "true" : "false");
       var text = item.group + " / " + item.name;
-      if (data.source === "model") { text += "（可能性" + Math.round(item.confidence * 100) + "%）"; }
+      // No percentages for citizens: "100%" from a model that can be wrong promises too much.
+      if (data.source === "model" && index === 0 && item.confidence >= 0.5) { text += "（最可能）"; }
       button.textContent = text;
       button.addEventListener("click", function () { choose(item, button); });
       li.appendChild(button);
