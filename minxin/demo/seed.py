@@ -90,9 +90,28 @@ def _build_staff() -> None:
 
 
 def seed_requests(count: int = 330, seed: int = 2026) -> int:
+    """`count` requests walked to every state, then the few submitted in the last hours."""
     if Ticket.objects.exists():
         return 0
-    return add_requests(count, seed=seed)
+    return add_requests(count, seed=seed) + add_recent()
+
+
+def add_recent() -> int:
+    """city.RECENT, submitted over the last few hours and left for intake: their risk
+    signals (danger words, a group request) alert the supervisors as a real one would."""
+    real_now = clock.now()
+    try:
+        for n, (type_code, path, title, content, district, address) in enumerate(city.RECENT):
+            top_name, child_name = path.split("/")
+            clock.freeze(real_now - dt.timedelta(hours=2 * (len(city.RECENT) - n)))
+            ticket_submit(data=Submission(
+                request_type=type_code, title=title, content=content,
+                category_id=Category.objects.get(name=child_name, parent__name=top_name).pk,
+                district_id=Unit.objects.get(code=district).pk, address=address,
+                channel="web", anonymous=True), actor=Actor())
+    finally:
+        clock.freeze(None)
+    return len(city.RECENT)
 
 
 def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from minxin.demo import city
+from minxin.notify.models import InboxMessage
 from minxin.org.models import Category, Unit
+from minxin.risk.models import TicketInsight
 from minxin.similar.models import DuplicateFlag
 from minxin.tickets.models import Status, Ticket
 
@@ -24,7 +27,7 @@ def test_it_loads_a_believable_city_with_requests_in_every_state(capsys):
 def test_running_it_twice_changes_nothing():
     call_command("seed_demo", "--requests", "11")
     call_command("seed_demo", "--requests", "11")
-    assert Ticket.objects.count() == 11
+    assert Ticket.objects.count() == 11 + len(city.RECENT)
 
 
 def test_requests_are_submitted_oldest_first_so_duplicates_point_back_in_time():
@@ -34,3 +37,12 @@ def test_requests_are_submitted_oldest_first_so_duplicates_point_back_in_time():
     for flag in flags:
         # The workbench calls `similar_to` "更早的诉求": it must be.
         assert flag.similar_to.created_at <= flag.ticket.created_at, flag
+
+
+def test_the_latest_requests_show_the_risk_signals():
+    call_command("seed_demo", "--requests", "11")
+    latest = TicketInsight.objects.filter(ticket__status=Status.SUBMITTED)
+    dangers = {c for i in latest.filter(risk_level="critical") for c in i.signals["categories"]}
+    assert dangers == {"gas", "self_harm"}
+    assert latest.filter(signals__group__count=5).count() == 1
+    assert InboxMessage.objects.filter(event="risk").count() == 3  # one supervisor, 3 alerts
