@@ -69,7 +69,11 @@ class SectionView:
 
 def home_context(user: User) -> dict[str, Any]:
     sections = home_sections(user)
-    context = {"sections": sections, **home_orders(user)}
+    # Risk comes first, above the supervision orders, and only when there is some.
+    alerts = next((v for v in sections if v.section.key == "risk"), None)
+    sections = [v for v in sections if v.section.key != "risk"]
+    context = {"sections": sections, "alerts": alerts if alerts and alerts.rows else None,
+               **home_orders(user)}
     if any(view.bulk for view in sections):
         context.update(units=dispatch_units(), sign_deadlines=sign_deadlines())
     return context
@@ -153,9 +157,12 @@ def record_units(user: User) -> list[tuple[str, list[Unit]]]:
 def home_sections(user: User) -> list[SectionView]:
     finder = None
     views = []
-    for place, section in enumerate(sections_for(user)):
+    primary = True
+    for section in sections_for(user):
         tickets = section_tickets(user, section)
-        limit = SECONDARY_ROWS if place else HOME_ROWS
+        # The role's main list shows the most rows; the risk list is never the main one.
+        limit = HOME_ROWS if primary and section.key != "risk" else SECONDARY_ROWS
+        primary = primary and section.key == "risk"
         rows = [Row(t) for t in tickets[:limit]]
         if section.key == "intake":
             finder = finder or Suggester()

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, F, OrderBy, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from minxin.accounts.models import Role, User
 from minxin.core import clock
+from minxin.risk.models import RiskLevel
 from minxin.tickets import selectors
 from minxin.tickets.models import RUNNING_STATUSES, Status, Ticket
 
@@ -60,6 +62,20 @@ def overall_overdue(user: User) -> QuerySet[Ticket]:
     return _running(user).exclude(status=S.PUBLISHED).filter(due_at__lt=clock.now())
 
 
+# Until the citizen has the answer: a published reply means the danger has been dealt with.
+UNANSWERED = [S.SUBMITTED, S.PENDING_INFO, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.SIGNED,
+              S.REPLIED]
+
+
+def at_risk(user: User) -> QuerySet[Ticket]:
+    """High and critical risk requests the user can see, not yet answered; critical first."""
+    return (selectors.tickets_visible_to(user)
+            .filter(status__in=UNANSWERED,
+                    insight__risk_level__in=[RiskLevel.CRITICAL, RiskLevel.HIGH])
+            .annotate(risk_rank=Case(When(insight__risk_level=RiskLevel.CRITICAL,
+                                          then=Value(0)), default=Value(1))))
+
+
 def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
     return lambda user: selectors.queue(user=user, name=name)
 
@@ -81,6 +97,9 @@ FINISHED_NOT_ARCHIVED = Q(RawSQL(f'"tickets_ticket"."status" IN ({_FINISHED})', 
                                  output_field=BooleanField()))
 
 SECTIONS = {s.key: s for s in [
+    # Shown above everything else on a home page, and only when it has rows.
+    Section("risk", "风险预警", "高风险和紧急的诉求（危险信号、群体性诉求），答复前一直列在这里，紧急的在前",
+            at_risk, ("risk_rank", "created_at", "id"), nulls=False),
     Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求", _queue("intake"),
             ("created_at", "id")),
     Section("inbox", "待签收", "已派遣到本单位、等待签收", _queue("inbox")),
@@ -101,15 +120,16 @@ SECTIONS = {s.key: s for s in [
 ]}
 
 ROLE_SECTIONS: dict[str, list[str]] = {
-    Role.INTAKE: ["intake", "extensions", "pending_info", "to_archive"],
-    Role.HANDLER: ["inbox", "handling", "due_soon", "overdue"],
-    Role.UNIT_HEAD: ["inbox", "handling", "due_soon", "overdue"],
+    Role.INTAKE: ["risk", "intake", "extensions", "pending_info", "to_archive"],
+    Role.HANDLER: ["risk", "inbox", "handling", "due_soon", "overdue"],
+    Role.UNIT_HEAD: ["risk", "inbox", "handling", "due_soon", "overdue"],
     Role.REVIEWER: ["review"],
     Role.CALLBACK: ["callback", "to_archive"],
-    Role.SUPERVISOR: ["overdue", "overall_overdue", "due_soon"],
-    Role.LEADER: ["overall_overdue", "overdue", "due_soon"],
+    Role.SUPERVISOR: ["risk", "overdue", "overall_overdue", "due_soon"],
+    Role.LEADER: ["risk", "overall_overdue", "overdue", "due_soon"],
     Role.OVERSIGHT: ["shared"],
-    Role.ADMIN: ["intake", "review", "callback", "extensions", "overdue", "overall_overdue"],
+    Role.ADMIN: ["risk", "intake", "review", "callback", "extensions", "overdue",
+                 "overall_overdue"],
 }
 
 
@@ -119,7 +139,11 @@ def sections_for(user: User) -> list[Section]:
 
 def _order(name: str, nulls: bool) -> OrderBy:
     field = name.lstrip("-")
-    last = True if nulls and Ticket._meta.get_field(field).null else None
+    try:
+        nullable = Ticket._meta.get_field(field).null
+    except FieldDoesNotExist:  # an annotation of the list's own
+        nullable = False
+    last = True if nulls and nullable else None
     return F(field).desc(nulls_last=last) if name.startswith("-") else F(field).asc(nulls_last=last)
 
 

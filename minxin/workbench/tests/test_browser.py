@@ -129,8 +129,11 @@ def test_supervision_inbox_oversight_and_record_pages_pass_axe(page, city, staff
                      solved=True, public_reply="已修复")
     svc.ticket_approve(ticket_id=handled.pk, actor=as_staff(staff["reviewer"]))
     OversightShare.objects.create(ticket=handled, member=staff["oversight"])
+    from minxin.risk.models import TicketInsight
+    TicketInsight.objects.filter(ticket=supervised).update(risk_level="critical")
 
     log_in(page, "supervisor")
+    assert page.locator("#sec-risk").is_visible()  # 风险预警 heads the page
     axe(page, "home-supervisor")
     for path, name in [("/staff/supervision/", "orders"), (f"/staff/supervision/{order.pk}/",
                        "order-supervisor"), (f"/staff/requests/{handled.pk}/", "detail-share"),
