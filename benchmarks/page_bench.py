@@ -72,6 +72,8 @@ def pages(ids: dict) -> list[Page]:
         Page("queue: handling (zhujian)", "zhujian", "/staff/queues/handling/"),
         Page("queue: overdue (supervisor)", "supervisor", "/staff/queues/overdue/"),
         Page("queue: overdue p.5 (supervisor)", "supervisor", "/staff/queues/overdue/?page=5"),
+        Page("queue: risk (supervisor)", "supervisor", "/staff/queues/risk/"),
+        Page("queue: risk (zhujian)", "zhujian", "/staff/queues/risk/"),
         Page("detail: archived (admin)", "admin", f"/staff/requests/{ids['archived']}/"),
         Page("detail: signed (handler)", "zhujian", f"/staff/requests/{ids['signed']}/"),
         Page("detail: replied (reviewer)", "reviewer", f"/staff/requests/{ids['replied']}/"),

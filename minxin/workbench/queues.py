@@ -69,11 +69,14 @@ UNANSWERED = [S.SUBMITTED, S.PENDING_INFO, S.ACCEPTED, S.RETURNED, S.DISPATCHED,
 
 def at_risk(user: User) -> QuerySet[Ticket]:
     """High and critical risk requests the user can see, not yet answered; critical first."""
+    # Annotated before filtering, so the join is an inner one and the database may start from
+    # the few risky requests (risk_level's index) instead of every unanswered one; filtered
+    # first, Django makes it an outer join (110 ms instead of 5 at 100,000 requests, SQLite).
     return (selectors.tickets_visible_to(user)
-            .filter(status__in=UNANSWERED,
-                    insight__risk_level__in=[RiskLevel.CRITICAL, RiskLevel.HIGH])
             .annotate(risk_rank=Case(When(insight__risk_level=RiskLevel.CRITICAL,
-                                          then=Value(0)), default=Value(1))))
+                                          then=Value(0)), default=Value(1)))
+            .filter(insight__risk_level__in=[RiskLevel.CRITICAL, RiskLevel.HIGH],
+                    status__in=UNANSWERED))
 
 
 def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
@@ -98,7 +101,8 @@ FINISHED_NOT_ARCHIVED = Q(RawSQL(f'"tickets_ticket"."status" IN ({_FINISHED})', 
 
 SECTIONS = {s.key: s for s in [
     # Shown above everything else on a home page, and only when it has rows.
-    Section("risk", "风险预警", "高风险和紧急的诉求（危险信号、群体性诉求），答复前一直列在这里，紧急的在前",
+    Section("risk", "风险预警",
+            "高风险和紧急的诉求（危险信号、群体性诉求），答复前一直列在这里，紧急的在前",
             at_risk, ("risk_rank", "created_at", "id"), nulls=False),
     Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求", _queue("intake"),
             ("created_at", "id")),
@@ -119,10 +123,13 @@ SECTIONS = {s.key: s for s in [
     Section("shared", "共享给我的案件", "监督小组评议用，只读", _shared, ("-created_at", "-id")),
 ]}
 
+# 风险预警 is for the citywide roles that triage and watch; a unit's own lists already mark
+# each risky request, and checking 5,000 risky requests against a unit's assignments to build
+# a list of its own cost 70 ms a home page at 100,000 requests (SQLite).
 ROLE_SECTIONS: dict[str, list[str]] = {
     Role.INTAKE: ["risk", "intake", "extensions", "pending_info", "to_archive"],
-    Role.HANDLER: ["risk", "inbox", "handling", "due_soon", "overdue"],
-    Role.UNIT_HEAD: ["risk", "inbox", "handling", "due_soon", "overdue"],
+    Role.HANDLER: ["inbox", "handling", "due_soon", "overdue"],
+    Role.UNIT_HEAD: ["inbox", "handling", "due_soon", "overdue"],
     Role.REVIEWER: ["review"],
     Role.CALLBACK: ["callback", "to_archive"],
     Role.SUPERVISOR: ["risk", "overdue", "overall_overdue", "due_soon"],
