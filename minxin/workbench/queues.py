@@ -71,7 +71,8 @@ def at_risk(user: User) -> QuerySet[Ticket]:
     """High and critical risk requests the user can see, not yet answered; critical first."""
     # Annotated before filtering, so the join is an inner one and the database may start from
     # the few risky requests (risk_level's index) instead of every unanswered one; filtered
-    # first, Django makes it an outer join (110 ms instead of 5 at 100,000 requests, SQLite).
+    # first, Django makes it an outer join (rows and count 100 ms instead of 27 at 100,000
+    # requests, SQLite; docs/benchmarks.md).
     return (selectors.tickets_visible_to(user)
             .annotate(risk_rank=Case(When(insight__risk_level=RiskLevel.CRITICAL,
                                           then=Value(0)), default=Value(1)))
