@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minxin.risk.models import RiskTerm, TicketInsight
+from minxin.risk.models import MissedAnalysis, RiskTerm, TicketInsight
 
 
 @admin.register(RiskTerm)
@@ -22,3 +22,19 @@ class TicketInsightAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # computed at submission; the lexicon is what staff tune
+
+
+@admin.register(MissedAnalysis)
+class MissedAnalysisAdmin(admin.ModelAdmin):
+    """Requests whose analysis failed as they arrived; the worker retries them every minute.
+    A row that stays and counts up means the analysis keeps failing: the error says why."""
+
+    list_display = ("ticket", "attempts", "failed_at", "error")
+    list_select_related = ("ticket",)
+    raw_id_fields = ("ticket",)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

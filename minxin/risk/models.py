@@ -78,3 +78,22 @@ class TicketInsight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.risk_level}"
+
+
+class MissedAnalysis(models.Model):
+    """A request whose analysis failed as it arrived. The request itself was kept; the worker
+    reads it again every minute until the analysis succeeds or the request is finished."""
+
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
+                                  related_name="+", verbose_name="诉求")
+    failed_at = models.DateTimeField("最近失败时间")
+    attempts = models.PositiveIntegerField("尝试次数", default=1)
+    error = models.CharField("错误", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "待重试的研判"
+        verbose_name_plural = "待重试的研判"
+        ordering = ["failed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} ×{self.attempts}"

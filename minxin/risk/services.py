@@ -9,15 +9,16 @@ import threading
 import time
 
 from django.db import transaction
+from django.db.models import F
 
 from minxin.accounts.models import Role, User
 from minxin.core import clock
 from minxin.notify.services import inbox_post, render
-from minxin.risk.models import RiskLevel, RiskTerm, TicketInsight
+from minxin.risk.models import MissedAnalysis, RiskLevel, RiskTerm, TicketInsight
 from minxin.risk.scoring import Assessment, Term, assess, level_for
 from minxin.similar.duplicates import Neighbour, duplicates_flag, keywords_store, neighbours
 from minxin.similar.text import weighted_keywords
-from minxin.tickets.models import Ticket
+from minxin.tickets.models import OPEN_STATUSES, Ticket
 
 logger = logging.getLogger(__name__)
 KEYWORDS_SHOWN = 8
@@ -55,14 +56,44 @@ terms = _TermCache()
 
 
 def analyse_submission(ticket: Ticket) -> TicketInsight | None:
-    """Called by `ticket_submit` in its transaction. A failure here is logged and the analysis
-    skipped: reading a request must never cost the citizen their submission."""
+    """Called by `ticket_submit` in its transaction. A failure here is logged and noted for the
+    worker's retry (`analyse_missed`): reading a request must never cost the citizen their
+    submission, and a danger in it must not go unread because of one bad moment."""
     try:
         with transaction.atomic():
             return insight_compute(ticket=ticket)
-    except Exception:  # noqa: BLE001 - whatever went wrong, the request itself is kept
+    except Exception as exc:  # whatever went wrong, the request itself is kept
         logger.exception("could not analyse request %s", ticket.pk)
+        _note_missed(ticket, exc)
         return None
+
+
+def _note_missed(ticket: Ticket, exc: Exception) -> None:
+    try:
+        with transaction.atomic():
+            missed, created = MissedAnalysis.objects.get_or_create(
+                ticket=ticket, defaults={"failed_at": clock.now(), "error": repr(exc)[:200]})
+            if not created:
+                MissedAnalysis.objects.filter(pk=missed.pk).update(
+                    failed_at=clock.now(), attempts=F("attempts") + 1, error=repr(exc)[:200])
+    except Exception:  # the database itself is failing: the submission's own save will say so
+        logger.exception("could not note the missed analysis of request %s", ticket.pk)
+
+
+def analyse_missed(*, limit: int = 100) -> int:
+    """The requests whose analysis failed, read again, longest-waiting first: a danger found
+    now alerts the supervisors as it would have then. The worker runs this every minute
+    (`risk.tasks`). A finished request is dropped from the list unread."""
+    done = 0
+    for missed in MissedAnalysis.objects.select_related("ticket")[:limit]:
+        ticket = missed.ticket
+        unread = not TicketInsight.objects.filter(ticket=ticket).exists()
+        if ticket.status in OPEN_STATUSES and unread:
+            if analyse_submission(ticket) is None:
+                continue  # failed again: noted, tried next minute
+            done += 1
+        MissedAnalysis.objects.filter(pk=missed.pk).delete()
+    return done
 
 
 def insight_compute(*, ticket: Ticket) -> TicketInsight:

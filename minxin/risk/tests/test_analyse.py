@@ -83,6 +83,29 @@ def test_a_failed_analysis_never_loses_the_request(city, monkeypatch):
     assert not TicketInsight.objects.filter(ticket=ticket).exists()
 
 
+def test_a_failed_analysis_is_retried_by_the_worker_and_still_alerts(city, supervisors,
+                                                                      monkeypatch):
+    from minxin.risk.models import MissedAnalysis
+    from minxin.risk.tasks import analyse_missed_requests
+
+    original = risk.insight_compute
+    monkeypatch.setattr(risk, "insight_compute", lambda **kw: 1 / 0)
+    ticket = submit_message(city, message(RAW, "26255"))  # "…不想活了！"
+    finished = submit_message(city, message(REPLIES, "33254"))
+    Ticket.objects.filter(pk=finished.pk).update(status="closed")
+    assert analyse_missed_requests.call_local() == 0  # still failing: noted again, no error
+    assert MissedAnalysis.objects.get(ticket=ticket).attempts == 2
+    assert "ZeroDivisionError" in MissedAnalysis.objects.get(ticket=ticket).error
+    assert not MissedAnalysis.objects.filter(ticket=finished).exists()  # finished: dropped
+    monkeypatch.setattr(risk, "insight_compute", original)
+    assert analyse_missed_requests.call_local() == 1
+    assert TicketInsight.objects.get(ticket=ticket).risk_level == "critical"
+    assert len(_alerts(ticket)) == len(supervisors)
+    assert not MissedAnalysis.objects.exists()
+    assert analyse_missed_requests.call_local() == 0
+    assert not TicketInsight.objects.filter(ticket=finished).exists()
+
+
 def test_analysis_is_cheap(city):
     rows = messages("messages-unlabeled.csv")[:30]
     tickets = [submit_message(city, row) for row in rows[:5]]  # jieba is loaded by now
