@@ -5,7 +5,7 @@ threshold, every change on the audit chain); a deployment may instead pin it wit
 MINXIN_AUTO_DISPATCH_THRESHOLD. While it is on, a request just submitted is queued for the
 worker after commit. The worker accepts and dispatches it through the normal services as the
 system, when its top recommended unit's confidence reaches the threshold and it is neither
-high-risk nor a suspected duplicate. Running twice, or after a dispatcher already took it,
+high-risk (nor unanalysed: its risk unknown) nor a suspected duplicate. Running twice, or after a dispatcher already took it,
 does nothing.
 """
 
@@ -55,7 +55,10 @@ def held_back(ticket: Ticket) -> str:
     """Why a person must look at this request first ("" if nothing)."""
     if ticket.status != Status.SUBMITTED or ticket.merged_into_id:
         return "not waiting for intake"
-    if TicketInsight.objects.filter(ticket=ticket, risk_level__in=HELD_BACK_RISK).exists():
+    level = TicketInsight.objects.filter(ticket=ticket).values_list("risk_level", flat=True)
+    if not level:  # its analysis failed at submission: no one knows its risk yet
+        return "not analysed"
+    if level[0] in HELD_BACK_RISK:
         return "high risk"
     if DuplicateFlag.objects.filter(ticket=ticket, resolved=False).exists():
         return "suspected duplicate"

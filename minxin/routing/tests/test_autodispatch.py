@@ -86,6 +86,16 @@ def test_high_risk_requests_are_left_to_people(city, settings):
     assert autodispatch.auto_dispatch(ticket.pk) is None
 
 
+def test_a_request_whose_analysis_failed_is_left_to_people(city, settings):
+    from minxin.risk.models import TicketInsight
+
+    settings.AUTO_DISPATCH_THRESHOLD = 0.5
+    ticket = submit(city, "交房面积与合同不符", "实测面积比合同少", path=HOUSE)
+    TicketInsight.objects.filter(ticket=ticket).delete()  # as when analyse_submission failed
+    assert autodispatch.held_back(ticket) == "not analysed"
+    assert autodispatch.auto_dispatch(ticket.pk) is None
+
+
 @pytest.mark.parametrize("raw", ["abc", "0", "1.5"])
 def test_a_bad_threshold_is_refused_at_start(raw, monkeypatch):
     import importlib
