@@ -35,6 +35,7 @@ from minxin.workbench.queues import (
     HOME_COUNT_CAP,
     Section,
     listed_count,
+    section_head,
     section_tickets,
     sections_for,
 )
@@ -163,7 +164,7 @@ def home_sections(user: User) -> list[SectionView]:
         # The role's main list shows the most rows; the risk list is never the main one.
         limit = HOME_ROWS if primary and section.key != "risk" else SECONDARY_ROWS
         primary = primary and section.key == "risk"
-        rows = [Row(t) for t in tickets[:limit]]
+        rows = [Row(t) for t in section_head(user, section, limit)]
         if section.key == "intake":
             finder = finder or Suggester()
             rows = suggested_rows([r.ticket for r in rows], finder)
