@@ -133,3 +133,15 @@ def test_forms_refuse_posts_without_csrf(city):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/submit/", {"title": "x"}).status_code == 403
     assert strict.post("/track/", {"tracking_code": "x"}).status_code == 403
+
+
+def test_an_english_browser_still_gets_chinese_errors(city):
+    # Django's own messages (an unknown choice here) follow LANGUAGE_CODE, not the browser.
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = english.post("/submit/", base_form(english, city, request_type="nope",
+                                                   district="abc"))
+    html = response.content.decode()
+    summary = html[html.index('class="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert "选择一个有效的选项" in summary and "valid choice" not in summary
+    assert response.headers.get("Content-Language", "zh-hans") == "zh-hans"
