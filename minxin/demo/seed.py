@@ -127,13 +127,13 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
     try:
         for i, target, start in zip(range(first, first + count), targets, starts, strict=True):
             clock.freeze(start)
-            _walk(rng, i, target)
+            _walk(rng, i, target, until=real_now)
     finally:
         clock.freeze(None)
     return count
 
 
-def _walk(rng: random.Random, i: int, target: str) -> None:
+def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> None:
     type_code, category_path, title, content, address = city.SAMPLES[i % len(city.SAMPLES)]
     top_name, child_name = category_path.split("/")
     category = Category.objects.get(name=child_name, parent__name=top_name)
@@ -147,13 +147,15 @@ def _walk(rng: random.Random, i: int, target: str) -> None:
                       anonymous=anonymous, name=rng.choice(city.DEMO_NAMES))
     ticket, _ = ticket_submit(data=data, actor=actor)
     for step in PATHS[target]:
-        _tick(rng)
+        _tick(rng, until)
         _step(rng, ticket.pk, step, category, district, actor)
 
 
-def _tick(rng: random.Random) -> None:
+def _tick(rng: random.Random, until: dt.datetime) -> None:
+    """The next step a few hours later, but never after `until` (the real now): a demo
+    timeline has no events in the future."""
     later = clock.now() + dt.timedelta(hours=rng.randint(2, 30))
-    clock.freeze(min(later, clock.now() + dt.timedelta(hours=30)))
+    clock.freeze(max(clock.now(), min(later, until - dt.timedelta(minutes=1))))
 
 
 def _staff(username: str) -> Actor:

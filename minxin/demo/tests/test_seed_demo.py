@@ -3,12 +3,13 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from minxin.core import clock
 from minxin.demo import city
 from minxin.notify.models import InboxMessage
 from minxin.org.models import Category, Unit
 from minxin.risk.models import TicketInsight
 from minxin.similar.models import DuplicateFlag
-from minxin.tickets.models import Status, Ticket
+from minxin.tickets.models import Status, Ticket, TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def test_running_it_twice_changes_nothing():
 
 def test_requests_are_submitted_oldest_first_so_duplicates_point_back_in_time():
     call_command("seed_demo", "--requests", "66")
+    assert not TimelineEvent.objects.filter(at__gt=clock.now()).exists()  # nothing ahead
     flags = DuplicateFlag.objects.select_related("ticket", "similar_to")
     assert flags.exists()
     for flag in flags:
