@@ -85,14 +85,21 @@ def analyse_missed(*, limit: int = 100) -> int:
     now alerts the supervisors as it would have then. The worker runs this every minute
     (`risk.tasks`). A finished request is dropped from the list unread."""
     done = 0
-    for missed in MissedAnalysis.objects.select_related("ticket")[:limit]:
-        ticket = missed.ticket
-        unread = not TicketInsight.objects.filter(ticket=ticket).exists()
-        if ticket.status in OPEN_STATUSES and unread:
-            if analyse_submission(ticket) is None:
-                continue  # failed again: noted, tried next minute
-            done += 1
-        MissedAnalysis.objects.filter(pk=missed.pk).delete()
+    for pk in list(MissedAnalysis.objects.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            # Claimed row by row: two workers never read one request twice. Only the note is
+            # locked, never the request staff may be acting on.
+            missed = (MissedAnalysis.objects.select_for_update(skip_locked=True, of=("self",))
+                      .select_related("ticket").filter(pk=pk).first())
+            if missed is None:  # another worker has it, or it is done
+                continue
+            ticket = missed.ticket
+            unread = not TicketInsight.objects.filter(ticket=ticket).exists()
+            if ticket.status in OPEN_STATUSES and unread:
+                if analyse_submission(ticket) is None:
+                    continue  # failed again: noted, tried next minute
+                done += 1
+            missed.delete()
     return done
 
 
