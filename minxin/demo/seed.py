@@ -102,11 +102,10 @@ def add_recent() -> int:
     real_now = clock.now()
     try:
         for n, (type_code, path, title, content, district, address) in enumerate(city.RECENT):
-            top_name, child_name = path.split("/")
             clock.freeze(real_now - dt.timedelta(hours=2 * (len(city.RECENT) - n)))
             ticket_submit(data=Submission(
                 request_type=type_code, title=title, content=content,
-                category_id=Category.objects.get(name=child_name, parent__name=top_name).pk,
+                category_id=_category(path).pk,
                 district_id=Unit.objects.get(code=district).pk, address=address,
                 channel="web", anonymous=True), actor=Actor())
     finally:
@@ -135,8 +134,7 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
 
 def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> None:
     type_code, category_path, title, content, address = city.SAMPLES[i % len(city.SAMPLES)]
-    top_name, child_name = category_path.split("/")
-    category = Category.objects.get(name=child_name, parent__name=top_name)
+    category = _category(category_path)
     district = rng.choice(list(Unit.objects.filter(kind=Unit.Kind.DISTRICT)))
     anonymous = i % 2 == 0
     actor = Actor() if anonymous else Actor.citizen(f"1380000{i:04d}")
@@ -149,6 +147,12 @@ def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> Non
     for step in PATHS[target]:
         _tick(rng, until)
         _step(rng, ticket.pk, step, category, district, actor)
+
+
+def _category(path: str) -> Category:
+    """The second-level category named "top/child"."""
+    top_name, child_name = path.split("/")
+    return Category.objects.get(name=child_name, parent__name=top_name)
 
 
 def _tick(rng: random.Random, until: dt.datetime) -> None:

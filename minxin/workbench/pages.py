@@ -158,12 +158,12 @@ def record_units(user: User) -> list[tuple[str, list[Unit]]]:
 def home_sections(user: User) -> list[SectionView]:
     finder = None
     views = []
-    primary = True
-    for section in sections_for(user):
+    sections = sections_for(user)
+    # The role's main list shows the most rows; the risk list is never the main one.
+    main = next((s for s in sections if s.key != "risk"), None)
+    for section in sections:
         tickets = section_tickets(user, section)
-        # The role's main list shows the most rows; the risk list is never the main one.
-        limit = HOME_ROWS if primary and section.key != "risk" else SECONDARY_ROWS
-        primary = primary and section.key == "risk"
+        limit = HOME_ROWS if section is main else SECONDARY_ROWS
         rows = [Row(t) for t in section_head(user, section, limit)]
         if section.key == "intake":
             finder = finder or Suggester()

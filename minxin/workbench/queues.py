@@ -155,18 +155,21 @@ def _order(name: str, nulls: bool) -> OrderBy:
     return F(field).desc(nulls_last=last) if name.startswith("-") else F(field).asc(nulls_last=last)
 
 
+def _ordering(section: Section) -> list[OrderBy]:
+    return [_order(name, section.nulls) for name in section.order]
+
+
 def section_tickets(user: User, section: Section) -> QuerySet[Ticket]:
-    ordering = [_order(name, section.nulls) for name in section.order]
     return (section.build(user).select_related("category__parent")
-            .defer(*selectors.LIST_DEFERRED).order_by(*ordering))
+            .defer(*selectors.LIST_DEFERRED).order_by(*_ordering(section)))
 
 
 def section_head(user: User, section: Section, limit: int) -> list[Ticket]:
     """A list's first `limit` rows in two short queries: the ids in the list's order, without
     the joins the table needs, then those rows with them. Planned with every join, the one
     query cost PostgreSQL 2-6 ms more a list at 100,000 requests (docs/benchmarks.md)."""
-    ordering = [_order(name, section.nulls) for name in section.order]
-    ids = list(section.build(user).order_by(*ordering).values_list("pk", flat=True)[:limit])
+    ids = list(section.build(user).order_by(*_ordering(section))
+               .values_list("pk", flat=True)[:limit])
     if not ids:
         return []
     rows = (selectors.tickets_visible_to(user).filter(pk__in=ids)
