@@ -21,10 +21,19 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
 
 
+# The role groups, defined here once; `tickets.workflow.PERMISSIONS` says what each may do.
 # Roles that work for the dispatch centre and so see every request in the city.
-CITYWIDE_ROLES = {Role.INTAKE, Role.REVIEWER, Role.CALLBACK, Role.SUPERVISOR, Role.LEADER,
-                  Role.ADMIN}
-UNIT_ROLES = {Role.HANDLER, Role.UNIT_HEAD}
+CITYWIDE_ROLES = frozenset({Role.INTAKE, Role.REVIEWER, Role.CALLBACK, Role.SUPERVISOR,
+                            Role.LEADER, Role.ADMIN})
+# The staff of a handling unit (承办单位).
+UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+# The dispatch centre's intake (受理派遣), with the administrator.
+CENTRE_ROLES = frozenset({Role.INTAKE, Role.ADMIN})
+REVIEW_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
+CALLBACK_ROLES = frozenset({Role.CALLBACK, Role.ADMIN})
+SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Who may see a citizen's unmasked contact details (with a reason, audited).
+REVEAL_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})
 
 
 class User(AbstractUser):

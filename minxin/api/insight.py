@@ -100,7 +100,8 @@ def _flag_in_scope(request: HttpRequest, flag_id: int) -> DuplicateFlag:
 def merge_duplicate(request: HttpRequest, flag_id: int, payload: MergeFlagIn) -> dict:
     flag = _flag_in_scope(request, flag_id)
     duplicate_merge(flag_id=flag.pk, actor=Actor.staff(_user(request)), note=payload.note)
-    return detail(ticket_for_staff(user=_user(request), ticket_id=flag.ticket_id))
+    user = _user(request)
+    return detail(ticket_for_staff(user=user, ticket_id=flag.ticket_id), user)
 
 
 @router.post("/duplicates/{flag_id}/dismiss", response={200: list[DuplicateOut], **ERRORS})

@@ -39,7 +39,7 @@ from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import clock_colour, event_dict, mask_name, mask_phone
 from minxin.tickets.models import Status, Ticket
-from minxin.tickets.workflow import legal_actions
+from minxin.tickets.workflow import allowed_actions
 
 router = Router(tags=["staff"])
 auth_router = Router(tags=["auth"])
@@ -75,7 +75,7 @@ def summary(ticket: Ticket) -> dict:
     }
 
 
-def detail(ticket: Ticket) -> dict:
+def detail(ticket: Ticket, user: User) -> dict:
     data = summary(ticket)
     data.update(
         content=ticket.content, address=ticket.address,
@@ -94,7 +94,8 @@ def detail(ticket: Ticket) -> dict:
                   "public_reply": r.public_reply, "review": r.review,
                   "review_note": r.review_note} for r in ticket.replies.all()],
         timeline=[event_dict(e, public=False) for e in selectors.full_timeline(ticket)],
-        actions=legal_actions(ticket.status),
+        # What this user may do now: the table the services enforce.
+        actions=[str(a) for a in allowed_actions(user, ticket)],
         warn_level=ticket.warn_level,
         notifications=delivery_status(ticket),
         supervision=[{"id": o.pk, "reason": o.reason, "level": o.level, "state": o.state,
@@ -131,7 +132,8 @@ def queue(request: HttpRequest, name: str, offset: int = Query(0, ge=0, le=10000
 
 @router.get("/requests/{ticket_id}", response={200: StaffTicketOut, **ERRORS})
 def get_request(request: HttpRequest, ticket_id: int) -> dict:
-    return detail(selectors.ticket_for_staff(user=_user(request), ticket_id=ticket_id))
+    user = _user(request)
+    return detail(selectors.ticket_for_staff(user=user, ticket_id=ticket_id), user)
 
 
 def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
@@ -142,7 +144,7 @@ def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], *
     service(ticket_id=ticket_id, actor=Actor.staff(user), **kwargs)
     # The answer shows the result even when the action ends this user's access (退回).
     ticket.refresh_from_db()
-    return detail(ticket)
+    return detail(ticket, user)
 
 
 @router.post("/requests/{ticket_id}/accept", response={200: StaffTicketOut, **ERRORS})
@@ -245,7 +247,7 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionI
     selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id)
     svc.ticket_decide_extension(extension_id=extension_id, actor=Actor.staff(user),
                                 approve=payload.approve, note=payload.note)
-    return detail(selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id))
+    return detail(selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id), user)
 
 
 staff_auth = StaffToken()

@@ -133,7 +133,7 @@ def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> dict:
     user = _user(request)
     ticket = ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     oversight.oversight_evaluate(ticket_id=ticket.pk, actor=Actor.staff(user), **payload.dict())
-    return detail(ticket)
+    return detail(ticket, user)
 
 
 @router.get("/units/{unit_id}/record", response={200: dict, **ERRORS})

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from minxin.accounts.models import Role, User
+from minxin.accounts.models import REVEAL_ROLES, User
 from minxin.audit.chain import iso
 from minxin.audit.services import chain_append
 from minxin.core import clock
@@ -36,7 +36,6 @@ from minxin.tickets.selectors import (
 )
 from minxin.tickets.services import record
 
-REVEAL_ROLES = (Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
 CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED, Status.REJECTED, Status.MERGED)
 PERSONAL_FIELDS = ["submitter_name", "submitter_phone", "submitter_phone_index", "address",
                    "latitude", "longitude"]

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from minxin.accounts.models import Role
 from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
-from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from minxin.core.errors import Conflict, NotFound, ValidationFailed
 from minxin.notify.services import inbox_post, render, sms_queue
 from minxin.org.models import Unit
 from minxin.sla.deadlines import due_after, paused_workdays, shift_due
+from minxin.tickets import tracking_cache
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import (
     Assignment,
@@ -33,12 +33,10 @@ from minxin.tickets.models import (
     Ticket,
     TimelineEvent,
 )
-from minxin.tickets import tracking_cache
 from minxin.tickets.policy import deadline_days, rating_due, review_due, sign_due
-from minxin.tickets.workflow import check_transition
+from minxin.tickets.workflow import Action, require_allowed
 
-CENTRE_ROLES = (Role.INTAKE, Role.ADMIN)
-UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+A = Action
 MAX_EXTENSIONS = 2
 MAX_EXTENSION_DAYS = 15
 
@@ -55,19 +53,9 @@ def _lock(ticket_id: int, expected_version: int | None = None) -> Ticket:
     return ticket
 
 
-def _require(actor: Actor, *roles: Role) -> None:
-    if not actor.has_role(*roles):
-        raise PermissionDenied("您没有执行此操作的权限", code="forbidden_role")
-
-
-def _require_lead_unit(actor: Actor, ticket: Ticket) -> Unit:
-    """Staff of the lead unit, or of a unit above it, may act for it."""
-    _require(actor, *UNIT_ROLES)
-    unit = actor.user.unit if actor.user else None
-    lead = ticket.lead_unit
-    if unit is None or lead is None or not lead.path.startswith(unit.path):
-        raise PermissionDenied("该诉求不由您所在单位主办", code="not_your_unit")
-    return unit
+def _staff_unit(actor: Actor) -> Unit | None:
+    """The unit a staff member acts for (the table has already checked it is allowed)."""
+    return actor.user.unit if actor.user is not None and actor.user.unit_id else None
 
 
 def _text(value: str, *, field: str, label: str, max_length: int = 5000) -> str:
@@ -159,10 +147,9 @@ def _shift_stage(ticket: Ticket, working_days: int) -> list[str]:
 @transaction.atomic
 def ticket_accept(*, ticket_id: int, actor: Actor, category_id: int | None = None,
                   note: str = "", expected_version: int | None = None) -> Ticket:
-    if not actor.system:  # the system accepts when it dispatches automatically (routing)
-        _require(actor, *CENTRE_ROLES)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "accept")
+    # The system accepts when it dispatches automatically (routing).
+    to = require_allowed(actor, ticket, A.ACCEPT)
     _learn(ticket, actor, category_id=ticket.category_id if category_id is None else category_id)
     fields = _accept_fields(ticket, category_id)
     _move(ticket, actor=actor, action="accept", to=to, note=note, fields=fields)
@@ -185,10 +172,9 @@ def _accept_fields(ticket: Ticket, category_id: int | None) -> list[str]:
 @transaction.atomic
 def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
                   expected_version: int | None = None) -> Ticket:
-    _require(actor, *CENTRE_ROLES)
     reason = _text(reason, field="reason", label="不予受理的理由", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "reject")
+    to = require_allowed(actor, ticket, A.REJECT)
     ticket.closed_at = clock.now()
     fields = ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
     _move(ticket, actor=actor, action="reject", to=to, note=reason, fields=fields)
@@ -201,11 +187,7 @@ def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
                         expected_version: int | None = None) -> Ticket:
     note = _text(note, field="note", label="需要补充的材料", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "request_info")
-    if ticket.status == Status.SIGNED:
-        _require_lead_unit(actor, ticket)
-    else:
-        _require(actor, *CENTRE_ROLES)
+    to = require_allowed(actor, ticket, A.REQUEST_INFO)
     ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
     _move(ticket, actor=actor, action="request_info", to=to, note=note,
           fields=["resume_status", "paused_at"])
@@ -218,8 +200,7 @@ def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
     """The citizen adds material; the clock resumes, moved on by the working days paused."""
     note = _text(note, field="note", label="补充内容", max_length=5000)
     ticket = _lock(ticket_id)
-    _require_owner(actor, ticket)
-    check_transition(ticket.status, "supplement")
+    require_allowed(actor, ticket, A.SUPPLEMENT)
     paused = paused_workdays(ticket.paused_at, clock.now()) if ticket.paused_at else 0
     if paused and ticket.due_at:
         ticket.due_at = shift_due(ticket.due_at, paused)
@@ -234,10 +215,9 @@ def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
 def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
                   expected_version: int | None = None) -> Ticket:
     """A consultation answered at intake: published at once, no unit involved."""
-    _require(actor, *CENTRE_ROLES)
     public_reply = _text(public_reply, field="public_reply", label="答复内容")
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "answer")
+    to = require_allowed(actor, ticket, A.ANSWER)
     if not ticket.request_type.direct_answer:
         raise Conflict("只有咨询类诉求可以在受理时直接答复", code="direct_answer_not_allowed")
     now = clock.now()
@@ -258,11 +238,9 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
 def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
                     co_unit_ids: Iterable[int] = (), note: str = "",
                     expected_version: int | None = None) -> Ticket:
-    if not actor.system:
-        _require(actor, *CENTRE_ROLES)
     lead, co_units = _check_units(lead_unit_id, co_unit_ids)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "dispatch")
+    to = require_allowed(actor, ticket, A.DISPATCH)
     _learn(ticket, actor, category_id=ticket.category_id, lead_unit_id=lead.pk)
     fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
     now = clock.now()
@@ -307,8 +285,8 @@ def _check_units(lead_unit_id: int, co_unit_ids: Iterable[int]) -> tuple[Unit, l
 @transaction.atomic
 def ticket_sign(*, ticket_id: int, actor: Actor, expected_version: int | None = None) -> Ticket:
     ticket = _lock(ticket_id, expected_version)
-    unit = _require_lead_unit(actor, ticket)
-    to = check_transition(ticket.status, "sign")
+    to = require_allowed(actor, ticket, A.SIGN)
+    unit = _staff_unit(actor)
     fields = _set_stage(ticket, Stage.REPLY, ticket.due_at)
     _move(ticket, actor=actor, action="sign", to=to, unit=unit, fields=fields)
     return ticket
@@ -320,8 +298,8 @@ def ticket_return(*, ticket_id: int, actor: Actor, reason: str,
     """退回: the unit says the matter is not theirs; the dispatch centre decides again."""
     reason = _text(reason, field="reason", label="退回理由", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
-    unit = _require_lead_unit(actor, ticket)
-    to = check_transition(ticket.status, "return")
+    to = require_allowed(actor, ticket, A.RETURN)
+    unit = _staff_unit(actor)
     ticket.assignments.filter(active=True).update(active=False)
     ticket.lead_unit = None
     fields = ["lead_unit", *_set_stage(ticket, Stage.NONE, None)]
@@ -338,8 +316,8 @@ def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, publ
     if not solved:
         unsolved_reason = _text(unsolved_reason, field="unsolved_reason", label="未解决原因")
     ticket = _lock(ticket_id, expected_version)
-    unit = _require_lead_unit(actor, ticket)
-    to = check_transition(ticket.status, "reply")
+    to = require_allowed(actor, ticket, A.REPLY)
+    unit = _staff_unit(actor)
     reply = Reply.objects.create(ticket=ticket, unit=unit, author=actor.user, facts=facts,
                                  solved=solved, unsolved_reason=unsolved_reason.strip(),
                                  public_reply=public_reply, created_at=clock.now())
@@ -358,8 +336,8 @@ def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int, reason:
         raise ValidationFailed(f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日", code="invalid_days",
                                field="days")
     ticket = _lock(ticket_id, expected_version)
-    unit = _require_lead_unit(actor, ticket)
-    check_transition(ticket.status, "request_extension")
+    require_allowed(actor, ticket, A.REQUEST_EXTENSION)
+    unit = _staff_unit(actor)
     if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
         raise Conflict("已有待审批的延期申请", code="extension_pending")
     if ticket.extensions.count() >= MAX_EXTENSIONS:
@@ -374,15 +352,14 @@ def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int, reason:
 @transaction.atomic
 def ticket_decide_extension(*, extension_id: int, actor: Actor, approve: bool,
                             note: str = "", expected_version: int | None = None) -> Extension:
-    _require(actor, *CENTRE_ROLES)
     ext = Extension.objects.filter(pk=extension_id).first()
     if ext is None:
         raise NotFound("延期申请不存在", code="extension_not_found")
     ticket = _lock(ext.ticket_id, expected_version)
+    require_allowed(actor, ticket, A.DECIDE_EXTENSION)
     ext = Extension.objects.select_for_update().get(pk=extension_id)
     if ext.decision != Extension.Decision.PENDING:
         raise Conflict("该延期申请已审批", code="extension_decided")
-    check_transition(ticket.status, "decide_extension")
     ext.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
     ext.decided_by, ext.decided_at = actor.user, clock.now()
     ext.save(update_fields=["decision", "decided_by", "decided_at"])
@@ -410,9 +387,8 @@ def _pending_reply(ticket: Ticket) -> Reply:
 @transaction.atomic
 def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
                    expected_version: int | None = None) -> Ticket:
-    _require(actor, Role.REVIEWER, Role.ADMIN)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "approve")
+    to = require_allowed(actor, ticket, A.APPROVE)
     reply, now = _pending_reply(ticket), clock.now()
     reply.review, reply.reviewed_by, reply.review_note, reply.published_at = (
         Reply.Review.APPROVED, actor.user, note, now)
@@ -427,10 +403,9 @@ def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
 @transaction.atomic
 def ticket_send_back(*, ticket_id: int, actor: Actor, note: str,
                      expected_version: int | None = None) -> Ticket:
-    _require(actor, Role.REVIEWER, Role.ADMIN)
     note = _text(note, field="note", label="退回重办意见", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "send_back")
+    to = require_allowed(actor, ticket, A.SEND_BACK)
     reply = _pending_reply(ticket)
     reply.review, reply.reviewed_by, reply.review_note = Reply.Review.SENT_BACK, actor.user, note
     reply.save(update_fields=["review", "reviewed_by", "review_note"])
@@ -440,14 +415,6 @@ def ticket_send_back(*, ticket_id: int, actor: Actor, note: str,
 
 
 # ---- rating, callback, close, archive ------------------------------------------------------
-
-def _require_owner(actor: Actor, ticket: Ticket) -> None:
-    if actor.holds_code and actor.holds_code == ticket.tracking_code:
-        return
-    if actor.citizen_phone and actor.citizen_phone == ticket.submitter_phone:
-        return
-    raise PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
-
 
 @transaction.atomic
 def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str = "",
@@ -460,11 +427,7 @@ def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str
     if len(comment) > 500:
         raise ValidationFailed("评价意见不能超过500字", code="too_long", field="comment")
     ticket = _lock(ticket_id, expected_version)
-    if actor.user is not None:
-        _require(actor, Role.CALLBACK, Role.ADMIN)
-    else:
-        _require_owner(actor, ticket)
-    check_transition(ticket.status, "rate")
+    require_allowed(actor, ticket, A.RATE)
     ticket.satisfaction, ticket.rating_comment = satisfaction, comment
     ticket.rated_by = "callback" if actor.user else "citizen"
     label = Satisfaction(satisfaction).label + (f"：{comment}" if comment else "")
@@ -505,10 +468,8 @@ def _reopen(ticket: Ticket, *, actor: Actor, note: str, fields: list[str]) -> Ti
 def ticket_close_unrated(*, ticket_id: int, actor: Actor,
                          expected_version: int | None = None) -> Ticket:
     """The callback window passed with no rating: close, recording "not rated", never a guess."""
-    if not actor.system:
-        _require(actor, Role.CALLBACK, Role.ADMIN)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "close_unrated")
+    to = require_allowed(actor, ticket, A.CLOSE_UNRATED)
     ticket.satisfaction, ticket.rated_by, ticket.closed_at = (
         Satisfaction.NOT_RATED, "timeout", clock.now())
     fields = ["satisfaction", "rated_by", "closed_at", *_set_stage(ticket, Stage.NONE, None)]
@@ -519,10 +480,8 @@ def ticket_close_unrated(*, ticket_id: int, actor: Actor,
 @transaction.atomic
 def ticket_archive(*, ticket_id: int, actor: Actor,
                    expected_version: int | None = None) -> Ticket:
-    if not actor.system:
-        _require(actor, Role.CALLBACK, Role.INTAKE, Role.ADMIN)
     ticket = _lock(ticket_id, expected_version)
-    to = check_transition(ticket.status, "archive")
+    to = require_allowed(actor, ticket, A.ARCHIVE)
     _move(ticket, actor=actor, action="archive", to=to, public=False)
     return ticket
 
@@ -533,13 +492,12 @@ def ticket_archive(*, ticket_id: int, actor: Actor,
 def ticket_merge(*, ticket_id: int, into_id: int, actor: Actor, note: str = "") -> Ticket:
     """Handle `ticket_id` as part of `into_id`. Both keep their timelines; the merged
     request's citizen sees the other's progress and reply and is told when it is published."""
-    _require(actor, *CENTRE_ROLES)
     if ticket_id == into_id:
         raise ValidationFailed("不能与自身并案", code="merge_self", field="into_id")
     first, second = sorted([ticket_id, into_id])  # lock in id order: no deadlock
     locked = {first: _lock(first), second: _lock(second)}
     ticket, primary = locked[ticket_id], locked[into_id]
-    to = check_transition(ticket.status, "merge")
+    to = require_allowed(actor, ticket, A.MERGE)
     if primary.status in (Status.REJECTED, Status.MERGED, Status.ARCHIVED):
         raise Conflict("目标诉求已不予受理、已并案或已归档，不能并入", code="merge_target")
     ticket.merged_into, ticket.closed_at = primary, clock.now()

@@ -148,10 +148,10 @@ def _insert_with_unique_code(ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: str = "") -> Photo:
-    from minxin.tickets.services import _require_owner
+    from minxin.tickets.workflow import require_owner
 
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-    _require_owner(actor, ticket)
+    require_owner(actor, ticket)
     if ticket.photos.count() >= MAX_PHOTOS:
         raise ValidationFailed(f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos", field="photos")
     content_type = check_image(upload)

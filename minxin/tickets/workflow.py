@@ -1,71 +1,193 @@
-"""The state machine of a request: which action may move it from where to where.
+"""The rules of a request's life in one place: the actions, the states each may move from and
+to, and who may take each one.
 
-Service functions consult this table; nothing else decides whether a move is legal.
+Services enforce these tables (`require_allowed`); the workbench and the API ask the same
+tables which actions to offer (`allowed_actions`). Nothing else decides whether a move is
+legal or permitted. The table is drawn in docs/architecture.md.
 """
 
 from __future__ import annotations
 
-from minxin.core.errors import Conflict
-from minxin.tickets.models import Status
+from dataclasses import dataclass
+from enum import StrEnum
+
+from minxin.accounts.models import (
+    CALLBACK_ROLES,
+    CENTRE_ROLES,
+    REVEAL_ROLES,
+    REVIEW_ROLES,
+    SUPERVISOR_ROLES,
+    UNIT_ROLES,
+    Role,
+    User,
+)
+from minxin.core.errors import Conflict, PermissionDenied
+from minxin.tickets.actors import Actor
+from minxin.tickets.models import Assignment, Extension, Status, Ticket
 
 S = Status
 
+
+class Action(StrEnum):
+    """Every step a request's timeline can record. The values are stored in
+    `TimelineEvent.action`, so they never change."""
+
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    REQUEST_INFO = "request_info"
+    SUPPLEMENT = "supplement"
+    ANSWER = "answer"
+    DISPATCH = "dispatch"
+    SIGN = "sign"
+    RETURN = "return"
+    REPLY = "reply"
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+    RATE = "rate"
+    REOPEN = "reopen"
+    CLOSE_UNRATED = "close_unrated"
+    ARCHIVE = "archive"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    MERGE = "merge"
+    REVEAL_CONTACT = "reveal_contact"
+    WARNING = "warning"
+    OVERDUE = "overdue"
+    TO_CALLBACK = "to_callback"
+    SUPERVISE = "supervise"
+    SUPERVISE_REPLY = "supervise_reply"
+    SUPERVISE_ESCALATE = "supervise_escalate"
+    OVERSIGHT_SHARE = "oversight_share"
+    OVERSIGHT_EVALUATE = "oversight_evaluate"
+
+
+A = Action
+
 # action: (states it may start from, state it leads to; None means "decided by the service")
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "accept": (frozenset({S.SUBMITTED}), S.ACCEPTED),
-    "reject": (frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED),
-    "request_info": (frozenset({S.SUBMITTED, S.ACCEPTED, S.SIGNED}), S.PENDING_INFO),
-    "supplement": (frozenset({S.PENDING_INFO}), None),
-    "answer": (frozenset({S.SUBMITTED, S.ACCEPTED}), S.PUBLISHED),
-    "dispatch": (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED}), S.DISPATCHED),
-    "sign": (frozenset({S.DISPATCHED}), S.SIGNED),
-    "return": (frozenset({S.DISPATCHED}), S.RETURNED),
-    "reply": (frozenset({S.SIGNED}), S.REPLIED),
-    "approve": (frozenset({S.REPLIED}), S.PUBLISHED),
-    "send_back": (frozenset({S.REPLIED}), S.SIGNED),
-    "rate": (frozenset({S.PUBLISHED}), None),
-    "close_unrated": (frozenset({S.PUBLISHED}), S.CLOSED),
-    "archive": (frozenset({S.CLOSED, S.REJECTED}), S.ARCHIVED),
-    "request_extension": (frozenset({S.SIGNED}), S.SIGNED),
-    "decide_extension": (frozenset({S.SIGNED, S.REPLIED}), None),
-    "merge": (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.PENDING_INFO}), S.MERGED),
+TRANSITIONS: dict[Action, tuple[frozenset[str], str | None]] = {
+    A.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
+    A.REJECT: (frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED),
+    A.REQUEST_INFO: (frozenset({S.SUBMITTED, S.ACCEPTED, S.SIGNED}), S.PENDING_INFO),
+    A.SUPPLEMENT: (frozenset({S.PENDING_INFO}), None),
+    A.ANSWER: (frozenset({S.SUBMITTED, S.ACCEPTED}), S.PUBLISHED),
+    A.DISPATCH: (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED}), S.DISPATCHED),
+    A.SIGN: (frozenset({S.DISPATCHED}), S.SIGNED),
+    A.RETURN: (frozenset({S.DISPATCHED}), S.RETURNED),
+    A.REPLY: (frozenset({S.SIGNED}), S.REPLIED),
+    A.APPROVE: (frozenset({S.REPLIED}), S.PUBLISHED),
+    A.SEND_BACK: (frozenset({S.REPLIED}), S.SIGNED),
+    A.RATE: (frozenset({S.PUBLISHED}), None),
+    A.CLOSE_UNRATED: (frozenset({S.PUBLISHED}), S.CLOSED),
+    A.ARCHIVE: (frozenset({S.CLOSED, S.REJECTED}), S.ARCHIVED),
+    A.REQUEST_EXTENSION: (frozenset({S.SIGNED}), S.SIGNED),
+    A.DECIDE_EXTENSION: (frozenset({S.SIGNED, S.REPLIED}), None),
+    A.MERGE: (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.PENDING_INFO}), S.MERGED),
 }
 
-ACTION_LABELS = {
-    "submit": "提交诉求",
-    "accept": "受理",
-    "reject": "不予受理",
-    "request_info": "要求补充材料",
-    "supplement": "补充材料",
-    "answer": "受理时直接答复",
-    "dispatch": "派遣",
-    "sign": "签收",
-    "return": "退回",
-    "reply": "提交办理结果",
-    "approve": "审核通过并公开答复",
-    "send_back": "审核退回重办",
-    "rate": "评价",
-    "reopen": "不满意重办",
-    "close_unrated": "逾期未评价办结",
-    "archive": "归档",
-    "request_extension": "申请延期",
-    "decide_extension": "审批延期",
-    "merge": "并案",
-    "reveal_contact": "查看联系方式",
-    "warning": "即将超期预警",
-    "overdue": "超期",
-    "to_callback": "转电话回访",
-    "supervise": "督办",
-    "supervise_reply": "督办回复",
-    "supervise_escalate": "督办升级",
-    "oversight_share": "提交监督小组评议",
-    "oversight_evaluate": "监督小组评议",
+
+class Party(StrEnum):
+    """Whose the actor must be, beyond holding one of the rule's roles."""
+
+    STAFF = "staff"  # the role alone decides (the centre's roles see every request)
+    LEAD = "lead"  # staff of the lead unit (主办) or of a unit above it
+    CO = "co"  # staff of a co-handling unit (协办) on the request, or of a unit above it
+    OWNER = "owner"  # the citizen who submitted it (verified phone or tracking code)
+    SYSTEM = "system"  # the platform itself: automatic dispatch, the sweeps
+    ANYONE = "anyone"  # a new request may come from anyone
+
+
+@dataclass(frozen=True)
+class Rule:
+    party: Party
+    roles: frozenset[str] = frozenset()
+    # Only in these states (None: in every state the transition table allows).
+    states: frozenset[str] | None = None
+
+
+def _staff(*groups: frozenset[str] | Role) -> Rule:
+    roles: set[str] = set()
+    for group in groups:
+        roles |= group if isinstance(group, frozenset) else {group}
+    return Rule(Party.STAFF, frozenset(roles))
+
+
+LEAD_STAFF = Rule(Party.LEAD, UNIT_ROLES)
+SYSTEM = Rule(Party.SYSTEM)
+OWNER = Rule(Party.OWNER)
+
+# Who may take each action. An actor may act when any one rule admits them.
+PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
+    A.SUBMIT: (Rule(Party.ANYONE),),
+    A.ACCEPT: (_staff(CENTRE_ROLES), SYSTEM),
+    A.REJECT: (_staff(CENTRE_ROLES),),
+    # Before dispatch the centre asks the citizen; while a unit handles it, that unit does.
+    A.REQUEST_INFO: (Rule(Party.STAFF, CENTRE_ROLES, frozenset({S.SUBMITTED, S.ACCEPTED})),
+                     Rule(Party.LEAD, UNIT_ROLES, frozenset({S.SIGNED}))),
+    A.SUPPLEMENT: (OWNER,),
+    A.ANSWER: (_staff(CENTRE_ROLES),),
+    A.DISPATCH: (_staff(CENTRE_ROLES), SYSTEM),
+    A.SIGN: (LEAD_STAFF,),
+    A.RETURN: (LEAD_STAFF,),
+    A.REPLY: (LEAD_STAFF,),
+    A.APPROVE: (_staff(REVIEW_ROLES),),
+    A.SEND_BACK: (_staff(REVIEW_ROLES),),
+    # The citizen rates; a callback agent records a rating given by phone.
+    A.RATE: (OWNER, _staff(CALLBACK_ROLES)),
+    A.REOPEN: (OWNER, _staff(CALLBACK_ROLES)),  # the outcome of a 不满意 rating
+    A.CLOSE_UNRATED: (_staff(CALLBACK_ROLES), SYSTEM),
+    A.ARCHIVE: (_staff(CALLBACK_ROLES, Role.INTAKE), SYSTEM),
+    A.REQUEST_EXTENSION: (LEAD_STAFF,),
+    A.DECIDE_EXTENSION: (_staff(CENTRE_ROLES),),
+    A.MERGE: (_staff(CENTRE_ROLES),),
+    A.REVEAL_CONTACT: (_staff(REVEAL_ROLES),),
+    A.WARNING: (SYSTEM,),
+    A.OVERDUE: (SYSTEM,),
+    A.TO_CALLBACK: (SYSTEM,),
+    A.SUPERVISE: (_staff(SUPERVISOR_ROLES), SYSTEM),
+    A.SUPERVISE_REPLY: (Rule(Party.STAFF, UNIT_ROLES),),  # narrowed to the order's unit
+    A.SUPERVISE_ESCALATE: (SYSTEM,),
+    A.OVERSIGHT_SHARE: (_staff(SUPERVISOR_ROLES),),
+    A.OVERSIGHT_EVALUATE: (_staff(Role.OVERSIGHT),),
 }
 
+ACTION_LABELS: dict[str, str] = {
+    A.SUBMIT: "提交诉求",
+    A.ACCEPT: "受理",
+    A.REJECT: "不予受理",
+    A.REQUEST_INFO: "要求补充材料",
+    A.SUPPLEMENT: "补充材料",
+    A.ANSWER: "受理时直接答复",
+    A.DISPATCH: "派遣",
+    A.SIGN: "签收",
+    A.RETURN: "退回",
+    A.REPLY: "提交办理结果",
+    A.APPROVE: "审核通过并公开答复",
+    A.SEND_BACK: "审核退回重办",
+    A.RATE: "评价",
+    A.REOPEN: "不满意重办",
+    A.CLOSE_UNRATED: "逾期未评价办结",
+    A.ARCHIVE: "归档",
+    A.REQUEST_EXTENSION: "申请延期",
+    A.DECIDE_EXTENSION: "审批延期",
+    A.MERGE: "并案",
+    A.REVEAL_CONTACT: "查看联系方式",
+    A.WARNING: "即将超期预警",
+    A.OVERDUE: "超期",
+    A.TO_CALLBACK: "转电话回访",
+    A.SUPERVISE: "督办",
+    A.SUPERVISE_REPLY: "督办回复",
+    A.SUPERVISE_ESCALATE: "督办升级",
+    A.OVERSIGHT_SHARE: "提交监督小组评议",
+    A.OVERSIGHT_EVALUATE: "监督小组评议",
+}
+
+
+# ---- the state machine --------------------------------------------------------------------
 
 def check_transition(status: str, action: str) -> str | None:
     """The target state of `action` from `status`, or a Conflict explaining why not."""
-    sources, target = TRANSITIONS[action]
+    sources, target = TRANSITIONS[Action(action)]
     if status not in sources:
         raise Conflict(
             f"该诉求当前状态为「{Status(status).label}」，不能执行「{ACTION_LABELS[action]}」，"
@@ -75,5 +197,130 @@ def check_transition(status: str, action: str) -> str | None:
     return target
 
 
-def legal_actions(status: str) -> list[str]:
+def legal_actions(status: str) -> list[Action]:
     return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+# ---- who may act ----------------------------------------------------------------------------
+
+def is_unit_staff_over(user: User | None, unit_path: str | None) -> bool:
+    """Staff of this unit, or of a unit above it (a district acts for its streets)."""
+    if user is None or not user.is_active or user.role not in UNIT_ROLES:
+        return False
+    if user.unit_id is None or not unit_path:
+        return False
+    return unit_path.startswith(user.unit.path)
+
+
+def is_lead_staff(user: User | None, ticket: Ticket) -> bool:
+    lead = ticket.lead_unit if ticket.lead_unit_id else None
+    return is_unit_staff_over(user, lead.path if lead else None)
+
+
+def co_part_of(user: User | None, ticket: Ticket) -> Assignment | None:
+    """The active co-handling part this staff member may act for on the request."""
+    if user is None or not user.is_active or user.role not in UNIT_ROLES or not user.unit_id:
+        return None
+    return (ticket.assignments.filter(role=Assignment.Role.CO, active=True,
+                                      unit__path__startswith=user.unit.path)
+            .select_related("unit").order_by("id").first())
+
+
+def is_owner(actor: Actor, ticket: Ticket) -> bool:
+    if actor.holds_code and actor.holds_code == ticket.tracking_code:
+        return True
+    return bool(actor.citizen_phone and actor.citizen_phone == ticket.submitter_phone)
+
+
+def require_owner(actor: Actor, ticket: Ticket) -> None:
+    if not is_owner(actor, ticket):
+        raise PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
+
+
+def _admits(rule: Rule, actor: Actor, ticket: Ticket | None) -> bool:
+    if rule.party == Party.ANYONE:
+        return True
+    if rule.party == Party.SYSTEM:
+        return actor.system
+    if rule.party == Party.OWNER:
+        return ticket is not None and actor.user is None and is_owner(actor, ticket)
+    if not actor.has_role(*rule.roles):
+        return False
+    if rule.party == Party.LEAD:
+        return ticket is not None and is_lead_staff(actor.user, ticket)
+    if rule.party == Party.CO:
+        return ticket is not None and co_part_of(actor.user, ticket) is not None
+    return True
+
+
+def permits(actor: Actor, ticket: Ticket | None, action: str, *,
+            status: str | None = None) -> bool:
+    """Whether a rule admits the actor; with `status`, only the rules that hold in it."""
+    return any(_admits(rule, actor, ticket) for rule in PERMISSIONS[Action(action)]
+               if status is None or rule.states is None or status in rule.states)
+
+
+def role_may(user: User, action: str) -> bool:
+    """Whether the user's role appears in any staff rule of the action (pages without a
+    request: may this user open supervision, reveal contacts, ...)."""
+    return user.is_active and any(user.role in rule.roles for rule in PERMISSIONS[Action(action)])
+
+
+def require_allowed(actor: Actor, ticket: Ticket, action: str) -> str | None:
+    """The one check every service makes on its locked request: the actor may take the
+    action (else 403), the state allows it (else 409), and the actor may take it in this
+    state (else 403). Returns the target state, as `check_transition`."""
+    if not permits(actor, ticket, action):
+        raise _refusal(actor, action)
+    target = check_transition(ticket.status, action) if action in TRANSITIONS else None
+    if not permits(actor, ticket, action, status=ticket.status):
+        raise _refusal(actor, action)
+    return target
+
+
+def _refusal(actor: Actor, action: str) -> PermissionDenied:
+    rules = PERMISSIONS[Action(action)]
+    if actor.user is None and any(r.party == Party.OWNER for r in rules):
+        return PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
+    if actor.user is not None and any(actor.has_role(*r.roles) and r.party == Party.LEAD
+                                      for r in rules):
+        return PermissionDenied("该诉求不由您所在单位主办", code="not_your_unit")
+    if actor.user is not None and any(actor.has_role(*r.roles) and r.party == Party.CO
+                                      for r in rules):
+        return PermissionDenied("您所在单位不是该诉求的协办单位", code="not_co_unit")
+    return PermissionDenied("您没有执行此操作的权限", code="forbidden_role")
+
+
+def may_act(user: User, ticket: Ticket, action: str) -> bool:
+    """Whether the user's role and unit allow `action` on this request, whatever its state:
+    an action allowed a moment ago but now illegal (a colleague acted first) then reads as
+    a conflict from the service, not a refusal."""
+    return permits(Actor.staff(user), ticket, action)
+
+
+# The usual next step first, refusals and send-backs last.
+ORDER: list[Action] = [
+    A.DISPATCH, A.ACCEPT, A.ANSWER, A.SIGN, A.REPLY, A.APPROVE, A.RATE,
+    A.DECIDE_EXTENSION, A.REQUEST_EXTENSION, A.REQUEST_INFO, A.ARCHIVE, A.CLOSE_UNRATED,
+    A.SEND_BACK, A.RETURN, A.MERGE, A.REJECT,
+]
+
+
+def allowed_actions(user: User, ticket: Ticket) -> list[Action]:
+    """The actions to offer this user now: legal in the current state, permitted in it,
+    and meaningful (a pending extension to decide, a type that may be answered directly)."""
+    actor = Actor.staff(user)
+    actions = [a for a in legal_actions(ticket.status)
+               if permits(actor, ticket, a, status=ticket.status) and _meaningful(ticket, a)]
+    return sorted(actions, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
+
+
+def _meaningful(ticket: Ticket, action: Action) -> bool:
+    pending = ticket.extensions.filter(decision=Extension.Decision.PENDING).exists
+    if action == A.ANSWER:
+        return ticket.request_type.direct_answer
+    if action == A.DECIDE_EXTENSION:
+        return pending()
+    if action == A.REQUEST_EXTENSION:
+        return not pending()
+    return True

@@ -15,7 +15,7 @@ from minxin.similar.models import DuplicateFlag
 from minxin.similar.selectors import duplicate_flags_for
 from minxin.tickets import selectors
 from minxin.tickets.models import Ticket
-from minxin.workbench.permissions import CENTRE
+from minxin.tickets.workflow import Action, role_may
 
 # Level -> (badge text, badge class). The text carries the meaning; colour only repeats it.
 RISK_BADGES = {
@@ -70,7 +70,7 @@ def detail_insight(user: User, ticket: Ticket) -> dict[str, Any]:
         "risk_group": (found.signals.get("group") or None) if found else None,
         "duplicates": duplicates,
         "open_duplicates": sum(1 for d in duplicates if not d["resolved"]),
-        "may_resolve_duplicates": user.role in CENTRE,
+        "may_resolve_duplicates": role_may(user, Action.MERGE),
     }
 
 

@@ -20,10 +20,10 @@ from minxin.tickets import selectors
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
+from minxin.tickets.workflow import Action, role_may
 from minxin.workbench.insight import RowMarks, detail_insight, row_marks
 from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
-    CENTRE,
     allowed_actions,
     may_read_orders,
     may_read_record,
@@ -169,7 +169,7 @@ def home_sections(user: User) -> list[SectionView]:
             finder = finder or Suggester()
             rows = suggested_rows([r.ticket for r in rows], finder)
         count, more = listed_count(tickets, len(rows), limit, HOME_COUNT_CAP)
-        bulk = section.key == "intake" and user.role in CENTRE
+        bulk = section.key == "intake" and role_may(user, Action.DISPATCH)
         views.append(SectionView(section, rows, count, more, bulk=bulk))
     # One lookup of risk badges and duplicate flags for the whole page, not one per list.
     marks = row_marks(user, [r.ticket for view in views for r in view.rows])
@@ -183,7 +183,7 @@ def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str,
     marks = row_marks(user, tickets)
     if section.key != "intake":
         return {"rows": tickets, "bulk": False, "marks": marks}
-    return {"rows": suggested_rows(list(tickets), Suggester()), "bulk": user.role in CENTRE,
+    return {"rows": suggested_rows(list(tickets), Suggester()), "bulk": role_may(user, Action.DISPATCH),
             "units": dispatch_units(), "sign_deadlines": sign_deadlines(), "marks": marks}
 
 

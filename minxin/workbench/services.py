@@ -19,8 +19,8 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.codes import normalise
 from minxin.tickets.models import Extension, Ticket
 from minxin.tickets.services import ticket_dispatch
+from minxin.tickets.workflow import Action, may_act, role_may
 from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
-from minxin.workbench.permissions import CENTRE, may_act
 
 STALE_MESSAGE = "该诉求已被他人更新，请查看最新状态后再操作"
 
@@ -108,7 +108,7 @@ MAX_BULK = 100
 def tickets_bulk_dispatch(*, user: User, items: Iterable[tuple[int, int]], lead_unit_id: int,
                           co_unit_ids: Iterable[int] = ()) -> list[BulkResult]:
     """Dispatch each (ticket id, version) on its own, so one conflict does not undo the rest."""
-    if user.role not in CENTRE:
+    if not role_may(user, Action.DISPATCH):
         raise PermissionDenied("只有受理派遣人员可以批量派遣", code="forbidden_role")
     co_ids = list(co_unit_ids)
     return [_dispatch_one(user, ticket_id, version, lead_unit_id, co_ids)
