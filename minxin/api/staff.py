@@ -34,7 +34,7 @@ from minxin.api.schemas import (
 from minxin.core import clock
 from minxin.core.errors import RateLimited, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
-from minxin.tickets import selectors
+from minxin.tickets import listing, selectors
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import clock_colour, event_dict, mask_name, mask_phone
@@ -126,7 +126,11 @@ def _user(request: HttpRequest) -> User:
 @router.get("/queues/{name}", response={200: list[TicketSummaryOut], **ERRORS})
 def queue(request: HttpRequest, name: str, offset: int = Query(0, ge=0, le=100000),
           limit: int = Query(50, ge=1, le=200)) -> list[dict]:
-    tickets = selectors.queue(user=_user(request), name=name).order_by("stage_due_at", "id")
+    """Sort and filter with the workbench's parameters (docs/api.md, "Queue parameters")."""
+    query = listing.parse(request.GET)
+    tickets = selectors.queue(user=_user(request), name=name)
+    tickets = listing.sorted_list(listing.narrow(tickets, query), query.sort,
+                                  alarm_first=name == "intake")
     return [summary(t) for t in tickets[offset:offset + limit]]
 
 

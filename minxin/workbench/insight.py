@@ -19,7 +19,7 @@ from minxin.tickets.workflow import Action, role_may
 
 # Level -> (badge text, badge class). The text carries the meaning; colour only repeats it.
 RISK_BADGES = {
-    RiskLevel.CRITICAL: ("紧急风险", "badge-late"),
+    RiskLevel.CRITICAL: ("紧急风险", "badge-alarm"),
     RiskLevel.HIGH: ("高风险", "badge-late"),
     RiskLevel.MEDIUM: ("中风险", "badge-warn"),
     RiskLevel.LOW: ("低风险", "badge-none"),
@@ -32,6 +32,7 @@ CATEGORY_LABELS = dict(RiskTerm.Category.choices)
 @dataclass
 class RowMarks:
     risk: tuple[str, str] | None = None
+    critical: bool = False  # lists put these on top with an alarm
     duplicates: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -42,6 +43,7 @@ def row_marks(user: User, tickets: list[Ticket]) -> dict[int, RowMarks]:
     levels = TicketInsight.objects.filter(ticket_id__in=ids, risk_level__in=LISTED_LEVELS)
     for ticket_id, level in levels.values_list("ticket_id", "risk_level"):
         marks[ticket_id].risk = RISK_BADGES[RiskLevel(level)]
+        marks[ticket_id].critical = level == RiskLevel.CRITICAL
     flags = list(DuplicateFlag.objects.filter(Q(ticket_id__in=ids) | Q(similar_to_id__in=ids),
                                               resolved=False)
                  .select_related("ticket", "similar_to").order_by("-score", "id"))

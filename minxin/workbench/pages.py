@@ -12,13 +12,14 @@ from django.db.models import F, QuerySet
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.org.models import Category, RequestType, Unit
+from minxin.risk.models import RiskLevel
 from minxin.routing.recommend import UnitGuess
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import orders_visible_to
-from minxin.tickets import selectors
+from minxin.tickets import listing, selectors
 from minxin.tickets.display import mask_name, mask_phone
-from minxin.tickets.models import Extension, Satisfaction, Ticket
+from minxin.tickets.models import Channel, Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
 from minxin.tickets.workflow import Action, role_may
 from minxin.workbench.insight import RowMarks, detail_insight, row_marks
@@ -42,6 +43,8 @@ from minxin.workbench.queues import (
 from minxin.workbench.suggest import CategoryGuess, Suggester
 
 HOME_ROWS = 15
+# The lists a dispatcher works from: category and unit suggestions, the bulk dispatch form.
+INTAKE_LISTS = {"intake", "today"}
 # A home's first list is the role's main work; the lists after it show their head and link to
 # the full queue (a home of six 15-row lists took 300 ms at 100,000 requests, most of it rows).
 SECONDARY_ROWS = 5
@@ -66,6 +69,12 @@ class SectionView:
     more: bool
     bulk: bool
     marks: dict[int, RowMarks] = field(default_factory=dict)
+
+    @property
+    def alarms(self) -> int:
+        """Critical-risk requests among the rows shown."""
+        return sum(1 for r in self.rows if r.ticket.pk in self.marks
+                   and self.marks[r.ticket.pk].critical)
 
 
 def home_context(user: User) -> dict[str, Any]:
@@ -165,11 +174,11 @@ def home_sections(user: User) -> list[SectionView]:
         tickets = section_tickets(user, section)
         limit = HOME_ROWS if section is main else SECONDARY_ROWS
         rows = [Row(t) for t in section_head(user, section, limit)]
-        if section.key == "intake":
+        if section.key in INTAKE_LISTS:
             finder = finder or Suggester()
             rows = suggested_rows([r.ticket for r in rows], finder)
         count, more = listed_count(tickets, len(rows), limit, HOME_COUNT_CAP)
-        bulk = section.key == "intake" and role_may(user, Action.DISPATCH)
+        bulk = section.key in INTAKE_LISTS and role_may(user, Action.DISPATCH)
         views.append(SectionView(section, rows, count, more, bulk=bulk))
     # One lookup of risk badges and duplicate flags for the whole page, not one per list.
     marks = row_marks(user, [r.ticket for view in views for r in view.rows])
@@ -181,10 +190,12 @@ def home_sections(user: User) -> list[SectionView]:
 def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str, Any]:
     """A full queue page; the intake queue gets suggestions and the bulk dispatch form."""
     marks = row_marks(user, tickets)
-    if section.key != "intake":
-        return {"rows": tickets, "bulk": False, "marks": marks}
-    return {"rows": suggested_rows(list(tickets), Suggester()), "bulk": role_may(user, Action.DISPATCH),
-            "units": dispatch_units(), "sign_deadlines": sign_deadlines(), "marks": marks}
+    alarms = sum(1 for m in marks.values() if m.critical)
+    if section.key not in INTAKE_LISTS:
+        return {"rows": tickets, "bulk": False, "marks": marks, "alarms": alarms}
+    return {"rows": suggested_rows(list(tickets), Suggester()),
+            "bulk": role_may(user, Action.DISPATCH), "units": dispatch_units(),
+            "sign_deadlines": sign_deadlines(), "marks": marks, "alarms": alarms}
 
 
 def suggested_rows(tickets: list[Ticket], finder: Suggester) -> list[Row]:
@@ -206,6 +217,20 @@ def dispatch_units() -> list[tuple[str, list[Unit]]]:
     for unit in units:
         groups[unit.kind].append(unit)
     return [(Unit.Kind(kind).label, members) for kind, members in groups.items() if members]
+
+
+def queue_options() -> dict[str, Any]:
+    """The choices of a queue page's sort and filter form."""
+    return {
+        "sorts": list(listing.SORTS.items()),
+        "types": list(RequestType.objects.order_by("pk").values_list("code", "name")),
+        "categories": category_groups(),
+        "districts": list(Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True)
+                          .order_by("pk").values_list("pk", "name")),
+        "channels": Channel.choices,
+        "risks": [(level, RiskLevel(level).label) for level in
+                  (RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)],
+    }
 
 
 def category_groups() -> list[tuple[Category, list[Category]]]:

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, OrderBy, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from minxin.accounts.models import Role, User
 from minxin.core import clock
 from minxin.risk.models import RiskLevel
-from minxin.tickets import selectors
+from minxin.tickets import listing, selectors
+from minxin.tickets.listing import ListQuery
 from minxin.tickets.models import RUNNING_STATUSES, Status, Ticket
 
 S = Status
@@ -37,6 +39,11 @@ class Section:
     # Whether the ordering fields may be null in this list's rows. NULLS LAST is needed only
     # then, and it costs: SQLite cannot walk an index for it and sorts every matching row.
     nulls: bool = True
+    # An intake list: critical-risk requests go above everything, whatever the sort.
+    alarm_first: bool = False
+    # The full queue a home list links to ("查看全部…"), when not its own.
+    queue_key: str = ""
+    queue_title: str = ""
 
 
 def _running(user: User) -> QuerySet[Ticket]:
@@ -84,6 +91,20 @@ def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
     return lambda user: selectors.queue(user=user, name=name)
 
 
+def _today(user: User) -> QuerySet[Ticket]:
+    """Requests waiting for intake that arrived since midnight, city time."""
+    return listing.with_risk(selectors.queue(user=user, name="intake")
+                             .filter(created_at__gte=_midnight()))
+
+
+def _midnight() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(clock.today(), dt.time.min))
+
+
+def _intake(user: User) -> QuerySet[Ticket]:
+    return listing.with_risk(selectors.queue(user=user, name="intake"))
+
+
 def _to_archive(user: User) -> QuerySet[Ticket]:
     return selectors.tickets_visible_to(user).filter(FINISHED_NOT_ARCHIVED)
 
@@ -105,8 +126,11 @@ SECTIONS = {s.key: s for s in [
     Section("risk", "风险预警",
             "高风险和紧急的诉求（危险信号、群体性诉求），答复前一直列在这里，紧急的在前",
             at_risk, ("risk_rank", "created_at", "id"), nulls=False),
-    Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求", _queue("intake"),
-            ("created_at", "id")),
+    Section("today", "今日新诉求", "今天提交、等待受理派遣的诉求，紧急风险在前，再按环节期限",
+            _today, ("risk_rank", "stage_due_at", "id"), alarm_first=True,
+            queue_key="intake", queue_title="待受理"),
+    Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求，紧急风险置顶", _intake,
+            ("alarm", "created_at", "id"), alarm_first=True),
     Section("inbox", "待签收", "已派遣到本单位、等待签收", _queue("inbox")),
     Section("handling", "办理中", "已签收、等待提交办理结果", _queue("handling")),
     Section("due_soon", "即将超期", "环节期限在24小时内", due_soon),
@@ -128,7 +152,7 @@ SECTIONS = {s.key: s for s in [
 # each risky request, and checking 5,000 risky requests against a unit's assignments to build
 # a list of its own cost 70 ms a home page at 100,000 requests (SQLite).
 ROLE_SECTIONS: dict[str, list[str]] = {
-    Role.INTAKE: ["risk", "intake", "extensions", "pending_info", "to_archive"],
+    Role.INTAKE: ["risk", "today", "extensions", "pending_info", "to_archive"],
     Role.HANDLER: ["inbox", "handling", "due_soon", "overdue"],
     Role.UNIT_HEAD: ["inbox", "handling", "due_soon", "overdue"],
     Role.REVIEWER: ["review"],
@@ -155,13 +179,29 @@ def _order(name: str, nulls: bool) -> OrderBy:
     return F(field).desc(nulls_last=last) if name.startswith("-") else F(field).asc(nulls_last=last)
 
 
-def _ordering(section: Section) -> list[OrderBy]:
-    return [_order(name, section.nulls) for name in section.order]
+def _ordering(section: Section, sort: str = "") -> list[OrderBy]:
+    """The list's own order, or the chosen sort (critical first in an intake list)."""
+    if not sort:
+        return [_order(name, section.nulls) for name in section.order]
+    names = (("alarm",) if section.alarm_first else ()) + listing.SORT_FIELDS[sort]
+    return [_order(name, True) for name in names]
 
 
-def section_tickets(user: User, section: Section) -> QuerySet[Ticket]:
-    return (section.build(user).select_related("category__parent")
-            .defer(*selectors.LIST_DEFERRED).order_by(*_ordering(section)))
+def _listed(user: User, section: Section, query: ListQuery | None) -> QuerySet[Ticket]:
+    tickets = section.build(user)
+    if query is None:
+        return tickets
+    if query.sort == "risk" and "risk_rank" not in tickets.query.annotations:
+        tickets = listing.with_risk(tickets)
+    return listing.narrow(tickets, query)
+
+
+def section_tickets(user: User, section: Section,
+                    query: ListQuery | None = None) -> QuerySet[Ticket]:
+    """The whole list, narrowed and sorted as QUERY says (a queue page's choice)."""
+    sort = query.sort if query else ""
+    return (_listed(user, section, query).select_related("category__parent")
+            .defer(*selectors.LIST_DEFERRED).order_by(*_ordering(section, sort)))
 
 
 def section_head(user: User, section: Section, limit: int) -> list[Ticket]:
@@ -188,3 +228,19 @@ def listed_count(rows: QuerySet[Any], shown: int, limit: int,
                  cap: int = COUNT_CAP) -> tuple[int, bool]:
     """A list that fits within its `limit` is its own count: no COUNT query for it."""
     return (shown, False) if shown < limit else capped_count(rows, cap)
+
+
+def filtered(user: User, section: Section, query: ListQuery) -> QuerySet[Ticket]:
+    """The list narrowed by QUERY, unsorted and without joins: for counting."""
+    return _listed(user, section, query).order_by()
+
+
+def breakdown(tickets: QuerySet[Ticket]) -> dict[str, list[tuple[str, int]]]:
+    """How a list splits by type and by risk level, in two GROUP BY queries. Asked only of a
+    list short enough to count whole (the queue page's total is under its cap)."""
+    by_type = (tickets.values_list("request_type__name").annotate(n=Count("id"))
+               .order_by("request_type__name"))
+    levels = dict(tickets.values_list("insight__risk_level").annotate(n=Count("id")))
+    order = [RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW]
+    by_risk = [(RiskLevel(level).label, levels[level]) for level in order if levels.get(level)]
+    return {"类型": [(name, n) for name, n in by_type], "风险": by_risk}

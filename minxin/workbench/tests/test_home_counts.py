@@ -11,8 +11,8 @@ from minxin.workbench.tests.helpers import as_user, new_ticket
 pytestmark = pytest.mark.django_db
 
 
-def intake_heading(html: str) -> str:
-    start = html.index('id="sec-intake"')
+def today_heading(html: str) -> str:
+    start = html.index('id="sec-today"')
     return html[start:html.index("</h2>", start)]
 
 
@@ -23,7 +23,7 @@ def test_a_long_list_on_a_home_says_cap_plus(client, city, staff, monkeypatch):
     monkeypatch.setattr(pages, "HOME_ROWS", 2)
     monkeypatch.setattr(pages, "HOME_COUNT_CAP", waiting - 1)
     as_user(client, staff["intake"])
-    heading = intake_heading(client.get("/staff/").content.decode())
+    heading = today_heading(client.get("/staff/").content.decode())
     assert f"{waiting - 1}+件" in heading
 
 
@@ -31,7 +31,7 @@ def test_a_list_within_the_cap_gives_its_exact_count(client, city, staff, monkey
     new_ticket(city, phone=None, title="路灯不亮")
     monkeypatch.setattr(pages, "HOME_ROWS", 1)
     as_user(client, staff["intake"])
-    heading = intake_heading(client.get("/staff/").content.decode())
+    heading = today_heading(client.get("/staff/").content.decode())
     intake = {Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED}
     assert f"{Ticket.objects.filter(status__in=intake, merged_into=None).count()}件" in heading
     assert "+件" not in heading
@@ -53,5 +53,5 @@ def test_lists_after_the_first_show_their_head_and_link_to_the_queue(client, cit
     archive = archive[:archive.index("</section>")]
     assert "2件" in archive and archive.count("重复诉求") == 1  # 2 rejected, 1 row shown
     assert "/staff/queues/to_archive/" in archive
-    intake = html[html.index('id="sec-intake"'):]
+    intake = html[html.index('id="sec-today"'):]
     assert intake[:intake.index("</section>")].count("重复诉求") == 2  # the first list: 3 rows

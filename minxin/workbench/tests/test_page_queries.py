@@ -22,6 +22,10 @@ PAGES = [
     ("callback", "/staff/"), ("supervisor", "/staff/"), ("leader", "/staff/"),
     ("callback", "/staff/queues/to_archive/"), ("supervisor", "/staff/queues/overdue/"),
     ("reviewer", "/staff/queues/review/"), ("handler", "/staff/queues/handling/"),
+    # Sorted and filtered queues: the breakdown counts are two queries, never one a row.
+    ("intake", "/staff/queues/intake/?sort=risk&type=complaint&overdue=on"),
+    ("supervisor", "/staff/queues/overdue/?sort=deadline&risk=high"),
+    ("handler", "/staff/queues/handling/?sort=newest&channel=web"),
     ("admin", "/staff/requests/{ticket}/"), ("handler", "/staff/requests/{ticket}/"),
     ("intake", "/staff/search/?q="), ("intake", "/staff/search/?q=%E5%B0%8F%E5%8C%BA"),
     ("handler", "/staff/search/?status=closed&overdue=on"),

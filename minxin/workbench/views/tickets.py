@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from minxin.core.errors import DomainError, NotFound
+from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.privacy.services import contact_reveal
-from minxin.tickets import selectors
+from minxin.tickets import listing, selectors
+from minxin.tickets.listing import ListQuery
 from minxin.tickets.models import Ticket
 from minxin.workbench import login_flow, pages, services
 from minxin.workbench.actions import ACTIONS, action_from_slug
-from minxin.workbench.queues import SECTIONS, section_tickets
+from minxin.workbench.queues import SECTIONS, breakdown, filtered, section_tickets
 from minxin.workbench.search import page_of
 
 
@@ -32,10 +33,19 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     section = SECTIONS.get(key)
     if section is None:
         raise Http404
-    page = page_of(section_tickets(request.user, section), request.GET.get("page"))
-    return render(request, "workbench/queue.html", {
-        "nav": "home", "section": section, "page": page,
-        **pages.queue_rows(request.user, section, page.rows)})
+    context = {"nav": "home", "section": section, **pages.queue_options()}
+    try:
+        query = listing.parse(request.GET)
+    except ValidationFailed as exc:
+        # A hand-edited or stale URL: say which choice is wrong, list nothing.
+        context.update(error=exc, chosen=ListQuery(), rows=[])
+        return render(request, "workbench/queue.html", context, status=400)
+    page = page_of(section_tickets(request.user, section, query), request.GET.get("page"))
+    context.update(page=page, chosen=query, query=query.params(),
+                   **pages.queue_rows(request.user, section, page.rows))
+    if page.count and not page.count_capped:
+        context["breakdown"] = breakdown(filtered(request.user, section, query))
+    return render(request, "workbench/queue.html", context)
 
 
 def _visible(request: HttpRequest, ticket_id: int) -> Ticket:
