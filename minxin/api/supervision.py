@@ -7,14 +7,13 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minxin.accounts.models import Role
 from minxin.api.staff import ERRORS, _user, detail
-from minxin.core.errors import NotFound, PermissionDenied
-from minxin.org.models import Unit
-from minxin.supervision import oversight, selectors
+from minxin.core.errors import NotFound
+from minxin.supervision import oversight, records, selectors
 from minxin.supervision import services as sup
 from minxin.tickets import selectors as ticket_selectors
 from minxin.tickets.actors import Actor
+from minxin.workbench.casework import record_for_staff
 
 router = Router(tags=["supervision"])
 
@@ -138,11 +137,7 @@ def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> dict:
 
 @router.get("/units/{unit_id}/record", response={200: dict, **ERRORS})
 def record(request: HttpRequest, unit_id: int) -> dict:
-    user = _user(request)
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound("单位不存在", code="unit_not_found")
-    own = user.unit_id and unit.path.startswith(user.unit.path)
-    if not (user.is_citywide or (user.role == Role.UNIT_HEAD and own)):
-        raise PermissionDenied("您无权查看该单位的考核记录", code="forbidden_role")
-    return selectors.unit_record(unit)
+    """A unit's record over `from`/`to` (dates) or `period` (this_month, last_month,
+    this_year); default this month. Figures as defined in `minxin.supervision.records`."""
+    period = records.period_from(request.GET)
+    return record_for_staff(user=_user(request), unit_id=unit_id, period=period)[1]

@@ -7,8 +7,9 @@ from django.db.models import Count, Q, QuerySet
 from minxin.accounts.models import Role, User
 from minxin.notify.models import InboxMessage
 from minxin.org.models import Unit
+from minxin.supervision import records
 from minxin.supervision.models import OversightEvaluation, SupervisionOrder
-from minxin.tickets.models import Satisfaction, Ticket, TimelineEvent
+from minxin.supervision.records import Period
 
 
 def orders_visible_to(user: User) -> QuerySet[SupervisionOrder]:
@@ -31,24 +32,21 @@ def inbox_for(user: User) -> QuerySet[InboxMessage]:
     return InboxMessage.objects.filter(mine).select_related("ticket")
 
 
-def unit_record(unit: Unit) -> dict:
-    """What counts in a unit's annual assessment: volume, timeliness, satisfaction,
-    supervision and the oversight group's evaluations."""
-    tickets = Ticket.objects.filter(lead_unit=unit)
-    ratings = dict(tickets.exclude(satisfaction="").values_list("satisfaction")
-                   .annotate(n=Count("id")).values_list("satisfaction", "n"))
-    orders = SupervisionOrder.objects.filter(unit=unit)
-    evaluations = OversightEvaluation.objects.filter(unit=unit)
+def unit_record(unit: Unit, period: Period) -> dict:
+    """What counts in a unit's assessment over PERIOD (`records` defines each figure), with
+    its supervision orders by reason and outcome and the oversight group's evaluations."""
+    orders = SupervisionOrder.objects.filter(unit=unit, opened_at__gte=period.start,
+                                             opened_at__lt=period.end)
+    evaluations = OversightEvaluation.objects.filter(unit=unit, created_at__gte=period.start,
+                                                     created_at__lt=period.end)
     return {
         "unit": unit.name,
-        "handled": tickets.count(),
-        "overdue_events": TimelineEvent.objects.filter(unit=unit, action="overdue").count(),
-        "satisfaction": {s.value: ratings.get(s.value, 0) for s in Satisfaction},
+        "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
+        **records.as_dict(records.figures_for(period, unit.pk)),
         "supervision": {
-            "total": orders.count(),
-            "by_reason": dict(orders.values_list("reason").annotate(n=Count("id"))),
+            "by_reason": dict(orders.values_list("reason").annotate(n=Count("id")).order_by()),
             "by_outcome": dict(orders.exclude(outcome="").values_list("outcome")
-                               .annotate(n=Count("id"))),
+                               .annotate(n=Count("id")).order_by()),
             "escalated": orders.filter(level__gt=1).count(),
         },
         "oversight": {

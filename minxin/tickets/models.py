@@ -178,8 +178,10 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        # A unit's record counts its overdue events.
-        indexes = [models.Index(fields=["unit", "action"])]
+        # A unit's record counts its overdue events; the units' records over a period read
+        # the ratings, returns and overdue events of that period (supervision.records).
+        indexes = [models.Index(fields=["unit", "action"]),
+                   models.Index(fields=["action", "at"], name="tickets_event_action_at_idx")]
 
 
 class Reply(models.Model):

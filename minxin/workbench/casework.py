@@ -15,6 +15,7 @@ from minxin.org.models import Unit
 from minxin.supervision import oversight
 from minxin.supervision import services as sup
 from minxin.supervision.models import OversightEvaluation, SupervisionOrder
+from minxin.supervision.records import Period
 from minxin.supervision.selectors import inbox_for, orders_visible_to, unit_record
 from minxin.tickets import selectors
 from minxin.tickets.actors import Actor
@@ -89,10 +90,10 @@ def inbox_mark_read(*, user: User, message_ids: list[int] | None = None) -> int:
     return InboxMessage.objects.filter(pk__in=unread).update(read_at=clock.now())
 
 
-def record_for_staff(*, user: User, unit_id: int) -> tuple[Unit, dict]:
+def record_for_staff(*, user: User, unit_id: int, period: Period) -> tuple[Unit, dict]:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise NotFound("单位不存在", code="unit_not_found")
     if not may_read_record(user, unit):
         raise PermissionDenied("您无权查看该单位的考核记录", code="forbidden_role")
-    return unit, unit_record(unit)
+    return unit, unit_record(unit, period)

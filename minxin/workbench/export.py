@@ -112,14 +112,17 @@ def _cell(ref: str, value: object, style: int = 0) -> str:
     if isinstance(value, dt.datetime):
         serial = (value - EXCEL_EPOCH) / dt.timedelta(days=1)
         return f'<c r="{ref}" s="{DATE_STYLE}"><v>{serial:.6f}</v></c>'
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'<c r="{ref}"{styled}><v>{value}</v></c>'
     # An inline string is text whatever it holds: a citizen's "=HYPERLINK(...)" never becomes
     # a formula.
     text = escape(NOT_XML.sub("", str(value)))
     return f'<c r="{ref}" t="inlineStr"{styled}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _row(number: int, values: Sequence[object], style: int = 0) -> bytes:
-    cells = "".join(_cell(f"{col}{number}", v, style) for col, v in zip(COLUMNS, values))
+def _row(number: int, values: Sequence[object], style: int = 0,
+         columns: Sequence[str] = COLUMNS) -> bytes:
+    cells = "".join(_cell(f"{col}{number}", v, style) for col, v in zip(columns, values))
     return f'<row r="{number}">{cells}</row>'.encode()
 
 
@@ -162,3 +165,23 @@ def tickets_xlsx(tickets: QuerySet[Ticket]) -> Iterator[bytes]:
                     yield sink.drain()
             sheet.write(_SHEET_TAIL.encode())
     yield sink.drain()
+
+
+def table_xlsx(sheet: str, headers: Sequence[str], widths: Sequence[int],
+               rows: Sequence[Sequence[object]]) -> bytes:
+    """A small workbook of one table (at most 26 columns), written whole: for summaries of a
+    few hundred rows, such as the units' records compared."""
+    columns = [chr(ord("A") + i) for i in range(len(headers))]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as book:
+        for name, xml in PARTS.items():
+            if name == "xl/workbook.xml":
+                xml = xml.replace('name="诉求"', f'name="{escape(sheet)}"')
+            book.writestr(name, _XML + xml)
+        head = _SHEET_HEAD.split("<cols>")[0] + "<cols>" + "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)) + "</cols><sheetData>"
+        body = [_row(1, headers, HEADER_STYLE, columns)]
+        body += [_row(n, values, 0, columns) for n, values in enumerate(rows, start=2)]
+        book.writestr(SHEET, head.encode() + b"".join(body) + _SHEET_TAIL.encode())
+    return buffer.getvalue()

@@ -27,7 +27,6 @@ from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
     allowed_actions,
     may_read_orders,
-    may_read_record,
     may_respond,
     may_reveal_contact,
     may_supervise,
@@ -139,29 +138,33 @@ def order_context(user: User, order: SupervisionOrder) -> dict[str, Any]:
     }
 
 
-def record_rows(record: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
+
+
+def record_rows(record: dict[str, Any]) -> list[tuple[str, list[tuple[str, object]]]]:
     """`unit_record`'s figures as labelled groups for a table."""
-    sup, over = record["supervision"], record["oversight"]
+    sup, over, ratings = record["supervision"], record["oversight"], record["ratings"]
     reasons = SupervisionOrder.Reason
     return [
-        ("办理", [("主办诉求（件）", record["handled"]),
-                  ("超期（次）", record["overdue_events"])]),
-        ("群众评价", [(s.label, record["satisfaction"].get(s.value, 0)) for s in Satisfaction]),
-        ("督办", [("督办单（件）", sup["total"]),
+        ("办理", [("主办诉求（件）", record["led"]), ("协办诉求（件）", record["co_handled"]),
+                  ("办结（件）", record["closed"]), ("按期办结（件）", record["on_time"]),
+                  ("按期办结率", percent(record["on_time_rate"])),
+                  ("退回（件）", record["returns"]), ("超期（次）", record["overdue"])]),
+        ("群众评价", [*[(s.label, ratings[s.value]) for s in Satisfaction],
+                      *[(f"{Satisfaction(s).label}率", percent(r))
+                        for s, r in record["rates"].items()],
+                      ("重办（次）", record["reopens"]),
+                      ("重办率", percent(record["reopen_rate"]))]),
+        ("督办", [("新开督办单（件）", record["orders_opened"]),
                   *[(f"其中{r.label}", sup["by_reason"].get(r.value, 0)) for r in reasons],
                   *[(f"结果：{o.label}", sup["by_outcome"].get(o.value, 0))
                     for o in SupervisionOrder.Outcome],
-                  ("升级督办（件）", sup["escalated"])]),
+                  ("升级督办（件）", sup["escalated"]),
+                  ("办结督办单（件）", record["orders_closed"])]),
         ("监督小组评议", [("评议（次）", over["evaluations"]),
                           ("含“差”评（次）", over["poor"])]),
     ]
-
-
-def record_units(user: User) -> list[tuple[str, list[Unit]]]:
-    """The units whose record the user may open, grouped by level."""
-    groups = [(label, [u for u in units if may_read_record(user, u)])
-              for label, units in dispatch_units()]
-    return [(label, units) for label, units in groups if units]
 
 
 def home_sections(user: User) -> list[SectionView]:

@@ -56,5 +56,6 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     path("units/", supervision.units, name="units"),
+    path("units/export.xlsx", supervision.units_export, name="units_export"),
     path("units/<wbid:unit_id>/record/", supervision.unit_record, name="unit_record"),
 ]

@@ -98,3 +98,18 @@ def test_delivery_status_is_visible_on_the_request(api, city, staff):
     detail = api.get(f"/staff/requests/{ticket.pk}", token=api.login("intake")).json()
     assert [(n["channel"], n["event"]) for n in detail["notifications"]] == [("sms", "accepted")]
     assert SupervisionOrder.objects.count() == 0
+
+
+def test_a_unit_record_covers_the_period_asked_for(api, city, staff):
+    closed(city, staff)
+    unit_id = staff["zhujian"].unit_id
+    token = api.login("leader")
+    record = api.get(f"/staff/units/{unit_id}/record", token=token).json()
+    assert record["ratings"]["basic"] == 1 and record["rates"]["basic"] == 1.0
+    assert record["led"] == 1 and record["closed"] == 1
+    old = api.get(f"/staff/units/{unit_id}/record?from=2020-01-01&to=2020-12-31",
+                  token=token).json()
+    assert old["period"] == {"from": "2020-01-01", "to": "2020-12-31"}
+    assert old["ratings"]["basic"] == 0 and old["rates"]["basic"] is None
+    bad = api.get(f"/staff/units/{unit_id}/record?from=2020-02-30", token=token)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "from"

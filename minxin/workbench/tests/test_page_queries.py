@@ -31,7 +31,8 @@ PAGES = [
     ("handler", "/staff/search/?status=closed&overdue=on"),
     ("intake", "/staff/search/export.xlsx?q="),
     ("supervisor", "/staff/supervision/?state=all"), ("handler", "/staff/supervision/"),
-    ("supervisor", "/staff/units/{unit}/record/"), ("handler", "/staff/inbox/"),
+    ("supervisor", "/staff/units/{unit}/record/"), ("leader", "/staff/units/?sort=overdue"),
+    ("handler", "/staff/inbox/"),
     ("intake", "/staff/inbox/"),
 ]
 MAX_QUERIES = 25

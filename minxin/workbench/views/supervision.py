@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from minxin.core.errors import DomainError, NotFound
+from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
-from minxin.workbench import casework, pages
+from minxin.supervision import records
+from minxin.workbench import casework, comparison, pages
+from minxin.workbench.export import table_xlsx
 from minxin.workbench.permissions import may_read_orders, may_read_records
 from minxin.workbench.search import page_of
 from minxin.workbench.views.tickets import detail_with_error
@@ -96,21 +98,73 @@ def supervise(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return redirect("workbench:order", order_id=made.pk)
 
 
+def _period_context(request: HttpRequest) -> dict:
+    """The record's period from the URL, with the shortcuts' links; or the error."""
+    try:
+        period = records.period_from(request.GET)
+    except ValidationFailed as exc:
+        return {"error": exc, "period": None, "shortcuts": _shortcuts()}
+    return {"period": period, "shortcuts": _shortcuts()}
+
+
+def _shortcuts() -> list[tuple[str, records.Period]]:
+    return [(label, records.shortcut(key)) for key, label in records.SHORTCUTS.items()]
+
+
 @login_required
 def units(request: HttpRequest) -> HttpResponse:
     if not may_read_records(request.user):
         return _forbidden(request, Forbidden("您的角色不能查看单位考核记录"))
-    return render(request, "workbench/units.html",
-                  {"nav": "records", "groups": pages.record_units(request.user)})
+    context = {"nav": "records", **_period_context(request)}
+    try:
+        sort = comparison.sort_from(request.GET)
+    except ValidationFailed as exc:
+        context.update(error=exc, period=None)
+        sort = comparison.Sort()
+    context["sort"] = sort
+    if context["period"] is None:
+        return render(request, "workbench/units.html", context, status=400)
+    context.update(rows=comparison.comparison(request.user, context["period"], sort),
+                   headers=comparison.headers(sort))
+    return render(request, "workbench/units.html", context)
 
 
 @login_required
 def unit_record(request: HttpRequest, unit_id: int) -> HttpResponse:
+    context = {"nav": "records", **_period_context(request)}
+    period = context["period"] or records.shortcut("this_month")
     try:
-        unit, record = casework.record_for_staff(user=request.user, unit_id=unit_id)
+        unit, record = casework.record_for_staff(user=request.user, unit_id=unit_id,
+                                                 period=period)
     except Forbidden as exc:
         return _forbidden(request, exc)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if context["period"] is None:
+        return render(request, "workbench/unit_record.html", {**context, "unit": unit},
+                      status=400)
     return render(request, "workbench/unit_record.html",
-                  {"nav": "records", "unit": unit, "rows": pages.record_rows(record)})
+                  {**context, "unit": unit, "rows": pages.record_rows(record)})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def units_export(request: HttpRequest) -> HttpResponse:
+    """The comparison as shown, as a spreadsheet (rates as percentages, as on the page)."""
+    if not may_read_records(request.user):
+        return _forbidden(request, Forbidden("您的角色不能查看单位考核记录"))
+    try:
+        period = records.period_from(request.GET)
+        sort = comparison.sort_from(request.GET)
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    rows = comparison.comparison(request.user, period, sort)
+    body = table_xlsx("单位考核", comparison.export_headers(),
+                      [24, 8] + [10] * len(comparison.COLUMNS),
+                      [[row.unit.name, row.level, *row.cells] for row in rows])
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"minxin-units-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
