@@ -27,7 +27,7 @@ from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.tickets import codes, selectors, tracking_cache
 from minxin.tickets.actors import Actor
-from minxin.tickets.display import deadline_text, event_dict
+from minxin.tickets.display import deadline_text
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.services import ticket_rate, ticket_supplement
 from minxin.tickets.submission import (
@@ -36,6 +36,7 @@ from minxin.tickets.submission import (
     ticket_for_citizen,
     ticket_submit,
 )
+from minxin.tickets.timeline import citizen_timeline
 
 router = Router(tags=["citizen"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
@@ -121,7 +122,7 @@ def public_ticket(ticket: Ticket) -> dict:
             "published_at": reply.published_at,
         } if reply and primary.status != Status.REPLIED else None,
         "merged_into": ticket.merged_into.display_code if ticket.merged_into_id else None,
-        "timeline": [event_dict(e, public=True) for e in selectors.public_timeline(ticket)],
+        "timeline": citizen_timeline(selectors.public_timeline(ticket)),
     }
 
 

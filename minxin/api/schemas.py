@@ -61,6 +61,8 @@ class SubmittedOut(Schema):
 
 
 class EventOut(Schema):
+    """A step as staff read it."""
+
     at: dt.datetime
     action: str
     action_label: str
@@ -69,7 +71,24 @@ class EventOut(Schema):
     from_status: str
     to_status: str
     to_status_label: str
-    note: str
+    note: str = Field(..., description="internal record: never shown to the citizen")
+    public_note: str = Field("", description="text written for the citizen (告知诉求人)")
+    citizen_text: str | None = Field(
+        None, description="what the citizen's timeline shows of this step; null if internal")
+
+
+class CitizenEventOut(Schema):
+    """A step as the citizen reads it: a fixed wording per action, plus only text written
+    for the citizen (docs/citizen-view.md)."""
+
+    at: dt.datetime
+    action: str
+    text: str = Field(..., description="e.g. 已派遣至市住房和城乡建设局办理")
+    public_note: str = Field("", description="the text staff addressed to the citizen, if any")
+    unit: str | None = None
+    actor: str
+    to_status: str
+    to_status_label: str
 
 
 class ReplyOut(Schema):
@@ -95,7 +114,7 @@ class PublicTicketOut(Schema):
     satisfaction: str | None
     reply: ReplyOut | None
     merged_into: str | None = None
-    timeline: list[EventOut]
+    timeline: list[CitizenEventOut]
 
 
 class TicketSummaryOut(Schema):
@@ -181,12 +200,26 @@ class VersionIn(Schema):
     expected_version: int | None = None
 
 
+# Every note staff write is internal unless its description says the citizen will read it
+# (docs/citizen-view.md).
+INTERNAL = "内部意见，仅工作人员可见，诉求人看不到"
+TOLD_TO_CITIZEN = "（将告知诉求人）"
+
+
 class NoteIn(VersionIn):
-    note: str = Field("", max_length=1000)
+    note: str = Field("", max_length=1000, description=INTERNAL)
 
 
 class ReasonIn(VersionIn):
-    reason: str = Field(..., max_length=1000)
+    reason: str = Field(..., max_length=1000, description=INTERNAL)
+
+
+class RejectIn(VersionIn):
+    reason: str = Field(..., max_length=1000, description=f"不予受理理由{TOLD_TO_CITIZEN}")
+
+
+class RequestInfoIn(VersionIn):
+    note: str = Field("", max_length=1000, description=f"需要补充的材料{TOLD_TO_CITIZEN}")
 
 
 class AcceptIn(NoteIn):
@@ -194,7 +227,7 @@ class AcceptIn(NoteIn):
 
 
 class AnswerIn(VersionIn):
-    public_reply: str = Field(..., max_length=5000)
+    public_reply: str = Field(..., max_length=5000, description=f"答复内容{TOLD_TO_CITIZEN}")
 
 
 class DispatchIn(NoteIn):
@@ -203,30 +236,31 @@ class DispatchIn(NoteIn):
 
 
 class ReplyIn(VersionIn):
-    facts: str = Field(..., max_length=5000)
-    solved: bool
-    unsolved_reason: str = Field("", max_length=5000)
-    public_reply: str = Field(..., max_length=5000)
+    facts: str = Field(..., max_length=5000, description=f"调查核实情况：{INTERNAL}")
+    solved: bool = Field(..., description="是否已解决（诉求人看到已解决或未解决）")
+    unsolved_reason: str = Field("", max_length=5000, description=f"未解决原因：{INTERNAL}")
+    public_reply: str = Field(..., max_length=5000,
+                              description=f"公开答复，审核通过后{TOLD_TO_CITIZEN}")
 
 
 class StaffRatingIn(Schema):
     satisfaction: str
-    comment: str = Field("", max_length=500)
+    comment: str = Field("", max_length=500, description=f"回访记录：{INTERNAL}")
 
 
 class ExtensionIn(Schema):
     days: int = Field(..., ge=1, le=60)
-    reason: str = Field(..., max_length=1000)
+    reason: str = Field(..., max_length=1000, description=INTERNAL)
 
 
 class MergeIn(Schema):
     into_id: int
-    note: str = Field("", max_length=1000)
+    note: str = Field("", max_length=1000, description=INTERNAL)
 
 
 class DecisionIn(Schema):
     approve: bool
-    note: str = Field("", max_length=1000)
+    note: str = Field("", max_length=1000, description=INTERNAL)
 
 
 class NamedOut(Schema):

@@ -24,7 +24,9 @@ from minxin.api.schemas import (
     MergeIn,
     NoteIn,
     ReasonIn,
+    RejectIn,
     ReplyIn,
+    RequestInfoIn,
     StaffRatingIn,
     StaffTicketOut,
     TicketSummaryOut,
@@ -93,7 +95,7 @@ def detail(ticket: Ticket, user: User) -> dict:
         replies=[{"facts": r.facts, "solved": r.solved, "unsolved_reason": r.unsolved_reason,
                   "public_reply": r.public_reply, "review": r.review,
                   "review_note": r.review_note} for r in ticket.replies.all()],
-        timeline=[event_dict(e, public=False) for e in selectors.full_timeline(ticket)],
+        timeline=[event_dict(e) for e in selectors.full_timeline(ticket)],
         # What this user may do now: the table the services enforce.
         actions=[str(a) for a in allowed_actions(user, ticket)],
         warn_level=ticket.warn_level,
@@ -158,13 +160,13 @@ def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> dict:
 
 
 @router.post("/requests/{ticket_id}/reject", response={200: StaffTicketOut, **ERRORS})
-def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+def reject(request: HttpRequest, ticket_id: int, payload: RejectIn) -> dict:
     return _act(request, ticket_id, svc.ticket_reject, reason=payload.reason,
                 expected_version=payload.expected_version)
 
 
 @router.post("/requests/{ticket_id}/request-info", response={200: StaffTicketOut, **ERRORS})
-def request_info(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+def request_info(request: HttpRequest, ticket_id: int, payload: RequestInfoIn) -> dict:
     return _act(request, ticket_id, svc.ticket_request_info, note=payload.note,
                 expected_version=payload.expected_version)
 

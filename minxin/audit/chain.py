@@ -64,6 +64,7 @@ def timeline_payload(event: Any) -> dict:
         "action": event.action, "actor": event.actor_id, "actor_label": event.actor_label,
         "unit": event.unit_id, "from": event.from_status, "to": event.to_status,
         "public": event.public, "note_sm3": sm3_hex(event.note or ""),
+        "public_note_sm3": sm3_hex(event.public_note or ""),
     }
 
 

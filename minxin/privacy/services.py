@@ -26,7 +26,7 @@ from minxin.privacy.crypto import phone_index
 from minxin.privacy.models import RevealLog, reveal_payload
 from minxin.tickets import textsearch
 from minxin.tickets.actors import Actor
-from minxin.tickets.display import event_dict, mask_phone
+from minxin.tickets.display import citizen_comment, mask_phone
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.selectors import (
     citizen_tickets,
@@ -34,7 +34,7 @@ from minxin.tickets.selectors import (
     published_reply,
     ticket_for_staff,
 )
-from minxin.tickets.services import record
+from minxin.tickets.timeline import citizen_timeline, record
 
 CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED, Status.REJECTED, Status.MERGED)
 PERSONAL_FIELDS = ["submitter_name", "submitter_phone", "submitter_phone_index", "address",
@@ -110,10 +110,10 @@ def _ticket_export(ticket: Ticket) -> dict[str, Any]:
         "channel": ticket.channel, "status": ticket.get_status_display(),
         "submitted_at": iso(ticket.created_at),
         "closed_at": iso(ticket.closed_at) if ticket.closed_at else None,
-        "satisfaction": ticket.satisfaction, "rating_comment": ticket.rating_comment,
+        "satisfaction": ticket.satisfaction, "rating_comment": citizen_comment(ticket),
         "reply": reply.public_reply if reply else None,
         "photos": [p.image.name for p in ticket.photos.all()],
-        "timeline": [_jsonable(event_dict(e, public=True)) for e in public_timeline(ticket)],
+        "timeline": [_jsonable(e) for e in citizen_timeline(public_timeline(ticket))],
     }
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from minxin.core import clock
 from minxin.tickets.models import Status, Ticket, TimelineEvent
+from minxin.tickets.timeline import citizen_text
 from minxin.tickets.workflow import ACTION_LABELS
 
 
@@ -36,20 +37,27 @@ def mask_name(name: str) -> str:
     return (name[0] + "*" * max(1, len(name) - 1)) if name else ""
 
 
-def event_dict(event: TimelineEvent, *, public: bool) -> dict:
+def event_dict(event: TimelineEvent) -> dict:
+    """One step as staff read it: the internal note, and what the citizen read of it
+    (`citizen_text`, None when the step is internal). Citizens get `timeline.citizen_event`."""
     return {
         "at": event.at,
         "action": event.action,
         "action_label": ACTION_LABELS.get(event.action, event.action),
         "unit": event.unit.name if event.unit_id else None,
-        # Citizens see which unit acted, not which official.
-        "actor": ("工作人员" if event.actor_id else event.actor_label) if public
-        else event.actor_label,
+        "actor": event.actor_label,
         "from_status": event.from_status,
         "to_status": event.to_status,
         "to_status_label": Status(event.to_status).label,
         "note": event.note,
+        "public_note": event.public_note,
+        "citizen_text": citizen_text(event),
     }
+
+
+def citizen_comment(ticket: Ticket) -> str:
+    """The rating comment, when the citizen wrote it; a callback's record is internal."""
+    return ticket.rating_comment if ticket.rated_by == "citizen" else ""
 
 
 def clock_colour(ticket: Ticket) -> str:

@@ -161,7 +161,11 @@ class Assignment(models.Model):
 
 
 class TimelineEvent(models.Model):
-    """One step in a request's life: who, which unit, when, from which state to which."""
+    """One step in a request's life: who, which unit, when, from which state to which.
+
+    `note` is internal: only staff read it. `public_note` is text for the citizen (see
+    `tickets.timeline`, which decides what the citizen reads of each step).
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -173,7 +177,9 @@ class TimelineEvent(models.Model):
                              related_name="+")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
-    note = models.TextField(blank=True)
+    note = models.TextField("内部记录", blank=True)
+    public_note = models.TextField("告知诉求人", blank=True, default="", db_default="")
+    # False keeps a step off the citizen's timeline even if its action has a public wording.
     public = models.BooleanField(default=True)
 
     class Meta:

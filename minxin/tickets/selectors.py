@@ -17,6 +17,7 @@ from minxin.tickets.models import (
     Ticket,
     TimelineEvent,
 )
+from minxin.tickets.timeline import CITIZEN_ACTIONS
 
 # Lists never show personal data: leave it (and its decryption) out of their rows.
 LIST_DEFERRED = ["address", "submitter_name", "submitter_phone", "submitter_phone_index",
@@ -80,7 +81,8 @@ def _unit_path(user: User) -> str:
 
 
 def public_timeline(ticket: Ticket) -> QuerySet[TimelineEvent]:
-    return ticket.events.filter(public=True).select_related("unit")
+    """The steps the citizen's timeline shows; present them with `timeline.citizen_event`."""
+    return ticket.events.filter(public=True, action__in=CITIZEN_ACTIONS).select_related("unit")
 
 
 def full_timeline(ticket: Ticket) -> QuerySet[TimelineEvent]:

@@ -15,13 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
 from minxin.notify.services import inbox_post, render, sms_queue
 from minxin.org.models import Unit
 from minxin.sla.deadlines import due_after, paused_workdays, shift_due
-from minxin.tickets import tracking_cache
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import (
     Assignment,
@@ -31,9 +29,9 @@ from minxin.tickets.models import (
     Stage,
     Status,
     Ticket,
-    TimelineEvent,
 )
 from minxin.tickets.policy import deadline_days, rating_due, review_due, sign_due
+from minxin.tickets.timeline import date_text, record
 from minxin.tickets.workflow import Action, require_allowed
 
 A = Action
@@ -68,37 +66,24 @@ def _text(value: str, *, field: str, label: str, max_length: int = 5000) -> str:
 
 
 def _move(ticket: Ticket, *, actor: Actor, action: str, to: str, note: str = "",
-          public: bool = True, unit: Unit | None = None, fields: Iterable[str] = ()) -> None:
+          public_note: str = "", public: bool = True, unit: Unit | None = None,
+          fields: Iterable[str] = ()) -> None:
+    """Change the state and record the step: `note` internal, `public_note` for the citizen."""
     from_status = ticket.status
     ticket.status = to
     ticket.version += 1
     ticket.save(update_fields=["status", "version", *fields])
     record(ticket, actor=actor, action=action, from_status=from_status, note=note,
-           public=public, unit=unit)
+           public_note=public_note, public=public, unit=unit)
 
 
-def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "", note: str = "",
-           public: bool = True, unit: Unit | None = None) -> TimelineEvent:
-    if unit is None and actor.user is not None:
-        unit = actor.user.unit
-    event = TimelineEvent.objects.create(
-        ticket=ticket, at=clock.now(), action=action, actor=actor.user,
-        actor_label=actor.label, unit=unit, from_status=from_status or ticket.status,
-        to_status=ticket.status, note=note, public=public,
-    )
-    # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
-    chain_append_timeline(event=event)
-    code = ticket.tracking_code
-    transaction.on_commit(lambda: tracking_cache.forget_view(code))
-    return event
-
-
-def _notify_citizen(ticket: Ticket, event: str, note: str = "") -> None:
-    """An SMS to a real-name submitter, worded by the event's (editable) template."""
+def _notify_citizen(ticket: Ticket, event: str, public_note: str = "") -> None:
+    """An SMS to a real-name submitter, worded by the event's (editable) template. Only text
+    written for the citizen may be passed: the template's {note} reaches their phone."""
     if not ticket.submitter_phone:
         return
     due = timezone.localdate(ticket.due_at) if ticket.due_at else ""
-    text = render(event, code=ticket.display_code, title=ticket.title, note=note[:60],
+    text = render(event, code=ticket.display_code, title=ticket.title, note=public_note[:60],
                   due=f"{due:%Y年%m月%d日}" if due else "",
                   link=f"{settings.SITE_URL}/track/?code={ticket.tracking_code}")
     sms_queue(phone=ticket.submitter_phone, purpose=event, event=event, ticket_id=ticket.pk,
@@ -177,7 +162,7 @@ def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
     to = require_allowed(actor, ticket, A.REJECT)
     ticket.closed_at = clock.now()
     fields = ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
-    _move(ticket, actor=actor, action="reject", to=to, note=reason, fields=fields)
+    _move(ticket, actor=actor, action="reject", to=to, public_note=reason, fields=fields)
     _notify_citizen(ticket, "rejected", reason)
     return ticket
 
@@ -189,7 +174,7 @@ def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.REQUEST_INFO)
     ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
-    _move(ticket, actor=actor, action="request_info", to=to, note=note,
+    _move(ticket, actor=actor, action="request_info", to=to, public_note=note,
           fields=["resume_status", "paused_at"])
     _notify_citizen(ticket, "pending_info", note)
     return ticket
@@ -206,7 +191,7 @@ def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
         ticket.due_at = shift_due(ticket.due_at, paused)
     fields = _shift_stage(ticket, paused)
     to, ticket.resume_status, ticket.paused_at = ticket.resume_status, "", None
-    _move(ticket, actor=actor, action="supplement", to=to, note=note,
+    _move(ticket, actor=actor, action="supplement", to=to, public_note=note,
           fields=["due_at", "resume_status", "paused_at", *fields])
     return ticket
 
@@ -226,7 +211,7 @@ def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
                          solved=True, public_reply=public_reply, created_at=now,
                          review=Reply.Review.APPROVED, reviewed_by=actor.user, published_at=now)
     fields += _set_stage(ticket, Stage.RATE, rating_due(ticket, now))
-    _move(ticket, actor=actor, action="answer", to=to, note=public_reply, fields=fields)
+    _move(ticket, actor=actor, action="answer", to=to, fields=fields)
     _notify_citizen(ticket, "published")
     _notify_merged(ticket)
     return ticket
@@ -255,7 +240,8 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
                                         sign_due(ticket, now))]
     names = "、".join(u.name for u in co_units)
     text = f"主办：{lead.name}" + (f"；协办：{names}" if names else "") + (f"。{note}" if note else "")
-    _move(ticket, actor=actor, action="dispatch", to=to, note=text, fields=fields)
+    _move(ticket, actor=actor, action="dispatch", to=to, note=text, public_note=lead.name,
+          fields=fields)
     for unit in [lead, *co_units]:
         _notify_unit(ticket, unit, "dispatched")
     return ticket
@@ -371,7 +357,7 @@ def ticket_decide_extension(*, extension_id: int, actor: Actor, approve: bool,
         ticket.save(update_fields=["due_at", "extension_days", "version", *fields])
     verdict = f"批准延期{ext.days}个工作日" if approve else "不批准延期"
     record(ticket, actor=actor, action="decide_extension", note=f"{verdict}。{note}".strip("。"),
-           public=approve)
+           public_note=date_text(ticket.due_at) if approve else "", public=approve)
     return ext
 
 
@@ -410,7 +396,7 @@ def ticket_send_back(*, ticket_id: int, actor: Actor, note: str,
     reply.review, reply.reviewed_by, reply.review_note = Reply.Review.SENT_BACK, actor.user, note
     reply.save(update_fields=["review", "reviewed_by", "review_note"])
     fields = _set_stage(ticket, Stage.REPLY, ticket.due_at)
-    _move(ticket, actor=actor, action="send_back", to=to, note=note, fields=fields, public=False)
+    _move(ticket, actor=actor, action="send_back", to=to, note=note, fields=fields)
     return ticket
 
 
@@ -438,7 +424,8 @@ def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str
             return _reopen(ticket, actor=actor, note=label, fields=fields)
     ticket.closed_at = clock.now()
     fields += ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
-    _move(ticket, actor=actor, action="rate", to=Status.CLOSED, note=label, fields=fields)
+    _move(ticket, actor=actor, action="rate", to=Status.CLOSED, note=label, fields=fields,
+          public_note=Satisfaction(satisfaction).label)
     return ticket
 
 
@@ -482,7 +469,7 @@ def ticket_archive(*, ticket_id: int, actor: Actor,
                    expected_version: int | None = None) -> Ticket:
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.ARCHIVE)
-    _move(ticket, actor=actor, action="archive", to=to, public=False)
+    _move(ticket, actor=actor, action="archive", to=to)
     return ticket
 
 

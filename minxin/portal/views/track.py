@@ -20,10 +20,11 @@ from minxin.portal.forms import PhoneLookupForm, RateForm, SupplementForm, Track
 from minxin.portal.views.common import client_ip, sms_sent_text
 from minxin.tickets import selectors
 from minxin.tickets.actors import Actor
-from minxin.tickets.display import event_dict, mask_phone
+from minxin.tickets.display import citizen_comment, mask_phone
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.services import ticket_rate, ticket_supplement
 from minxin.tickets.submission import ticket_for_citizen
+from minxin.tickets.timeline import citizen_timeline
 
 TicketView = Callable[[HttpRequest, Ticket, Actor], HttpResponse]
 
@@ -127,12 +128,13 @@ def with_ticket(view: TicketView) -> Callable[[HttpRequest, str], HttpResponse]:
 
 def _detail(request: HttpRequest, ticket: Ticket, *, rate_form: RateForm | None = None,
             supplement_form: SupplementForm | None = None) -> HttpResponse:
-    timeline = [event_dict(e, public=True) for e in selectors.public_timeline(ticket)]
-    asked = [e["note"] for e in timeline if e["action"] == "request_info"]
+    timeline = citizen_timeline(selectors.public_timeline(ticket))
+    asked = [e["public_note"] for e in timeline if e["action"] == "request_info"]
     # A reply still under review after a reopening is not the citizen's to see yet.
     reply = selectors.published_reply(ticket) if ticket.status != Status.REPLIED else None
     return render(request, "portal/track_detail.html", {
         "ticket": ticket, "timeline": timeline, "reply": reply,
+        "rating_comment": citizen_comment(ticket),
         "can_rate": ticket.status == Status.PUBLISHED,
         "can_supplement": ticket.status == Status.PENDING_INFO,
         "asked": asked[-1] if asked else "",

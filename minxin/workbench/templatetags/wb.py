@@ -9,7 +9,8 @@ from django.utils.html import format_html
 from minxin.accounts.models import Role, User
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import inbox_for
-from minxin.tickets.models import Status, Ticket
+from minxin.tickets.models import Status, Ticket, TimelineEvent
+from minxin.tickets.timeline import citizen_text as _citizen_text
 from minxin.tickets.workflow import ACTION_LABELS
 from minxin.workbench.actions import action_slug
 from minxin.workbench.countdown import Countdown, countdown, overall_countdown, stage_countdown
@@ -48,6 +49,12 @@ def countdown_badge(cd: Countdown) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return EXTRA_LABELS.get(action) or ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def citizen_text(event: TimelineEvent) -> str | None:
+    """What the citizen's timeline shows of this step; None when it is internal."""
+    return _citizen_text(event)
 
 
 @register.filter
