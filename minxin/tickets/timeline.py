@@ -24,6 +24,7 @@ from minxin.org.models import Unit
 from minxin.tickets import tracking_cache
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket, TimelineEvent
+from minxin.tickets.workflow import Action as A
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,22 @@ class Wording:
 # reveals, returns, extension requests, replies under review, co-handling steps,
 # oversight...) is internal.
 CITIZEN_WORDING: dict[str, Wording] = {
-    "submit": Wording("诉求已提交"),
-    "accept": Wording("诉求已受理"),
-    "reject": Wording("不予受理", "不予受理：{}"),
-    "request_info": Wording("需要您补充材料", "需要您补充材料：{}"),
-    "supplement": Wording("您已补充材料", "您已补充材料：{}"),
-    "answer": Wording("答复已公开"),
-    "dispatch": Wording("已派遣至承办单位办理", "已派遣至{}办理"),
-    "sign": Wording("承办单位已签收"),
-    "send_back": Wording("答复正在完善，承办单位重新办理"),
-    "approve": Wording("答复已公开"),
-    "decide_extension": Wording("办理期限已延长", "办理期限已延长至{}"),
-    "rate": Wording("已评价", "已评价：{}"),
-    "reopen": Wording("不满意，已重新办理"),
-    "close_unrated": Wording("评价期限已过，诉求已办结（未评价）"),
-    "archive": Wording("诉求已归档"),
-    "merge": Wording("已与同一事项的诉求合并办理"),
+    A.SUBMIT: Wording("诉求已提交"),
+    A.ACCEPT: Wording("诉求已受理"),
+    A.REJECT: Wording("不予受理", "不予受理：{}"),
+    A.REQUEST_INFO: Wording("需要您补充材料", "需要您补充材料：{}"),
+    A.SUPPLEMENT: Wording("您已补充材料", "您已补充材料：{}"),
+    A.ANSWER: Wording("答复已公开"),
+    A.DISPATCH: Wording("已派遣至承办单位办理", "已派遣至{}办理"),
+    A.SIGN: Wording("承办单位已签收"),
+    A.SEND_BACK: Wording("答复正在完善，承办单位重新办理"),
+    A.APPROVE: Wording("答复已公开"),
+    A.DECIDE_EXTENSION: Wording("办理期限已延长", "办理期限已延长至{}"),
+    A.RATE: Wording("已评价", "已评价：{}"),
+    A.REOPEN: Wording("不满意，已重新办理"),
+    A.CLOSE_UNRATED: Wording("评价期限已过，诉求已办结（未评价）"),
+    A.ARCHIVE: Wording("诉求已归档"),
+    A.MERGE: Wording("已与同一事项的诉求合并办理"),
 }
 CITIZEN_ACTIONS = frozenset(CITIZEN_WORDING)
 
