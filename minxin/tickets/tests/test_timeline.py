@@ -188,13 +188,13 @@ def test_the_workbench_forms_say_who_reads_each_note(client, city, staff):
     page = page_text(client, f"/staff/requests/{ticket.pk}/")
     assert "不予受理的理由（将告知诉求人）" in page
     assert "需要补充的材料（将告知诉求人" in page
-    assert "受理意见（可选）（内部，诉求人看不到）" in page
+    assert re.search(r"受理意见（可选）\s*内部，诉求人看不到", page)
+    assert re.search(r"派遣说明（可选）\s*内部，诉求人只看到主办单位名称", page)
     to_signed(ticket, staff)
     client.force_login(staff["zhujian"])
     page = page_text(client, f"/staff/requests/{ticket.pk}/")
-    assert "调查核实情况（内部，诉求人看不到）" in page
-    assert "未解决原因（未解决时必填）（内部，诉求人看不到）" in page
-    assert "延期理由（内部，诉求人看不到）" in page
+    for label in ("调查核实情况", "未解决原因（未解决时必填）", "延期理由"):
+        assert re.search(label + r"\s*内部，诉求人看不到", page), label
 
 
 def test_the_api_schema_says_which_fields_the_citizen_reads(client):
