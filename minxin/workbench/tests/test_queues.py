@@ -92,15 +92,18 @@ def test_category_filter_includes_the_categorys_children(client, city, staff):
     assert "物业的诉求" in html and "没分类的诉求" not in html
 
 
-def test_counts_split_the_list_by_type_and_risk(client, city, staff):
+def test_a_list_on_one_page_is_split_by_type_and_risk(client, city, staff, monkeypatch):
     _ticket(city, "咨询一", kind="consultation")
     _ticket(city, "投诉一", risk="critical")
     _ticket(city, "投诉二")
     _, html = _page(client, staff["intake"], "/staff/queues/intake/")
     breakdown = html[html.index('id="breakdown"'):]
     breakdown = breakdown[:breakdown.index("</p>")]
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)  # a list longer than its page: no split
+    _, html = _page(client, staff["intake"], "/staff/queues/intake/")
+    assert 'id="breakdown"' not in html
     assert "咨询 1件" in breakdown and "投诉 2件" in breakdown
-    assert "紧急 1件" in breakdown and "低 2件" in breakdown
+    assert "紧急风险 1件" in breakdown and "低" not in breakdown  # only what needs attention
 
 
 def test_the_pager_keeps_the_sort_and_filters(client, city, staff, monkeypatch):

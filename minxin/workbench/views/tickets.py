@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +20,12 @@ from minxin.tickets.listing import ListQuery
 from minxin.tickets.models import Ticket
 from minxin.workbench import login_flow, pages, services
 from minxin.workbench.actions import ACTIONS, action_from_slug
-from minxin.workbench.queues import SECTIONS, breakdown, filtered, section_tickets
+from minxin.workbench.queues import (
+    SECTIONS,
+    breakdown,
+    section_ids,
+    section_rows,
+)
 from minxin.workbench.search import page_of
 
 
@@ -40,11 +47,13 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         # A hand-edited or stale URL: say which choice is wrong, list nothing.
         context.update(error=exc, chosen=ListQuery(), rows=[])
         return render(request, "workbench/queue.html", context, status=400)
-    page = page_of(section_tickets(request.user, section, query), request.GET.get("page"))
+    # The ids of one page in the list's order, then those rows with what the table shows.
+    page = page_of(section_ids(request.user, section, query), request.GET.get("page"))
+    page = replace(page, rows=section_rows(request.user, page.rows))
     context.update(page=page, chosen=query, query=query.params(),
                    **pages.queue_rows(request.user, section, page.rows))
-    if page.count and not page.count_capped:
-        context["breakdown"] = breakdown(filtered(request.user, section, query))
+    if page.number == 1 and not page.has_next and page.rows:
+        context["breakdown"] = breakdown(page.rows, context["marks"])
     return render(request, "workbench/queue.html", context)
 
 
