@@ -15,7 +15,9 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.display import event_dict
 from minxin.tickets.models import Satisfaction, Ticket
 from minxin.tickets.tests.helpers import as_staff, submit, to_signed
+from minxin.tickets.selectors import public_timeline
 from minxin.tickets.timeline import CITIZEN_WORDING, citizen_text, record
+from minxin.tickets.workflow import Action
 
 pytestmark = pytest.mark.django_db
 PHONE = "13900137000"
@@ -146,6 +148,16 @@ def test_an_action_without_a_wording_is_internal(city, staff):
     assert "co_opinion" not in CITIZEN_WORDING
     assert citizen_text(event) is None and not event.public
     assert not ticket.events.filter(action="co_opinion", public=True).exists()
+
+
+def test_every_action_the_table_does_not_word_stays_off_the_citizens_timeline(city, staff):
+    ticket, _ = submit(city)
+    hidden = [a for a in Action if a not in CITIZEN_WORDING]
+    assert {"return", "reply", "request_extension", "supervise", "reveal_contact"} <= set(hidden)
+    for action in hidden:
+        event = record(ticket, actor=as_staff(staff["intake"]), action=action, note="内部")
+        assert citizen_text(event) is None, action
+    assert list(public_timeline(ticket).values_list("action", flat=True)) == ["submit"]
 
 
 def test_a_step_recorded_as_internal_is_hidden_even_when_its_action_has_a_wording(city, staff):
