@@ -28,12 +28,12 @@ def _fast_password_hashing(settings):
 def _fresh_model_cache(settings):
     """Each test sees the classifier its own database holds: a model cached by an earlier
     test (whose rows were rolled back, and whose id may be reused) must not leak in."""
-    from minxin.nlp import services
+    from minxin.nlp.prediction import active_models
 
     settings.NLP_ACTIVE_CHECK_SECONDS = 0
-    services._forget()
+    active_models.forget()
     yield
-    services._forget()
+    active_models.forget()
 
 
 @pytest.fixture

@@ -257,6 +257,10 @@ TRACKING_LOOKUP_MAX_FAILURES = envint("TRACKING_LOOKUP_MAX_FAILURES", 10)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
 # The yellow warning (即将超期) falls at this share of a stage's time.
 DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
+# The classifier (docs/nlp.md): versions stored in the database ("db") or as files under
+# DATA_DIR/nlp-models ("file"); a process checks which version is active at most this often.
+NLP_MODEL_STORAGE = env("NLP_MODEL_STORAGE", "db")
+NLP_ACTIVE_CHECK_SECONDS = float(env("NLP_ACTIVE_CHECK_SECONDS", "5"))
 DEMO_MODE = envbool("MINXIN_DEMO", "False")
 
 LOGGING = {

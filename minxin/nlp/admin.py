@@ -1,7 +1,16 @@
-from django.contrib import admin, messages
+"""The classifier's versions in the admin: read-only, with activate and roll back."""
 
-from .models import ModelVersion
-from .services import ModelVersionError, model_version_activate, model_version_rollback
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from minxin.nlp.models import ModelVersion
+from minxin.nlp.registry import model_version_activate, model_version_rollback
+from minxin.nlp.storage import ModelVersionError
 
 
 @admin.register(ModelVersion)
@@ -15,19 +24,19 @@ class ModelVersionAdmin(admin.ModelAdmin):
     fields = readonly_fields + ("notes",)
     actions = ("activate", "rollback")
 
-    def has_add_permission(self, request):  # versions come from training, not forms
+    def has_add_permission(self, request: HttpRequest) -> bool:  # versions come from training, not forms
         return False
 
     @admin.display(description="准确率")
-    def accuracy(self, obj):
+    def accuracy(self, obj: ModelVersion) -> Any:
         return (obj.metrics or {}).get("accuracy")
 
     @admin.display(description="Macro-F1")
-    def macro_f1(self, obj):
+    def macro_f1(self, obj: ModelVersion) -> Any:
         return (obj.metrics or {}).get("macro_f1")
 
     @admin.action(description="启用所选版本")
-    def activate(self, request, queryset):
+    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         if queryset.count() != 1:
             self.message_user(request, "请只选择一个版本。", messages.ERROR)
             return
@@ -39,7 +48,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         self.message_user(request, f"已启用 {version}。")
 
     @admin.action(description="回滚到此前启用的版本")
-    def rollback(self, request, queryset):
+    def rollback(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         for name in sorted(set(queryset.values_list("name", flat=True))):
             try:
                 version = model_version_rollback(name=name)

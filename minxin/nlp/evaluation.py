@@ -1,186 +1,54 @@
-"""Honest measurement of the classifier: data loading, near-duplicate removal, metrics.
+"""Honest measurement of the classifier: metrics, speed, a hold-out and cross-validation.
 
-The two labelled files of the shared data overlap: 483 of the 494 raw messages in
-complaints-sample-raw.csv are also (segmented) in complaints-train-segmented.csv, with the
-same label. Testing on them after training on the segmented file measures memory, not
-classification. Every evaluation here therefore drops from the training rows each
-near-duplicate of a test row (`near_duplicates`), exactly as the data provider did for its
-own kept-back set, and reports how many it dropped.
+Training rows that near-duplicate a test row are dropped first (`minxin.nlp.dataset`), and
+the published baseline is measured on the same rows in the same run. docs/nlp.md gives the
+figures and the commands (`minxin nlp-evaluate`).
 """
 
 from __future__ import annotations
 
-import csv
-import os
-import re
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from threadpoolctl import threadpool_limits
 
-from .pipeline import ModelConfig, baseline_pipeline, train_normalized
-from .preprocess import normalize
+from minxin.nlp.dataset import LabelledRow, near_duplicate_groups, near_duplicates
+from minxin.nlp.fitting import train_normalized
+from minxin.nlp.pipeline import Model, ModelConfig, baseline_pipeline
+from minxin.nlp.preprocess import normalize
 
-__all__ = [
-    "LabelledRow",
-    "classification_metrics",
-    "cross_validate",
-    "evaluate_holdout",
-    "looks_segmented",
-    "measure_speed",
-    "near_duplicates",
-    "read_labelled_csv",
-    "shared_data_dir",
-]
-
-_CJK_SPACE_CJK = re.compile(r"[\u4e00-\u9fff] (?=[\u4e00-\u9fff])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+__all__ = ["classification_metrics", "cross_validate", "evaluate_holdout", "measure_speed"]
 
 
-@dataclass(frozen=True)
-class LabelledRow:
-    text: str
-    label: str
-    source: str = ""
-    segmented: bool = False
-
-
-def shared_data_dir() -> Path | None:
-    """The shared real-data directory: $MINXIN_SHARED_DATA or <repo>/../shared/data."""
-    env = os.environ.get("MINXIN_SHARED_DATA")
-    if env:
-        path = Path(env)
-    else:
-        path = Path(__file__).resolve().parents[3] / "shared" / "data"
-    return path if path.is_dir() else None
-
-
-def looks_segmented(texts: Iterable[str]) -> bool:
-    """True when the texts are pre-segmented (spaces between most Chinese words)."""
-    spaces = chars = 0
-    for text in texts:
-        spaces += len(_CJK_SPACE_CJK.findall(text))
-        chars += len(_CJK.findall(text))
-    return chars > 0 and spaces / chars > 0.15
-
-
-def read_labelled_csv(path: str | os.PathLike) -> list[LabelledRow]:
-    """Rows of a CSV with columns `text`, `category` (or `label`) and optionally `title`.
-
-    The message is ``title + "\\n" + text``. Whether the file is pre-segmented is
-    detected from its content and recorded on every row.
-    """
-    path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
-        text_col = fields.get("text")
-        label_col = fields.get("category") or fields.get("label")
-        title_col = fields.get("title")
-        if not text_col or not label_col:
-            raise ValueError(f"{path}: need columns 'text' and 'category' (have {sorted(fields)})")
-        items = []
-        for record in reader:
-            label = (record.get(label_col) or "").strip()
-            body = record.get(text_col) or ""
-            title = (record.get(title_col) or "").strip() if title_col else ""
-            text = f"{title}\n{body}" if title else body
-            if label and text.strip():
-                items.append((text, label))
-    segmented = looks_segmented(t for t, _ in items[:500])
-    return [LabelledRow(t, label, path.name, segmented) for t, label in items]
-
-
-# -- near-duplicates -----------------------------------------------------------------
-def _shingles(normalized: str, n: int = 4) -> set[str]:
-    s = normalized.replace(" ", "")
-    if len(s) < n:
-        return {s} if s else set()
-    return {s[i : i + n] for i in range(len(s) - n + 1)}
-
-
-def near_duplicates(
-    train_normalized: Sequence[str],
-    test_normalized: Sequence[str],
-    threshold: float = 0.5,
-    common: int = 50,
-) -> dict[int, set[int]]:
-    """For each training row that near-duplicates some test row: the test rows it copies.
-
-    Two texts are near-duplicates when at least `threshold` of the character 4-grams of
-    the shorter one occur in the other (containment). Both sides must be normalised, so
-    a raw message and its segmented version compare as the same text. 4-grams shared by
-    more than `common` test rows (stock phrases) are ignored. On the shared data the
-    raw-vs-segmented copies score 0.8-1.0 and unrelated messages below 0.3.
-    """
-    test_sets = [_shingles(t) for t in test_normalized]
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, shingles in enumerate(test_sets):
-        for s in shingles:
-            index[s].append(j)
-    found: dict[int, set[int]] = {}
-    for i, text in enumerate(train_normalized):
-        shingles = _shingles(text)
-        if not shingles:
-            continue
-        hits: dict[int, int] = defaultdict(int)
-        for s in shingles:
-            rows = index.get(s)
-            if rows and len(rows) <= common:
-                for j in rows:
-                    hits[j] += 1
-        for j, shared in hits.items():
-            if shared >= threshold * max(1, min(len(shingles), len(test_sets[j]))):
-                found.setdefault(i, set()).add(j)
-    return found
-
-
-# -- metrics -------------------------------------------------------------------------
-def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict:
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-
+def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the true labels, and precision/recall/F1 per label."""
     labels = sorted(set(y_true) | set(y_pred))
-    p, r, f, s = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0
-    )
-    true_labels = sorted(set(y_true))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    macro = f1_score(y_true, y_pred, labels=sorted(set(y_true)), average="macro", zero_division=0)
     return {
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "macro_f1": round(
-            float(f1_score(y_true, y_pred, labels=true_labels, average="macro", zero_division=0)),
-            4,
-        ),
+        "macro_f1": round(float(macro), 4),
         "per_class": {
-            label: {
-                "precision": round(float(p[i]), 4),
-                "recall": round(float(r[i]), 4),
-                "f1": round(float(f[i]), 4),
-                "support": int(s[i]),
-            }
+            label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                    "f1": round(float(f[i]), 4), "support": int(s[i])}
             for i, label in enumerate(labels)
         },
     }
 
 
-def _top_k_accuracy(model, texts: Sequence[str], y_true: Sequence[str], k: int = 3) -> float:
-    tops = model.predict_top_k(texts, k=k)
-    hits = sum(1 for top, y in zip(tops, y_true) if y in {label for label, _ in top})
-    return round(hits / max(1, len(y_true)), 4)
-
-
-def measure_speed(model, texts: Sequence[str], min_requests: int = 2000) -> dict:
+def measure_speed(model: Model, texts: Sequence[str], min_requests: int = 2000) -> dict[str, float]:
     """Requests per second on one core: one request per call, and in batches of 256.
 
     Each request is the full path from raw text to top-3 (label, confidence).
     """
-    from threadpoolctl import threadpool_limits
-
     texts = [t for t in texts if t] or ["城市道路积水严重，请尽快处理"]
     reps = max(1, -(-min_requests // len(texts)))
-    stream = (list(texts) * reps)[:max(min_requests, len(texts))]
+    stream = (list(texts) * reps)[: max(min_requests, len(texts))]
     with threadpool_limits(limits=1):
         model.predict_top_k(stream[:1])  # warm caches (jieba tables, fast-path blocks)
         started = time.perf_counter()
@@ -194,13 +62,75 @@ def measure_speed(model, texts: Sequence[str], min_requests: int = 2000) -> dict
     return {"predict_per_second": round(single, 1), "predict_batch_per_second": round(batch, 1)}
 
 
-# -- evaluations ---------------------------------------------------------------------
-def _baseline_scores(train_rows, test_rows) -> tuple[list[str], float]:
+@dataclass
+class _Trial:
+    """One train/test run: the truth, the model's and the baseline's predictions."""
+
+    truth: list[str]
+    pred: list[str]
+    top3_hits: int
+    n_train: int
+    dropped: int
+    train_seconds: float
+    model: Model
+    baseline_pred: list[str] | None
+
+
+def _trial(
+    rows: Sequence[LabelledRow],
+    normalized: Sequence[str],
+    train_idx: Sequence[int],
+    test_idx: Sequence[int],
+    *,
+    dedup: bool,
+    baseline: bool,
+    config: ModelConfig,
+    normalize_seconds_per_row: float,
+) -> _Trial:
+    """Train on `train_idx` minus near-duplicates of `test_idx` (when `dedup`), test on
+    `test_idx`. The training time counts the normalisation of the training texts."""
+    dropped = 0
+    if dedup:
+        dupes = near_duplicates([normalized[i] for i in train_idx],
+                                [normalized[i] for i in test_idx])
+        train_idx = [i for n, i in enumerate(train_idx) if n not in dupes]
+        dropped = len(dupes)
     started = time.perf_counter()
+    model = train_normalized([normalized[i] for i in train_idx],
+                             [rows[i].label for i in train_idx], config)
+    seconds = time.perf_counter() - started + normalize_seconds_per_row * len(train_idx)
+    scores = model.decision_function_normalized([normalized[i] for i in test_idx])
+    classes = model.classes
+    truth = [rows[i].label for i in test_idx]
+    top3 = np.argsort(-scores, axis=1)[:, :3]
+    hits = sum(1 for t, row in zip(truth, top3) if t in {classes[c] for c in row})
+    base = (_baseline_predictions([rows[i] for i in train_idx], [rows[i] for i in test_idx])
+            if baseline else None)
+    return _Trial(truth, [classes[c] for c in scores.argmax(axis=1)], hits, len(train_idx),
+                  dropped, seconds, model, base)
+
+
+def _baseline_predictions(train_rows: list[LabelledRow], test_rows: list[LabelledRow]) -> list[str]:
     pipe = baseline_pipeline()
     pipe.fit([r.text for r in train_rows], [r.label for r in train_rows])
-    seconds = time.perf_counter() - started
-    return [str(p) for p in pipe.predict([r.text for r in test_rows])], seconds
+    return [str(p) for p in pipe.predict([r.text for r in test_rows])]
+
+
+def _normalize_all(rows: Sequence[LabelledRow], max_chars: int) -> tuple[list[str], float]:
+    """Every row's normalised text, and the seconds that took per row."""
+    started = time.perf_counter()
+    normalized = [normalize(r.text, max_chars) for r in rows]
+    return normalized, (time.perf_counter() - started) / max(1, len(rows))
+
+
+def _accuracy(truth: Sequence[str], pred: Sequence[str]) -> float:
+    return round(float(np.mean([a == b for a, b in zip(truth, pred)])), 4)
+
+
+def _with_baseline(result: dict[str, Any], truth: list[str], base: list[str]) -> dict[str, Any]:
+    scored = classification_metrics(truth, base)
+    return {**result, "baseline_accuracy": scored["accuracy"],
+            "baseline_macro_f1": scored["macro_f1"]}
 
 
 def evaluate_holdout(
@@ -211,49 +141,55 @@ def evaluate_holdout(
     baseline: bool = True,
     speed: bool = True,
     config: ModelConfig | None = None,
-) -> dict:
-    """Train on `train_rows` (minus near-duplicates of the test rows), test on `test_rows`."""
-    from .pipeline import train
+) -> dict[str, Any]:
+    """Train on `train_rows` (minus near-duplicates of the test rows), test on `test_rows`.
 
+    The trained model is returned under ``"model"``."""
     config = config or ModelConfig()
-    dropped = 0
-    if dedup:
-        started = time.perf_counter()
-        dupes = near_duplicates(
-            [normalize(r.text, config.max_chars) for r in train_rows],
-            [normalize(r.text, config.max_chars) for r in test_rows],
-        )
-        dropped = len(dupes)
-        train_rows = [r for i, r in enumerate(train_rows) if i not in dupes]
-        dedup_seconds = time.perf_counter() - started
-    else:
-        dedup_seconds = 0.0
-    model = train([r.text for r in train_rows], [r.label for r in train_rows], config)
-    y_true = [r.label for r in test_rows]
-    y_pred = model.predict([r.text for r in test_rows])
-    result = {
+    rows = [*train_rows, *test_rows]
+    normalized, per_row = _normalize_all(rows, config.max_chars)
+    n = len(train_rows)
+    trial = _trial(rows, normalized, range(n), range(n, len(rows)), dedup=dedup,
+                   baseline=baseline, config=config, normalize_seconds_per_row=per_row)
+    result: dict[str, Any] = {
         "mode": "holdout",
-        **classification_metrics(y_true, y_pred),
-        "top3_accuracy": _top_k_accuracy(model, [r.text for r in test_rows], y_true),
-        "n_train": len(train_rows),
+        **classification_metrics(trial.truth, trial.pred),
+        "top3_accuracy": round(trial.top3_hits / max(1, len(trial.truth)), 4),
+        "n_train": trial.n_train,
         "n_test": len(test_rows),
-        "n_train_dropped_near_duplicates": dropped,
+        "n_train_dropped_near_duplicates": trial.dropped,
         "dedup": dedup,
-        "dedup_seconds": round(dedup_seconds, 2),
-        "train_seconds": model.train_seconds,
-        "temperature": round(model.temperature, 4),
-        "labels": model.classes,
+        "train_seconds": round(trial.train_seconds, 2),
+        "temperature": round(trial.model.temperature, 4),
+        "labels": trial.model.classes,
     }
     if speed:
-        result.update(measure_speed(model, [r.text for r in test_rows]))
-    if baseline:
-        base_pred, base_seconds = _baseline_scores(train_rows, test_rows)
-        base = classification_metrics(y_true, base_pred)
-        result["baseline_accuracy"] = base["accuracy"]
-        result["baseline_macro_f1"] = base["macro_f1"]
-        result["baseline_train_seconds"] = round(base_seconds, 2)
-    result["model"] = model
-    return result
+        result.update(measure_speed(trial.model, [r.text for r in test_rows]))
+    if trial.baseline_pred is not None:
+        result = _with_baseline(result, trial.truth, trial.baseline_pred)
+    return {**result, "model": trial.model}
+
+
+def _cv_folds(
+    rows: Sequence[LabelledRow], normalized: Sequence[str], k: int, on: str, seed: int
+) -> tuple[str, list[np.ndarray]]:
+    """The test rows of each fold, and what they were drawn from ("raw" or "all").
+
+    ``on="raw"`` draws them from the raw (not pre-segmented) rows, stratified; ``on="all"``
+    from every row, keeping groups of near-duplicates together."""
+    if on not in ("raw", "all"):
+        raise ValueError("on must be 'raw' or 'all'")
+    pool = np.array([i for i, r in enumerate(rows) if not r.segmented])
+    if on == "all" or len(pool) < k:
+        on, pool = "all", np.arange(len(rows))
+    labels = np.array([rows[i].label for i in pool], dtype=object)
+    if on == "raw":
+        splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(pool, labels)
+    else:
+        groups = near_duplicate_groups(normalized)
+        splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+        splits = splitter.split(pool, labels, groups)
+    return on, [pool[test_pos] for _, test_pos in splits]
 
 
 def cross_validate(
@@ -266,113 +202,53 @@ def cross_validate(
     baseline: bool = True,
     speed: bool = True,
     config: ModelConfig | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Stratified k-fold over the raw rows (``on="raw"``) or over all rows (``on="all"``).
 
     Each fold tests on its share of those rows and trains on every other row (segmented
-    ones included) minus the near-duplicates of its test rows. With ``on="all"`` the folds
-    keep near-duplicate groups together. Metrics are computed over the pooled out-of-fold
-    predictions; per-fold accuracies are listed as well.
+    ones included) minus the near-duplicates of its test rows. Metrics are computed over the
+    pooled out-of-fold predictions; per-fold accuracies are listed as well.
     """
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-
     config = config or ModelConfig()
     rows = list(rows)
-    labels = np.array([r.label for r in rows], dtype=object)
-    started = time.perf_counter()
-    normalized = [normalize(r.text, config.max_chars) for r in rows]
-    normalize_seconds_per_row = (time.perf_counter() - started) / max(1, len(rows))
-
-    if on == "raw":
-        pool = np.array([i for i, r in enumerate(rows) if not r.segmented])
-        if len(pool) < k:
-            pool = np.arange(len(rows))
-            on = "all"
-    elif on == "all":
-        pool = np.arange(len(rows))
-    else:
-        raise ValueError("on must be 'raw' or 'all'")
-
-    if on == "all":
-        # Group near-duplicates so that copies never sit on both sides of a split.
-        parent = list(range(len(rows)))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for i, js in near_duplicates(normalized, normalized).items():
-            for j in js:
-                parent[find(i)] = find(j)
-        groups = np.array([find(i) for i in range(len(rows))])
-        splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-        splits = splitter.split(pool, labels[pool], groups[pool])
-    else:
-        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-        splits = splitter.split(pool, labels[pool])
-
-    y_true: list[str] = []
-    y_pred: list[str] = []
-    base_pred: list[str] = []
-    fold_acc, fold_base_acc, train_seconds, dropped = [], [], [], []
-    top3_hits = 0
-    model = None
-    for _, test_pos in splits:
-        test_idx = pool[test_pos]
+    normalized, per_row = _normalize_all(rows, config.max_chars)
+    on, folds = _cv_folds(rows, normalized, k, on, seed)
+    trials = []
+    for test_idx in folds:
         test_set = set(test_idx.tolist())
         train_idx = [i for i in range(len(rows)) if i not in test_set]
-        if dedup:
-            dupes = near_duplicates(
-                [normalized[i] for i in train_idx], [normalized[i] for i in test_idx]
-            )
-            dropped.append(len(dupes))
-            train_idx = [i for n, i in enumerate(train_idx) if n not in dupes]
-        fit_started = time.perf_counter()
-        model = train_normalized(
-            [normalized[i] for i in train_idx], labels[train_idx], config
-        )
-        # Honest training time: fitting plus the normalisation of the training texts.
-        train_seconds.append(
-            time.perf_counter() - fit_started + normalize_seconds_per_row * len(train_idx)
-        )
-        test_norm = [normalized[i] for i in test_idx]
-        scores = model.decision_function_normalized(test_norm)
-        classes = model.classes
-        pred = [classes[c] for c in scores.argmax(axis=1)]
-        top3 = np.argsort(-scores, axis=1)[:, :3]
-        truth = [str(labels[i]) for i in test_idx]
-        top3_hits += sum(1 for t, row in zip(truth, top3) if t in {classes[c] for c in row})
-        y_true += truth
-        y_pred += pred
-        fold_acc.append(round(float(np.mean([a == b for a, b in zip(truth, pred)])), 4))
-        if baseline:
-            bp, _ = _baseline_scores([rows[i] for i in train_idx], [rows[i] for i in test_idx])
-            base_pred += bp
-            fold_base_acc.append(round(float(np.mean([a == b for a, b in zip(truth, bp)])), 4))
+        trials.append(_trial(rows, normalized, train_idx, test_idx, dedup=dedup,
+                             baseline=baseline, config=config, normalize_seconds_per_row=per_row))
+    result = _cv_summary(trials, on=on, k=k, seed=seed, n_rows=len(rows), dedup=dedup)
+    if speed and trials:
+        pool = np.concatenate(folds)
+        result.update(measure_speed(trials[-1].model, [rows[i].text for i in sorted(pool)]))
+    return result
 
-    result = {
+
+def _cv_summary(
+    trials: list[_Trial], *, on: str, k: int, seed: int, n_rows: int, dedup: bool
+) -> dict[str, Any]:
+    truth = [t for trial in trials for t in trial.truth]
+    pred = [p for trial in trials for p in trial.pred]
+    dropped = [trial.dropped for trial in trials] if dedup else []
+    result: dict[str, Any] = {
         "mode": f"cv-{on}",
         "folds": k,
         "seed": seed,
-        **classification_metrics(y_true, y_pred),
-        "top3_accuracy": round(top3_hits / max(1, len(y_true)), 4),
-        "fold_accuracy": fold_acc,
-        "n_rows": len(rows),
-        "n_test": len(y_true),
-        "n_train_mean": round(
-            float(len(rows) - len(y_true) / k - (np.mean(dropped) if dropped else 0))
-        ),
+        **classification_metrics(truth, pred),
+        "top3_accuracy": round(sum(t.top3_hits for t in trials) / max(1, len(truth)), 4),
+        "fold_accuracy": [_accuracy(t.truth, t.pred) for t in trials],
+        "n_rows": n_rows,
+        "n_test": len(truth),
+        "n_train_mean": round(float(n_rows - len(truth) / k - (np.mean(dropped) if dropped else 0))),
         "n_train_dropped_near_duplicates_mean": round(float(np.mean(dropped)), 1) if dropped else 0,
         "dedup": dedup,
-        "train_seconds": round(float(np.mean(train_seconds)), 2),
+        "train_seconds": round(float(np.mean([t.train_seconds for t in trials])), 2),
     }
-    if baseline:
-        base = classification_metrics(y_true, base_pred)
-        result["baseline_accuracy"] = base["accuracy"]
-        result["baseline_macro_f1"] = base["macro_f1"]
-        result["baseline_fold_accuracy"] = fold_base_acc
-    if speed and model is not None:
-        result.update(measure_speed(model, [rows[i].text for i in pool]))
+    if trials and trials[0].baseline_pred is not None:
+        base = [p for trial in trials for p in trial.baseline_pred or []]
+        result = _with_baseline(result, truth, base)
+        result["baseline_fold_accuracy"] = [_accuracy(t.truth, t.baseline_pred or [])
+                                            for t in trials]
     return result

@@ -12,9 +12,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+# The model that suggests a request's category; other uses of the classifier pick other names.
+DEFAULT_NAME = "category"
+
 
 class ModelVersion(models.Model):
-    name = models.CharField("模型", max_length=64, default="category", db_index=True,
+    name = models.CharField("模型", max_length=64, default=DEFAULT_NAME, db_index=True,
                             help_text="模型用途，例如 category（诉求分类）")
     version = models.PositiveIntegerField("版本号")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -19,16 +19,16 @@ Method (measured figures and the reason for each choice: docs/nlp.md):
 * Confidences: softmax of the decision scores with a temperature fitted (minimum log
   loss) on a held-out fifth of the training data, so that 0.9 means about 90 %.
 
-Public API: `train(texts, labels) -> Model`, `Model.predict_top_k(texts, k)`,
-`Model.to_bytes()` / `Model.from_bytes()`.
+Public API: `Model.predict_top_k(texts, k)`, `Model.to_bytes()` / `Model.from_bytes()`;
+`minxin.nlp.fitting.train(texts, labels) -> Model` trains one.
 """
 
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,8 +38,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from .features import NgramCounts
-from .preprocess import normalize
+from minxin.nlp.features import NgramCounts
+from minxin.nlp.preprocess import normalize
 
 __all__ = [
     "Model",
@@ -47,9 +47,7 @@ __all__ = [
     "NBLinearSVC",
     "baseline_pipeline",
     "build_pipeline",
-    "fit_temperature",
-    "train",
-    "train_normalized",
+    "softmax",
 ]
 
 # Bumped whenever preprocessing or the feature layout changes incompatibly, so that an
@@ -57,6 +55,9 @@ __all__ = [
 FORMAT_VERSION = 1
 # Batches up to this size are scored by `Model._fast_scores`, larger ones by sklearn.
 FAST_PATH_MAX = 16
+# One TF-IDF block for the fast path: lead tokens (None = whole text), its n-gram counter,
+# idf, first column in the feature union, and weight.
+_Block = tuple[int | None, NgramCounts, np.ndarray, int, float]
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,11 @@ class ModelConfig:
     calibration_fraction: float = 0.2
     random_state: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, values: dict) -> ModelConfig:
+    def from_dict(cls, values: dict[str, Any]) -> ModelConfig:
         """A config from (JSON) overrides of the defaults; unknown keys are an error."""
         known = set(cls.__dataclass_fields__)
         unknown = set(values) - known
@@ -94,7 +95,7 @@ def _lead(texts: Iterable[str], n: int = 8) -> list[str]:
     return [" ".join(t.split(" ", n)[:n]) for t in texts]
 
 
-def _tfidf(kind: str, ngrams, min_df: int) -> Pipeline:
+def _tfidf(kind: str, ngrams: Sequence[int], min_df: int) -> Pipeline:
     return Pipeline(
         [
             ("counts", NgramCounts(kind=kind, ngram_range=tuple(ngrams), min_df=min_df)),
@@ -140,12 +141,12 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
     afterwards, so `decision_function` works on the unscaled matrix.
     """
 
-    def __init__(self, C: float = 1.0, alpha: float = 1.0, nb: bool = True):
+    def __init__(self, C: float = 1.0, alpha: float = 1.0, nb: bool = True) -> None:
         self.C = C
         self.alpha = alpha
         self.nb = nb
 
-    def fit(self, X, y):
+    def fit(self, X: Any, y: Sequence[str]) -> NBLinearSVC:
         X = sp.csr_matrix(X, dtype=np.float32)
         y = np.asarray(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
@@ -177,10 +178,10 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = n_features
         return self
 
-    def decision_function(self, X):
+    def decision_function(self, X: Any) -> np.ndarray:
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         return self.classes_[self.decision_function(X).argmax(axis=1)]
 
 
@@ -205,25 +206,11 @@ def baseline_pipeline() -> Pipeline:
     )
 
 
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = np.asarray(scores, dtype=np.float64) / temperature
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
-
-
-def fit_temperature(scores: np.ndarray, y_idx: np.ndarray) -> float:
-    """The softmax temperature that minimises the log loss of `scores` (1-D search)."""
-    from scipy.optimize import minimize_scalar
-
-    rows = np.arange(len(y_idx))
-
-    def nll(log_t: float) -> float:
-        p = _softmax(scores, float(np.exp(log_t)))
-        return float(-np.log(np.clip(p[rows, y_idx], 1e-12, None)).mean())
-
-    res = minimize_scalar(nll, bounds=(np.log(0.01), np.log(10.0)), method="bounded")
-    return float(np.exp(res.x))
 
 
 @dataclass
@@ -235,7 +222,7 @@ class Model:
     temperature: float = 1.0
     n_train: int = 0
     train_seconds: float = 0.0
-    info: dict = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
     @property
@@ -255,7 +242,7 @@ class Model:
         return self.pipeline.decision_function(normalized)
 
     def predict_proba_normalized(self, normalized: Sequence[str]) -> np.ndarray:
-        return _softmax(self.decision_function_normalized(normalized), self.temperature)
+        return softmax(self.decision_function_normalized(normalized), self.temperature)
 
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
         return self.predict_proba_normalized(self.normalize(texts))
@@ -284,14 +271,16 @@ class Model:
             out.append([(classes[i], round(float(row[i]), 4)) for i in order])
         return out
 
-    # The sklearn transform has a fixed overhead of about a millisecond per call
-    # (validation, sparse stacking of five blocks). For one request at a time the same
-    # arithmetic is done directly: count, sublinear tf * idf, l2-normalise, weight, dot
-    # with the coefficient columns. tests/test_pipeline.py checks both paths agree.
-    def _fast_blocks(self) -> list:
+    # The sklearn transform has a fixed overhead of a few milliseconds per call
+    # (validation, sparse stacking of five blocks): one request at a time it would serve
+    # about a quarter of the 1,000 predictions a second asked for on one core (issue 4),
+    # as when a citizen's draft or a request page is classified. So the same arithmetic is
+    # done directly: count, sublinear tf * idf, l2-normalise, weight, dot with the
+    # coefficient columns. tests/test_pipeline.py checks both paths agree.
+    def _fast_blocks(self) -> list[_Block]:
         blocks = self.__dict__.get("_blocks_cache")
         if blocks is None:
-            blocks = []
+            blocks: list[_Block] = []
             union = self.pipeline.named_steps["features"]
             weights = union.transformer_weights or {}
             offset = 0
@@ -334,7 +323,7 @@ class Model:
         return scores
 
     # -- serialisation ----------------------------------------------------------
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_blocks_cache", None)
         return state
@@ -358,59 +347,3 @@ class Model:
                 f"model format {model.format_version} is not the current {FORMAT_VERSION}; retrain"
             )
         return model
-
-
-def train_normalized(
-    normalized: Sequence[str], labels: Sequence[str], config: ModelConfig | None = None
-) -> Model:
-    """Train on texts that already went through `normalize` (saves time in evaluation).
-
-    The caller must have normalised with the same ``config.max_chars``.
-    """
-    config = config or ModelConfig()
-    started = time.perf_counter()
-    normalized = list(normalized)
-    labels = np.asarray([str(label) for label in labels], dtype=object)
-    if len(normalized) != len(labels):
-        raise ValueError("texts and labels differ in length")
-    classes = np.unique(labels)
-    if len(classes) < 2:
-        raise ValueError("need at least two categories to train")
-    counts = {str(c): int((labels == c).sum()) for c in classes}
-
-    temperature = 1.0
-    n_cal = int(len(labels) * config.calibration_fraction)
-    if config.calibration_fraction > 0 and n_cal >= 50 and min(counts.values()) >= 5:
-        from sklearn.model_selection import train_test_split
-
-        fit_idx, cal_idx = train_test_split(
-            np.arange(len(labels)),
-            test_size=config.calibration_fraction,
-            stratify=labels,
-            random_state=config.random_state,
-        )
-        probe = build_pipeline(config)
-        probe.fit([normalized[i] for i in fit_idx], labels[fit_idx])
-        scores = probe.decision_function([normalized[i] for i in cal_idx])
-        index = {c: i for i, c in enumerate(probe.named_steps["clf"].classes_)}
-        temperature = fit_temperature(scores, np.array([index[labels[i]] for i in cal_idx]))
-
-    pipeline = build_pipeline(config)
-    pipeline.fit(normalized, labels)
-    return Model(
-        pipeline=pipeline,
-        config=config,
-        temperature=temperature,
-        n_train=len(labels),
-        train_seconds=round(time.perf_counter() - started, 2),
-        info={"class_counts": counts},
-    )
-
-
-def train(texts: Sequence[str], labels: Sequence[str], config: ModelConfig | None = None) -> Model:
-    """Train a `Model` on raw or segmented texts (title + body) and their categories."""
-    started = time.perf_counter()
-    config = config or ModelConfig()
-    model = train_normalized([normalize(t, config.max_chars) for t in texts], labels, config)
-    model.train_seconds = round(time.perf_counter() - started, 2)
-    return model

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from minxin.nlp.evaluation import read_labelled_csv, shared_data_dir
+from minxin.nlp.dataset import read_labelled_csv, shared_data_dir
 
 # Hand-written phrases per category; the synthetic corpus combines them at random.
 PHRASES = {
@@ -48,7 +48,8 @@ def synthetic():
 
 @pytest.fixture(scope="session")
 def tiny_model(synthetic):
-    from minxin.nlp.pipeline import ModelConfig, train
+    from minxin.nlp.fitting import train
+    from minxin.nlp.pipeline import ModelConfig
 
     texts, labels = zip(*synthetic)
     return train(texts, labels, ModelConfig(word_min_df=1, char_min_df=1))

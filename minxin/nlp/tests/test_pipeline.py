@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from minxin.nlp import pipeline
-from minxin.nlp.evaluation import near_duplicates
-from minxin.nlp.pipeline import FAST_PATH_MAX, Model, ModelConfig, train, train_normalized
+from minxin.nlp.dataset import near_duplicates
+from minxin.nlp.fitting import train, train_normalized
+from minxin.nlp.pipeline import FAST_PATH_MAX, Model, ModelConfig
 from minxin.nlp.preprocess import normalize
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from minxin.nlp import preprocess as pp
-from minxin.nlp.evaluation import near_duplicates
+from minxin.nlp.dataset import near_duplicates
 
 
 def test_clean_drops_place_codes_numbers_latin_and_punctuation():

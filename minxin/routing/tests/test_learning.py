@@ -8,7 +8,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from minxin.nlp.models import ModelVersion
-from minxin.nlp.services import load_model, train_from_rows
+from minxin.nlp.storage import load_model
+from minxin.nlp.training import train_from_rows
 from minxin.routing.feedback import acceptance_rates
 from minxin.routing.learning import request_rows
 from minxin.routing.models import SuggestionFeedback

@@ -13,18 +13,22 @@ near-duplicate a test row are dropped first (`--keep-duplicates` to disallow tha
 from __future__ import annotations
 
 import json
+import math
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minxin.nlp.evaluation import cross_validate, evaluate_holdout, read_labelled_csv
+from minxin.nlp.dataset import LabelledRow, read_labelled_csv, split_rows
+from minxin.nlp.evaluation import cross_validate, evaluate_holdout
 from minxin.nlp.pipeline import ModelConfig
 
 
 class Command(BaseCommand):
     help = "Train on the given CSV files and report accuracy, macro-F1 and speed as JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--train", action="append", required=True, metavar="CSV",
                             help="labelled training file (repeatable)")
         parser.add_argument("--test", metavar="CSV", help="labelled test file")
@@ -47,7 +51,7 @@ class Command(BaseCommand):
                             help='model settings to override, e.g. \'{"nb": false}\' '
                                  "(see minxin.nlp.pipeline.ModelConfig; for ablations)")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
         try:
             train_rows = [row for path in opts["train"] for row in read_labelled_csv(path)]
@@ -60,28 +64,9 @@ class Command(BaseCommand):
             config = ModelConfig.from_dict(json.loads(opts["config"]))
         except (ValueError, TypeError) as exc:
             raise CommandError(f"--config: {exc}") from exc
-        common = {
-            "config": config,
-            "dedup": not opts["keep_duplicates"],
-            "baseline": not opts["no_baseline"],
-            "speed": not opts["no_speed"],
-        }
         if test_rows is None and opts["test_split"]:
             train_rows, test_rows = _split_raw(train_rows, opts["test_split"], opts["seed"])
-        if test_rows is not None:
-            if not test_rows:
-                raise CommandError("no labelled test rows")
-            result = evaluate_holdout(train_rows, test_rows, **common)
-            result.pop("model", None)
-            if opts["cv"]:
-                cv = cross_validate(train_rows, opts["cv"], on=opts["cv_on"], seed=opts["seed"],
-                                    **{**common, "speed": False})
-                result["cv"] = cv
-        else:
-            k = opts["cv"] or 5
-            if k < 2:
-                raise CommandError("--cv needs K >= 2")
-            result = cross_validate(train_rows, k, on=opts["cv_on"], seed=opts["seed"], **common)
+        result = _evaluate(train_rows, test_rows, config, opts)
         result["config"] = config.as_dict()
         result["train_files"] = opts["train"]
         result["test_file"] = opts["test"]
@@ -90,17 +75,35 @@ class Command(BaseCommand):
         self.stdout.write(text)
 
 
-def _split_raw(rows, fraction, seed):
-    """Stratified split of the raw (not pre-segmented) rows; segmented rows all train."""
-    from sklearn.model_selection import train_test_split
+def _evaluate(
+    train_rows: list[LabelledRow], test_rows: list[LabelledRow] | None, config: ModelConfig,
+    opts: dict[str, Any],
+) -> dict[str, Any]:
+    """A hold-out on `test_rows` (with a CV nested under "cv" if asked), else a CV."""
+    common: dict[str, Any] = {"config": config, "dedup": not opts["keep_duplicates"],
+                              "baseline": not opts["no_baseline"], "speed": not opts["no_speed"]}
+    if test_rows is None:
+        k = opts["cv"] or 5
+        if k < 2:
+            raise CommandError("--cv needs K >= 2")
+        return cross_validate(train_rows, k, on=opts["cv_on"], seed=opts["seed"], **common)
+    if not test_rows:
+        raise CommandError("no labelled test rows")
+    result = evaluate_holdout(train_rows, test_rows, **common)
+    result.pop("model", None)
+    if opts["cv"]:
+        result["cv"] = cross_validate(train_rows, opts["cv"], on=opts["cv_on"],
+                                      seed=opts["seed"], **{**common, "speed": False})
+    return result
 
+
+def _split_raw(
+    rows: list[LabelledRow], fraction: float, seed: int
+) -> tuple[list[LabelledRow], list[LabelledRow]]:
+    """Stratified split of the raw (not pre-segmented) rows; segmented rows all train."""
     if not 0 < fraction < 1:
         raise CommandError("--test-split must be between 0 and 1")
     raw = [i for i, r in enumerate(rows) if not r.segmented]
     if len(raw) < 10:
         raise CommandError("--test-split needs at least 10 raw (unsegmented) rows")
-    _, test_idx = train_test_split(raw, test_size=fraction, random_state=seed,
-                                   stratify=[rows[i].label for i in raw])
-    chosen = set(test_idx)
-    return ([r for i, r in enumerate(rows) if i not in chosen],
-            [r for i, r in enumerate(rows) if i in chosen])
+    return split_rows(rows, math.ceil(fraction * len(raw)), seed, pool=raw)

@@ -10,30 +10,28 @@
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minxin.nlp.models import ModelVersion
-from minxin.nlp.services import (
-    DEFAULT_NAME,
-    ModelVersionError,
-    model_version_activate,
-    model_version_rollback,
-    predict_category,
-)
+from minxin.nlp.models import DEFAULT_NAME, ModelVersion
+from minxin.nlp.prediction import predict_category
+from minxin.nlp.registry import model_version_activate, model_version_rollback
+from minxin.nlp.storage import ModelVersionError
 
 
 class Command(BaseCommand):
     help = "Manage classifier versions: list, activate ID, rollback, predict TEXT, feedback."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["list", "activate", "rollback", "predict",
                                                      "feedback"])
         parser.add_argument("arg", nargs="?", help="version id (activate) or text (predict)")
         parser.add_argument("--name", default=DEFAULT_NAME)
         parser.add_argument("-k", type=int, default=3)
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         action, name = opts["action"], opts["name"]
         try:
             if action == "list":

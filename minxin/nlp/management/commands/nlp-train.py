@@ -19,17 +19,20 @@ Prints one JSON object.
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minxin.nlp.evaluation import read_labelled_csv
-from minxin.nlp.services import DEFAULT_NAME, train_from_rows, train_if_better
+from minxin.nlp.dataset import LabelledRow, read_labelled_csv
+from minxin.nlp.models import DEFAULT_NAME
+from minxin.nlp.training import train_from_rows, train_if_better
 
 
 class Command(BaseCommand):
     help = "Train the classifier on CSV files and/or the city's closed requests."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--train", action="append", default=[], metavar="CSV")
         parser.add_argument("--from-requests", action="store_true",
                             help="train on the platform's closed requests; activate only if "
@@ -49,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--notes", default="", help="free text stored with the version")
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["train"] and not opts["from_requests"]:
             raise CommandError("give --train CSV, --from-requests, or both")
         try:
@@ -59,7 +62,7 @@ class Command(BaseCommand):
         out = self._from_requests(rows, opts) if opts["from_requests"] else self._csv(rows, opts)
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
 
-    def _csv(self, rows: list, opts: dict) -> dict:
+    def _csv(self, rows: list[LabelledRow], opts: dict[str, Any]) -> dict[str, Any]:
         holdout = 0.15 if opts["holdout"] is None else opts["holdout"]
         if not 0 <= holdout < 1:
             raise CommandError("--holdout must be in [0, 1)")
@@ -76,7 +79,7 @@ class Command(BaseCommand):
                 "is_active": version.is_active, "n_train": version.n_train,
                 "size": version.size, "labels": version.labels, "metrics": version.metrics}
 
-    def _from_requests(self, base: list, opts: dict) -> dict:
+    def _from_requests(self, base: list[LabelledRow], opts: dict[str, Any]) -> dict[str, Any]:
         from minxin.routing.learning import request_rows
 
         holdout = 0.2 if opts["holdout"] is None else opts["holdout"]

@@ -19,9 +19,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from minxin.nlp.evaluation import near_duplicates, read_labelled_csv, shared_data_dir
-from minxin.nlp.pipeline import train
-from minxin.nlp.preprocess import normalize
+from minxin.nlp.dataset import drop_near_duplicates, read_labelled_csv, shared_data_dir
+from minxin.nlp.fitting import train
 from minxin.routing import recommend
 from minxin.routing.recommend import Case
 
@@ -55,8 +54,7 @@ class Command(BaseCommand):
         n_test = round(len(raw) * opts["test_share"])
         test, past = raw[:n_test], raw[n_test:]
         seg = read_labelled_csv(data / "complaints-train-segmented.csv")
-        dupes = near_duplicates([normalize(r.text) for r in seg], [normalize(r.text) for r in test])
-        seg = [r for i, r in enumerate(seg) if i not in dupes]
+        seg, _ = drop_near_duplicates(seg, test)
         model = train([r.text for r in seg + past], [r.label for r in seg + past])
         districts = list(Unit.objects.filter(kind=Unit.Kind.DISTRICT))
         units = list(Unit.objects.exclude(kind=Unit.Kind.CENTRE))
