@@ -24,7 +24,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
     fields = readonly_fields + ("notes",)
     actions = ("activate", "rollback")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:  # versions come from training, not forms
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Versions come from training, not forms.
         return False
 
     @admin.display(description="准确率")

@@ -172,7 +172,7 @@ def drop_near_duplicates(
 def near_duplicate_groups(normalized: Sequence[str]) -> np.ndarray:
     """A group number per text: near-duplicates (and their near-duplicates) share one."""
     edges = [(i, j) for i, js in near_duplicates(normalized, normalized).items() for j in js]
-    rows, cols = zip(*edges) if edges else ((), ())
+    rows, cols = zip(*edges, strict=True) if edges else ((), ())
     graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)),
                           shape=(len(normalized), len(normalized)))
     return connected_components(graph, directed=False)[1]

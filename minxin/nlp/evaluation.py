@@ -103,7 +103,7 @@ def _trial(
     classes = model.classes
     truth = [rows[i].label for i in test_idx]
     top3 = np.argsort(-scores, axis=1)[:, :3]
-    hits = sum(1 for t, row in zip(truth, top3) if t in {classes[c] for c in row})
+    hits = sum(1 for t, row in zip(truth, top3, strict=True) if t in {classes[c] for c in row})
     base = (_baseline_predictions([rows[i] for i in train_idx], [rows[i] for i in test_idx])
             if baseline else None)
     return _Trial(truth, [classes[c] for c in scores.argmax(axis=1)], hits, len(train_idx),
@@ -124,7 +124,7 @@ def _normalize_all(rows: Sequence[LabelledRow], max_chars: int) -> tuple[list[st
 
 
 def _accuracy(truth: Sequence[str], pred: Sequence[str]) -> float:
-    return round(float(np.mean([a == b for a, b in zip(truth, pred)])), 4)
+    return round(float(np.mean([a == b for a, b in zip(truth, pred, strict=True)])), 4)
 
 
 def _with_baseline(result: dict[str, Any], truth: list[str], base: list[str]) -> dict[str, Any]:
@@ -232,6 +232,7 @@ def _cv_summary(
     truth = [t for trial in trials for t in trial.truth]
     pred = [p for trial in trials for p in trial.pred]
     dropped = [trial.dropped for trial in trials] if dedup else []
+    mean_dropped = float(np.mean(dropped)) if dropped else 0.0
     result: dict[str, Any] = {
         "mode": f"cv-{on}",
         "folds": k,
@@ -241,8 +242,8 @@ def _cv_summary(
         "fold_accuracy": [_accuracy(t.truth, t.pred) for t in trials],
         "n_rows": n_rows,
         "n_test": len(truth),
-        "n_train_mean": round(float(n_rows - len(truth) / k - (np.mean(dropped) if dropped else 0))),
-        "n_train_dropped_near_duplicates_mean": round(float(np.mean(dropped)), 1) if dropped else 0,
+        "n_train_mean": round(float(n_rows - len(truth) / k - mean_dropped)),
+        "n_train_dropped_near_duplicates_mean": round(mean_dropped, 1) if dropped else 0,
         "dedup": dedup,
         "train_seconds": round(float(np.mean([t.train_seconds for t in trials])), 2),
     }

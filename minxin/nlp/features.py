@@ -13,7 +13,9 @@ scikit-learn's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,7 +58,9 @@ class NgramCounts(TransformerMixin, BaseEstimator):
     kind="word": n-grams of the space-separated tokens (as ``token_pattern=r"\\S+"``).
     """
 
-    def __init__(self, kind: str = "char", ngram_range=(1, 3), min_df: int = 1):
+    def __init__(
+        self, kind: str = "char", ngram_range: Sequence[int] = (1, 3), min_df: int = 1
+    ) -> None:
         self.kind = kind
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -85,7 +89,7 @@ class NgramCounts(TransformerMixin, BaseEstimator):
         return pos[hit], counts[hit]
 
     # -- sklearn API ----------------------------------------------------------------
-    def fit(self, X, y=None):
+    def fit(self, X: Iterable[str], y: Any = None) -> NgramCounts:
         if self.kind not in ("char", "word"):
             raise ValueError(f"kind must be 'char' or 'word', not {self.kind!r}")
         lo, hi = self.ngram_range
@@ -117,7 +121,7 @@ class NgramCounts(TransformerMixin, BaseEstimator):
         self.n_features_out_ = len(self.vocabulary_codes_)
         return self
 
-    def transform(self, X):
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         indptr = [0]
         indices = []
         data = []
@@ -138,7 +142,7 @@ class NgramCounts(TransformerMixin, BaseEstimator):
         matrix.sort_indices()
         return matrix
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The n-grams as strings (slow; for explanation and debugging)."""
         if self.kind == "word":
             names = {i: t for t, i in self.token_ids_.items()}

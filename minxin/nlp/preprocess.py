@@ -36,9 +36,11 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from math import log
+from typing import Any
 
 __all__ = [
     "clean",
@@ -63,7 +65,7 @@ _logprob: dict | None = None
 _unknown_logprob = 0.0
 
 
-def _get_jieba():
+def _get_jieba() -> Any:
     """Import and initialise jieba once per process, with its logger quiet."""
     global _jieba
     if _jieba is None:
@@ -186,7 +188,7 @@ def normalize(text: str | None, max_chars: int | None = None) -> str:
     return " ".join(tokenize(text, max_chars))
 
 
-def normalize_many(texts, max_chars: int | None = None) -> list[str]:
+def normalize_many(texts: Iterable[str | None], max_chars: int | None = None) -> list[str]:
     return [normalize(t, max_chars) for t in texts]
 
 
@@ -194,7 +196,7 @@ _keyword_lock = threading.Lock()
 _tfidf = None
 
 
-def _get_tfidf():
+def _get_tfidf() -> Any:
     global _tfidf
     if _tfidf is None:
         with _keyword_lock:
