@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from minxin.nlp.models import ModelVersion
 
-from .conftest import synthetic_rows
+from minxin.nlp.tests.conftest import synthetic_rows
 
 
 def _write(path, rows, title=False, segmented=False):
