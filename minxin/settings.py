@@ -255,6 +255,9 @@ CITIZEN_TOKEN_MAX_AGE = envint("CITIZEN_TOKEN_MAX_AGE", 2 * 3600)
 STAFF_TOKEN_MAX_AGE = envint("STAFF_TOKEN_MAX_AGE", 12 * 3600)
 TRACKING_LOOKUP_MAX_FAILURES = envint("TRACKING_LOOKUP_MAX_FAILURES", 10)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
+# An emergency (risk level 紧急: gas, fire, collapse, self-harm, violence) is accepted and
+# dispatched within this many clock hours of arriving, nights and holidays included.
+EMERGENCY_DISPATCH_HOURS = envint("EMERGENCY_DISPATCH_HOURS", 2)
 # The yellow warning (即将超期) falls at this share of a stage's time.
 DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
 # The classifier (docs/nlp.md): versions stored in the database ("db") or as files under

@@ -68,7 +68,7 @@ class EvaluateIn(Schema):
 
 def _order(o) -> dict:  # type: ignore[no-untyped-def]
     return {"id": o.pk, "ticket_id": o.ticket_id, "tracking_code": o.ticket.tracking_code,
-            "unit": o.unit.name, "reason": o.reason, "level": o.level, "state": o.state,
+            "unit": o.addressee, "reason": o.reason, "level": o.level, "state": o.state,
             "note": o.note, "opened_at": o.opened_at, "respond_by": o.respond_by,
             "response": o.response, "outcome": o.outcome}
 

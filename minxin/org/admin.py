@@ -13,8 +13,8 @@ class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(RequestType)
 class RequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "deadline_days", "sign_days", "review_days", "callback_days",
-                    "direct_answer")
+    list_display = ("name", "code", "accept_hours", "dispatch_hours", "deadline_days",
+                    "sign_days", "review_days", "callback_days", "direct_answer")
 
 
 @admin.register(Category)
@@ -32,7 +32,7 @@ class ResponsibilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(DeadlineOverride)
 class DeadlineOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("request_type", "category", "deadline_days", "sign_hours", "sign_days",
-                    "review_days", "callback_days")
+    list_display = ("request_type", "category", "accept_hours", "dispatch_hours",
+                    "deadline_days", "sign_hours", "sign_days", "review_days", "callback_days")
 admin.site.site_header = "民心 · 系统管理"
 admin.site.site_title = "民心"

@@ -41,10 +41,14 @@ class Unit(models.Model):
 
 
 class RequestType(models.Model):
-    """投诉, 咨询, 建议, 求助, 举报 — each with its own time limits in working days."""
+    """投诉, 咨询, 建议, 求助, 举报 — each with its own time limits: the centre's stages
+    (accept, dispatch) in working hours, the rest in working days (docs/deadlines.md)."""
 
     code = models.SlugField("编码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=20, unique=True)
+    accept_hours = models.PositiveSmallIntegerField("受理时限（工作小时）", default=4)
+    dispatch_hours = models.PositiveSmallIntegerField("派遣时限（工作小时）", default=4,
+                                                      help_text="自受理或退回时起算")
     deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）", default=15)
     sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", default=1)
     review_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=1)
@@ -89,6 +93,9 @@ class DeadlineOverride(models.Model):
     request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, verbose_name="诉求类型")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, verbose_name="分类")
     deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）", null=True, blank=True)
+    accept_hours = models.PositiveSmallIntegerField("受理时限（工作小时）", null=True, blank=True)
+    dispatch_hours = models.PositiveSmallIntegerField("派遣时限（工作小时）", null=True,
+                                                      blank=True)
     sign_hours = models.PositiveSmallIntegerField("签收时限（工作小时）", null=True, blank=True,
                                                   help_text="填写后优先于签收工作日")
     sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", null=True, blank=True)

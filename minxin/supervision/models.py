@@ -29,7 +29,10 @@ class SupervisionOrder(models.Model):
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
                                related_name="supervision_orders")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="supervision_orders")
+    # The unit that held the request; empty while none did (待受理, 待派遣, 审核): the
+    # order then goes to the centre (受理中心), answered by its intake staff.
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="supervision_orders")
     reason = models.CharField("督办原因", max_length=12, choices=Reason.choices)
     level = models.PositiveSmallIntegerField("督办级别", choices=Level.choices,
                                              default=Level.HANDLER)
@@ -63,6 +66,14 @@ class SupervisionOrder(models.Model):
                    # The supervision list: live orders by respond-by, all by opening time.
                    models.Index(fields=["state", "respond_by"]),
                    models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx")]
+
+    LIVE = ("open", "responded")
+    CENTRE = "市民诉求受理中心"
+
+    @property
+    def addressee(self) -> str:
+        """Whom the order is addressed to, for pages and the API."""
+        return self.unit.name if self.unit_id else self.CENTRE
 
 
 class SupervisionEvent(models.Model):

@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from minxin.accounts.models import Role, User
+from minxin.accounts.models import CENTRE_ROLES, UNIT_ROLES, Role, User
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.notify.services import email_queue, inbox_post, render
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionEvent, SupervisionOrder
 from minxin.tickets.actors import Actor
-from minxin.tickets.models import Ticket
+from minxin.tickets.models import OPEN_STATUSES, Satisfaction, Stage, Ticket
 from minxin.tickets.services import record
+from minxin.tickets.workflow import Action, is_unit_staff_over, role_may
 
 Order = SupervisionOrder
 
@@ -37,7 +38,10 @@ def _notify_unit(order: Order, ticket: Ticket, note: str) -> None:
 
 
 def _targets(order: Order) -> list[User]:
-    """Who the order is addressed to at its level: handlers, then heads, then the superior."""
+    """Who the order is addressed to at its level: handlers, then heads, then the superior;
+    the centre's intake staff for an order addressed to the centre."""
+    if order.unit_id is None:
+        return list(User.objects.filter(role=Role.INTAKE, is_active=True))
     unit = order.unit
     if order.level >= Order.Level.SUPERIOR and unit.parent_id:
         unit = unit.parent
@@ -45,11 +49,20 @@ def _targets(order: Order) -> list[User]:
     return list(User.objects.filter(unit=unit, role__in=roles, is_active=True))
 
 
+def order_may_respond(user: User | None, order: Order) -> bool:
+    """The supervised unit's staff (or a unit above it) answer its orders; the centre's
+    intake staff answer the centre's. Pages ask this too."""
+    if user is None or not role_may(user, Action.SUPERVISE_REPLY):
+        return False
+    if order.unit_id is None:
+        return user.role in CENTRE_ROLES
+    return user.role in UNIT_ROLES and is_unit_staff_over(user, order.unit.path)
+
+
 def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "") -> Order | None:
-    """Open a live order unless one for this reason is already open (then None)."""
-    unit_id = ticket.lead_unit_id or _last_lead_unit(ticket)
-    if unit_id is None:
-        return None
+    """Open a live order unless one for this reason is already open (then None). It goes to
+    the unit holding the request, or to the centre while no unit does."""
+    unit_id = order_addressee(ticket)
     now = clock.now()
     respond_by = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
     try:
@@ -64,6 +77,17 @@ def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "") -> 
            note=f"督办（{order.get_reason_display()}）：{note}".rstrip("："))
     _notify_unit(order, ticket, note or order.get_reason_display())
     return order
+
+
+def order_addressee(ticket: Ticket) -> int | None:
+    """The unit answerable for the request now: the lead unit while it signs and handles;
+    the centre (None) while the request waits to be accepted, dispatched or reviewed; after
+    that, the unit that led it last."""
+    if ticket.stage in (Stage.SIGN, Stage.REPLY) and ticket.lead_unit_id:
+        return ticket.lead_unit_id
+    if ticket.stage in (Stage.ACCEPT, Stage.DISPATCH, Stage.REVIEW):
+        return None
+    return ticket.lead_unit_id or _last_lead_unit(ticket)
 
 
 def _last_lead_unit(ticket: Ticket) -> int | None:
@@ -81,9 +105,11 @@ def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
     ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound("诉求不存在", code="ticket_not_found")
+    if ticket.status not in OPEN_STATUSES:
+        raise Conflict("该诉求已办结，不能督办", code="ticket_finished")
     order = open_order(ticket, reason=Order.Reason.MANUAL, actor=actor, note=note)
     if order is None:
-        raise Conflict("该诉求已有进行中的人工督办，或尚未派遣到单位", code="order_exists")
+        raise Conflict("该诉求已有进行中的人工督办", code="order_exists")
     return order
 
 
@@ -98,9 +124,7 @@ def _locked_order(order_id: int) -> Order:
 @transaction.atomic
 def supervision_respond(*, order_id: int, actor: Actor, response: str) -> Order:
     order = _locked_order(order_id)
-    unit = actor.user.unit if actor.user else None
-    if not actor.has_role(Role.HANDLER, Role.UNIT_HEAD) or unit is None or \
-            not order.unit.path.startswith(unit.path):
+    if not order_may_respond(actor.user, order):
         raise PermissionDenied("只有被督办单位可以回复", code="not_your_unit")
     response = (response or "").strip()
     if not response or len(response) > 5000:
@@ -151,3 +175,66 @@ def escalate_due(limit: int = 1000) -> int:
             _notify_unit(order, order.ticket, f"督办升级至{label}")
             escalated += 1
     return escalated
+
+
+# ---- an order follows its request ----------------------------------------------------------
+
+DECIDE = "decide_asked"
+
+
+def orders_follow(*, ticket: Ticket) -> int:
+    """The request has finished: a satisfied citizen (满意/基本满意) closes its live orders,
+    with an entry on each order and on the request; any other end (不满意 with no reopen
+    left, not rated, rejected, merged) asks the supervisor to decide. Safe to run twice."""
+    orders = list(Order.objects.select_for_update().filter(ticket=ticket, state__in=Order.LIVE)
+                  .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE)
+                           .values("order_id")))
+    satisfied = ticket.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
+    for order in orders:
+        if satisfied:
+            _close_with_request(order, ticket)
+        else:
+            _ask_to_decide(order, ticket)
+    return len(orders)
+
+
+def _close_with_request(order: Order, ticket: Ticket) -> None:
+    system = Actor.system_actor()
+    verdict = Satisfaction(ticket.satisfaction).label
+    order.state, order.outcome, order.closed_at = (
+        Order.State.CLOSED, Order.Outcome.RESOLVED, clock.now())
+    order.save(update_fields=["state", "outcome", "closed_at"])
+    _event(order, actor=system, action="follow_close",
+           note=f"诉求已办结（群众{verdict}），督办单随之办结")
+    record(ticket, actor=system, action="supervise_close", public=False, unit=order.unit,
+           note=f"督办单{order.pk}（{order.get_reason_display()}）随诉求办结：群众{verdict}")
+
+
+def _ask_to_decide(order: Order, ticket: Ticket) -> None:
+    how = (Satisfaction(ticket.satisfaction).label if ticket.satisfaction
+           else ticket.get_status_display())
+    note = f"诉求已结束（{how}），督办单{order.pk}尚未办结，请决定督办结果"
+    _event(order, actor=Actor.system_actor(), action=DECIDE, note=note)
+    text = render("supervision_decide", code=ticket.display_code, title=ticket.title, note=note)
+    opener = order.opened_by
+    users = ([opener.pk] if opener is not None and opener.is_active
+             and opener.role in (Role.SUPERVISOR, Role.ADMIN) else
+             list(User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+                  .values_list("pk", flat=True)))
+    for user_id in users:
+        inbox_post(key=f"{DECIDE}:{order.pk}:{user_id}", event="supervision_decide", text=text,
+                   user_id=user_id, ticket_id=ticket.pk)
+
+
+def orders_follow_due(limit: int = 1000) -> int:
+    """The sweep's part: live orders whose request finished by any path."""
+    tickets = (Order.objects.filter(state__in=Order.LIVE)
+               .exclude(ticket__status__in=OPEN_STATUSES)
+               .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
+               .values_list("ticket_id", flat=True).distinct()[:limit])
+    followed = 0
+    for ticket_id in list(tickets):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+            followed += orders_follow(ticket=ticket)
+    return followed

@@ -20,32 +20,46 @@ from minxin.notify.models import InboxMessage
 from minxin.notify.services import render, template_text
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
-from minxin.supervision.services import escalate_due, open_order
+from minxin.risk.models import RiskLevel
+from minxin.risk.services import analyse_missed
+from minxin.supervision.services import escalate_due, open_order, orders_follow_due
 from minxin.tickets.actors import Actor
-from minxin.tickets.models import Stage, Status, Ticket, TimelineEvent
+from minxin.tickets.models import RUNNING_STATUSES, Stage, Status, Ticket, TimelineEvent
 from minxin.tickets.services import ticket_close_unrated, warn_moment
 
 BATCH = 1000
 # Paused requests (待补充) are not listed: their clocks do not run.
-RUNNING = [Status.DISPATCHED, Status.SIGNED, Status.REPLIED, Status.PUBLISHED]
+RUNNING = RUNNING_STATUSES
 YELLOW, RED = 1, 2
-SUPERVISED_STAGES = {Stage.SIGN, Stage.REPLY}
+# The centre's stages (待受理, 待派遣/待改派) and the lead unit's (签收, 办理) warn early;
+# review and rating do not.
+CENTRE_STAGES = {Stage.ACCEPT, Stage.DISPATCH}
+UNIT_STAGES = {Stage.SIGN, Stage.REPLY}
+WARNED_STAGES = CENTRE_STAGES | UNIT_STAGES
+# Overdue here opens a supervision order (to the centre for its own stages and review).
+SUPERVISED_STAGES = WARNED_STAGES | {Stage.REVIEW}
+OVERDUE_EVENTS = {Stage.ACCEPT: "accept_overdue", Stage.DISPATCH: "dispatch_overdue",
+                  Stage.SIGN: "sign_overdue", Stage.RATE: "callback"}
 
 
 def sweep() -> dict[str, int]:
     now = clock.now()
     return {
+        # First: a request whose analysis failed is read again, so an emergency in it is
+        # alerted and put on its clock within this one sweep.
+        "analysed": analyse_missed(),
         "yellow": _sweep(now, YELLOW),
         "red": _sweep(now, RED),
         "closed_unrated": _close_unrated(now),
+        "followed": orders_follow_due(),
         "escalated": escalate_due(),
     }
 
 
 def _due(now: dt.datetime, level: int) -> Q:
-    if level == YELLOW:  # the units' own stages; review and rating have no early warning
+    if level == YELLOW:  # the centre's and the units' stages; review and rating have none
         return Q(warn_level=0, stage_warn_at__lte=now, stage_due_at__gt=now,
-                 stage__in=SUPERVISED_STAGES)
+                 stage__in=WARNED_STAGES)
     # Equality / IN on warn_level lets the (warn_level, stage_*_at) indexes do the work.
     return Q(warn_level__in=[0, YELLOW], stage_due_at__lte=now) & ~Q(stage=Stage.CALLBACK)
 
@@ -84,8 +98,10 @@ def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
             actor_label="系统", unit_id=row["lead_unit_id"], from_status=row["status"],
             to_status=row["status"], note=text, public=False))
         inbox.append(InboxMessage(
-            # A unit's stages go to its inbox; review and callback to the centre's (no unit).
-            unit_id=row["lead_unit_id"] if row["stage"] in SUPERVISED_STAGES else None, ticket_id=row["id"], event=event, text=text,
+            # A unit's stages go to its inbox; the centre's, review and callback to the
+            # centre's (no unit).
+            unit_id=row["lead_unit_id"] if row["stage"] in UNIT_STAGES else None,
+            ticket_id=row["id"], event=event, text=text,
             created_at=now, idempotency_key=f"{event}:{row['id']}:{row['stage']}:"
                                             f"{row['stage_due_at']:%Y%m%d%H%M}"))
     InboxMessage.objects.bulk_create(inbox, ignore_conflicts=True)
@@ -98,11 +114,7 @@ def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
 def _event_name(row: dict, level: int) -> str:
     if level == YELLOW:
         return "warning"
-    if row["stage"] == Stage.SIGN:
-        return "sign_overdue"
-    if row["stage"] == Stage.RATE:
-        return "callback"
-    return "overdue"
+    return OVERDUE_EVENTS.get(row["stage"], "overdue")
 
 
 def _after_red(rows: list[dict], now: dt.datetime) -> None:
@@ -122,8 +134,11 @@ def _after_red(rows: list[dict], now: dt.datetime) -> None:
 
 def _close_unrated(now: dt.datetime) -> int:
     """After the callback window, close with "not rated" — a rating is never invented."""
-    due = Ticket.objects.filter(status=Status.PUBLISHED, stage=Stage.CALLBACK,
-                                stage_due_at__lte=now).values_list("pk", flat=True)[:BATCH]
+    # An emergency stays with the callback agents until a person has rated it.
+    due = (Ticket.objects.filter(status=Status.PUBLISHED, stage=Stage.CALLBACK,
+                                 stage_due_at__lte=now)
+           .exclude(insight__risk_level=RiskLevel.CRITICAL)
+           .values_list("pk", flat=True)[:BATCH])
     closed = 0
     for pk in list(due):
         try:

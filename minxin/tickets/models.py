@@ -52,6 +52,7 @@ class Satisfaction(models.TextChoices):
 class Stage(models.TextChoices):
     NONE = "", "无"
     ACCEPT = "accept", "受理"
+    DISPATCH = "dispatch", "派遣"
     SIGN = "sign", "签收"
     REPLY = "reply", "办理答复"
     REVIEW = "review", "审核"

@@ -1,9 +1,12 @@
 """Which time limits apply to a request: the most specific category override, else its
-type's defaults. Every stage deadline is computed here."""
+type's defaults; an emergency (critical risk) runs on clock hours instead. Every stage
+deadline is computed here (docs/deadlines.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.conf import settings
 
 from minxin.org.models import DeadlineOverride
 from minxin.sla.deadlines import due_after, due_after_working_hours
@@ -22,7 +25,7 @@ def _overrides(ticket: Ticket) -> list[DeadlineOverride]:
     return [rows[i] for i in ids if i in rows]
 
 
-def _days(ticket: Ticket, field: str) -> int:
+def _limit(ticket: Ticket, field: str) -> int:
     for override in _overrides(ticket):
         value = getattr(override, field)
         if value is not None:
@@ -30,20 +33,50 @@ def _days(ticket: Ticket, field: str) -> int:
     return getattr(ticket.request_type, field)
 
 
+def is_emergency(ticket: Ticket) -> bool:
+    """The risk analysis found a life or property at stake (risk level 紧急)."""
+    from minxin.risk.models import RiskLevel, TicketInsight
+
+    return bool(ticket.pk) and TicketInsight.objects.filter(
+        ticket_id=ticket.pk, risk_level=RiskLevel.CRITICAL).exists()
+
+
+def emergency_due(since: dt.datetime) -> dt.datetime:
+    """An emergency is accepted and dispatched within EMERGENCY_DISPATCH_HOURS clock hours,
+    nights and holidays included."""
+    return since + dt.timedelta(hours=settings.EMERGENCY_DISPATCH_HOURS)
+
+
 def deadline_days(ticket: Ticket) -> int:
-    return _days(ticket, "deadline_days")
+    return _limit(ticket, "deadline_days")
+
+
+def accept_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
+    """待受理: from submission (or from a resumed pause, see `_shift_stage`)."""
+    if is_emergency(ticket):
+        return emergency_due(start)
+    return due_after_working_hours(start, _limit(ticket, "accept_hours"))
+
+
+def dispatch_due(ticket: Ticket, start: dt.datetime, *,
+                 since: dt.datetime | None = None) -> dt.datetime:
+    """已受理待派遣 (from acceptance) and 已退回待改派 (from the return). An emergency's clock
+    counts from `since` (its arrival, when one clock covers acceptance and dispatch)."""
+    if is_emergency(ticket):
+        return emergency_due(since or start)
+    return due_after_working_hours(start, _limit(ticket, "dispatch_hours"))
 
 
 def sign_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
     for override in _overrides(ticket):
         if override.sign_hours:
             return due_after_working_hours(start, override.sign_hours)
-    return due_after(start, _days(ticket, "sign_days"))
+    return due_after(start, _limit(ticket, "sign_days"))
 
 
 def review_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
-    return due_after(start, _days(ticket, "review_days"))
+    return due_after(start, _limit(ticket, "review_days"))
 
 
 def rating_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
-    return due_after(start, _days(ticket, "callback_days"))
+    return due_after(start, _limit(ticket, "callback_days"))

@@ -30,7 +30,7 @@ from minxin.tickets.models import (
     Status,
     Ticket,
 )
-from minxin.tickets.policy import deadline_days, rating_due, review_due, sign_due
+from minxin.tickets.policy import deadline_days, dispatch_due, rating_due, review_due, sign_due
 from minxin.tickets.timeline import date_text, record
 from minxin.tickets.workflow import Action, require_allowed
 
@@ -151,7 +151,8 @@ def _accept_fields(ticket: Ticket, category_id: int | None) -> list[str]:
         ticket.category_id = category_id
     ticket.accepted_at = clock.now()
     ticket.due_at = due_after(ticket.accepted_at, deadline_days(ticket))
-    return ["category", "accepted_at", "due_at", *_set_stage(ticket, Stage.ACCEPT, None)]
+    due = dispatch_due(ticket, ticket.accepted_at, since=ticket.created_at)
+    return ["category", "accepted_at", "due_at", *_set_stage(ticket, Stage.DISPATCH, due)]
 
 
 @transaction.atomic
@@ -288,7 +289,7 @@ def ticket_return(*, ticket_id: int, actor: Actor, reason: str,
     unit = _staff_unit(actor)
     ticket.assignments.filter(active=True).update(active=False)
     ticket.lead_unit = None
-    fields = ["lead_unit", *_set_stage(ticket, Stage.NONE, None)]
+    fields = ["lead_unit", *_set_stage(ticket, Stage.DISPATCH, dispatch_due(ticket, clock.now()))]
     _move(ticket, actor=actor, action="return", to=to, note=reason, unit=unit, fields=fields,
           public=False)
     return ticket
@@ -426,6 +427,7 @@ def ticket_rate(*, ticket_id: int, actor: Actor, satisfaction: str, comment: str
     fields += ["closed_at", *_set_stage(ticket, Stage.NONE, None)]
     _move(ticket, actor=actor, action="rate", to=Status.CLOSED, note=label, fields=fields,
           public_note=Satisfaction(satisfaction).label)
+    _orders_follow(ticket)
     return ticket
 
 
@@ -434,6 +436,12 @@ def _supervise_unsatisfied(ticket: Ticket, *, actor: Actor, note: str) -> None:
     from minxin.supervision.services import open_order
 
     open_order(ticket, reason=SupervisionOrder.Reason.UNSATISFIED, actor=actor, note=note)
+
+
+def _orders_follow(ticket: Ticket) -> None:
+    from minxin.supervision.services import orders_follow
+
+    orders_follow(ticket=ticket)
 
 
 def _can_reopen(ticket: Ticket) -> bool:

@@ -21,8 +21,8 @@ from minxin.sla.deadlines import due_after
 from minxin.tickets import codes, textsearch
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
-from minxin.tickets.policy import deadline_days
-from minxin.tickets.services import record
+from minxin.tickets.policy import accept_due, deadline_days
+from minxin.tickets.services import record, warn_moment
 from minxin.tickets.tracking_cache import failures_key
 
 MAX_PHOTOS = 9
@@ -114,7 +114,11 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
                       submitter_name=_clean(data.name, field="name", label="姓名",
                                             max_length=50))
     now = clock.now()
-    ticket = Ticket(created_at=now, status=Status.SUBMITTED, stage=Stage.ACCEPT, **fields)
+    ticket = Ticket(created_at=now, status=Status.SUBMITTED, stage=Stage.ACCEPT,
+                    stage_started_at=now, **fields)
+    # The accept clock; an emergency found by the analysis below tightens it (tickets.clocks).
+    ticket.stage_due_at = accept_due(ticket, now)
+    ticket.stage_warn_at = warn_moment(now, ticket.stage_due_at)
     # Until intake accepts it, the deadline shown is provisional, counted from submission.
     ticket.due_at = due_after(now, deadline_days(ticket))
     ticket = _insert_with_unique_code(ticket)

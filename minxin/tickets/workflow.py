@@ -60,6 +60,9 @@ class Action(StrEnum):
     SUPERVISE_ESCALATE = "supervise_escalate"
     OVERSIGHT_SHARE = "oversight_share"
     OVERSIGHT_EVALUATE = "oversight_evaluate"
+    EMERGENCY = "emergency"  # put on the emergency clock (docs/deadlines.md)
+    EMERGENCY_ALERT = "emergency_alert"  # the staff on duty alerted
+    SUPERVISE_CLOSE = "supervise_close"  # an order closed with its request
 
 
 A = Action
@@ -145,10 +148,14 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.OVERDUE: (SYSTEM,),
     A.TO_CALLBACK: (SYSTEM,),
     A.SUPERVISE: (_staff(SUPERVISOR_ROLES), SYSTEM),
-    A.SUPERVISE_REPLY: (Rule(Party.STAFF, UNIT_ROLES),),  # narrowed to the order's unit
+    # Narrowed to the order's unit; an order to the centre (no unit yet) is the centre's.
+    A.SUPERVISE_REPLY: (Rule(Party.STAFF, UNIT_ROLES), _staff(CENTRE_ROLES)),
     A.SUPERVISE_ESCALATE: (SYSTEM,),
     A.OVERSIGHT_SHARE: (_staff(SUPERVISOR_ROLES),),
     A.OVERSIGHT_EVALUATE: (_staff(Role.OVERSIGHT),),
+    A.EMERGENCY: (SYSTEM,),
+    A.EMERGENCY_ALERT: (SYSTEM,),
+    A.SUPERVISE_CLOSE: (SYSTEM,),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -180,6 +187,9 @@ ACTION_LABELS: dict[str, str] = {
     A.SUPERVISE_ESCALATE: "督办升级",
     A.OVERSIGHT_SHARE: "提交监督小组评议",
     A.OVERSIGHT_EVALUATE: "监督小组评议",
+    A.EMERGENCY: "紧急诉求",
+    A.EMERGENCY_ALERT: "紧急告警",
+    A.SUPERVISE_CLOSE: "督办单随诉求办结",
 }
 
 

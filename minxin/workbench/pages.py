@@ -17,6 +17,7 @@ from minxin.routing.recommend import UnitGuess
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import orders_visible_to
+from minxin.supervision.services import order_may_respond
 from minxin.tickets import listing, selectors
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Channel, Extension, Satisfaction, Ticket
@@ -27,7 +28,6 @@ from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
     allowed_actions,
     may_read_orders,
-    may_respond,
     may_reveal_contact,
     may_supervise,
 )
@@ -132,7 +132,7 @@ def order_context(user: User, order: SupervisionOrder) -> dict[str, Any]:
     return {
         "nav": "supervision", "order": order, "events": order.events.all(),
         "ticket_visible": selectors.tickets_visible_to(user).filter(pk=order.ticket_id).exists(),
-        "may_respond": order.state == OrderState.OPEN and may_respond(user, order.unit),
+        "may_respond": order.state == OrderState.OPEN and order_may_respond(user, order),
         "may_close": order.state != OrderState.CLOSED and may_supervise(user),
         "outcomes": SupervisionOrder.Outcome.choices,
     }

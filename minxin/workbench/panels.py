@@ -14,13 +14,14 @@ from minxin.supervision.models import OversightEvaluation
 from minxin.supervision.oversight import SHAREABLE
 from minxin.supervision.selectors import orders_visible_to
 from minxin.tickets import selectors
-from minxin.tickets.models import OversightShare, Ticket
+from minxin.tickets.models import OPEN_STATUSES, OversightShare, Ticket
 from minxin.workbench.permissions import may_evaluate, may_read_orders, may_supervise
 
 EVENT_LABELS = {
     "accepted": "受理", "rejected": "不予受理", "pending_info": "补充材料", "dispatched": "派遣",
     "sign_overdue": "签收超时", "warning": "即将超期", "overdue": "已超期", "published": "答复",
     "supervision": "督办", "merged": "并案", "callback": "回访",
+    "accept_overdue": "受理超时", "dispatch_overdue": "派遣超时", "emergency": "紧急诉求",
 }
 STATUS_LABELS = dict(Delivery.choices)
 MAX_ROWS = 50
@@ -32,7 +33,8 @@ def detail_panels(user: User, ticket: Ticket) -> dict[str, Any]:
         **merge_links(user, ticket),
         "orders": list(orders_visible_to(user).filter(ticket=ticket)[:MAX_ROWS])
         if may_read_orders(user) else [],
-        "may_open_order": may_supervise(user) and _ever_dispatched(ticket),
+        # Any request still open may be supervised, dispatched or not (docs/deadlines.md).
+        "may_open_order": may_supervise(user) and ticket.status in OPEN_STATUSES,
         **oversight_panel(user, ticket),
         "deliveries": deliveries(ticket),
     }
@@ -47,11 +49,6 @@ def merge_links(user: User, ticket: Ticket) -> dict[str, Any]:
         "merged_into_visible": into is not None and visible.filter(pk=into.pk).exists(),
         "merged_from": list(visible.filter(merged_into=ticket).order_by("id")[:MAX_ROWS]),
     }
-
-
-def _ever_dispatched(ticket: Ticket) -> bool:
-    # A supervision order is addressed to the lead unit, current or last.
-    return bool(ticket.lead_unit_id) or ticket.assignments.filter(role="lead").exists()
 
 
 def oversight_panel(user: User, ticket: Ticket) -> dict[str, Any]:

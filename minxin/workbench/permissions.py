@@ -27,7 +27,8 @@ def may_reveal_contact(user: User) -> bool:
 
 # Supervision orders are read by those who open and close them, the leaders who watch them,
 # and the supervised units' staff (the selector narrows those to their own unit).
-ORDER_READERS = SUPERVISOR_ROLES | {Role.LEADER} | UNIT_ROLES
+# The centre's intake staff read them too: orders about requests not yet dispatched are theirs.
+ORDER_READERS = SUPERVISOR_ROLES | {Role.LEADER, Role.INTAKE} | UNIT_ROLES
 
 
 def may_read_orders(user: User) -> bool:

@@ -94,7 +94,7 @@ def supervise(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except DomainError as exc:
         return detail_with_error(request, ticket_id, exc, "supervise")
     due = timezone.localtime(made.respond_by)
-    messages.success(request, f"已发起督办，{made.unit.name}须于{due:%Y-%m-%d}前回复")
+    messages.success(request, f"已发起督办，{made.addressee}须于{due:%Y-%m-%d}前回复")
     return redirect("workbench:order", order_id=made.pk)
 
 
