@@ -21,7 +21,9 @@ PAGES = ["/staff/", "/staff/queues/intake/", "/staff/search/", "/staff/search/ex
 SCOPED = {
     "/staff/requests/{ticket}/": {"intake", "zhujian", "zhujian_head", "reviewer", "callback",
                                   "supervisor", "leader", "admin"},
-    "/staff/supervision/{order}/": {"zhujian", "zhujian_head", "supervisor", "leader", "admin"},
+    # Intake reads orders too: those about requests not yet dispatched are addressed to it.
+    "/staff/supervision/{order}/": {"intake", "zhujian", "zhujian_head", "supervisor", "leader",
+                                    "admin"},
     "/staff/units/{unit}/record/": {"zhujian_head", "supervisor", "leader", "admin", "intake",
                                     "reviewer", "callback"},
 }
