@@ -41,6 +41,9 @@ class User(AbstractUser):
     unit = models.ForeignKey("org.Unit", verbose_name="所属单位", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="staff")
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # A work number, not a citizen's: emergency alerts (紧急诉求) reach duty staff by SMS.
+    mobile = models.CharField("工作手机", max_length=20, blank=True,
+                              help_text="值班期间紧急诉求告警短信发送到此号码")
 
     class Meta:
         verbose_name = "工作人员"

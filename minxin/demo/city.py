@@ -80,6 +80,8 @@ CATEGORIES = {
 DISTRICT_OWNED = {"市政设施", "违章建筑", "噪声污染", "物业管理"}
 
 DEMO_PASSWORD = "minxin-demo-2026"
+# Work mobiles of the staff on the demo's duty roster (emergency alerts by SMS).
+DUTY_MOBILES = {"intake": "13900000001", "supervisor": "13900000002"}
 
 STAFF = [
     # username, display name, role, unit code (None = dispatch centre / citywide)

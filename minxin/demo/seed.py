@@ -93,7 +93,23 @@ def seed_requests(count: int = 330, seed: int = 2026) -> int:
     """`count` requests walked to every state, then the few submitted in the last hours."""
     if Ticket.objects.exists():
         return 0
+    duty_roster()
     return add_requests(count, seed=seed) + add_recent()
+
+
+def duty_roster() -> None:
+    """The intake officer and the supervisor on duty round the clock this week, with work
+    mobiles, so an emergency's SMS shows in the demo SMS inbox (/demo/sms/)."""
+    from minxin.supervision.models import DutyShift
+
+    start = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    for username, mobile in city.DUTY_MOBILES.items():
+        user = User.objects.get(username=username)
+        user.mobile = mobile
+        user.save(update_fields=["mobile"])
+        DutyShift.objects.get_or_create(user=user, starts_at=start - dt.timedelta(days=1),
+                                        ends_at=start + dt.timedelta(days=8),
+                                        defaults={"note": "演示：全天值班"})
 
 
 def add_recent() -> int:

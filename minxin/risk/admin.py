@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from minxin.risk.models import MissedAnalysis, RiskTerm, TicketInsight
+from minxin.audit.admin import AuditedAdminMixin
+from minxin.risk.models import EmergencyLine, MissedAnalysis, RiskTerm, TicketInsight
 
 
 @admin.register(RiskTerm)
@@ -38,3 +39,12 @@ class MissedAnalysisAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(EmergencyLine)
+class EmergencyLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The numbers citizens are shown when their text suggests danger (submission page and
+    confirmation). Put the city's own gas, water and power lines here."""
+
+    list_display = ("name", "number", "note", "sort", "active")
+    list_editable = ("number", "sort", "active")

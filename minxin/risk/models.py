@@ -97,3 +97,22 @@ class MissedAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} ×{self.attempts}"
+
+
+class EmergencyLine(models.Model):
+    """A number the citizen is shown the moment their text suggests danger (110, 119, 120,
+    the city's gas, water and power lines). Edited in the admin."""
+
+    name = models.CharField("名称", max_length=30)
+    number = models.CharField("电话", max_length=20)
+    note = models.CharField("说明", max_length=60, blank=True, help_text="例如：火灾、燃气泄漏")
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "紧急求助电话"
+        verbose_name_plural = "紧急求助电话"
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.number}"

@@ -14,7 +14,7 @@ from django.db.models import F
 from minxin.accounts.models import Role, User
 from minxin.core import clock
 from minxin.notify.services import inbox_post, render
-from minxin.risk.models import MissedAnalysis, RiskLevel, RiskTerm, TicketInsight
+from minxin.risk.models import EmergencyLine, MissedAnalysis, RiskLevel, RiskTerm, TicketInsight
 from minxin.risk.scoring import Assessment, Term, assess, level_for
 from minxin.similar.duplicates import Neighbour, duplicates_flag, keywords_store, neighbours
 from minxin.similar.text import weighted_keywords
@@ -119,6 +119,10 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
     # Danger words always alert; a group request alerts once, not once per citizen joining it.
     if level_for(assessment) in ALERT_LEVELS or (group and not _group_alerted(group)):
         supervisors_alert(ticket=ticket, insight=insight)
+    if level_for(assessment) == RiskLevel.CRITICAL:  # and the duty staff, by SMS, at once
+        from minxin.supervision.emergency import emergency_raise
+
+        emergency_raise(ticket=ticket, reason=_alert_reason(insight))
     return insight
 
 
@@ -159,3 +163,29 @@ def _alert_reason(insight: TicketInsight) -> str:
     if group := insight.signals.get("group"):
         reasons.append(f"群体性诉求：{group['hours']}小时内同区域同类诉求{group['count']}件")
     return "；".join(reasons)
+
+
+# ---- the citizen's emergency notice ------------------------------------------------------
+
+# Dangers to life and property: the citizen is shown the emergency numbers. A threatened
+# petition or gathering is urgent for staff, but no reason to tell anyone to call 110.
+SAFETY = {RiskTerm.Category.SELF_HARM, RiskTerm.Category.VIOLENCE, RiskTerm.Category.GAS,
+          RiskTerm.Category.COLLAPSE, RiskTerm.Category.FIRE, RiskTerm.Category.ELECTRIC,
+          RiskTerm.Category.FLOOD}
+
+
+def danger_notice(text: str) -> dict | None:
+    """What the citizen is told when `text` suggests a danger to life or property (risk high
+    or critical, with the same lexicon staff tune): the dangers read and the numbers to
+    call now. None otherwise, and None rather than an error if the check itself fails."""
+    try:
+        assessment = assess(text[:5000], terms.get())
+        kinds = [c for c in assessment.categories if c in SAFETY]
+        if level_for(assessment) not in ALERT_LEVELS or not kinds:
+            return None
+        lines = list(EmergencyLine.objects.filter(active=True)
+                     .values("name", "number", "note"))
+    except Exception:  # a notice is a help; the form must work without it
+        logger.exception("danger check failed")
+        return None
+    return {"dangers": [RiskTerm.Category(c).label for c in kinds], "lines": lines}

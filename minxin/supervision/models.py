@@ -76,6 +76,30 @@ class SupervisionOrder(models.Model):
         return self.unit.name if self.unit_id else self.CENTRE
 
 
+class DutyShift(models.Model):
+    """Who is on duty when (值班表): the intake and supervision staff alerted at once, by
+    inbox and SMS, when an emergency arrives. Edited in the admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="duty_shifts", verbose_name="值班人员",
+                             limit_choices_to={"role__in": ["intake", "supervisor"],
+                                               "is_active": True})
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    note = models.CharField("备注", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "值班安排"
+        verbose_name_plural = "值班表"
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                              name="duty_shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
 class SupervisionEvent(models.Model):
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -20,7 +20,7 @@ def test_keywords_suggest_second_level_categories(client, city):
 def test_short_or_unmatched_text_suggests_nothing(client, city):
     assert client.get("/submit/suggest", {"text": "a"}).json()["suggestions"] == []
     assert client.get("/submit/suggest", {"text": "今天天气很好"}).json() == {
-        "source": "", "suggestions": [], "unit": None}
+        "source": "", "suggestions": [], "unit": None, "emergency": None}
 
 
 def test_an_active_model_is_preferred(client, city, monkeypatch):

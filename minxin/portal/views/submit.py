@@ -25,6 +25,7 @@ from minxin.portal.submitting import (
 )
 from minxin.portal.suggest import suggestion_payload
 from minxin.portal.views.common import client_ip, sms_sent_text
+from minxin.risk.services import danger_notice
 from minxin.tickets.display import mask_phone
 from minxin.tickets.submission import Submission
 
@@ -105,7 +106,9 @@ def _file(request: HttpRequest, form: SubmitForm, nonce: str) -> HttpResponse:
     phone = _submitter_phone(request, form.cleaned_data)
     ticket, password = submit_once(nonce=nonce, data=_submission(form.cleaned_data),
                                    phone=phone, photos=photos)
-    session.remember_submitted(request, receipt(ticket, password, len(photos)))
+    shown = receipt(ticket, password, len(photos))
+    shown["emergency"] = danger_notice(f"{ticket.title}\n{ticket.content}")
+    session.remember_submitted(request, shown)
     return redirect("portal:submitted")
 
 
@@ -147,8 +150,12 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def suggest(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(suggestion_payload(request.GET.get("text", ""),
-                                           request.GET.get("district", "")))
+    text = request.GET.get("text", "")
+    payload = suggestion_payload(text, request.GET.get("district", ""))
+    # The danger check with the same lexicon as the staff's risk analysis: the citizen sees
+    # the emergency numbers while typing.
+    payload["emergency"] = danger_notice(text)
+    return JsonResponse(payload)
 
 
 @require_GET

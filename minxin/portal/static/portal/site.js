@@ -247,7 +247,48 @@
     announce("已选择分类：" + item.group + " " + item.name);
   }
 
+  var emergencySlot = submitForm.querySelector("[data-emergency]");
+  var emergencyShown = "";
+
+  /* The emergency numbers the moment the text suggests danger (same lexicon as staff's risk
+     analysis). Redrawn only when what it says changes, so a screen reader hears it once. */
+  function showEmergency(notice) {
+    if (!emergencySlot) { return; }
+    var key = notice ? notice.dangers.join(",") + "|" + notice.lines.length : "";
+    if (key === emergencyShown) { return; }
+    emergencyShown = key;
+    emergencySlot.textContent = "";
+    if (!notice) { return; }
+    var box = document.createElement("div");
+    box.className = "notice notice--danger emergency";
+    var h = document.createElement("h3");
+    h.className = "emergency-title";
+    h.textContent = "如有危险，请立即拨打电话求助";
+    var p = document.createElement("p");
+    p.textContent = "您描述的情况可能涉及" + notice.dangers.join("、") +
+      "。网上诉求需要工作人员受理，不能代替报警和急救。";
+    var ul = document.createElement("ul");
+    ul.className = "emergency-lines";
+    notice.lines.forEach(function (line) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "tel:" + line.number;
+      var strong = document.createElement("strong");
+      strong.textContent = line.number;
+      a.appendChild(strong);
+      a.appendChild(document.createTextNode(" " + line.name));
+      li.appendChild(a);
+      if (line.note) { li.appendChild(document.createTextNode("（" + line.note + "）")); }
+      ul.appendChild(li);
+    });
+    box.appendChild(h);
+    box.appendChild(p);
+    box.appendChild(ul);
+    emergencySlot.appendChild(box);
+  }
+
   function render(data) {
+    showEmergency(data.emergency || null);
     var items = data.suggestions || [];
     if (unitLine) {
       unitLine.textContent = data.unit ? data.unit.text + "（仅供参考，以受理后派遣为准）" : "";
