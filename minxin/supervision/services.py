@@ -114,7 +114,9 @@ def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
 
 
 def _locked_order(order_id: int) -> Order:
-    order = Order.objects.select_for_update().select_related("unit", "ticket").filter(
+    # Only the order is locked: its unit may be empty (an order to the centre), and
+    # PostgreSQL cannot lock the nullable side of an outer join.
+    order = Order.objects.select_for_update(of=("self",)).select_related("unit", "ticket").filter(
         pk=order_id).first()
     if order is None:
         raise NotFound("督办单不存在", code="order_not_found")

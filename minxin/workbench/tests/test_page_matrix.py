@@ -31,9 +31,8 @@ SCOPED = {
 
 @pytest.fixture
 def ids(city, staff) -> dict:
-    ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    ticket = svc.ticket_dispatch(ticket_id=new_ticket(city).pk, actor=as_staff(staff["intake"]),
+                                 lead_unit_id=staff["zhujian"].unit_id)
     order = open_order(ticket, reason="manual", actor=Actor.staff(staff["supervisor"]),
                        note="加快办理")
     return {"ticket": ticket.pk, "order": order.pk, "unit": staff["zhujian"].unit_id}
