@@ -39,7 +39,7 @@ def rate(ticket: Ticket, satisfaction: str) -> Ticket:
 
 
 def test_the_order_opened_for_unsatisfied_closes_when_the_citizen_then_rates_satisfied(
-        city, staff):
+        client, city, staff):
     ticket, _ = submit(city)
     to_signed(ticket, staff)
     published(ticket, staff)
@@ -56,6 +56,9 @@ def test_the_order_opened_for_unsatisfied_closes_when_the_citizen_then_rates_sat
     assert not entry.public and f"督办单{order.pk}" in entry.note
     assert not InboxMessage.objects.filter(event="supervision_decide").exists()
     assert sweep()["followed"] == 0  # nothing left for the sweep
+    client.force_login(staff["supervisor"])
+    page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
+    assert "随诉求办结" in page and "已办结" in page
 
 
 def test_basic_satisfaction_closes_every_live_order_of_the_request(city, staff):

@@ -92,7 +92,8 @@ def invalid(context: template.Context, form: str, name: str) -> str:
 
 
 UNREAD_CAP = 99
-ORDER_EVENTS = {"open": "发起督办", "respond": "单位回复", "escalate": "督办升级", "close": "办结"}
+ORDER_EVENTS = {"open": "发起督办", "respond": "单位回复", "escalate": "督办升级", "close": "办结",
+                "follow_close": "随诉求办结", "decide_asked": "提请督办人员决定"}
 
 
 @register.simple_tag
