@@ -146,7 +146,21 @@ def test_close_without_outcome_is_refused(client, city, staff):
     assert order.state == Order.State.OPEN
 
 
-@pytest.mark.parametrize("persona", ["intake", "reviewer", "callback", "oversight"])
+def test_intake_reads_orders_but_neither_answers_a_units_nor_closes_any(client, city, staff):
+    order = opened(city, staff)
+    as_user(client, staff["intake"])
+    assert client.get("/staff/supervision/").status_code == 200
+    page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
+    assert f"/staff/supervision/{order.pk}/respond/" not in page
+    assert client.post(f"/staff/supervision/{order.pk}/respond/",
+                       {"response": "已办"}).status_code == 403
+    assert client.post(f"/staff/supervision/{order.pk}/close/",
+                       {"outcome": "resolved"}).status_code == 403
+    order.refresh_from_db()
+    assert order.state == Order.State.OPEN and order.response == ""
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "callback", "oversight"])
 def test_roles_without_supervision_are_refused_403(client, city, staff, persona):
     order = opened(city, staff)
     as_user(client, staff[persona])
