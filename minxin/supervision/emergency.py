@@ -12,7 +12,7 @@ from minxin.supervision.duty import on_duty
 from minxin.tickets.actors import Actor
 from minxin.tickets.clocks import ticket_clock_emergency
 from minxin.tickets.models import Ticket
-from minxin.tickets.services import record
+from minxin.tickets.timeline import record
 
 EVENT = "emergency"
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Stage, Status, Ticket
 from minxin.tickets.policy import emergency_due
-from minxin.tickets.services import record, warn_moment
+from minxin.tickets.services import warn_moment
+from minxin.tickets.timeline import record
 
 # The centre's stages: waiting to be accepted, or to be dispatched (again).
 AT_CENTRE = {Status.SUBMITTED: Stage.ACCEPT, Status.ACCEPTED: Stage.DISPATCH,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0010_running_due_index'),
+        ('tickets', '0012_timeline_public_note'),
     ]
 
     operations = [
