@@ -203,7 +203,9 @@ def _events(period: Period, unit_ids: list[int] | None) -> list[tuple[int, str, 
 
 
 def _orders(period: Period, stamp: str, unit_ids: list[int] | None) -> dict[int, int]:
-    rows = _only(SupervisionOrder.objects.filter(_within(period, stamp)), "unit_id", unit_ids)
+    # Orders to the centre (no unit: the request was not yet dispatched) are no unit's.
+    orders = SupervisionOrder.objects.filter(_within(period, stamp), unit__isnull=False)
+    rows = _only(orders, "unit_id", unit_ids)
     return dict(rows.values_list("unit_id").annotate(n=Count("id"))
                 .values_list("unit_id", "n").order_by())
 

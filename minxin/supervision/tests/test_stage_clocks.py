@@ -149,3 +149,15 @@ def test_a_finished_request_cannot_be_supervised_by_hand(city, staff, api):
                        token=api.login("supervisor"))
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "ticket_finished"
     assert not SupervisionOrder.objects.exists()
+
+
+def test_an_order_to_the_centre_counts_for_no_unit_in_the_records(city, staff):
+    from minxin.supervision.records import Period, unit_figures
+
+    at(2026, 11, 2, 9)
+    ticket, _ = submit(city)
+    at(2026, 11, 2, 14)
+    assert sweep()["red"] == 1 and SupervisionOrder.objects.get(ticket=ticket).unit_id is None
+    figures = unit_figures(Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+    assert None not in figures
+    assert sum(f.orders_opened for f in figures.values()) == 0
