@@ -142,6 +142,22 @@ class AssignmentOut(Schema):
     active: bool
 
 
+class CoPartOut(Schema):
+    """A co-handling unit's part (协办) with its own clock and opinion. Internal: the
+    opinion is for the lead and the centre, never shown to the citizen."""
+
+    unit_id: int
+    unit: str
+    status: str = Field(..., description="pending | signed | done | returned | released")
+    status_label: str
+    active: bool
+    due_at: dt.datetime | None
+    signed_at: dt.datetime | None
+    opinion: str
+    opinion_at: dt.datetime | None
+    return_reason: str
+
+
 class ExtensionOut(Schema):
     id: int
     days: int
@@ -162,6 +178,7 @@ class StaffTicketOut(TicketSummaryOut):
     reopen_count: int
     satisfaction: str
     assignments: list[AssignmentOut]
+    co_parts: list[CoPartOut]
     extensions: list[ExtensionOut]
     replies: list[dict]
     timeline: list[EventOut]
@@ -241,6 +258,19 @@ class ReplyIn(VersionIn):
     unsolved_reason: str = Field("", max_length=5000, description=f"未解决原因：{INTERNAL}")
     public_reply: str = Field(..., max_length=5000,
                               description=f"公开答复，审核通过后{TOLD_TO_CITIZEN}")
+    proceed_reason: str = Field("", max_length=1000, description=(
+        f"先行答复的理由（有协办单位尚未提交意见时必填）：{INTERNAL}"))
+
+
+class CoOpinionIn(Schema):
+    note: str = Field("", max_length=3000, description=(
+        f"协办意见（本单位核查了什么、做了什么）：{INTERNAL}"))
+
+
+class CoDecisionIn(Schema):
+    unit_id: int
+    keep: bool = Field(..., description="true：维持协办；false：撤销该单位的协办任务")
+    note: str = Field("", max_length=1000, description=f"说明：{INTERNAL}")
 
 
 class StaffRatingIn(Schema):

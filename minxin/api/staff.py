@@ -16,6 +16,8 @@ from minxin.api.auth import StaffToken
 from minxin.api.schemas import (
     AcceptIn,
     AnswerIn,
+    CoDecisionIn,
+    CoOpinionIn,
     DecisionIn,
     DispatchIn,
     ErrorOut,
@@ -36,11 +38,11 @@ from minxin.api.schemas import (
 from minxin.core import clock
 from minxin.core.errors import RateLimited, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
-from minxin.tickets import listing, selectors
+from minxin.tickets import cohandling, listing, selectors, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import clock_colour, event_dict, mask_name, mask_phone
-from minxin.tickets.models import Status, Ticket
+from minxin.tickets.models import Assignment, Status, Ticket
 from minxin.tickets.workflow import allowed_actions
 
 router = Router(tags=["staff"])
@@ -90,6 +92,7 @@ def detail(ticket: Ticket, user: User) -> dict:
         reopen_count=ticket.reopen_count, satisfaction=ticket.satisfaction,
         assignments=[{"unit_id": a.unit_id, "unit": a.unit.name, "role": a.role,
                       "active": a.active} for a in ticket.assignments.select_related("unit")],
+        co_parts=[co_part_dict(p) for p in cohandling.co_parts(ticket)],
         extensions=[{"id": e.pk, "days": e.days, "reason": e.reason, "decision": e.decision}
                     for e in ticket.extensions.all()],
         replies=[{"facts": r.facts, "solved": r.solved, "unsolved_reason": r.unsolved_reason,
@@ -106,6 +109,13 @@ def detail(ticket: Ticket, user: User) -> dict:
                       "comment": e.comment} for e in ticket.oversight_evaluations.all()],
     )
     return data
+
+
+def co_part_dict(part: Assignment) -> dict:
+    return {"unit_id": part.unit_id, "unit": part.unit.name, "status": part.status,
+            "status_label": part.get_status_display(), "active": part.active,
+            "due_at": part.due_at, "signed_at": part.signed_at, "opinion": part.opinion,
+            "opinion_at": part.opinion_at, "return_reason": part.return_reason}
 
 
 def delivery_status(ticket: Ticket) -> list[dict]:
@@ -199,7 +209,44 @@ def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
 def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> dict:
     return _act(request, ticket_id, svc.ticket_reply, facts=payload.facts, solved=payload.solved,
                 unsolved_reason=payload.unsolved_reason, public_reply=payload.public_reply,
+                proceed_reason=payload.proceed_reason,
                 expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/unit-approve", response={200: StaffTicketOut, **ERRORS})
+def unit_approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+    return _act(request, ticket_id, unit_review.ticket_unit_approve, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+@router.post("/requests/{ticket_id}/unit-send-back", response={200: StaffTicketOut, **ERRORS})
+def unit_send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
+    return _act(request, ticket_id, unit_review.ticket_unit_send_back, note=payload.note,
+                expected_version=payload.expected_version)
+
+
+# 协办: a co-handling unit's part. No expected_version: a part's own state guards it, and a
+# co-unit acting does not make the lead's view of the request stale.
+
+@router.post("/requests/{ticket_id}/co-sign", response={200: StaffTicketOut, **ERRORS})
+def co_sign(request: HttpRequest, ticket_id: int) -> dict:
+    return _act(request, ticket_id, cohandling.co_part_sign)
+
+
+@router.post("/requests/{ticket_id}/co-opinion", response={200: StaffTicketOut, **ERRORS})
+def co_opinion(request: HttpRequest, ticket_id: int, payload: CoOpinionIn) -> dict:
+    return _act(request, ticket_id, cohandling.co_part_opinion, note=payload.note)
+
+
+@router.post("/requests/{ticket_id}/co-return", response={200: StaffTicketOut, **ERRORS})
+def co_return(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
+    return _act(request, ticket_id, cohandling.co_part_return, reason=payload.reason)
+
+
+@router.post("/requests/{ticket_id}/co-decision", response={200: StaffTicketOut, **ERRORS})
+def co_decide(request: HttpRequest, ticket_id: int, payload: CoDecisionIn) -> dict:
+    return _act(request, ticket_id, cohandling.co_part_decide, unit_id=payload.unit_id,
+                keep=payload.keep, note=payload.note)
 
 
 @router.post("/requests/{ticket_id}/approve", response={200: StaffTicketOut, **ERRORS})

@@ -16,4 +16,11 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "dispatch_overdue": "诉求{code}「{title}」派遣已超时（期限{due}），已生成督办单，请立即派遣。",
     "supervision_decide": "诉求{code}「{title}」：{note}。",
     "emergency": "【民心】紧急诉求{code}「{title}」：{reason}。请立即受理派遣（{due}前）。",
+    "co_dispatched": "诉求{code}「{title}」请{unit}协办，请签收，并于{due}前提交协办意见。",
+    "co_opinion": "诉求{code}「{title}」：协办单位{unit}已提交协办意见，请在诉求页面查看。",
+    "co_returned": "诉求{code}「{title}」：协办单位{unit}申请退回（{note}），请决定。",
+    "co_decided": "诉求{code}「{title}」：受理中心已决定{note}。",
+    "co_warning": "协办诉求{code}「{title}」即将超期，{unit}的协办期限{due}。",
+    "co_overdue": "协办诉求{code}「{title}」已超期（期限{due}），已对{unit}督办。",
+    "unit_review": "诉求{code}「{title}」的办理结果已提交，请单位负责人审核。",
 }

@@ -21,6 +21,10 @@ class Unit(models.Model):
     # Materialised path ("/1/5/12/") so "this unit and everything under it" is one LIKE.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     is_active = models.BooleanField("启用", default=True)
+    # 单位审核: a handler's reply goes to the unit head before the centre's review.
+    reply_approval = models.BooleanField(
+        "答复须经单位负责人审核", default=False,
+        help_text="开启后，承办人员提交的办理结果先由本单位负责人审核，再报受理中心审核")
 
     class Meta:
         verbose_name = "单位"
@@ -53,6 +57,9 @@ class RequestType(models.Model):
     sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", default=1)
     review_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=1)
     callback_days = models.PositiveSmallIntegerField("评价/回访时限（工作日）", default=5)
+    co_days = models.PositiveSmallIntegerField(
+        "协办时限（工作日）", null=True, blank=True,
+        help_text="为空时：主办单位答复期限前2个工作日截止，且不早于下一个工作日")
     direct_answer = models.BooleanField("可在受理时直接答复", default=False)
     sort = models.PositiveSmallIntegerField(default=0)
 
@@ -102,6 +109,7 @@ class DeadlineOverride(models.Model):
     review_days = models.PositiveSmallIntegerField("审核时限（工作日）", null=True, blank=True)
     callback_days = models.PositiveSmallIntegerField("评价/回访时限（工作日）", null=True,
                                                      blank=True)
+    co_days = models.PositiveSmallIntegerField("协办时限（工作日）", null=True, blank=True)
 
     class Meta:
         verbose_name = "分类时限"

@@ -57,10 +57,11 @@ class SupervisionOrder(models.Model):
         verbose_name_plural = "督办单"
         ordering = ["-opened_at", "-id"]
         constraints = [
-            # One live order per request and reason: a sweep that runs twice opens one.
-            models.UniqueConstraint(fields=["ticket", "reason"],
+            # One live order per request, unit and reason: a sweep that runs twice opens one;
+            # a late co-handling unit gets its own order beside the lead's (tickets.cohandling).
+            models.UniqueConstraint(fields=["ticket", "unit", "reason"],
                                     condition=Q(state__in=["open", "responded"]),
-                                    name="one_live_order_per_reason"),
+                                    name="one_live_order_per_unit_reason"),
         ]
         indexes = [models.Index(fields=["state", "escalate_at"]),
                    # The supervision list: live orders by respond-by, all by opening time.

@@ -59,10 +59,12 @@ def order_may_respond(user: User | None, order: Order) -> bool:
     return user.role in UNIT_ROLES and is_unit_staff_over(user, order.unit.path)
 
 
-def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "") -> Order | None:
-    """Open a live order unless one for this reason is already open (then None). It goes to
-    the unit holding the request, or to the centre while no unit does."""
-    unit_id = order_addressee(ticket)
+def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "",
+               unit_id: int | None = None) -> Order | None:
+    """Open a live order unless one for this unit and reason is already open (then None). It
+    goes to `unit_id` when given (a late co-handling unit, `supervision.coparts`), else to the
+    unit holding the request, or to the centre while no unit does."""
+    unit_id = unit_id or order_addressee(ticket)
     now = clock.now()
     respond_by = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
     try:

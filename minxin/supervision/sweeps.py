@@ -19,6 +19,7 @@ from minxin.core.errors import DomainError
 from minxin.notify.models import InboxMessage
 from minxin.notify.services import render, template_text
 from minxin.sla.deadlines import due_after
+from minxin.supervision.coparts import sweep_co_parts
 from minxin.supervision.models import SupervisionOrder
 from minxin.risk.models import RiskLevel
 from minxin.risk.services import analyse_missed
@@ -53,6 +54,7 @@ def sweep() -> dict[str, int]:
         "closed_unrated": _close_unrated(now),
         "followed": orders_follow_due(),
         "escalated": escalate_due(),
+        "co_parts": sweep_co_parts(now),
     }
 
 

@@ -20,6 +20,7 @@ class Status(models.TextChoices):
     DISPATCHED = "dispatched", "已派遣待签收"
     RETURNED = "returned", "已退回待改派"
     SIGNED = "signed", "办理中"
+    UNIT_REVIEW = "unit_review", "单位审核中"
     REPLIED = "replied", "已答复待审核"
     PUBLISHED = "published", "已答复待评价"
     CLOSED = "closed", "已办结"
@@ -31,7 +32,7 @@ OPEN_STATUSES = [s for s in Status
                  if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED, Status.MERGED)]
 # States whose clock is running; pending_info is paused, the rest are finished.
 RUNNING_STATUSES = [Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED, Status.DISPATCHED,
-                    Status.SIGNED, Status.REPLIED, Status.PUBLISHED]
+                    Status.SIGNED, Status.UNIT_REVIEW, Status.REPLIED, Status.PUBLISHED]
 
 
 class Channel(models.TextChoices):
@@ -145,20 +146,61 @@ class Ticket(models.Model):
 
 
 class Assignment(models.Model):
-    """A unit's part in a request: the lead (主办) or a co-handler (协办)."""
+    """A unit's part in a request: the lead (主办) or a co-handler (协办).
+
+    A co-handler's part has its own life and clock (`tickets.cohandling`): signed for, then an
+    opinion (协办意见) for the lead, or returned with a reason for the centre to decide.
+    The lead's row leaves these fields empty: the request itself carries the lead's stage.
+    """
 
     class Role(models.TextChoices):
         LEAD = "lead", "主办"
         CO = "co", "协办"
+
+    class PartStatus(models.TextChoices):
+        NONE = "", "—"
+        PENDING = "pending", "待签收"
+        SIGNED = "signed", "办理中"
+        DONE = "done", "已提交意见"
+        RETURNED = "returned", "已退回待决定"
+        RELEASED = "released", "已撤销协办"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(max_length=4, choices=Role.choices)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+    status = models.CharField("协办状态", max_length=10, choices=PartStatus.choices, blank=True,
+                              default="")
+    due_at = models.DateTimeField("协办期限", null=True, blank=True)
+    # As on Ticket: when the yellow warning falls, and 0 none / 1 yellow / 2 red sent.
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warn_level = models.PositiveSmallIntegerField(default=0)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    opinion = models.TextField("协办意见", blank=True)
+    opinion_at = models.DateTimeField(null=True, blank=True)
+    opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    return_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "active"])]
+        indexes = [
+            models.Index(fields=["unit", "active"]),
+            # The co-part sweep: open parts whose warning or deadline has come.
+            models.Index(fields=["warn_level", "warn_at"], name="tickets_copart_warn_idx",
+                         condition=models.Q(role="co", active=True)),
+            models.Index(fields=["warn_level", "due_at"], name="tickets_copart_due_idx",
+                         condition=models.Q(role="co", active=True)),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        """Still owes the lead something: not yet signed, working, or awaiting a decision."""
+        return self.active and self.status in OPEN_PART_STATUSES
+
+
+OPEN_PART_STATUSES = [Assignment.PartStatus.PENDING, Assignment.PartStatus.SIGNED,
+                      Assignment.PartStatus.RETURNED]
 
 
 class TimelineEvent(models.Model):

@@ -80,3 +80,12 @@ def review_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
 
 def rating_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
     return due_after(start, _limit(ticket, "callback_days"))
+
+
+def co_days(ticket: Ticket) -> int | None:
+    """协办时限 in working days when the category or the type sets one; None means the
+    default of `tickets.cohandling.co_part_due` (before the lead's reply is due)."""
+    for override in _overrides(ticket):
+        if override.co_days is not None:
+            return override.co_days
+    return ticket.request_type.co_days

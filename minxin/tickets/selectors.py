@@ -18,6 +18,7 @@ from minxin.tickets.models import (
     TimelineEvent,
 )
 from minxin.tickets.timeline import CITIZEN_ACTIONS
+from minxin.tickets.workflow import CO_STATES
 
 # Lists never show personal data: leave it (and its decryption) out of their rows.
 LIST_DEFERRED = ["address", "submitter_name", "submitter_phone", "submitter_phone_index",
@@ -69,10 +70,26 @@ def queue(*, user: User, name: str) -> QuerySet[Ticket]:
         return tickets.filter(pk__in=pending.values("ticket_id"))
     if name == "pending_info":
         return tickets.filter(status=Status.PENDING_INFO)
+    if name == "co":
+        # 协办: the parts this unit (or one below it) still owes a lead.
+        owed = Assignment.objects.filter(
+            ticket=OuterRef("pk"), role=Assignment.Role.CO, active=True,
+            status__in=[Assignment.PartStatus.PENDING, Assignment.PartStatus.SIGNED],
+            unit__path__startswith=_unit_path(user))
+        return tickets.filter(Exists(owed), status__in=CO_STATES)
+    if name == "co_returned":
+        returned = Assignment.objects.filter(ticket=OuterRef("pk"), role=Assignment.Role.CO,
+                                             active=True,
+                                             status=Assignment.PartStatus.RETURNED)
+        return tickets.filter(Exists(returned), status__in=CO_STATES)
+    if name == "unit_review":
+        return tickets.filter(status=Status.UNIT_REVIEW,
+                              lead_unit__path__startswith=_unit_path(user))
     raise NotFound("队列不存在", code="queue_not_found")
 
 
-QUEUE_NAMES = ["intake", "inbox", "handling", "review", "callback", "extensions", "pending_info"]
+QUEUE_NAMES = ["intake", "inbox", "handling", "review", "callback", "extensions", "pending_info",
+               "co", "co_returned", "unit_review"]
 
 
 def _unit_path(user: User) -> str:

@@ -21,6 +21,7 @@ from minxin.notify.services import inbox_post, render, sms_queue
 from minxin.org.models import Unit
 from minxin.sla.deadlines import due_after, paused_workdays, shift_due
 from minxin.tickets.actors import Actor
+from minxin.tickets.cohandling import co_dispatched_notice, co_parts_start, proceed_check
 from minxin.tickets.models import (
     Assignment,
     Extension,
@@ -32,6 +33,7 @@ from minxin.tickets.models import (
 )
 from minxin.tickets.policy import deadline_days, dispatch_due, rating_due, review_due, sign_due
 from minxin.tickets.timeline import date_text, record
+from minxin.tickets.unit_review import reply_target
 from minxin.tickets.workflow import Action, require_allowed
 
 A = Action
@@ -231,11 +233,8 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
     fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
     now = clock.now()
     ticket.assignments.filter(active=True).update(active=False)
-    Assignment.objects.bulk_create(
-        [Assignment(ticket=ticket, unit=lead, role=Assignment.Role.LEAD, created_at=now)]
-        + [Assignment(ticket=ticket, unit=u, role=Assignment.Role.CO, created_at=now)
-           for u in co_units]
-    )
+    lead_part = Assignment(ticket=ticket, unit=lead, role=Assignment.Role.LEAD, created_at=now)
+    parts = Assignment.objects.bulk_create([lead_part, *co_parts_start(ticket, co_units, now)])
     ticket.lead_unit = lead
     fields += ["lead_unit", *_set_stage(ticket, Stage.SIGN,
                                         sign_due(ticket, now))]
@@ -243,8 +242,9 @@ def ticket_dispatch(*, ticket_id: int, actor: Actor, lead_unit_id: int,
     text = f"主办：{lead.name}" + (f"；协办：{names}" if names else "") + (f"。{note}" if note else "")
     _move(ticket, actor=actor, action="dispatch", to=to, note=text, public_note=lead.name,
           fields=fields)
-    for unit in [lead, *co_units]:
-        _notify_unit(ticket, unit, "dispatched")
+    _notify_unit(ticket, lead, "dispatched")
+    for part in parts[1:]:
+        co_dispatched_notice(ticket, part)
     return ticket
 
 
@@ -297,22 +297,34 @@ def ticket_return(*, ticket_id: int, actor: Actor, reason: str,
 
 @transaction.atomic
 def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, public_reply: str,
-                 unsolved_reason: str = "", expected_version: int | None = None) -> Reply:
+                 unsolved_reason: str = "", proceed_reason: str = "",
+                 expected_version: int | None = None) -> Reply:
+    """The unit's result, to the centre's review, or first to its head where the lead unit
+    asks for 单位审核 (a unit head's own reply goes straight on). While a co-handling part is
+    open the lead must say why it goes ahead (`proceed_reason`)."""
     facts = _text(facts, field="facts", label="调查核实情况")
     public_reply = _text(public_reply, field="public_reply", label="公开答复")
     if not solved:
         unsolved_reason = _text(unsolved_reason, field="unsolved_reason", label="未解决原因")
     ticket = _lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.REPLY)
+    require_allowed(actor, ticket, A.REPLY)
     unit = _staff_unit(actor)
+    proceed_check(ticket, actor=actor, proceed_reason=proceed_reason)
+    to = reply_target(ticket, actor)
     reply = Reply.objects.create(ticket=ticket, unit=unit, author=actor.user, facts=facts,
                                  solved=solved, unsolved_reason=unsolved_reason.strip(),
                                  public_reply=public_reply, created_at=clock.now())
-    fields = _set_stage(ticket, Stage.REVIEW,
-                        review_due(ticket, clock.now()))
+    # Under 单位审核 the handling stage's clock runs on; the review clock starts on approval.
+    fields = review_stage(ticket) if to == Status.REPLIED else []
     _move(ticket, actor=actor, action="reply", to=to, unit=unit, fields=fields,
           note="已解决" if solved else f"未解决：{unsolved_reason.strip()}")
+    if to == Status.UNIT_REVIEW and ticket.lead_unit is not None:
+        _notify_unit(ticket, ticket.lead_unit, "unit_review")
     return reply
+
+
+def review_stage(ticket: Ticket) -> list[str]:
+    return _set_stage(ticket, Stage.REVIEW, review_due(ticket, clock.now()))
 
 
 @transaction.atomic
@@ -509,3 +521,7 @@ def _notify_merged(ticket: Ticket) -> None:
     """The citizens of requests merged into this one hear about its reply too."""
     for merged in ticket.merged.all():
         _notify_citizen(merged, "published")
+
+
+# The shared steps, for the tickets app's other service modules (`unit_review`).
+lock, text, move, pending_reply = _lock, _text, _move, _pending_reply

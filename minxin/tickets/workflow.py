@@ -63,9 +63,23 @@ class Action(StrEnum):
     EMERGENCY = "emergency"  # put on the emergency clock (docs/deadlines.md)
     EMERGENCY_ALERT = "emergency_alert"  # the staff on duty alerted
     SUPERVISE_CLOSE = "supervise_close"  # an order closed with its request
+    # 协办: each co-handling unit's part (tickets.cohandling)
+    CO_SIGN = "co_sign"
+    CO_RETURN = "co_return"
+    CO_DECIDE = "co_decide"
+    CO_OPINION = "co_opinion"
+    CO_PROCEED = "co_proceed"
+    CO_WARNING = "co_warning"
+    CO_OVERDUE = "co_overdue"
+    # 单位审核: the unit head approves a handler's reply before the centre reviews it
+    UNIT_APPROVE = "unit_approve"
+    UNIT_SEND_BACK = "unit_send_back"
 
 
 A = Action
+
+# While the lead handles the request, its co-handling units work their parts.
+CO_STATES = frozenset({S.DISPATCHED, S.SIGNED, S.PENDING_INFO, S.UNIT_REVIEW, S.REPLIED})
 
 # action: (states it may start from, state it leads to; None means "decided by the service")
 TRANSITIONS: dict[Action, tuple[frozenset[str], str | None]] = {
@@ -77,15 +91,23 @@ TRANSITIONS: dict[Action, tuple[frozenset[str], str | None]] = {
     A.DISPATCH: (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED}), S.DISPATCHED),
     A.SIGN: (frozenset({S.DISPATCHED}), S.SIGNED),
     A.RETURN: (frozenset({S.DISPATCHED}), S.RETURNED),
-    A.REPLY: (frozenset({S.SIGNED}), S.REPLIED),
+    # To the centre's review, or first to the unit head where the unit asks for it.
+    A.REPLY: (frozenset({S.SIGNED}), None),
+    A.UNIT_APPROVE: (frozenset({S.UNIT_REVIEW}), S.REPLIED),
+    A.UNIT_SEND_BACK: (frozenset({S.UNIT_REVIEW}), S.SIGNED),
     A.APPROVE: (frozenset({S.REPLIED}), S.PUBLISHED),
     A.SEND_BACK: (frozenset({S.REPLIED}), S.SIGNED),
     A.RATE: (frozenset({S.PUBLISHED}), None),
     A.CLOSE_UNRATED: (frozenset({S.PUBLISHED}), S.CLOSED),
     A.ARCHIVE: (frozenset({S.CLOSED, S.REJECTED}), S.ARCHIVED),
     A.REQUEST_EXTENSION: (frozenset({S.SIGNED}), S.SIGNED),
-    A.DECIDE_EXTENSION: (frozenset({S.SIGNED, S.REPLIED}), None),
+    A.DECIDE_EXTENSION: (frozenset({S.SIGNED, S.UNIT_REVIEW, S.REPLIED}), None),
     A.MERGE: (frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.PENDING_INFO}), S.MERGED),
+    # A co-part moves on its own (Assignment.status); the request's state does not change.
+    A.CO_SIGN: (CO_STATES, None),
+    A.CO_RETURN: (CO_STATES, None),
+    A.CO_OPINION: (CO_STATES, None),
+    A.CO_DECIDE: (CO_STATES, None),
 }
 
 
@@ -116,6 +138,8 @@ def _staff(*groups: frozenset[str] | Role) -> Rule:
 
 
 LEAD_STAFF = Rule(Party.LEAD, UNIT_ROLES)
+CO_STAFF = Rule(Party.CO, UNIT_ROLES)
+LEAD_HEAD = Rule(Party.LEAD, frozenset({Role.UNIT_HEAD}))
 SYSTEM = Rule(Party.SYSTEM)
 OWNER = Rule(Party.OWNER)
 
@@ -156,6 +180,15 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.EMERGENCY: (SYSTEM,),
     A.EMERGENCY_ALERT: (SYSTEM,),
     A.SUPERVISE_CLOSE: (SYSTEM,),
+    A.CO_SIGN: (CO_STAFF,),
+    A.CO_RETURN: (CO_STAFF,),
+    A.CO_OPINION: (CO_STAFF,),
+    A.CO_DECIDE: (_staff(CENTRE_ROLES),),  # keep the unit on, or release it
+    A.CO_PROCEED: (LEAD_STAFF,),  # the lead replies before every part is in, saying why
+    A.CO_WARNING: (SYSTEM,),
+    A.CO_OVERDUE: (SYSTEM,),
+    A.UNIT_APPROVE: (LEAD_HEAD,),
+    A.UNIT_SEND_BACK: (LEAD_HEAD,),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -190,6 +223,15 @@ ACTION_LABELS: dict[str, str] = {
     A.EMERGENCY: "紧急诉求",
     A.EMERGENCY_ALERT: "紧急告警",
     A.SUPERVISE_CLOSE: "督办单随诉求办结",
+    A.CO_SIGN: "协办签收",
+    A.CO_RETURN: "协办退回",
+    A.CO_DECIDE: "决定协办退回",
+    A.CO_OPINION: "提交协办意见",
+    A.CO_PROCEED: "协办未完成先行答复",
+    A.CO_WARNING: "协办即将超期",
+    A.CO_OVERDUE: "协办超期",
+    A.UNIT_APPROVE: "单位审核通过",
+    A.UNIT_SEND_BACK: "单位审核退回",
 }
 
 
@@ -310,9 +352,9 @@ def may_act(user: User, ticket: Ticket, action: str) -> bool:
 
 # The usual next step first, refusals and send-backs last.
 ORDER: list[Action] = [
-    A.DISPATCH, A.ACCEPT, A.ANSWER, A.SIGN, A.REPLY, A.APPROVE, A.RATE,
-    A.DECIDE_EXTENSION, A.REQUEST_EXTENSION, A.REQUEST_INFO, A.ARCHIVE, A.CLOSE_UNRATED,
-    A.SEND_BACK, A.RETURN, A.MERGE, A.REJECT,
+    A.DISPATCH, A.ACCEPT, A.ANSWER, A.SIGN, A.REPLY, A.UNIT_APPROVE, A.APPROVE, A.RATE,
+    A.CO_SIGN, A.CO_OPINION, A.CO_DECIDE, A.DECIDE_EXTENSION, A.REQUEST_EXTENSION, A.REQUEST_INFO, A.ARCHIVE, A.CLOSE_UNRATED,
+    A.SEND_BACK, A.UNIT_SEND_BACK, A.RETURN, A.CO_RETURN, A.MERGE, A.REJECT,
 ]
 
 
@@ -321,12 +363,27 @@ def allowed_actions(user: User, ticket: Ticket) -> list[Action]:
     and meaningful (a pending extension to decide, a type that may be answered directly)."""
     actor = Actor.staff(user)
     actions = [a for a in legal_actions(ticket.status)
-               if permits(actor, ticket, a, status=ticket.status) and _meaningful(ticket, a)]
+               if permits(actor, ticket, a, status=ticket.status)
+               and _meaningful(ticket, a, user)]
     return sorted(actions, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
 
 
-def _meaningful(ticket: Ticket, action: Action) -> bool:
+# The co-part states from which each co action may be taken (the services check the same).
+CO_PART_FROM: dict[str, frozenset[str]] = {
+    A.CO_SIGN: frozenset({Assignment.PartStatus.PENDING}),
+    A.CO_RETURN: frozenset({Assignment.PartStatus.PENDING, Assignment.PartStatus.SIGNED}),
+    A.CO_OPINION: frozenset({Assignment.PartStatus.SIGNED}),
+}
+
+
+def _meaningful(ticket: Ticket, action: Action, user: User) -> bool:
     pending = ticket.extensions.filter(decision=Extension.Decision.PENDING).exists
+    if action in CO_PART_FROM:
+        part = co_part_of(user, ticket)
+        return part is not None and part.status in CO_PART_FROM[action]
+    if action == A.CO_DECIDE:
+        return ticket.assignments.filter(role=Assignment.Role.CO, active=True,
+                                         status=Assignment.PartStatus.RETURNED).exists()
     if action == A.ANSWER:
         return ticket.request_type.direct_answer
     if action == A.DECIDE_EXTENSION:

@@ -139,6 +139,11 @@ SECTIONS = {s.key: s for s in [
     Section("overdue", "已超期", "已超过环节期限", stage_overdue),
     Section("overall_overdue", "办结超期", "已超过办结期限仍未答复", overall_overdue,
             ("due_at", "id")),
+    Section("co", "协办", "本单位协办的诉求：待签收或待提交协办意见", _queue("co")),
+    Section("unit_review", "待单位审核", "承办人员已提交办理结果，等待单位负责人审核",
+            _queue("unit_review")),
+    Section("co_returned", "协办退回待决定", "协办单位申请退回，等待受理中心决定",
+            _queue("co_returned")),
     Section("review", "待审核", "承办单位已答复、等待审核", _queue("review")),
     Section("callback", "待回访", "答复已公开、等待评价或回访", _queue("callback")),
     Section("extensions", "延期待审批", "承办单位提出的延期申请", _queue("extensions")),
@@ -154,9 +159,9 @@ SECTIONS = {s.key: s for s in [
 # each risky request, and checking 5,000 risky requests against a unit's assignments to build
 # a list of its own cost 70 ms a home page at 100,000 requests (SQLite).
 ROLE_SECTIONS: dict[str, list[str]] = {
-    Role.INTAKE: ["risk", "today", "extensions", "pending_info", "to_archive"],
-    Role.HANDLER: ["inbox", "handling", "due_soon", "overdue"],
-    Role.UNIT_HEAD: ["inbox", "handling", "due_soon", "overdue"],
+    Role.INTAKE: ["risk", "today", "co_returned", "extensions", "pending_info", "to_archive"],
+    Role.HANDLER: ["inbox", "handling", "co", "due_soon", "overdue"],
+    Role.UNIT_HEAD: ["unit_review", "inbox", "handling", "co", "due_soon", "overdue"],
     Role.REVIEWER: ["review"],
     Role.CALLBACK: ["callback", "to_archive"],
     Role.SUPERVISOR: ["risk", "overdue", "overall_overdue", "due_soon"],

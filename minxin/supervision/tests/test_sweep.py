@@ -20,7 +20,7 @@ from minxin.tickets.tests.helpers import as_staff, submit
 
 pytestmark = pytest.mark.django_db
 NOTHING = {"analysed": 0, "yellow": 0, "red": 0, "closed_unrated": 0, "followed": 0,
-           "escalated": 0}
+           "escalated": 0, "co_parts": 0}
 
 
 def at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> dt.datetime:

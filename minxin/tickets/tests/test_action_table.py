@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Extension, Ticket
@@ -24,7 +25,7 @@ from minxin.tickets.workflow import (
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["admin", "intake", "reviewer", "callback", "supervisor", "leader", "oversight",
-            "zhujian", "zhujian_head", "renshe", "heping_head"]
+            "zhujian", "zhujian_head", "renshe", "huanbao", "heping", "heping_head"]
 
 Try = Callable[[Ticket, Actor, dict], object]
 
@@ -46,7 +47,8 @@ TRIES: dict[str, Try] = {
     Action.SIGN: lambda t, a, c: svc.ticket_sign(ticket_id=t.pk, actor=a),
     Action.RETURN: lambda t, a, c: svc.ticket_return(ticket_id=t.pk, actor=a, reason="非本单位"),
     Action.REPLY: lambda t, a, c: svc.ticket_reply(ticket_id=t.pk, actor=a, facts="f",
-                                                   solved=True, public_reply="p"),
+                                                   solved=True, public_reply="p",
+                                                   proceed_reason="情况紧急，先行答复"),
     Action.APPROVE: lambda t, a, c: svc.ticket_approve(ticket_id=t.pk, actor=a),
     Action.SEND_BACK: lambda t, a, c: svc.ticket_send_back(ticket_id=t.pk, actor=a, note="补"),
     Action.RATE: lambda t, a, c: svc.ticket_rate(ticket_id=t.pk, actor=a,
@@ -58,6 +60,16 @@ TRIES: dict[str, Try] = {
     Action.DECIDE_EXTENSION: lambda t, a, c: svc.ticket_decide_extension(
         extension_id=_last_extension(t), actor=a, approve=True),
     Action.MERGE: lambda t, a, c: svc.ticket_merge(ticket_id=t.pk, into_id=c["target"], actor=a),
+    Action.CO_SIGN: lambda t, a, c: cohandling.co_part_sign(ticket_id=t.pk, actor=a),
+    Action.CO_RETURN: lambda t, a, c: cohandling.co_part_return(ticket_id=t.pk, actor=a,
+                                                                reason="非本单位职责"),
+    Action.CO_OPINION: lambda t, a, c: cohandling.co_part_opinion(ticket_id=t.pk, actor=a,
+                                                                  note="已核查"),
+    Action.CO_DECIDE: lambda t, a, c: cohandling.co_part_decide(
+        ticket_id=t.pk, actor=a, unit_id=c["huanbao"], keep=True),
+    Action.UNIT_APPROVE: lambda t, a, c: unit_review.ticket_unit_approve(ticket_id=t.pk, actor=a),
+    Action.UNIT_SEND_BACK: lambda t, a, c: unit_review.ticket_unit_send_back(
+        ticket_id=t.pk, actor=a, note="请补充现场照片"),
 }
 
 
@@ -102,6 +114,36 @@ def _states(city, staff) -> dict[str, Ticket]:
     svc.ticket_approve(ticket_id=made["published"].pk, actor=as_staff(staff["reviewer"]))
     made["closed"] = submit(city)[0]
     svc.ticket_reject(ticket_id=made["closed"].pk, actor=intake, reason="不属实")
+    made.update(_co_states(city, staff))
+    return made
+
+
+def _co_dispatched(city, staff) -> Ticket:
+    ticket = submit(city)[0]
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
+                        lead_unit_id=staff["zhujian"].unit_id,
+                        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id])
+    return ticket
+
+
+def _co_states(city, staff) -> dict[str, Ticket]:
+    made = {"co_dispatched": _co_dispatched(city, staff)}
+    made["co_signed"] = _co_dispatched(city, staff)
+    svc.ticket_sign(ticket_id=made["co_signed"].pk, actor=as_staff(staff["zhujian"]))
+    for persona in ("huanbao", "heping"):
+        cohandling.co_part_sign(ticket_id=made["co_signed"].pk, actor=as_staff(staff[persona]))
+    made["co_returned"] = _co_dispatched(city, staff)
+    cohandling.co_part_return(ticket_id=made["co_returned"].pk,
+                              actor=as_staff(staff["huanbao"]), reason="非本单位职责")
+    made["co_done"] = _co_dispatched(city, staff)
+    cohandling.co_part_sign(ticket_id=made["co_done"].pk, actor=as_staff(staff["huanbao"]))
+    cohandling.co_part_opinion(ticket_id=made["co_done"].pk, actor=as_staff(staff["huanbao"]),
+                               note="已核查排污口")
+    zhujian = staff["zhujian"].unit
+    zhujian.reply_approval = True
+    zhujian.save(update_fields=["reply_approval"])
+    made["unit_review"] = to_signed(submit(city)[0], staff)
+    TRIES[Action.REPLY](made["unit_review"], as_staff(staff["zhujian"]), {})
     return made
 
 
@@ -124,7 +166,8 @@ def test_every_transition_can_be_tried_here():
 
 def test_pages_offer_exactly_what_the_services_accept_for_every_persona_in_every_state(
         city, staff):
-    context = {"zhujian": staff["zhujian"].unit_id, "target": submit(city)[0].pk}
+    context = {"zhujian": staff["zhujian"].unit_id, "huanbao": staff["huanbao"].unit_id,
+               "target": submit(city)[0].pk}
     pairs = 0
     for state, ticket in _states(city, staff).items():
         for persona in PERSONAS:
