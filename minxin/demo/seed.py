@@ -16,6 +16,7 @@ from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.demo import city
 from minxin.org.models import Category, RequestType, Responsibility, Unit
+from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket
@@ -29,6 +30,7 @@ PATHS = {
     Status.DISPATCHED: ["accept", "dispatch"],
     Status.RETURNED: ["accept", "dispatch", "return"],
     Status.SIGNED: ["accept", "dispatch", "sign"],
+    Status.UNIT_REVIEW: ["accept", "dispatch_approving", "sign", "reply_to_head"],
     Status.REPLIED: ["accept", "dispatch", "sign", "reply"],
     Status.PUBLISHED: ["accept", "dispatch", "sign", "reply", "approve"],
     Status.CLOSED: ["accept", "dispatch", "sign", "reply", "approve", "rate"],
@@ -135,6 +137,8 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
     logging.getLogger("minxin.sms").setLevel(logging.WARNING)
     targets = [list(PATHS)[i % len(PATHS)] for i in range(first, first + count)]
     real_now = clock.now()
+    # 住建局 asks for 单位审核: its handlers' replies go to its head first.
+    Unit.objects.filter(code=APPROVING_UNIT).update(reply_approval=True)
     # Submitted oldest first, as citizens would have: a duplicate found at submission then
     # points at a request that really was submitted earlier.
     starts = sorted(real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
@@ -188,6 +192,34 @@ def _owner(category: Category, district: Unit) -> Unit:
     return local[0] if local else rows[0].unit
 
 
+APPROVING_UNIT = "zhujian"
+# 协办 in the demo: the environment bureau and 和平区 (both have staff to act for them).
+CO_UNITS = ["huanbao", "heping"]
+
+
+def _co_units(lead: Unit, ticket_id: int) -> list[int]:
+    codes = [c for c in CO_UNITS if c != lead.code][: 1 + ticket_id % 2]
+    return list(Unit.objects.filter(code__in=codes).values_list("pk", flat=True))
+
+
+def _co_work(ticket_id: int) -> None:
+    """Each co-unit's part in some state: opinion given, signed only, returned or waiting.
+    Its own random stream, so the requests' main walk stays the same."""
+    rng = random.Random(ticket_id)
+    for part in cohandling.open_parts(Ticket.objects.get(pk=ticket_id)):
+        actor, roll = _staff(part.unit.code), rng.random()
+        if roll < 0.85:
+            cohandling.co_part_sign(ticket_id=ticket_id, actor=actor)
+        if roll < 0.6:
+            cohandling.co_part_opinion(ticket_id=ticket_id, actor=actor, note=rng.choice(
+                ["已派员到现场核查，涉及本单位职责的部分已督促整改。",
+                 "经核查，相关企业排放符合标准，已将检测报告送主办单位。",
+                 "已协调属地社区配合主办单位处理，并将持续关注。"]))
+        elif roll >= 0.9:
+            cohandling.co_part_return(ticket_id=ticket_id, actor=actor,
+                                      reason="经核实该事项不涉及本单位职责")
+
+
 def _step(rng: random.Random, ticket_id: int, step: str, category: Category, district: Unit,
           citizen: Actor) -> None:
     ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
@@ -201,22 +233,29 @@ def _step(rng: random.Random, ticket_id: int, step: str, category: Category, dis
     elif step == "reject":
         svc.ticket_reject(ticket_id=ticket_id, actor=_staff("intake"),
                           reason="该事项已进入司法程序，不属于本平台受理范围")
-    elif step == "dispatch":
-        co = [] if rng.random() < 0.7 else [Unit.objects.get(code="chengguan").pk]
+    elif step in ("dispatch", "dispatch_approving"):
+        if step == "dispatch_approving":
+            lead = Unit.objects.get(code=APPROVING_UNIT)
+        co = [] if rng.random() < 0.7 else _co_units(lead, ticket_id)
         svc.ticket_dispatch(ticket_id=ticket_id, actor=_staff("intake"), lead_unit_id=lead.pk,
                             co_unit_ids=co)
     elif step == "sign":
         svc.ticket_sign(ticket_id=ticket_id, actor=handler)
+        _co_work(ticket_id)
     elif step == "return":
         svc.ticket_return(ticket_id=ticket_id, actor=handler,
                           reason="经核实该事项属于区属职责，建议改派所在区")
-    elif step == "reply":
+    elif step in ("reply", "reply_to_head"):
         solved = rng.random() < 0.8
         svc.ticket_reply(ticket_id=ticket_id, actor=handler,
+                         proceed_reason="协办单位已电话反馈，书面意见随后补交",
                          facts="工作人员已到现场核实，情况属实。", solved=solved,
                          unsolved_reason="" if solved else "涉及多个部门，需协调后统一解决",
                          public_reply="您好，经现场核实，我单位已责成相关责任方整改，"
                                       "并将持续跟踪。感谢您对城市工作的支持。")
+        if step == "reply" and lead.reply_approval:
+            unit_review.ticket_unit_approve(ticket_id=ticket_id, actor=_staff(f"{lead.code}_head"),
+                                            note="同意上报")
     elif step == "approve":
         svc.ticket_approve(ticket_id=ticket_id, actor=_staff("reviewer"))
     elif step == "rate":

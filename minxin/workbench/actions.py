@@ -10,6 +10,7 @@ from typing import Any
 from django.http import QueryDict
 
 from minxin.core.errors import ValidationFailed
+from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
 
 Parser = Callable[[QueryDict], dict[str, Any]]
@@ -22,6 +23,9 @@ class ActionSpec:
     done: str  # the message shown after success
     # Services that take `expected_version` check staleness under the row lock themselves.
     versioned: bool = True
+    # A co-handling part is guarded by its own state, not the request's version: the lead
+    # acting meanwhile does not make a co-unit's form stale (tickets.cohandling).
+    stale_check: bool = True
 
 
 def parse_int(data: QueryDict, field: str, label: str, *, required: bool = True) -> int | None:
@@ -68,7 +72,8 @@ def _reply(data: QueryDict) -> dict[str, Any]:
         raise ValidationFailed("请选择是否已解决", code="required", field="solved")
     return {"facts": _text(data, "facts"), "solved": solved == "1",
             "unsolved_reason": _text(data, "unsolved_reason"),
-            "public_reply": _text(data, "public_reply")}
+            "public_reply": _text(data, "public_reply"),
+            "proceed_reason": _text(data, "proceed_reason")}
 
 
 def _rate(data: QueryDict) -> dict[str, Any]:
@@ -95,6 +100,14 @@ def _merge(data: QueryDict) -> dict[str, Any]:
     return {"into": _text(data, "into_id"), "note": note}
 
 
+def _co_decide(data: QueryDict) -> dict[str, Any]:
+    decision = data.get("decision")
+    if decision not in ("keep", "release"):
+        raise ValidationFailed("请选择维持协办或撤销协办", code="required", field="decision")
+    return {"unit_id": parse_int(data, "unit_id", "协办单位"), "keep": decision == "keep",
+            "note": _text(data, "note")}
+
+
 def _field(name: str) -> Parser:
     return lambda data: {name: _text(data, name)}
 
@@ -119,6 +132,19 @@ ACTIONS: dict[str, ActionSpec] = {
     "decide_extension": ActionSpec(svc.ticket_decide_extension, _decision, "延期申请已审批",
                                    versioned=False),
     "merge": ActionSpec(svc.ticket_merge, _merge, "已并案", versioned=False),
+    "unit_approve": ActionSpec(unit_review.ticket_unit_approve, _field("note"),
+                               "单位审核通过，已报受理中心审核"),
+    "unit_send_back": ActionSpec(unit_review.ticket_unit_send_back, _field("note"),
+                                 "已退回承办人员重新办理"),
+    "co_sign": ActionSpec(cohandling.co_part_sign, _none, "已签收协办任务", versioned=False,
+                          stale_check=False),
+    "co_opinion": ActionSpec(cohandling.co_part_opinion, _field("note"),
+                             "协办意见已提交主办单位", versioned=False, stale_check=False),
+    "co_return": ActionSpec(cohandling.co_part_return, _field("reason"),
+                            "已申请退回协办任务，等待受理中心决定", versioned=False,
+                            stale_check=False),
+    "co_decide": ActionSpec(cohandling.co_part_decide, _co_decide, "已决定协办退回申请",
+                            versioned=False, stale_check=False),
 }
 
 

@@ -18,11 +18,11 @@ from minxin.sla.deadlines import due_after
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import orders_visible_to
 from minxin.supervision.services import order_may_respond
-from minxin.tickets import listing, selectors
+from minxin.tickets import cohandling, listing, selectors
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Channel, Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
-from minxin.tickets.workflow import Action, role_may
+from minxin.tickets.workflow import Action, co_part_of, role_may
 from minxin.workbench.insight import RowMarks, detail_insight, row_marks
 from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
@@ -273,6 +273,9 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "events": selectors.full_timeline(ticket),
         "replies": ticket.replies.select_related("unit", "author", "reviewed_by"),
         "assignments": ticket.assignments.select_related("unit").order_by("-active", "role"),
+        "co_parts": cohandling.co_parts(ticket),
+        "open_co_parts": cohandling.open_parts(ticket),
+        "my_co_part": co_part_of(user, ticket),
         "extensions": ticket.extensions.select_related("unit", "requested_by"),
         "pending_extension": ticket.extensions.filter(
             decision=Extension.Decision.PENDING).first(),

@@ -39,7 +39,8 @@ def test_a_real_name_request_walks_every_step_over_http(api, city):
         (intake, "dispatch", {"lead_unit_id": city["units"]["zhujian"].pk,
                               "co_unit_ids": [city["units"]["chengguan"].pk]}),
         (unit, "sign", {}),
-        (unit, "reply", {"facts": "现场核实属实", "solved": True, "public_reply": "电梯已修复"}),
+        (unit, "reply", {"facts": "现场核实属实", "solved": True, "public_reply": "电梯已修复",
+                         "proceed_reason": "城管局已电话反馈，书面意见随后补交"}),
         (reviewer, "approve", {"note": "答复规范"}),
     ]
     for token, action, payload in steps:
@@ -54,8 +55,8 @@ def test_a_real_name_request_walks_every_step_over_http(api, city):
     archived = api.post(f"/staff/requests/{ticket_id}/archive", token=api.login("callback"))
     assert archived.json()["status"] == "archived"
     actions = [e["action"] for e in archived.json()["timeline"]]
-    assert actions == ["submit", "accept", "dispatch", "sign", "reply", "approve", "rate",
-                       "archive"]
+    assert actions == ["submit", "accept", "dispatch", "sign", "co_proceed", "reply", "approve",
+                       "rate", "archive"]
     mine = api.get("/me/requests", headers=citizen).json()
     assert [t["tracking_code"] for t in mine] == [code]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minxin.identity.services import citizen_token_issue
+from minxin.tickets import cohandling
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
@@ -58,6 +59,35 @@ def _consultation(city, staff) -> Ticket:
     return submit(city, kind="consultation")[0]
 
 
+def _co_dispatched(city, staff) -> Ticket:
+    """Led by 住建局, with 人社局 co-handling."""
+    ticket, _ = submit(city)
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
+                        lead_unit_id=staff["zhujian"].unit_id,
+                        co_unit_ids=[staff["renshe"].unit_id])
+    return ticket
+
+
+def _co_signed(city, staff) -> Ticket:
+    ticket = _co_dispatched(city, staff)
+    cohandling.co_part_sign(ticket_id=ticket.pk, actor=as_staff(staff["renshe"]))
+    return ticket
+
+
+def _co_returned(city, staff) -> Ticket:
+    ticket = _co_dispatched(city, staff)
+    cohandling.co_part_return(ticket_id=ticket.pk, actor=as_staff(staff["renshe"]),
+                              reason="非本单位职责")
+    return ticket
+
+
+def _unit_review(city, staff) -> Ticket:
+    unit = staff["zhujian"].unit
+    unit.reply_approval = True
+    unit.save(update_fields=["reply_approval"])
+    return _replied(city, staff)
+
+
 CASES = {
     "accept": (_submitted, {}, {"intake", "admin"}),
     "reject": (_submitted, {"reason": "不属受理范围"}, {"intake", "admin"}),
@@ -75,6 +105,12 @@ CASES = {
     "close-unrated": (_published, {}, {"callback", "admin"}),
     "archive": (_closed, {}, {"callback", "intake", "admin"}),
     "merge": (_submitted, "into", {"intake", "admin"}),
+    "co-sign": (_co_dispatched, {}, {"renshe"}),
+    "co-opinion": (_co_signed, {"note": "已核查"}, {"renshe"}),
+    "co-return": (_co_dispatched, {"reason": "非本单位职责"}, {"renshe"}),
+    "co-decision": (_co_returned, "co_unit", {"intake", "admin"}),
+    "unit-approve": (_unit_review, {"note": "同意"}, {"zhujian_head"}),
+    "unit-send-back": (_unit_review, {"note": "请补充"}, {"zhujian_head"}),
 }
 
 
@@ -94,6 +130,8 @@ def test_only_the_right_personas_may_act(api, city, staff, action):
         body = {"lead_unit_id": staff["zhujian"].unit_id}
     if body == "into":
         body = {"into_id": _submitted(city, staff).pk}
+    if body == "co_unit":
+        body = {"unit_id": staff["renshe"].unit_id, "keep": True}
     for persona in PERSONAS:
         if persona in allowed:
             continue

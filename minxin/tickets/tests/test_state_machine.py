@@ -11,6 +11,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import DomainError
 from minxin.demo.seed import build_city
 from minxin.org.models import Category, Unit
+from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Extension, Satisfaction, Status, Ticket
@@ -19,11 +20,12 @@ from minxin.tickets.workflow import TRANSITIONS, legal_actions
 
 PHONE = "13800002222"
 STAFF = ["intake", "reviewer", "callback", "admin", "zhujian", "zhujian_head", "renshe",
-         "leader", "oversight"]
+         "leader", "oversight", "huanbao"]
 PERSONAS = [*STAFF, "owner", "stranger", "system"]
 ACTIONS = ["accept", "reject", "request_info", "supplement", "answer", "dispatch", "sign",
            "return", "reply", "approve", "send_back", "rate", "close_unrated", "archive",
-           "request_extension", "decide_extension", "merge"]
+           "request_extension", "decide_extension", "merge", "co_sign", "co_return",
+           "co_opinion", "co_decide", "unit_approve", "unit_send_back"]
 
 
 # Who would plausibly try each action: mostly-legal walks reach every state, while the
@@ -37,6 +39,9 @@ LIKELY = {
     "approve": ["reviewer", "admin"], "send_back": ["reviewer"],
     "rate": ["owner", "callback"], "close_unrated": ["callback", "system"],
     "archive": ["callback", "system"], "merge": ["intake", "zhujian"],
+    "co_sign": ["huanbao", "zhujian"], "co_return": ["huanbao"], "co_opinion": ["huanbao"],
+    "co_decide": ["intake", "huanbao"], "unit_approve": ["zhujian_head", "zhujian"],
+    "unit_send_back": ["zhujian_head"],
 }
 
 
@@ -68,11 +73,13 @@ def _call(action: str, ticket: Ticket, actor: Actor, flag: bool, units: dict) ->
         "supplement": lambda: svc.ticket_supplement(**t, note="已补充"),
         "answer": lambda: svc.ticket_answer(**t, public_reply="答复"),
         "dispatch": lambda: svc.ticket_dispatch(
-            **t, lead_unit_id=units["zhujian" if flag else "renshe"].pk),
+            **t, lead_unit_id=units["zhujian" if flag else "renshe"].pk,
+            co_unit_ids=[units["huanbao"].pk] if flag else []),
         "sign": lambda: svc.ticket_sign(**t),
         "return": lambda: svc.ticket_return(**t, reason="非本单位"),
         "reply": lambda: svc.ticket_reply(**t, facts="f", solved=flag, public_reply="p",
-                                          unsolved_reason="" if flag else "资金不足"),
+                                          unsolved_reason="" if flag else "资金不足",
+                                          proceed_reason="" if flag else "先行答复"),
         "approve": lambda: svc.ticket_approve(**t),
         "send_back": lambda: svc.ticket_send_back(**t, note="重办"),
         "rate": lambda: svc.ticket_rate(
@@ -81,6 +88,13 @@ def _call(action: str, ticket: Ticket, actor: Actor, flag: bool, units: dict) ->
         "archive": lambda: svc.ticket_archive(**t),
         "request_extension": lambda: svc.ticket_request_extension(**t, days=3, reason="协调"),
         "merge": lambda: svc.ticket_merge(**t, into_id=_other(ticket).pk),
+        "co_sign": lambda: cohandling.co_part_sign(**t),
+        "co_return": lambda: cohandling.co_part_return(**t, reason="非本单位"),
+        "co_opinion": lambda: cohandling.co_part_opinion(**t, note="已核查"),
+        "co_decide": lambda: cohandling.co_part_decide(**t, unit_id=units["huanbao"].pk,
+                                                       keep=flag),
+        "unit_approve": lambda: unit_review.ticket_unit_approve(**t),
+        "unit_send_back": lambda: unit_review.ticket_unit_send_back(**t, note="重办"),
     }
     calls[action]()
 
@@ -91,6 +105,8 @@ class RandomWalkTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         build_city()
+        # 住建局 asks for 单位审核: its handler's replies wait for its head.
+        Unit.objects.filter(code="zhujian").update(reply_approval=True)
 
     def actor(self, persona: str, ticket: Ticket) -> Actor:
         if persona == "owner":
@@ -134,7 +150,8 @@ class RandomWalkTest(TestCase):
             sources, _ = TRANSITIONS.get(last.action, (frozenset(Status.values), None))
             self.assertIn(before.status, sources)
         self.assertLessEqual(ticket.reopen_count, 2)
-        if ticket.status in (Status.DISPATCHED, Status.SIGNED, Status.REPLIED):
+        if ticket.status in (Status.DISPATCHED, Status.SIGNED, Status.UNIT_REVIEW,
+                             Status.REPLIED):
             self.assertIsNotNone(ticket.lead_unit_id)
         if ticket.status == Status.PENDING_INFO:
             self.assertTrue(ticket.resume_status and ticket.paused_at)

@@ -26,6 +26,11 @@ def test_full_walk_through_the_pages(client, city, staff):
     assert fresh(ticket).status == Status.SIGNED
     response = post_action(client, ticket, "reply", facts="已到现场核实", solved="1",
                            public_reply="电梯已修复并通过检测")
+    assert response.status_code == 409  # the co-handling unit has not given its opinion
+    assert "尚未提交协办意见" in response.content.decode()
+    response = post_action(client, ticket, "reply", facts="已到现场核实", solved="1",
+                           public_reply="电梯已修复并通过检测",
+                           proceed_reason="城管局已电话反馈，书面意见随后补交")
     assert response.status_code == 302
     assert fresh(ticket).status == Status.REPLIED
 
