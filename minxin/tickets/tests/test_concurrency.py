@@ -89,3 +89,41 @@ def test_it_really_ran_on_two_connections():
     for t in threads:
         t.join()
     assert len(set(ids)) == 2 and id(connection) not in ids
+
+
+def _co_dispatched(city, staff) -> Ticket:
+    ticket, _ = submit(city)
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=Actor.staff(staff["intake"]),
+                        lead_unit_id=staff["zhujian"].unit_id,
+                        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id])
+    return ticket
+
+
+def test_two_co_units_acting_at_once_take_turns_and_both_land(city, staff):
+    from minxin.tickets import cohandling
+    from minxin.tickets.models import Assignment
+
+    ticket = _co_dispatched(city, staff)
+    actors = [Actor.staff(User.objects.select_related("unit").get(username=n))
+              for n in ("huanbao", "heping")]
+    results = _race(lambda a: cohandling.co_part_sign(ticket_id=ticket.pk, actor=a), *actors)
+    assert all(isinstance(r, Assignment) for r in results), results
+    results = _race(lambda a: cohandling.co_part_opinion(ticket_id=ticket.pk, actor=a,
+                                                         note="已核查"), *actors)
+    assert all(isinstance(r, Assignment) for r in results), results
+    assert ticket.events.filter(action="co_opinion").count() == 2
+
+
+def test_one_co_unit_s_two_staff_giving_opinions_at_once_one_wins(city, staff):
+    from minxin.tickets import cohandling
+    from minxin.tickets.models import Assignment
+
+    ticket = _co_dispatched(city, staff)
+    actors = [Actor.staff(User.objects.select_related("unit").get(username=n))
+              for n in ("heping", "heping_head")]
+    cohandling.co_part_sign(ticket_id=ticket.pk, actor=actors[0])
+    results = _race(lambda a: cohandling.co_part_opinion(ticket_id=ticket.pk, actor=a,
+                                                         note="意见"), *actors)
+    assert sum(isinstance(r, Assignment) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    assert ticket.events.filter(action="co_opinion").count() == 1
