@@ -109,3 +109,18 @@ def test_approving_twice_is_a_conflict(city, staff):
     with pytest.raises(Conflict) as error:
         ticket_unit_approve(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]))
     assert error.value.code == "invalid_transition"
+
+
+def test_a_reply_waiting_for_the_head_is_still_swept_as_handling(city, staff):
+    import datetime as dt
+
+    from minxin.core import clock
+    from minxin.supervision.models import SupervisionOrder
+    from minxin.supervision.sweeps import sweep
+
+    approval_on(staff)
+    ticket = replied(city, staff)
+    clock.freeze(ticket.stage_due_at + dt.timedelta(minutes=1))
+    assert sweep()["red"] == 1
+    order = SupervisionOrder.objects.get(ticket=ticket)
+    assert (order.unit_id, order.reason) == (staff["zhujian"].unit_id, "overdue")
