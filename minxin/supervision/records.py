@@ -16,7 +16,8 @@ Definitions (docs/workbench.md, "Unit records", says the same in prose); a perio
   ones (满意 + 基本满意 + 不满意); 未评价 is not in them.
 - reopen rate: reopens (不满意 that sent the request back to the unit) / rated.
 - returns (退回): requests the unit returned to the centre as not its own.
-- overdue: the unit's stages (sign-for, handling) that passed their deadline.
+- overdue: the unit's stages (sign-for, handling, also while its head reviews the reply)
+  and its co-handling parts (协办) that passed their deadline.
 - supervision orders: addressed to the unit, opened in the period; closed in the period.
 """
 
@@ -50,7 +51,7 @@ from minxin.tickets.models import Assignment, Reply, Satisfaction, Status, Ticke
 MAX_DAYS = 3 * 366  # a longer span is an export job, not a page
 RATED = [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED]
 # The stages whose deadline is the lead unit's: sign-for (dispatched) and handling (signed).
-UNIT_STAGES = [Status.DISPATCHED, Status.SIGNED]
+UNIT_STAGES = [Status.DISPATCHED, Status.SIGNED, Status.UNIT_REVIEW]
 SHORTCUTS = {"this_month": "本月", "last_month": "上月", "this_year": "本年"}
 
 
@@ -187,13 +188,14 @@ def _events(period: Period, unit_ids: list[int] | None) -> list[tuple[int, str, 
                                            role=Assignment.Role.LEAD,
                                            created_at__lte=OuterRef("at"))
                  .order_by("-created_at", "-id").values("unit_id")[:1])
-    owner = Case(When(action__in=["return", "overdue"], then=F("unit_id")),
+    owner = Case(When(action__in=["return", "overdue", "co_overdue"], then=F("unit_id")),
                  When(action="reopen", then=Subquery(lead_then)),
                  default=F("ticket__lead_unit_id"), output_field=IntegerField())
     kind = Case(When(action="rate", then=F("ticket__satisfaction")),
                 When(action="close_unrated", then=Value(Satisfaction.NOT_RATED.value)),
+                When(action="co_overdue", then=Value("overdue")),
                 default=F("action"), output_field=CharField())
-    wanted = (Q(action__in=["rate", "reopen", "close_unrated", "return"])
+    wanted = (Q(action__in=["rate", "reopen", "close_unrated", "return", "co_overdue"])
               | Q(action="overdue", from_status__in=UNIT_STAGES))
     rows = TimelineEvent.objects.filter(_within(period, "at"), wanted).annotate(
         owner=owner, kind=kind)

@@ -95,3 +95,16 @@ def test_a_late_co_unit_and_a_late_lead_each_get_their_own_order(city, staff):
                 .values_list("unit_id", flat=True))
     assert units == {staff["zhujian"].unit_id, staff["huanbao"].unit_id,
                      staff["heping"].unit_id}
+
+
+def test_a_late_part_counts_in_the_co_unit_s_record(city, staff):
+    from minxin.supervision.records import Period, figures_for
+
+    ticket = dispatched(city, staff)
+    svc.ticket_sign(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]))
+    at(parts(ticket)["huanbao"].due_at + dt.timedelta(minutes=1))
+    sweep_co_parts(clock.now())
+    november = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    huanbao = figures_for(november, staff["huanbao"].unit_id)
+    assert (huanbao.co, huanbao.overdue) == (1, 1)
+    assert figures_for(november, staff["zhujian"].unit_id).overdue == 0

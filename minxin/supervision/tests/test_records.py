@@ -48,8 +48,9 @@ def dispatched(city, staff, unit: str = "zhujian", co: tuple[str, ...] = ()) -> 
 
 def answer(ticket: Ticket, staff, unit: str = "zhujian") -> None:  # type: ignore[no-untyped-def]
     svc.ticket_sign(ticket_id=ticket.pk, actor=as_staff(staff[unit]))
+    # A co-handling unit may not have given its opinion: the lead says why it goes ahead.
     svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff[unit]), facts="已核实",
-                     solved=True, public_reply="已处理")
+                     solved=True, public_reply="已处理", proceed_reason="协办单位已电话反馈")
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
 
 
