@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('org', '0003_cohandling_limits_unit_approval'),
         ('supervision', '0002_list_indexes'),
-        ('tickets', '0012_cohandling_parts_unit_review'),
+        ('tickets', '0013_cohandling_parts_unit_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

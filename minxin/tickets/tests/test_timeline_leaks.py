@@ -25,6 +25,7 @@ from minxin.privacy.crypto import phone_index
 from minxin.privacy.services import contact_reveal
 from minxin.supervision.oversight import oversight_evaluate, oversight_share
 from minxin.supervision.services import supervision_close, supervision_open, supervision_respond
+from minxin.tickets import cohandling
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Satisfaction, Ticket
@@ -120,8 +121,10 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
                             co_unit_ids=[self.units["huanbao"].pk], note=m.take())
         svc.ticket_sign(**t, actor=s["zhujian"])
         self.extensions(ticket, m)
-        self.reply(ticket, m, solved=solved)
+        cohandling.co_part_sign(**t, actor=s["huanbao"])
+        self.reply(ticket, m, solved=solved)  # the co part is open: a proceed reason
         svc.ticket_send_back(**t, actor=s["reviewer"], note=m.take())
+        self.co_handling(ticket, m)
         self.supervise(ticket, m)
         self.reply(ticket, m, solved=solved)
         svc.ticket_approve(**t, actor=s["reviewer"], note=m.take())
@@ -145,7 +148,14 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
     def reply(self, ticket: Ticket, m: Markers, *, solved: bool) -> None:
         svc.ticket_reply(ticket_id=ticket.pk, actor=self.staff["zhujian"], facts=m.take(),
                          solved=solved, unsolved_reason="" if solved else m.take(),
-                         public_reply="电梯已修复，感谢监督。")
+                         public_reply="电梯已修复，感谢监督。", proceed_reason=m.take())
+
+    def co_handling(self, ticket: Ticket, m: Markers) -> None:
+        s, t = self.staff, {"ticket_id": ticket.pk}
+        cohandling.co_part_return(**t, actor=s["huanbao"], reason=m.take())
+        cohandling.co_part_decide(**t, actor=s["intake"], unit_id=self.units["huanbao"].pk,
+                                  keep=True, note=m.take())
+        cohandling.co_part_opinion(**t, actor=s["huanbao"], note=m.take())
 
     def supervise(self, ticket: Ticket, m: Markers) -> None:
         order = supervision_open(ticket_id=ticket.pk, actor=self.staff["supervisor"], note=m.take())

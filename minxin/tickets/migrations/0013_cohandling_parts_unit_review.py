@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0003_cohandling_limits_unit_approval'),
-        ('tickets', '0011_event_action_at_index'),
+        ('tickets', '0012_timeline_public_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
