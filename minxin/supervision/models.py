@@ -62,6 +62,11 @@ class SupervisionOrder(models.Model):
             models.UniqueConstraint(fields=["ticket", "unit", "reason"],
                                     condition=Q(state__in=["open", "responded"]),
                                     name="one_live_order_per_unit_reason"),
+            # An order to the centre has no unit (NULLs never clash): one live one per reason.
+            models.UniqueConstraint(fields=["ticket", "reason"],
+                                    condition=Q(state__in=["open", "responded"],
+                                                unit__isnull=True),
+                                    name="one_live_centre_order_per_reason"),
         ]
         indexes = [models.Index(fields=["state", "escalate_at"]),
                    # The supervision list: live orders by respond-by, all by opening time.

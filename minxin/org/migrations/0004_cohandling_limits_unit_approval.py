@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_stage_overrides'),
+        ('org', '0003_stage_clocks'),
     ]
 
     operations = [

@@ -14,8 +14,8 @@ def co_parts_pending(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_cohandling_limits_unit_approval'),
-        ('tickets', '0012_timeline_public_note'),
+        ('org', '0004_cohandling_limits_unit_approval'),
+        ('tickets', '0013_stage_clocks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
