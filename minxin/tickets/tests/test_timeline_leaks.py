@@ -30,6 +30,7 @@ from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Satisfaction, Ticket
 from minxin.tickets.submission import Submission, ticket_submit
+from minxin.tickets.unit_review import ticket_unit_approve, ticket_unit_send_back
 
 PHONE = "13800005555"
 # Letters, digits, punctuation and symbols from all of Unicode (with <, &, ", ' among them):
@@ -122,16 +123,23 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
         svc.ticket_sign(**t, actor=s["zhujian"])
         self.extensions(ticket, m)
         cohandling.co_part_sign(**t, actor=s["huanbao"])
+        # 单位审核: the handler's reply goes to the unit head, who sends it back once.
+        Unit.objects.filter(pk=self.units["zhujian"].pk).update(reply_approval=True)
         self.reply(ticket, m, solved=solved)  # the co part is open: a proceed reason
+        ticket_unit_send_back(**t, actor=s["zhujian_head"], note=m.take())
+        self.reply(ticket, m, solved=solved)
+        ticket_unit_approve(**t, actor=s["zhujian_head"], note=m.take())
         svc.ticket_send_back(**t, actor=s["reviewer"], note=m.take())
         self.co_handling(ticket, m)
         self.supervise(ticket, m)
         self.reply(ticket, m, solved=solved)
+        ticket_unit_approve(**t, actor=s["zhujian_head"], note=m.take())
         svc.ticket_approve(**t, actor=s["reviewer"], note=m.take())
         svc.ticket_rate(**t, actor=self.owner(ticket), satisfaction=Satisfaction.UNSATISFIED,
                         comment="还是没有修好")
         svc.ticket_sign(**t, actor=s["zhujian_head"])
         self.reply(ticket, m, solved=True)
+        ticket_unit_approve(**t, actor=s["zhujian_head"], note=m.take())
         svc.ticket_approve(**t, actor=s["admin"], note=m.take())
         self.oversee(ticket, m)
         svc.ticket_rate(**t, actor=s["callback"], satisfaction=Satisfaction.BASIC, comment=m.take())
