@@ -33,6 +33,21 @@ SUBMIT_BODY = {
                "希望有关部门尽快派人检修。", "anonymous": True, "channel": "api"}
 
 
+
+def bench_keys(data_dir: Path) -> dict[str, str]:
+    """Random keys for this benchmark's data directory, kept so reruns can read its data
+    (processes outside development refuse to start without them)."""
+    import secrets
+
+    path = data_dir / "bench-keys.json"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "MINXIN_DATA_KEYS": f"bench:{secrets.token_hex(16)}",
+            "MINXIN_INDEX_KEY": secrets.token_hex(32)}))
+    return json.loads(path.read_text())
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", choices=["ping", "submit", "track", "all"], default="all")
@@ -48,7 +63,7 @@ def main() -> int:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "minxin.settings", "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url, "DEBUG": "0", "MINXIN_DEMO": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
+        **bench_keys(REPO / "var" / "bench" / "data"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LOG_LEVEL": "ERROR",
         "MINXIN_DATA_DIR": str(REPO / "var" / "bench" / "data"),
     })

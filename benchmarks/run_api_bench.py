@@ -517,6 +517,21 @@ def _rel(path: str) -> str:
 
 # ---- main ---------------------------------------------------------------------------------
 
+
+def bench_keys(data_dir: Path) -> dict[str, str]:
+    """Random keys for this benchmark's data directory, kept so reruns can read its data
+    (processes outside development refuse to start without them)."""
+    import secrets
+
+    path = data_dir / "bench-keys.json"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "MINXIN_DATA_KEYS": f"bench:{secrets.token_hex(16)}",
+            "MINXIN_INDEX_KEY": secrets.token_hex(32)}))
+    return json.loads(path.read_text())
+
 def main() -> int:
     cores = len(os.sched_getaffinity(0))
     parser = argparse.ArgumentParser(
@@ -588,7 +603,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "minxin.settings",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnop",
+        **bench_keys(data_dir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "0", "MINXIN_DEMO": "0", "MINXIN_PRODUCTION": "0",
         "MINXIN_DATA_DIR": str(data_dir),

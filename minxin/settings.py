@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from minxin.core import devkeys
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -30,12 +32,13 @@ def envint(name: str, default: int) -> int:
 
 DATA_DIR = Path(env("MINXIN_DATA_DIR", str(Path.cwd() / "var")))
 DEBUG = envbool("DEBUG", "False")
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    # A development default would let anyone forge sessions in production.
-    SECRET_KEY = "dev-only-insecure-key-change-me"
-    if not envbool("MINXIN_ALLOW_DEV_SECRET", "True"):
-        raise RuntimeError("SECRET_KEY must be set")
+DEMO_MODE = envbool("MINXIN_DEMO", "False")
+# Outside development, the demo and the test suite, no process starts without its secrets
+# (ImproperlyConfigured names the missing ones); inside them, missing secrets come from
+# random values generated once under DATA_DIR (minxin/core/devkeys.py, docs/security.md).
+DEVELOPMENT_KEYS = devkeys.ensure(data_dir=DATA_DIR,
+                                  development=DEBUG or DEMO_MODE or "pytest" in sys.modules)
+SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "minxin.core.middleware.RejectNulBytes",
+    "minxin.api.middleware.JsonBodyOnly",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -264,7 +268,6 @@ DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
 # DATA_DIR/nlp-models ("file"); a process checks which version is active at most this often.
 NLP_MODEL_STORAGE = env("NLP_MODEL_STORAGE", "db")
 NLP_ACTIVE_CHECK_SECONDS = float(env("NLP_ACTIVE_CHECK_SECONDS", "5"))
-DEMO_MODE = envbool("MINXIN_DEMO", "False")
 
 LOGGING = {
     "version": 1,

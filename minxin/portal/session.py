@@ -46,6 +46,8 @@ def forget_phone(request: HttpRequest) -> None:
 def remember_grant(request: HttpRequest, code: str, password: str | None) -> None:
     if not password:
         return
+    # As for a phone: the proof goes into a new session id, never into one planted earlier.
+    request.session.cycle_key()
     grants = dict(request.session.get(GRANTS_KEY, {}))
     grants.pop(code, None)
     grants[code] = tracking_grant_issue(code=code)

@@ -5,14 +5,15 @@
     MINXIN_INDEX_KEY=<64 hex>                     HMAC-SM3 key of the blind indexes
     MINXIN_INDEX_KEY_FILE=/run/secrets/index-key
 
-With nothing configured (development, tests, the demo) keys are derived from SECRET_KEY
-and a warning is logged; `manage.py check --deploy` warns too. Parsed keys are cached per
-process, keyed by the configuration, so encrypting a field costs no key derivation.
+Nothing is ever derived from a constant: outside development a process does not start
+without these (settings, `minxin.core.devkeys`); in development, the demo and tests they are
+random values generated once per install under the data directory, and
+`manage.py check --deploy` reports an error while they are in use. Parsed keys are cached
+per process, keyed by the configuration, so encrypting a field costs no key parsing.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -22,9 +23,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 
-logger = logging.getLogger("minxin.privacy")
-
-DEV_KEY_ID = "dev"
 _KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
 
@@ -36,7 +34,6 @@ class KeyConfigError(RuntimeError):
 class DataKeys:
     current_id: str
     keys: dict[str, bytes]
-    derived: bool
 
     def get(self, key_id: str) -> bytes:
         try:
@@ -68,24 +65,24 @@ def _read_file(path: str) -> str:
 
 
 def data_keys() -> DataKeys:
-    return _parse_data_keys(_configured("MINXIN_DATA_KEYS"), settings.SECRET_KEY)
+    return _parse_data_keys(_configured("MINXIN_DATA_KEYS"))
 
 
 def index_key() -> bytes:
-    return _parse_index_key(_configured("MINXIN_INDEX_KEY"), settings.SECRET_KEY)
+    return _parse_index_key(_configured("MINXIN_INDEX_KEY"))
 
 
-def keys_are_derived() -> bool:
-    return not _configured("MINXIN_DATA_KEYS") or not _configured("MINXIN_INDEX_KEY")
+def development_keys_in_use() -> list[str]:
+    """The key settings still holding this install's generated development values."""
+    generated = getattr(settings, "DEVELOPMENT_KEYS", {})
+    return [name for name, value in generated.items()
+            if name != "SECRET_KEY" and _configured(name) == value]
 
 
 @lru_cache(maxsize=8)
-def _parse_data_keys(text: str, secret_key: str) -> DataKeys:
+def _parse_data_keys(text: str) -> DataKeys:
     if not text:
-        logger.warning("MINXIN_DATA_KEYS is not set: personal data is encrypted with a key "
-                       "derived from SECRET_KEY (development only)")
-        key = sm3(b"minxin-dev-data-key:" + secret_key.encode())[:16]
-        return DataKeys(current_id=DEV_KEY_ID, keys={DEV_KEY_ID: key}, derived=True)
+        raise KeyConfigError("MINXIN_DATA_KEYS is not set")
     keys: dict[str, bytes] = {}
     for item in re.split(r"[,\s]+", text):
         if not item:
@@ -102,15 +99,13 @@ def _parse_data_keys(text: str, secret_key: str) -> DataKeys:
         keys[key_id] = key
     if not keys:
         raise KeyConfigError("MINXIN_DATA_KEYS lists no keys")
-    return DataKeys(current_id=next(iter(keys)), keys=keys, derived=False)
+    return DataKeys(current_id=next(iter(keys)), keys=keys)
 
 
 @lru_cache(maxsize=8)
-def _parse_index_key(text: str, secret_key: str) -> bytes:
+def _parse_index_key(text: str) -> bytes:
     if not text:
-        logger.warning("MINXIN_INDEX_KEY is not set: blind indexes use a key derived from "
-                       "SECRET_KEY (development only)")
-        return sm3(b"minxin-dev-index-key:" + secret_key.encode())
+        raise KeyConfigError("MINXIN_INDEX_KEY is not set")
     try:
         key = bytes.fromhex(text)
     except ValueError:

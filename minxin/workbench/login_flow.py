@@ -56,6 +56,8 @@ def passed_second_factor(request: HttpRequest) -> bool:
 
 
 def hold_for_totp(request: HttpRequest, user: User, next_url: str) -> None:
+    # The password is a proof: a session id planted before it must not carry the next step.
+    request.session.cycle_key()
     request.session[PENDING] = {"user_id": user.pk, "at": time.time(), "next": next_url}
 
 

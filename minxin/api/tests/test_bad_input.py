@@ -93,3 +93,28 @@ def test_nul_bytes_anywhere_are_a_400_not_a_500(api, city):
     rejected = api.post(f"/staff/requests/{ticket_id}/reject", {"reason": "重复\x00提交"},
                         token=intake)
     assert rejected.status_code < 500
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded",
+                                  "multipart/form-data; boundary=x", ""])
+def test_a_body_that_is_not_json_is_refused_with_415(client, city, kind):
+    # Finding 9: a third-party page could post text/plain without a CORS preflight.
+    body = '{"phone": "13800001111"}'
+    for path in ("/api/v1/sms/codes", "/api/v1/requests", "/api/v1/auth/token"):
+        response = client.generic("POST", path, body, content_type=kind)
+        assert response.status_code == 415, (path, kind, response.content)
+        assert response.json()["error"]["code"] == "unsupported_media_type"
+    from minxin.notify.models import SmsMessage
+
+    assert SmsMessage.objects.count() == 0 and Ticket.objects.count() == 0
+
+
+def test_json_with_a_charset_is_accepted_and_no_cors_header_is_sent(client, city):
+    response = client.post("/api/v1/sms/codes", '{"phone": "13800001111"}',
+                           content_type="application/json; charset=utf-8",
+                           HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 202
+    assert "Access-Control-Allow-Origin" not in response
+    preflight = client.options("/api/v1/sms/codes", HTTP_ORIGIN="https://evil.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert "Access-Control-Allow-Origin" not in preflight

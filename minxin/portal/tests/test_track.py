@@ -133,3 +133,36 @@ def test_signing_out_forgets_every_proof(client, city):
     look_up(client, ticket, password)
     client.post("/track/signout/")
     assert client.get(f"/track/{ticket.tracking_code}/").status_code == 302
+
+
+
+def plant_session(client) -> str:
+    """A session id the attacker made and got onto the victim's browser."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store["planted"] = True
+    store.create()
+    client.cookies["sessionid"] = store.session_key
+    return store.session_key
+
+
+def test_proving_a_tracking_password_renews_the_session_key(client, city):
+    # Finding 8: a session id planted on the victim's browser must not pick up their access.
+    from django.test import Client
+
+    ticket, password = submit(city)
+    planted = plant_session(client)
+    look_up(client, ticket, password)
+    assert client.cookies["sessionid"].value != planted
+    assert client.get(f"/track/{ticket.tracking_code}/").status_code == 200
+    attacker = Client()
+    attacker.cookies["sessionid"] = planted
+    assert attacker.get(f"/track/{ticket.tracking_code}/").status_code == 302
+
+
+def test_proving_a_phone_by_sms_renews_the_session_key(client, city):
+    planted = plant_session(client)
+    client.post("/track/phone/", {"phone": PHONE, "action": "send_code"})
+    client.post("/track/phone/", {"phone": PHONE, "code": sms_code(PHONE), "action": "verify"})
+    assert client.cookies["sessionid"].value != planted

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -22,7 +21,7 @@ NEW = "k2:" + "5a" * 16
 
 @pytest.fixture
 def dev_key_hex() -> str:
-    return keys._parse_data_keys("", settings.SECRET_KEY).keys["dev"].hex()
+    return keys.data_keys().keys["dev"].hex()
 
 
 def stored_key_ids() -> set[str]:

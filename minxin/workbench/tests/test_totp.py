@@ -111,3 +111,15 @@ def test_a_totp_login_may_reveal_contacts_and_a_password_login_may_not(client, e
     password(client)
     refused = client.post(f"/staff/requests/{ticket.pk}/reveal/", {"reason": "电话核实"})
     assert refused.status_code == 403 and "13812345678" not in refused.content.decode()
+
+
+def test_the_password_and_the_totp_step_each_renew_the_session_key(client, enrolled):
+    # Finding 8: every proof moves the visitor to a new session id.
+    from minxin.portal.tests.test_track import plant_session
+
+    planted = plant_session(client)
+    password(client)
+    after_password = client.cookies["sessionid"].value
+    assert after_password != planted
+    assert client.post("/staff/login/totp/", {"code": code(enrolled)}).status_code == 302
+    assert client.cookies["sessionid"].value not in (planted, after_password)
