@@ -19,6 +19,12 @@ def _release_clock():
 
 
 @pytest.fixture(autouse=True)
+def _no_required_second_factor(settings):
+    # The personas have no TOTP device; the tests of the required factor turn it on.
+    settings.TOTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per account; the tests create dozens of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # Listed so the API docs page serves Swagger UI from our own static files, not a CDN.
     "ninja",
-    "axes",
     "minxin.accounts",
     "minxin.org",
     "minxin.sla",
@@ -84,23 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "minxin.workbench.middleware.EnrolmentGate",
 ]
-
-# Lockout after repeated failures (django-axes): per username, 5 tries, 15 minutes.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "minxin.accounts.lockout.axes_username"
-AXES_LOCKOUT_CALLABLE = "minxin.accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-# axes.W006 warns that without the IP in the parameters an attacker could rotate user
-# agents; our lock is per account on purpose (an attacker rotating IPs must not get more
-# guesses at one account), and the user agent is not a parameter at all.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Scripts only from our own files (no inline script anywhere); styles may use inline
 # attributes, which cannot run code. Nothing is loaded from another host.
@@ -222,6 +206,9 @@ else:
 QUIET_HOURS = env("QUIET_HOURS", "22:00-08:00")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
+# Does the gateway drop a repeated Idempotency-Key? Then a message cut off mid-call by a
+# worker's death is sent again under its key; if not, it is set aside as uncertain.
+SMS_GATEWAY_IDEMPOTENT = envbool("SMS_GATEWAY_IDEMPOTENT", "True")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
                     if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -244,6 +231,12 @@ ROUTING_CACHE_SECONDS = envint("ROUTING_CACHE_SECONDS", 0 if "pytest" in sys.mod
 ROUTING_NEIGHBOURS_SECONDS = envint("ROUTING_NEIGHBOURS_SECONDS", 3600)
 # Revealing a citizen's contact needs a session that passed the TOTP second factor.
 REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
+# Roles that must have a TOTP device (enrolment forced at login; no API token without it):
+# those that can reveal personal data or administer. Empty in DEBUG and the demo, whose
+# accounts have no device.
+TOTP_REQUIRED_ROLES = [r.strip() for r in env(
+    "MINXIN_TOTP_REQUIRED_ROLES", "" if DEBUG or DEMO_MODE else "intake,supervisor,admin"
+).split(",") if r.strip()]
 # Personal data of closed requests is removed after this many days (个人信息保护法).
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 1095)
 # Office hours, for time limits counted in working hours (e.g. sign within 2 hours).
@@ -257,7 +250,17 @@ SMS_CODE_MIN_INTERVAL_SECONDS = envint("SMS_CODE_MIN_INTERVAL_SECONDS", 60)
 SMS_CODE_MAX_PER_IP_PER_HOUR = envint("SMS_CODE_MAX_PER_IP_PER_HOUR", 20)
 CITIZEN_TOKEN_MAX_AGE = envint("CITIZEN_TOKEN_MAX_AGE", 2 * 3600)
 STAFF_TOKEN_MAX_AGE = envint("STAFF_TOKEN_MAX_AGE", 12 * 3600)
+# Lockouts (minxin/accounts/throttle.py): attempts counted before they are evaluated, in
+# Redis when set (keys must not be evicted: maxmemory-policy noeviction or volatile-*),
+# else in a database table. Per code / account / phone and per client IP, per window.
+THROTTLE_REDIS_URL = env("MINXIN_THROTTLE_REDIS_URL", REDIS_URL)
 TRACKING_LOOKUP_MAX_FAILURES = envint("TRACKING_LOOKUP_MAX_FAILURES", 10)
+TRACKING_LOOKUP_WINDOW_SECONDS = envint("TRACKING_LOOKUP_WINDOW_SECONDS", 3600)
+TRACKING_LOOKUP_MAX_PER_IP = envint("TRACKING_LOOKUP_MAX_PER_IP", 100)
+LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 50)
+SMS_CODE_MAX_ATTEMPTS_PER_IP = envint("SMS_CODE_MAX_ATTEMPTS_PER_IP", 50)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
 # An emergency (risk level 紧急: gas, fire, collapse, self-harm, violence) is accepted and
 # dispatched within this many clock hours of arriving, nights and holidays included.

@@ -1,59 +1,61 @@
-"""Lockout after repeated failed logins, with django-axes.
+"""Lockout after repeated failed logins, counted before the password is checked.
 
-One counter per (lower-cased) username, shared by the workbench login page, its TOTP step
-and the API's token login: an attacker gets five guesses per account, not five per entry
-point. Axes records password failures itself (Django's `user_login_failed` signal); a wrong
-TOTP code is reported to it here.
+One counter per (lower-cased) username, shared by the workbench login page, its TOTP step,
+the admin (which logs in through the workbench) and the API's token login: an attacker
+gets five guesses per account in 15 minutes, not five per entry point, and no number of
+parallel requests gets more evaluated (accounts.throttle). A second, looser counter per
+client IP stops one address from spraying many accounts.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from axes.handlers.proxy import AxesProxyHandler
-from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
 
-from minxin.core.errors import RateLimited
+from minxin.accounts import throttle
+from minxin.accounts.throttle import Limit
 
-LOCKED_MESSAGE = "登录失败次数过多，该账号已临时锁定15分钟，请稍后再试"
-
-
-def axes_username(request: HttpRequest, credentials: dict | None) -> str:
-    """Axes keys attempts by this: "Intake" and "intake " are the same account."""
-    return str((credentials or {}).get("username", "")).strip().lower()
+LOCKED_MESSAGE = "登录失败次数过多，请{wait}后再试"
 
 
-def _credentials(username: str) -> dict[str, str]:
-    return {"username": username.strip().lower()}
+def _account() -> Limit:
+    return Limit("login", settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def check_not_locked(request: HttpRequest, username: str) -> None:
-    if AxesProxyHandler.is_locked(request, _credentials(username)):
-        raise RateLimited(LOCKED_MESSAGE, code="locked_out")
+def _client() -> Limit:
+    return Limit("login-ip", settings.LOGIN_MAX_FAILURES_PER_IP, settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def attempts_left(request: HttpRequest, username: str) -> int:
-    failures = AxesProxyHandler.get_failures(request, _credentials(username))
-    return max(0, settings.AXES_FAILURE_LIMIT - failures)
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def register_failure(request: HttpRequest, username: str) -> int:
-    """Report a failure axes cannot see by itself (a wrong TOTP code); attempts left."""
-    user_login_failed.send(sender=__name__, credentials=_credentials(username), request=request)
-    return attempts_left(request, username)
+def _name(username: str) -> str:
+    return username.strip().lower()
+
+
+def attempt(request: HttpRequest, username: str) -> None:
+    """Count one try at this account's password or TOTP code, before it is checked.
+    RateLimited (and nothing checked) when the account or the client is over its limit."""
+    throttle.guard((_account(), _name(username)), (_client(), client_ip(request)),
+                   message=LOCKED_MESSAGE, code="locked_out")
+
+
+def attempts_left(username: str) -> int:
+    return throttle.attempts_left(_account(), _name(username))
+
+
+def passed(request: HttpRequest, username: str) -> None:
+    """The try proved the secret: it counts against nobody."""
+    throttle.give_back(_account(), _name(username))
+    throttle.give_back(_client(), client_ip(request))
 
 
 def clear_failures(username: str) -> None:
-    axes_reset(username=username.strip().lower())
+    """Logged in: earlier failures at this account are forgotten."""
+    throttle.reset(_account(), _name(username))
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: Any = None) -> HttpResponse:
-    """Our views already answer a lockout in their own words; keep their answer."""
-    if original_response is not None:
-        return original_response
-    return JsonResponse({"error": {"code": "locked_out", "message": LOCKED_MESSAGE,
-                                   "field": None}}, status=429)
+def failure_hint(username: str) -> str:
+    left = attempts_left(username)
+    return f"，还可尝试{left}次" if left else "，账号已临时锁定"

@@ -81,3 +81,22 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(raw: str) -> str:
         return _digest(raw)
+
+
+class FailureCounter(models.Model):
+    """Attempts at a secret per key (a keyed hash of a code, an account or an IP) in the
+    current window: the lockouts' store when there is no Redis (accounts.throttle)."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    strikes = models.PositiveSmallIntegerField(default=0)
+    # Epoch seconds, so one portable UPSERT can compute the next window.
+    expires_at = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "失败计数"
+        verbose_name_plural = "失败计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="failurecounter_scope_key")]
+        indexes = [models.Index(fields=["expires_at"])]

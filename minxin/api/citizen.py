@@ -51,7 +51,7 @@ def request_sms_code(request: HttpRequest, payload: PhoneIn) -> Reply:
 
 @router.post("/sms/verify", response={200: CitizenTokenOut, **ERRORS})
 def verify_sms_code(request: HttpRequest, payload: VerifyIn) -> dict:
-    token = sms_code_verify(phone=payload.phone, code=payload.code)
+    token = sms_code_verify(phone=payload.phone, code=payload.code, ip=client_ip(request))
     return {"citizen_token": token, "expires_in": settings.CITIZEN_TOKEN_MAX_AGE}
 
 
@@ -79,7 +79,8 @@ def _proof(request: HttpRequest, password: str | None) -> tuple[str | None, str 
 
 def _citizen_ticket(request: HttpRequest, code: str, password: str | None) -> tuple[Ticket, Actor]:
     password, phone = _proof(request, password)
-    return ticket_for_citizen(raw_code=code, password=password, phone=phone)
+    return ticket_for_citizen(raw_code=code, password=password, phone=phone,
+                              ip=client_ip(request))
 
 
 @router.get("/requests/{tracking_code}", response={200: PublicTicketOut, **ERRORS})
@@ -88,10 +89,12 @@ def track(request: HttpRequest, tracking_code: str, password: str | None = None
     password, phone = _proof(request, password)
     code = codes.normalise(tracking_code or "")
     if code:
-        body = tracking_cache.cached_view(code=code, password=password, phone=phone)
+        body = tracking_cache.cached_view(code=code, password=password, phone=phone,
+                                          ip=client_ip(request))
         if body is not None:
             return HttpResponse(body, content_type="application/json")
-    ticket, _ = ticket_for_citizen(raw_code=tracking_code, password=password, phone=phone)
+    ticket, _ = ticket_for_citizen(raw_code=tracking_code, password=password, phone=phone,
+                                   ip=client_ip(request))
     body = PublicTicketOut.model_validate(public_ticket(ticket)).model_dump_json()
     if not ticket.merged_into_id:  # a merged view also depends on another request
         tracking_cache.remember_view(code=ticket.tracking_code, body=body,

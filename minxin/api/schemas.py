@@ -203,6 +203,9 @@ class SupplementIn(Schema):
 class LoginIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=200)
+    totp: str | None = Field(None, max_length=10,
+                             description="the 6-digit TOTP code; required for accounts "
+                                         "with a device")
 
 
 class TokenOut(Schema):

@@ -6,13 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from minxin.accounts import lockout
 from minxin.accounts.models import ApiToken, User
-from minxin.api.auth import StaffToken
+from minxin.api.auth import StaffToken, staff_login
 from minxin.api.schemas import (
     AcceptIn,
     AnswerIn,
@@ -36,8 +34,7 @@ from minxin.api.schemas import (
     VersionIn,
 )
 from minxin.core import clock
-from minxin.core.errors import RateLimited, ValidationFailed
-from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.core.errors import ValidationFailed
 from minxin.tickets import cohandling, listing, selectors, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
@@ -53,11 +50,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 @auth_router.post("/token", response={200: TokenOut, **ERRORS})
 def login(request: HttpRequest, payload: LoginIn) -> dict:
-    lockout.check_not_locked(request, payload.username)
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:  # counted by django-axes through Django's login-failed signal
-        raise Forbidden("用户名或密码错误", code="bad_credentials", status=401)
-    lockout.clear_failures(payload.username)
+    """A token for a password and, for accounts with a TOTP device, its current code."""
+    user = staff_login(request, username=payload.username, password=payload.password,
+                       totp=payload.totp or "")
     raw = ApiToken.new_key()
     expires = clock.now() + dt.timedelta(seconds=settings.STAFF_TOKEN_MAX_AGE)
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(raw), expires_at=expires)

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
+from minxin.accounts import throttle
 from minxin.core import clock
 from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
 from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.identity.models import SmsCode
+from minxin.notify.models import SECRET_MASK
 from minxin.notify.services import sms_queue
 from minxin.privacy.crypto import (
     DecryptionError,
@@ -69,18 +71,27 @@ def sms_code_request(*, phone: str, ip: str | None) -> None:
         expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
-    sms_queue(phone=phone, purpose="verify",
-              text=f"【民心】您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。")
+    sms_queue(phone=phone, purpose="verify", secret=code,
+              text=f"【民心】您的验证码是{SECRET_MASK}，{minutes}分钟内有效。请勿告诉他人。")
 
 
-def sms_code_verify(*, phone: str, code: str) -> str:
-    """Consume a valid code and return a citizen token for this phone."""
+def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> str:
+    """Consume a valid code and return a citizen token for this phone.
+
+    Each code allows MAX_CODE_ATTEMPTS tries (counted under a row lock before the check);
+    each client, SMS_CODE_MAX_ATTEMPTS_PER_IP an hour across phones (accounts.throttle)."""
     phone = check_phone(phone)
+    per_ip = throttle.Limit("sms-verify-ip", settings.SMS_CODE_MAX_ATTEMPTS_PER_IP, 3600)
+    if ip:
+        throttle.guard((per_ip, ip), message="验证码尝试次数过多，请{wait}后再试",
+                       code="sms_verify_limit")
     # The failed attempt must be counted even though we then refuse, so the refusal is
     # raised only after the transaction that counted it has committed.
     if not _consume(phone, (code or "").strip()):
         raise PermissionDenied("验证码错误或已过期，请重新获取", code="invalid_sms_code",
                                field="code")
+    if ip:
+        throttle.give_back(per_ip, ip)
     return citizen_token_issue(phone=phone)
 
 

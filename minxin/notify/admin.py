@@ -1,20 +1,39 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin
 from minxin.notify.models import EmailMessage, InboxMessage, MessageTemplate, SmsMessage
 from minxin.notify.templates_default import DEFAULT_TEMPLATES
 
+# Never shown in the admin: personal data (decrypted on read) and pending codes. A phone is
+# revealed only through the logged reveal flow of a request (privacy.services).
+HIDDEN_FIELDS = {"phone", "phone_index", "secret"}
+
 
 class OutboxAdmin(admin.ModelAdmin):
     list_filter = ("status", "event")
 
+    def get_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        names = [f.name for f in self.model._meta.fields if f.name not in HIDDEN_FIELDS]
+        return [*names, *self.extra_fields]
+
+    extra_fields: tuple[str, ...] = ()
+
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return [f.name for f in self.model._meta.fields]
+        return self.get_fields(request, obj)
 
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(OutboxAdmin):
-    list_display = ("created_at", "purpose", "event", "status", "attempts", "sent_at")
+    list_display = ("created_at", "masked_phone", "purpose", "event", "status", "attempts",
+                    "sent_at")
+    extra_fields = ("masked_phone",)
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj: SmsMessage) -> str:
+        from minxin.tickets.display import mask_phone
+
+        return mask_phone(obj.phone) if obj.phone else ""
 
 
 @admin.register(EmailMessage)

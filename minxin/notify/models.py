@@ -15,10 +15,18 @@ from django.db import models
 from minxin.privacy.fields import BlindIndexField, EncryptedTextField
 
 
+SECRET_MASK = "******"
+
+
 class Status(models.TextChoices):
     PENDING = "pending", "待发送"
+    # Recorded (committed) just before the gateway call: a row found here with its lease
+    # run out means a worker died during the call.
+    SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
+    # A worker died during the call to a sender that cannot drop repeats: not re-sent.
+    UNCERTAIN = "uncertain", "待核实"
 
 
 class OutboxMessage(models.Model):
@@ -34,6 +42,7 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 
@@ -47,7 +56,10 @@ class SmsMessage(OutboxMessage):
     # Encrypted at rest (SM4); found by the keyed blind index, as tickets' phones are.
     phone = EncryptedTextField("手机号", max_length=20)
     phone_index = BlindIndexField(source="phone")
+    # A verification code never sits in `text`: the text holds SECRET_MASK where the code
+    # goes, and the code waits here, encrypted, until delivery blanks it.
     text = models.CharField("内容", max_length=500)
+    secret = EncryptedTextField("验证码（待发送）", max_length=20, blank=True, default="")
     purpose = models.CharField("用途", max_length=30)
 
     class Meta(OutboxMessage.Meta):
@@ -115,5 +127,7 @@ class DeliveryReceipt(models.Model):
 
     key = models.CharField(max_length=120, unique=True)
     channel = models.CharField(max_length=10)
+    # What the demo's phone shows (codes included): written only in DEBUG or demo mode.
+    text = models.CharField(max_length=500, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     duplicates = models.PositiveIntegerField(default=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
+from collections import deque
 from typing import Protocol
 
 from django.conf import settings
@@ -18,33 +19,60 @@ logger = logging.getLogger("minxin.sms")
 
 
 class SmsSender(Protocol):
+    # True when the far end drops a repeat of a key it has seen: then a message whose
+    # worker died during the call is sent again under the same key; else it is not.
+    idempotent: bool
+
     def send(self, *, phone: str, text: str, key: str) -> None: ...
 
 
-def _receipt(key: str, channel: str) -> None:
+def _receipt(key: str, channel: str, text: str = "") -> None:
     from minxin.notify.models import DeliveryReceipt
 
     try:
         with transaction.atomic():
-            DeliveryReceipt.objects.create(key=key, channel=channel)
+            DeliveryReceipt.objects.create(key=key, channel=channel, text=text)
     except IntegrityError:
         DeliveryReceipt.objects.filter(key=key).update(duplicates=F("duplicates") + 1)
 
 
+# The texts the recording sender "sent" in this process (codes included), newest last:
+# memory only, for tests that read a code back the way a phone would.
+RECORDED: deque[tuple[str, str]] = deque(maxlen=200)
+
+
 class RecordingSender:
-    """Sends nothing: the message stays in the database (shown on /demo/sms/) and the log,
-    and a receipt per key stands in for the phone that would have received it."""
+    """Sends nothing: a receipt per key stands in for the phone that would have received the
+    message. Only in DEBUG or demo mode does the receipt keep the delivered text (codes
+    included), for the demo's phone at /demo/sms/; the log never shows a code."""
+
+    idempotent = True
 
     def send(self, *, phone: str, text: str, key: str) -> None:
-        logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)
-        _receipt(key, "sms")
+        logger.info("SMS to %s (%s characters)", phone[:3] + "****" + phone[-4:], len(text))
+        RECORDED.append((phone, text))
+        _receipt(key, "sms", text if settings.DEBUG or settings.DEMO_MODE else "")
+
+
+def recorded_text(phone: str) -> str:
+    """The last text the recording sender delivered to this phone in this process."""
+    return next(text for to, text in reversed(RECORDED) if to == phone)
+
+
+def sender_is_idempotent() -> bool:
+    return bool(getattr(get_sender(), "idempotent", False))
 
 
 class HttpGatewaySender:
     """A generic SMS gateway: POST JSON {phone, text, id} to SMS_GATEWAY_URL.
 
     The message id doubles as the gateway's de-duplication key (most Chinese SMS providers
-    take an out-id / 外部流水号 for exactly this)."""
+    take an out-id / 外部流水号 for exactly this); set SMS_GATEWAY_IDEMPOTENT=0 for a
+    gateway that does not honour it."""
+
+    @property
+    def idempotent(self) -> bool:
+        return settings.SMS_GATEWAY_IDEMPOTENT
 
     def send(self, *, phone: str, text: str, key: str) -> None:
         body = json.dumps({"phone": phone, "text": text, "id": key}).encode()

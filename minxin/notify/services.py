@@ -1,7 +1,11 @@
-"""Queue messages in the caller's transaction; deliver them after commit, exactly once.
+"""Queue messages in the caller's transaction; deliver them after commit.
 
 Delivery claims a row with a lease (`claimed_until`), so two workers never send the same
 message at the same time and a killed worker's message is picked up when its lease ends.
+The state is committed before the gateway call (`sending`, with the idempotency key) and
+after it (`sent`). A row still `sending` when its lease runs out was cut off during the
+call: an idempotent sender gets it again under the same key (the gateway drops the
+repeat); any other sender does not, and the row waits as `uncertain` for a person.
 """
 
 from __future__ import annotations
@@ -16,8 +20,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minxin.core import clock
-from minxin.notify.models import EmailMessage, InboxMessage, MessageTemplate, SmsMessage, Status
-from minxin.notify.senders import get_sender, send_email
+from minxin.notify.models import (
+    SECRET_MASK,
+    EmailMessage,
+    InboxMessage,
+    MessageTemplate,
+    SmsMessage,
+    Status,
+)
+from minxin.notify.senders import get_sender, send_email, sender_is_idempotent
 from minxin.notify.templates_default import DEFAULT_TEMPLATES
 
 logger = logging.getLogger(__name__)
@@ -54,13 +65,19 @@ def quiet_until(now: dt.datetime) -> dt.datetime | None:
 
 
 def sms_queue(*, phone: str, text: str, purpose: str, key: str | None = None,
-              event: str = "", ticket_id: int | None = None, urgent: bool = False) -> SmsMessage:
+              event: str = "", ticket_id: int | None = None, urgent: bool = False,
+              secret: str = "") -> SmsMessage:
+    """Queue a text. A `secret` (a verification code) is kept apart, encrypted, until it is
+    delivered; `text` holds SECRET_MASK where it goes, so no readable code is ever stored."""
+    if secret and SECRET_MASK not in text:
+        raise ValueError("a message with a secret must mark its place with SECRET_MASK")
     # A verification code is wanted now; other citizen messages wait for morning.
     not_before = None if urgent or purpose == "verify" else quiet_until(clock.now())
     message, created = SmsMessage.objects.get_or_create(
         idempotency_key=key or uuid.uuid4().hex,
-        defaults={"phone": phone, "text": text, "purpose": purpose, "event": event,
-                  "ticket_id": ticket_id, "urgent": urgent, "next_attempt_at": not_before},
+        defaults={"phone": phone, "text": text, "secret": secret, "purpose": purpose,
+                  "event": event, "ticket_id": ticket_id, "urgent": urgent,
+                  "next_attempt_at": not_before},
     )
     if created and not_before is None:
         transaction.on_commit(lambda: schedule_delivery("sms", message.pk))
@@ -95,14 +112,15 @@ def schedule_delivery(channel: str, message_id: int) -> None:
 
 
 def claim(channel: str, message_id: int) -> dt.datetime | None:
-    """Take the message for one lease; None if it is not due or someone else holds it."""
+    """Take the message for one lease; None if it is not due or someone else holds it.
+    A `sending` row whose lease ran out is taken too: its worker died during the call."""
     now = clock.now()
     lease = now + LEASE
     model = CHANNELS[channel]
     taken = model.objects.filter(
         Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
         Q(claimed_until=None) | Q(claimed_until__lt=now),
-        pk=message_id, status=Status.PENDING,
+        pk=message_id, status__in=[Status.PENDING, Status.SENDING],
     ).update(claimed_until=lease)
     return lease if taken else None
 
@@ -113,19 +131,41 @@ def deliver(channel: str, message_id: int) -> bool:
         return False
     model = CHANNELS[channel]
     message = model.objects.get(pk=message_id)
+    if message.status == Status.SENDING and not _may_repeat(channel):
+        _set_aside(model, message, lease)
+        return False
+    # Committed before the call: a kill during it leaves this trace, not a blind retry.
+    model.objects.filter(pk=message_id, claimed_until=lease).update(
+        status=Status.SENDING, sending_at=clock.now(), attempts=message.attempts + 1)
     try:
         _send(channel, message)
     except Exception as exc:  # noqa: BLE001 - any gateway failure means "try again later"
         _failed(model, message, lease, exc)
         return False
+    done = {"secret": ""} if channel == "sms" else {}
     model.objects.filter(pk=message_id, claimed_until=lease).update(
-        status=Status.SENT, sent_at=clock.now(), attempts=message.attempts + 1, error="")
+        status=Status.SENT, sent_at=clock.now(), error="", **done)
     return True
+
+
+def _may_repeat(channel: str) -> bool:
+    """Email repeats fold on the Message-ID; SMS repeats only if the gateway drops them."""
+    return channel == "email" or sender_is_idempotent()
+
+
+def _set_aside(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime) -> None:
+    logger.error("%s %s: the worker died during the gateway call and the sender cannot drop "
+                 "a repeat; not re-sent, marked uncertain", model.__name__, message.pk)
+    model.objects.filter(pk=message.pk, claimed_until=lease).update(
+        status=Status.UNCERTAIN, claimed_until=None,
+        error="发送过程中断，网关不支持去重，未重发，请人工核实")
 
 
 def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
     if channel == "sms":
-        get_sender().send(phone=message.phone, text=message.text, key=message.idempotency_key)
+        text = message.text.replace(SECRET_MASK, message.secret, 1) if message.secret \
+            else message.text
+        get_sender().send(phone=message.phone, text=text, key=message.idempotency_key)
     else:
         send_email(to=message.to, subject=message.subject, body=message.body,
                    key=message.idempotency_key)
@@ -137,10 +177,12 @@ def _failed(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime,
     backoff = dt.timedelta(seconds=min(30 * 2 ** attempts, 3600))
     logger.warning("%s %s not delivered (attempt %s): %s", model.__name__, message.pk,
                    attempts, exc)
+    final = attempts >= MAX_ATTEMPTS
     model.objects.filter(pk=message.pk, claimed_until=lease).update(
         attempts=attempts, error=str(exc)[:300], claimed_until=None,
         next_attempt_at=clock.now() + backoff,
-        status=Status.FAILED if attempts >= MAX_ATTEMPTS else Status.PENDING)
+        status=Status.FAILED if final else Status.PENDING,
+        **({"secret": ""} if final and model is SmsMessage else {}))
 
 
 def deliver_due(limit: int = 500) -> int:
@@ -150,7 +192,8 @@ def deliver_due(limit: int = 500) -> int:
     for channel, model in CHANNELS.items():
         due = model.objects.filter(
             Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-            Q(claimed_until=None) | Q(claimed_until__lt=now), status=Status.PENDING,
+            Q(claimed_until=None) | Q(claimed_until__lt=now),
+            status__in=[Status.PENDING, Status.SENDING],
         ).order_by("id").values_list("pk", flat=True)[:limit]
         sent += sum(deliver(channel, pk) for pk in list(due))
     return sent

@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from minxin.accounts import throttle
 from minxin.core import clock
-from minxin.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.hashing import keyed_hash, keyed_hash_matches
 from minxin.org.models import Category, RequestType, Unit
 from minxin.risk.services import analyse_submission
@@ -23,7 +23,6 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
 from minxin.tickets.policy import accept_due, deadline_days
 from minxin.tickets.services import record, warn_moment
-from minxin.tickets.tracking_cache import failures_key
 
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -205,33 +204,46 @@ def reencode_image(upload: bytes, content_type: str) -> bytes:
 # ---- proving who may see a request ----------------------------------------------------------
 
 def ticket_for_citizen(*, raw_code: str, password: str | None = None,
-                       phone: str | None = None) -> tuple[Ticket, Actor]:
-    """The request behind a tracking code, for its query password or its verified phone."""
-    missing = NotFound("查询码或查询密码不正确", code="not_found")
+                       phone: str | None = None, ip: str | None = None) -> tuple[Ticket, Actor]:
+    """The request behind a tracking code, for its query password or its verified phone.
+
+    A password try is counted (per code and per client) before it is checked, and refused
+    unchecked past the limit; the owner's verified phone never meets that lock."""
     code = codes.normalise(raw_code or "")
     if code is None:
         raise ValidationFailed("查询码格式不正确，请核对后重新输入", code="invalid_code",
                                field="tracking_code")
-    if cache.get(failures_key(code), 0) >= settings.TRACKING_LOOKUP_MAX_FAILURES:
-        raise RateLimited("查询失败次数过多，请1小时后再试", code="lookup_locked")
     ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
         tracking_code=code).first()
     if ticket is not None and phone and ticket.submitter_phone == phone:
         return ticket, Actor.citizen(phone)
-    if ticket is not None and password and ticket.query_password_hash and keyed_hash_matches(
-            password.strip(), ticket.query_password_hash, purpose="query"):
-        return ticket, Actor.code_holder(code)
-    _count_failure(code)
-    raise missing
+    if password:
+        lookup_attempt(code=code, ip=ip)
+        if ticket is not None and ticket.query_password_hash and keyed_hash_matches(
+                password.strip(), ticket.query_password_hash, purpose="query"):
+            lookup_passed(code=code, ip=ip)
+            return ticket, Actor.code_holder(code)
+    raise NotFound("查询码或查询密码不正确", code="not_found")
 
 
-def _count_failure(code: str) -> None:
-    key = failures_key(code)
-    if not cache.add(key, 1, timeout=3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
+def _lookup_limits(code: str, ip: str | None) -> list[tuple[throttle.Limit, str]]:
+    window = settings.TRACKING_LOOKUP_WINDOW_SECONDS
+    limits = [(throttle.Limit("lookup", settings.TRACKING_LOOKUP_MAX_FAILURES, window), code)]
+    if ip:
+        limits.append((throttle.Limit("lookup-ip", settings.TRACKING_LOOKUP_MAX_PER_IP, window),
+                       ip))
+    return limits
+
+
+def lookup_attempt(*, code: str, ip: str | None) -> None:
+    """Count one query-password try, before it is checked; RateLimited past the limit."""
+    throttle.guard(*_lookup_limits(code, ip), message="查询失败次数过多，请{wait}后再试",
+                   code="lookup_locked")
+
+
+def lookup_passed(*, code: str, ip: str | None) -> None:
+    for limit, value in _lookup_limits(code, ip):
+        throttle.give_back(limit, value)
 
 
 # ---- a short-lived proof, so pages need not keep the password ---------------------------

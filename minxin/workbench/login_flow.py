@@ -29,16 +29,17 @@ def password_step(request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials prove, counting failures towards the lockout."""
     if not username or not password:
         raise ValidationFailed("请输入用户名和密码", code="required", field="username")
-    lockout.check_not_locked(request, username)
+    lockout.attempt(request, username)  # counted before the password is checked
     user = authenticate(request, username=username, password=password)
-    if user is None:  # axes has counted this failure through Django's signal
-        left = lockout.attempts_left(request, username)
-        hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
-        raise PermissionDenied(f"用户名或密码错误{hint}", code="bad_credentials")
+    if user is None:
+        raise PermissionDenied(f"用户名或密码错误{lockout.failure_hint(username)}",
+                               code="bad_credentials")
+    lockout.passed(request, username)
     return user  # type: ignore[return-value]
 
 
 SECOND_FACTOR = "wb_second_factor"
+MUST_ENROL = "wb_must_enrol"
 
 
 def finish(request: HttpRequest, user: User, *, second_factor: bool = False) -> None:
@@ -46,9 +47,23 @@ def finish(request: HttpRequest, user: User, *, second_factor: bool = False) -> 
     request.session.pop(PENDING, None)
     # A user restored from the session after the TOTP step carries no backend attribute.
     backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
-    login(request, user, backend=backend)
+    login(request, user, backend=backend)  # a new session id
     # Set after login(), which starts a fresh session.
     request.session[SECOND_FACTOR] = second_factor
+    if not second_factor and security.required(user):
+        request.session[MUST_ENROL] = True  # only the enrolment page until a device is set
+
+
+def must_enrol(request: HttpRequest) -> bool:
+    return bool(request.session.get(MUST_ENROL))
+
+
+def enrolled_now(request: HttpRequest) -> None:
+    """The device was just confirmed with a code: that code is this session's second
+    factor. A new session id for the proof, as at every other one."""
+    request.session.cycle_key()
+    request.session.pop(MUST_ENROL, None)
+    request.session[SECOND_FACTOR] = True
 
 
 def passed_second_factor(request: HttpRequest) -> bool:
@@ -70,8 +85,8 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
 
 
 def totp_step(request: HttpRequest, user: User, code: str) -> None:
-    lockout.check_not_locked(request, user.username)
+    lockout.attempt(request, user.username)  # counted before the code is checked
     if not security.verify_totp(user, code):
-        left = lockout.register_failure(request, user.username)
-        hint = f"，还可尝试{left}次" if left else "，账号已临时锁定15分钟"
-        raise ValidationFailed(f"动态口令不正确{hint}", code="bad_totp", field="code")
+        raise ValidationFailed(f"动态口令不正确{lockout.failure_hint(user.username)}",
+                               code="bad_totp", field="code")
+    lockout.passed(request, user.username)

@@ -8,13 +8,13 @@ from minxin.tickets.models import Ticket
 
 import pytest
 
-from minxin.notify.models import SmsMessage
+from minxin.notify.tests.helpers import last_sms_text
 
 pytestmark = pytest.mark.django_db
 
 
 def _sms_code(phone: str) -> str:
-    text = SmsMessage.objects.filter(phone=phone).latest("id").text
+    text = last_sms_text(phone)
     return re.search(r"验证码是(\d{6})", text).group(1)
 
 

@@ -11,13 +11,14 @@ from minxin.core import clock
 from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
 from minxin.identity.services import citizen_token_phone, sms_code_request, sms_code_verify
 from minxin.notify.models import SmsMessage
+from minxin.notify.tests.helpers import last_sms_text
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
 
 
 def last_code(phone: str = PHONE) -> str:
-    text = SmsMessage.objects.filter(phone=phone).latest("id").text
+    text = last_sms_text(phone)
     return re.search(r"验证码是(\d{6})", text).group(1)
 
 

@@ -140,3 +140,50 @@ def test_a_killed_worker_process_loses_nothing_and_sends_once(when):
     receipts = {r.key: r.duplicates for r in DeliveryReceipt.objects.all()}
     assert set(receipts) == {"m0", "m1", "m2"}
     assert receipts["m0"] == (1 if when == "after" else 0)
+
+
+class GatewayWithoutKeys:
+    """A sender whose far end cannot drop a repeated key."""
+
+    idempotent = False
+
+    def send(self, *, phone: str, text: str, key: str) -> None:
+        from minxin.notify.senders import _receipt
+
+        _receipt(key, "sms")
+
+
+def kill_during_the_call(sender: str) -> None:
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CRASH": "after",
+           "HUEY_IMMEDIATE": "1", "SMS_SENDER": sender}
+    done = subprocess.run([sys.executable, "-c", CRASHING_WORKER], env=env, cwd=ROOT,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 9, done.stderr.decode()[-2000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kill_during_the_gateway_call_leaves_the_message_sending_with_its_key(settings):
+    # Finding 9: killed workers made 209 gateway calls for 207 messages, blindly.
+    sender = f"{__name__}.GatewayWithoutKeys"
+    settings.SMS_SENDER = sender
+    queue_one("m0")
+    kill_during_the_call(sender)
+    message = SmsMessage.objects.get(idempotency_key="m0")
+    assert message.status == Status.SENDING and message.sending_at is not None
+    later()
+    assert services.deliver_due() == 0  # not called again: the gateway cannot drop a repeat
+    message.refresh_from_db()
+    assert message.status == Status.UNCERTAIN and "人工核实" in message.error
+    assert DeliveryReceipt.objects.get(key="m0").duplicates == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idempotent_gateway_gets_the_cut_off_message_again_under_the_same_key():
+    queue_one("m0")
+    kill_during_the_call("minxin.notify.senders.RecordingSender")
+    assert SmsMessage.objects.get().status == Status.SENDING
+    later()
+    assert services.deliver_due() == 1
+    assert SmsMessage.objects.get().status == Status.SENT
+    receipt = DeliveryReceipt.objects.get(key="m0")  # one message: the repeat was dropped
+    assert receipt.duplicates == 1 and DeliveryReceipt.objects.count() == 1

@@ -8,11 +8,11 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from minxin.notify.models import SmsMessage
+from minxin.notify.tests.helpers import last_sms_text
 
 
 def sms_code(phone: str) -> str:
-    text = SmsMessage.objects.filter(phone=phone).latest("id").text
+    text = last_sms_text(phone)
     return re.search(r"验证码是(\d{6})", text).group(1)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from minxin.notify.models import SmsMessage
+from minxin.notify.models import DeliveryReceipt, SmsMessage
 from minxin.portal import prefs
 
 # The public services of the brief that are not built yet. Each page says so plainly and
@@ -56,5 +57,8 @@ def demo_sms(request: HttpRequest) -> HttpResponse:
     """The demo's phone: every SMS the recording sender 'sent'. Off outside demo mode."""
     if not (settings.DEMO_MODE or settings.DEBUG):
         raise Http404
-    return render(request, "portal/demo_sms.html",
-                  {"messages_sent": SmsMessage.objects.all()[:50]})
+    # The stored text has its code masked; the demo's phone shows what it "received",
+    # which the recording sender keeps in demo mode only.
+    received = DeliveryReceipt.objects.filter(key=OuterRef("idempotency_key")).values("text")
+    return render(request, "portal/demo_sms.html", {
+        "messages_sent": SmsMessage.objects.annotate(received=Subquery(received[:1]))[:50]})

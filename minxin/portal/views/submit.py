@@ -137,7 +137,7 @@ def _submitter_phone(request: HttpRequest, data: dict) -> str | None:
     if not data["code"]:
         raise ValidationFailed("请先点击“获取验证码”，再填写短信中的验证码", code="required",
                                field="code")
-    token = sms_code_verify(phone=data["phone"], code=data["code"])
+    token = sms_code_verify(phone=data["phone"], code=data["code"], ip=client_ip(request))
     session.remember_phone(request, token)
     return check_phone(data["phone"])
 

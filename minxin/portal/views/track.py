@@ -59,7 +59,8 @@ def track(request: HttpRequest) -> HttpResponse:
         if not (password or phone):
             raise ValidationFailed("请填写查询密码；实名提交的，也可以用下方的手机号查询",
                                    code="required", field="password")
-        ticket, _ = ticket_for_citizen(raw_code=code, password=password or None, phone=phone)
+        ticket, _ = ticket_for_citizen(raw_code=code, password=password or None, phone=phone,
+                                       ip=client_ip(request))
     except DomainError as exc:
         form.show_error(exc)
         return _page(request, code_form=form)
@@ -81,7 +82,7 @@ def track_phone(request: HttpRequest) -> HttpResponse:
             return _page(request, phone_form=form, notice=sms_sent_text(phone))
         if not code:
             raise ValidationFailed("请填写短信验证码", code="required", field="code")
-        token = sms_code_verify(phone=phone, code=code)
+        token = sms_code_verify(phone=phone, code=code, ip=client_ip(request))
     except DomainError as exc:
         form.show_error(exc)
         return _page(request, phone_form=form)

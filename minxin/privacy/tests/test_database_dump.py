@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import connection
 
-from minxin.notify.models import SmsMessage
+from minxin.notify.tests.helpers import last_sms_text
 from minxin.privacy.services import contact_reveal
 from minxin.privacy.tests.helpers import ADDRESS, NAME, PHONE
 from minxin.tickets.models import Ticket
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sms_code(phone: str) -> str:
-    text = SmsMessage.objects.filter(phone=phone).latest("id").text
+    text = last_sms_text(phone)
     return re.search(r"验证码是(\d{6})", text).group(1)
 
 

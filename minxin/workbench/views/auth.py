@@ -65,7 +65,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def totp_page(request: HttpRequest) -> HttpResponse:
     device = StaffTotp.objects.filter(user=request.user).first()
-    return render(request, "workbench/totp.html", _totp_context(device))
+    return render(request, "workbench/totp.html",
+                  {**_totp_context(device), "must_enrol": login_flow.must_enrol(request)})
 
 
 def _totp_context(device: StaffTotp | None, error: DomainError | None = None) -> dict:
@@ -85,7 +86,11 @@ def totp_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def totp_confirm(request: HttpRequest) -> HttpResponse:
-    return _totp_change(request, security.totp_confirm, "动态口令已启用，下次登录需输入6位动态口令")
+    response = _totp_change(request, security.totp_confirm,
+                            "动态口令已启用，下次登录需输入6位动态口令")
+    if security.has_confirmed_totp(request.user) and login_flow.must_enrol(request):
+        login_flow.enrolled_now(request)
+    return response
 
 
 @login_required
