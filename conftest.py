@@ -25,6 +25,12 @@ def _no_required_second_factor(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_witness(settings, tmp_path):
+    # Each test's checkpoints go to its own witness, never to another test database's.
+    settings.AUDIT_WITNESS = f"dir:{tmp_path / 'audit-witness'}"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per account; the tests create dozens of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -237,6 +237,11 @@ REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 TOTP_REQUIRED_ROLES = [r.strip() for r in env(
     "MINXIN_TOTP_REQUIRED_ROLES", "" if DEBUG or DEMO_MODE else "intake,supervisor,admin"
 ).split(",") if r.strip()]
+# The audit chain: a checkpoint every this many entries (besides hourly), and the outside
+# witness the checkpoints are also written to: dir:/path or db:<database url>
+# (docs/security.md). The default folder is only a start: point it off this machine.
+AUDIT_CHECKPOINT_EVERY = envint("MINXIN_AUDIT_CHECKPOINT_EVERY", 1000)
+AUDIT_WITNESS = env("MINXIN_AUDIT_WITNESS", f"dir:{DATA_DIR / 'audit-witness'}")
 # Personal data of closed requests is removed after this many days (个人信息保护法).
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 1095)
 # Office hours, for time limits counted in working hours (e.g. sign within 2 hours).

@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.http import urlencode
-from django.views.static import serve
 
 from minxin.api.api import api
 from minxin.core.views import healthz
+from minxin.portal.views.photos import photo
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -20,9 +19,9 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("photos/<int:photo_id>/", photo, name="photo"),
     path("staff/", include("minxin.workbench.urls")),
     path("", include("minxin.portal.urls")),
 ]
 
-if settings.DEBUG or settings.DEMO_MODE:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# No static serving of MEDIA_ROOT, in any mode: photos go through the checked view above.

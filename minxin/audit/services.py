@@ -10,16 +10,22 @@ lock is held for as little time as possible and never taken before another row l
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
+from minxin.audit import witness
 from minxin.audit.chain import canonical_json, checkpoint_message, entry_hash, timeline_payload
+from minxin.audit.coverage import note_recorded, state_payload, ticket_states
 from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint
 from minxin.audit.signing import sign, signature_valid
 from minxin.audit.verify import segment_verify
 from minxin.core import clock
 from minxin.core.errors import Conflict
+
+logger = logging.getLogger("minxin.audit")
 
 
 def _locked_head() -> ChainHead:
@@ -33,43 +39,68 @@ def _locked_head() -> ChainHead:
 
 def chain_append(*, kind: str, ref: str, payload: dict[str, Any],
                  at: dt.datetime | None = None) -> ChainEntry:
-    at = at or clock.now()
-    text = canonical_json(payload)
+    return chain_append_many([(kind, ref, payload, at or clock.now())])[0]
+
+
+def chain_append_many(items: list[tuple[str, str, dict[str, Any], dt.datetime]]
+                      ) -> list[ChainEntry]:
+    """Append (kind, ref, payload, at) entries in order, under one head lock."""
     with transaction.atomic(savepoint=False):
         head = _locked_head()
-        seq = head.seq + 1
-        digest = entry_hash(prev_hash=head.hash, seq=seq, kind=kind, ref=ref, at=at,
-                            payload=text)
-        entry = ChainEntry.objects.create(seq=seq, kind=kind, ref=ref, at=at, payload=text,
-                                          prev_hash=head.hash, hash=digest)
-        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
-    return entry
+        seq, prev, rows = head.seq, head.hash, []
+        for kind, ref, payload, at in items:
+            seq += 1
+            text = canonical_json(payload)
+            digest = entry_hash(prev_hash=prev, seq=seq, kind=kind, ref=ref, at=at,
+                                payload=text)
+            rows.append(ChainEntry(seq=seq, kind=kind, ref=ref, at=at, payload=text,
+                                   prev_hash=prev, hash=digest))
+            prev = digest
+        ChainEntry.objects.bulk_create(rows)
+        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+    _checkpoint_every(head.seq, seq)
+    return rows
+
+
+def _checkpoint_every(before: int, after: int) -> None:
+    """Every AUDIT_CHECKPOINT_EVERY entries the worker signs one (after this commits)."""
+    every = settings.AUDIT_CHECKPOINT_EVERY
+    if every and before // every != after // every:
+        transaction.on_commit(_queue_checkpoint)
+
+
+def _queue_checkpoint() -> None:
+    from minxin.audit import tasks
+
+    try:
+        tasks.checkpoint_now()
+    except Exception:  # noqa: BLE001 - the hourly task signs it anyway
+        logger.exception("could not queue a checkpoint")
 
 
 def chain_append_timeline(*, event: Any) -> ChainEntry:
-    """Witness one TimelineEvent (called by `tickets.services.record` for every event)."""
-    return chain_append(kind="timeline", ref=f"timeline:{event.pk}",
-                        payload=timeline_payload(event), at=event.at)
+    """Witness one TimelineEvent and its request's covered state (called by
+    `tickets.services.record` for every event, after the step's writes)."""
+    state = ticket_states([event.ticket_id]).get(event.ticket_id)
+    note_recorded(event.ticket_id, state)
+    return chain_append_many([
+        ("timeline", f"timeline:{event.pk}", timeline_payload(event), event.at),
+        ("state", f"ticket:{event.ticket_id}", state_payload(state), event.at),
+    ])[0]
 
 
 def chain_append_timeline_many(*, events: list[Any]) -> None:
     """Witness many saved TimelineEvents under one head lock (the deadline sweep's batches)."""
     if not events:
         return
-    with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        seq, prev, rows = head.seq, head.hash, []
-        for event in events:
-            seq += 1
-            text = canonical_json(timeline_payload(event))
-            ref = f"timeline:{event.pk}"
-            digest = entry_hash(prev_hash=prev, seq=seq, kind="timeline", ref=ref, at=event.at,
-                                payload=text)
-            rows.append(ChainEntry(seq=seq, kind="timeline", ref=ref, at=event.at,
-                                   payload=text, prev_hash=prev, hash=digest))
-            prev = digest
-        ChainEntry.objects.bulk_create(rows)
-        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+    states = ticket_states(e.ticket_id for e in events)
+    for pk, state in states.items():
+        note_recorded(pk, state)
+    items = [("timeline", f"timeline:{e.pk}", timeline_payload(e), e.at) for e in events]
+    last = {e.ticket_id: e.at for e in events}
+    items += [("state", f"ticket:{pk}", state_payload(states.get(pk)), at)
+              for pk, at in last.items()]
+    chain_append_many(items)
 
 
 def checkpoint_create() -> Checkpoint:
@@ -80,8 +111,11 @@ def checkpoint_create() -> Checkpoint:
     _check_since_last_checkpoint(head)
     at = clock.now()
     signature, public_key = sign(checkpoint_message(seq=head.seq, hash=head.hash, at=at))
-    return Checkpoint.objects.create(seq=head.seq, hash=head.hash, at=at,
-                                     public_key=public_key, signature=signature)
+    checkpoint = Checkpoint.objects.create(seq=head.seq, hash=head.hash, at=at,
+                                           public_key=public_key, signature=signature)
+    # Outside the database: cutting the chain's tail and the checkpoint rows is then caught.
+    witness.write(checkpoint)
+    return checkpoint
 
 
 def _check_since_last_checkpoint(head: ChainHead) -> None:
@@ -95,3 +129,27 @@ def _check_since_last_checkpoint(head: ChainHead) -> None:
     report = segment_verify(since=since, head=(head.seq, head.hash))
     if not report.ok:
         raise Conflict(f"存证链已损坏，拒绝签名：{report.problems[0]}", code="chain_broken")
+
+
+def chain_adopt(*, commit: bool = False, batch_size: int = 500) -> dict[str, int]:
+    """Record the current state of covered rows the chain has no state for (rows from before
+    coverage existed). Adopting vouches for those rows as they are now: run it once, after
+    upgrading, before anyone could have changed them."""
+    from django.apps import apps
+
+    from minxin.audit.coverage import COVERED
+
+    counts: dict[str, int] = {}
+    for kind, (label, digests) in COVERED.items():
+        pks = list(apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True))
+        known = {ref for ref in ChainEntry.objects.filter(kind="state", ref__startswith=f"{kind}:")
+                 .values_list("ref", flat=True)}
+        missing = [pk for pk in pks if f"{kind}:{pk}" not in known]
+        counts[kind] = len(missing)
+        for start in range(0, len(missing) if commit else 0, batch_size):
+            batch = missing[start:start + batch_size]
+            now, states = clock.now(), digests(batch)
+            with transaction.atomic():
+                chain_append_many([("state", f"{kind}:{pk}", state_payload(states.get(pk)), now)
+                                   for pk in batch])
+    return counts

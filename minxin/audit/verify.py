@@ -1,9 +1,11 @@
 """Checking the trail: every link of the chain, every checkpoint, every witnessed row.
 
 The walk stops at the first broken link and names it. Then each checkpoint must carry a
-valid SM2 signature by a trusted key and match the chain at its number, and each witnessed
-row (timeline events, contact reveals) must match its chain entry, with none missing
-and none added outside the chain.
+valid SM2 signature by a trusted key and match the chain at its number (those in the
+database, and those the outside witness holds), each witnessed row (timeline events,
+contact reveals) must match its chain entry, with none missing and none added outside the
+chain, and each covered row (a request with its units, replies, supervision orders and
+evaluations; a staff account) must match the newest state its chain entries recorded.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Max
 
+from minxin.audit import witness
 from minxin.audit.chain import (
     CHAIN_FORMAT,
     CHECKPOINT_FORMAT,
@@ -25,6 +29,7 @@ from minxin.audit.chain import (
     iso,
     witnessed,
 )
+from minxin.audit.coverage import COVERED, DELETED, state_payload
 from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint
 from minxin.audit.signing import signature_valid, signing_key, trusted_public_keys
 
@@ -38,6 +43,8 @@ class Report:
     checkpoints: int = 0
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    # ref ("ticket:12") -> (seq, payload) of the newest state entry seen by the walk
+    states: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -55,7 +62,8 @@ def chain_verify(*, batch_size: int = 2000, external: dict | None = None) -> Rep
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     report.head_seq = head_seq
     checkpoints = list(Checkpoint.objects.all())
-    foreign = (external or {}).get("checkpoints", [])
+    witnessed_outside = witness.read()
+    foreign = (external or {}).get("checkpoints", []) + witnessed_outside
     wanted = {cp.seq for cp in checkpoints} | {int(cp.get("seq", 0)) for cp in foreign}
     hashes = _walk(report, head_seq, head_hash, wanted, batch_size)
     _check_beyond_head(report, head_seq)
@@ -63,8 +71,12 @@ def chain_verify(*, batch_size: int = 2000, external: dict | None = None) -> Rep
         _check_checkpoint(report, checkpoint, hashes, head_seq)
     if external is not None:
         _check_external(report, external, hashes)
+    if witnessed_outside:
+        _check_external(report, {"checkpoints": witnessed_outside}, hashes, source="witnessed")
     for kind in WITNESSED:
         _check_unwitnessed(report, kind, batch_size)
+    for kind in COVERED:
+        _check_covered(report, kind, batch_size)
     return report
 
 
@@ -83,6 +95,8 @@ def _walk(report: Report, head_seq: int, head_hash: str, wanted: set[int],
                 return hashes
             if entry.seq in wanted:
                 hashes[entry.seq] = entry.hash
+            if entry.kind == "state":
+                report.states[entry.ref] = (entry.seq, entry.payload)
             prev, expected = entry.hash, entry.seq + 1
             report.entries += 1
         _check_witnessed(report, batch)
@@ -164,6 +178,35 @@ def _check_unwitnessed(report: Report, kind: str, batch_size: int) -> None:
         last = pks[-1]
 
 
+def _check_covered(report: Report, kind: str, batch_size: int) -> None:
+    """Each covered row matches the newest state the chain recorded for it."""
+    label, digests = COVERED[kind]
+    model = apps.get_model(label)
+    seen: set[str] = set()
+    last = 0
+    while True:
+        pks = list(model.objects.filter(pk__gt=last).order_by("pk")
+                   .values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            break
+        current = digests(pks)
+        for pk in pks:
+            ref = f"{kind}:{pk}"
+            seen.add(ref)
+            report.records += 1
+            recorded = report.states.get(ref)
+            if recorded is None:
+                report.fail(f"{kind} {pk} is not covered by the chain (changed or inserted "
+                            "outside the services, or from before coverage: `audit adopt`)")
+            elif canonical_json(state_payload(current.get(pk))) != recorded[1]:
+                report.fail(f"{kind} {pk} was changed outside the services after entry "
+                            f"#{recorded[0]} recorded it")
+        last = pks[-1]
+    for ref, (seq, payload) in report.states.items():
+        if ref.startswith(f"{kind}:") and ref not in seen and DELETED not in payload:
+            report.fail(f"{ref.replace(':', ' ')} (entry #{seq}) was deleted outside the services")
+
+
 def _check_beyond_head(report: Report, head_seq: int) -> None:
     # Read after the walk: entries appended meanwhile have moved the head past them.
     head = ChainHead.objects.filter(pk=1).first()
@@ -191,7 +234,8 @@ def _check_checkpoint(report: Report, checkpoint: Checkpoint, hashes: dict[int, 
                     "were rewritten")
 
 
-def _check_external(report: Report, external: dict, hashes: dict[int, str]) -> None:
+def _check_external(report: Report, external: dict, hashes: dict[int, str],
+                    source: str = "exported") -> None:
     for item in external.get("checkpoints", []):
         public_key = str(item.get("public_key") or external.get("public_key", ""))
         seq, digest = int(item.get("seq", 0)), str(item.get("hash", ""))
@@ -199,10 +243,13 @@ def _check_external(report: Report, external: dict, hashes: dict[int, str]) -> N
         message = checkpoint_message(seq=seq, hash=digest, at=at) if at else b""
         if not signature_valid(public_hex=public_key, signature=str(item.get("signature", "")),
                                message=message):
-            report.fail(f"exported checkpoint #{seq} has an invalid signature")
+            report.fail(f"{source} checkpoint #{seq} has an invalid signature")
+        elif seq > report.head_seq:
+            report.fail(f"{source} checkpoint #{seq} is beyond the end of the chain "
+                        f"(#{report.head_seq}): the newest entries were cut")
         elif hashes.get(seq) != digest:
-            report.fail(f"exported checkpoint #{seq} does not match the chain: the chain was "
-                        "rewritten or cut after it was exported")
+            report.fail(f"{source} checkpoint #{seq} does not match the chain: the chain was "
+                        f"rewritten or cut after it was {source}")
 
 
 def _parse_at(text: str) -> dt.datetime | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -162,7 +163,9 @@ def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: s
     photo = Photo(ticket=ticket, content_type=content_type, size=len(upload),
                   uploaded_at=clock.now())
     extension = "jpg" if content_type == "image/jpeg" else "png"
-    photo.image.save(f"{ticket.tracking_code}.{extension}", ContentFile(upload), save=False)
+    # A random name: a file name must not give away the request's tracking code.
+    photo.image.save(f"{secrets.token_urlsafe(18)}.{extension}", ContentFile(upload),
+                     save=False)
     photo.save()
     return photo
 

@@ -90,21 +90,19 @@ def test_export_lets_an_outside_party_detect_a_rewrite(city, staff, tmp_path):
     call_command("audit", "export", "--entries", "-o", str(path))
     data = json.loads(path.read_text())
     assert data["public_key"] == signing.signing_key().public_hex
-    assert len(data["checkpoints"]) == 1 and len(data["entries"]) == 6
+    head = ChainHead.objects.get().seq
+    assert len(data["checkpoints"]) == 1 and len(data["entries"]) == head
     call_command("audit", "verify", "--against", str(path), stdout=out)
 
-    # Whoever controls the database rewrites everything, checkpoints included...
+    # Whoever controls the database cuts the tail, checkpoints included...
     sql("DELETE FROM audit_checkpoint")
     sql("DELETE FROM audit_chainentry WHERE seq > 2")
     sql("UPDATE audit_chainhead SET seq = 2, hash = %s", ChainEntry.objects.get(seq=2).hash)
-    sql("DELETE FROM tickets_timelineevent WHERE id NOT IN (SELECT CAST(SUBSTR(ref, 10) AS "
-        "INTEGER) FROM audit_chainentry)")
-    assert chain_verify().ok  # nothing left inside the database to contradict it
-    # ...but the export held outside does.
+    # ...the export held outside names it.
     err = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("audit", "verify", "--against", str(path), stdout=out, stderr=err)
-    assert "exported checkpoint #6 does not match the chain" in err.getvalue()
+    assert f"exported checkpoint #{head} is beyond the end of the chain" in err.getvalue()
 
 
 def test_export_is_refused_unless_it_is_one(tmp_path, db):
@@ -126,8 +124,10 @@ def test_signing_uses_a_secret_random_nonce():
 def test_the_hourly_task_signs_only_when_the_chain_has_grown(city, staff):
     from minxin.audit.tasks import checkpoint_hourly
 
+    sql("DELETE FROM audit_chainentry")
+    sql("DELETE FROM audit_chainhead")
     assert checkpoint_hourly.call_local() is None  # nothing to sign yet
     some_history(city, staff, requests=1)
-    assert checkpoint_hourly.call_local() == 2
+    assert checkpoint_hourly.call_local() == ChainHead.objects.get().seq
     assert checkpoint_hourly.call_local() is None
     assert Checkpoint.objects.count() == 1

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="check every link, checkpoint and witnessed "
                                                "row; exit status 1 if anything is broken")
         verify.add_argument("--against", help="an earlier export to compare the chain with")
+        adopt = sub.add_parser("adopt", help="record the current state of covered rows that "
+                                             "have none yet (once, after upgrading)")
+        adopt.add_argument("--commit", action="store_true", help="append; else a dry run")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, f"_{opts['action']}")(opts)
@@ -46,6 +49,15 @@ class Command(BaseCommand):
             Path(opts["output"]).write_text(text + "\n")
         else:
             self.stdout.write(text)
+
+    def _adopt(self, opts: dict) -> None:
+        from minxin.audit.services import chain_adopt
+
+        counts = chain_adopt(commit=opts["commit"])
+        for kind, count in counts.items():
+            self.stdout.write(f"{kind}: {count} rows without a recorded state")
+        if not opts["commit"]:
+            self.stdout.write("dry run: nothing appended (use --commit)")
 
     def _verify(self, opts: dict) -> None:
         external = None
