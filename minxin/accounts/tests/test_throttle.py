@@ -216,3 +216,15 @@ def test_a_redis_that_evicts_any_key_fails_the_check(settings, monkeypatch):
     assert [m.id for m in checks.check_throttle_store()] == ["accounts.E001"]
     monkeypatch.setattr(store, "eviction_policy", lambda: "noeviction")
     assert checks.check_throttle_store() == []
+
+
+@pytest.mark.django_db
+def test_counters_quiet_for_a_day_are_purged():
+    from minxin.accounts.models import FailureCounter
+    from minxin.accounts.tasks import throttle_purge_hourly
+
+    throttle.hit(Limit("test", 3, 60), "old")
+    clock.freeze(clock.now() + dt.timedelta(days=1, minutes=2))
+    throttle.hit(Limit("test", 3, 60), "new")
+    assert throttle_purge_hourly.call_local() == 1
+    assert FailureCounter.objects.count() == 1
