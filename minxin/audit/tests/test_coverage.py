@@ -142,7 +142,7 @@ def test_rows_from_before_coverage_are_adopted_once(city, monkeypatch):
         return chain_append(kind="timeline", ref=f"timeline:{event.pk}",
                             payload=timeline_payload(event), at=event.at)
 
-    monkeypatch.setattr("minxin.tickets.services.chain_append_timeline", before_coverage)
+    monkeypatch.setattr("minxin.tickets.timeline.chain_append_timeline", before_coverage)
     ticket, _ = submit(city)
     monkeypatch.undo()
     assert chain_verify().problems == [
