@@ -30,12 +30,12 @@ def rated(city, staff) -> Ticket:
     shared with and evaluated by the oversight group."""
     ticket, _ = submit(city, phone="13800138000")
     to_signed(ticket, staff)
+    supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="督办")
     svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
                      solved=True, public_reply="电梯已修复。")
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
     svc.ticket_rate(ticket_id=ticket.pk, actor=svc.Actor.citizen("13800138000"),
                     satisfaction="satisfied")
-    supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="回访督办")
     oversight_share(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]),
                     member_ids=[staff["oversight"].pk])
     oversight_evaluate(ticket_id=ticket.pk, actor=as_staff(staff["oversight"]),
@@ -54,7 +54,7 @@ TAMPERING = {
     "a request's units": "UPDATE tickets_assignment SET unit_id = "
                          "(SELECT MIN(id) FROM org_unit)",
     "a removed unit": "DELETE FROM tickets_assignment",
-    "a supervision order": "UPDATE supervision_supervisionorder SET state = 'closed'",
+    "a supervision order": "UPDATE supervision_supervisionorder SET note = '改写的督办意见'",
     "an oversight evaluation": "UPDATE supervision_oversightevaluation SET quality = 'poor'",
 }
 
@@ -90,8 +90,8 @@ def test_a_staff_account_changed_through_django_is_covered(city, staff):
 
 def test_a_staff_account_inserted_in_the_database_is_caught(city):
     sql("INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, "
-        "email, is_staff, is_active, date_joined, role, display_name) VALUES "
-        "('x', %s, 'mole', '', '', '', %s, %s, '2026-01-01', 'admin', '')", True, True, True)
+        "email, is_staff, is_active, date_joined, role, display_name, mobile) VALUES "
+        "('x', %s, 'mole', '', '', '', %s, %s, '2026-01-01', 'admin', '', '')", True, True, True)
     assert any("is not covered by the chain" in p for p in chain_verify().problems)
 
 
