@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from run_api_bench import bench_keys  # benchmarks/ is the script's own folder
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
@@ -32,21 +34,6 @@ SUBMIT_BODY = {
     "content": "小区东门外的三盏路灯已经连续一周不亮，晚上老人和孩子出行很不方便，"
                "希望有关部门尽快派人检修。", "anonymous": True, "channel": "api"}
 
-
-
-def bench_keys(data_dir: Path) -> dict[str, str]:
-    """Random keys for this benchmark's data directory, kept so reruns can read its data
-    (processes outside development refuse to start without them)."""
-    import secrets
-
-    path = data_dir / "bench-keys.json"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "MINXIN_DATA_KEYS": f"bench:{secrets.token_hex(16)}",
-            "MINXIN_INDEX_KEY": secrets.token_hex(32)}))
-    return json.loads(path.read_text())
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -532,6 +532,7 @@ def bench_keys(data_dir: Path) -> dict[str, str]:
             "MINXIN_INDEX_KEY": secrets.token_hex(32)}))
     return json.loads(path.read_text())
 
+
 def main() -> int:
     cores = len(os.sched_getaffinity(0))
     parser = argparse.ArgumentParser(

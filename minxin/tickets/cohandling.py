@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
+from minxin.core.validation import check_text
 from minxin.notify.services import inbox_post, render
 from minxin.org.models import Unit
 from minxin.sla.calendar import workdays_between
@@ -93,15 +94,6 @@ def _my_part(actor: Actor, ticket: Ticket, action: Action) -> Assignment:
 _LABEL = {Action.CO_SIGN: "签收", Action.CO_RETURN: "退回", Action.CO_OPINION: "提交协办意见"}
 
 
-def _text(value: str, *, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(f"请填写{label}", code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"{label}不能超过{max_length}字", code="too_long", field=field)
-    return value
-
-
 @transaction.atomic
 def co_part_sign(*, ticket_id: int, actor: Actor) -> Assignment:
     ticket = _lock(ticket_id)
@@ -115,7 +107,7 @@ def co_part_sign(*, ticket_id: int, actor: Actor) -> Assignment:
 @transaction.atomic
 def co_part_return(*, ticket_id: int, actor: Actor, reason: str) -> Assignment:
     """Not ours: the part waits for the centre's decision (`co_part_decide`)."""
-    reason = _text(reason, field="reason", label="退回理由", max_length=1000)
+    reason = check_text(reason, field="reason", label="退回理由", max_length=1000)
     ticket = _lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_RETURN)
     part.status, part.return_reason = P.RETURNED, reason
@@ -128,7 +120,7 @@ def co_part_return(*, ticket_id: int, actor: Actor, reason: str) -> Assignment:
 @transaction.atomic
 def co_part_opinion(*, ticket_id: int, actor: Actor, note: str) -> Assignment:
     """协办意见: what the co-unit found and did, for the lead (internal to the staff)."""
-    note = _text(note, field="note", label="协办意见", max_length=3000)
+    note = check_text(note, field="note", label="协办意见", max_length=3000)
     ticket = _lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_OPINION)
     part.status, part.opinion, part.opinion_at, part.opinion_by = (

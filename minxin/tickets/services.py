@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
+from minxin.core.validation import check_text
 from minxin.notify.services import inbox_post, render, sms_queue
 from minxin.org.models import Unit
 from minxin.sla.deadlines import due_after, paused_workdays, shift_due
@@ -56,15 +57,6 @@ def _lock(ticket_id: int, expected_version: int | None = None) -> Ticket:
 def _staff_unit(actor: Actor) -> Unit | None:
     """The unit a staff member acts for (the table has already checked it is allowed)."""
     return actor.user.unit if actor.user is not None and actor.user.unit_id else None
-
-
-def _text(value: str, *, field: str, label: str, max_length: int = 5000) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(f"请填写{label}", code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"{label}不能超过{max_length}字", code="too_long", field=field)
-    return value
 
 
 def _move(ticket: Ticket, *, actor: Actor, action: str, to: str, note: str = "",
@@ -160,7 +152,7 @@ def _accept_fields(ticket: Ticket, category_id: int | None) -> list[str]:
 @transaction.atomic
 def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
                   expected_version: int | None = None) -> Ticket:
-    reason = _text(reason, field="reason", label="不予受理的理由", max_length=1000)
+    reason = check_text(reason, field="reason", label="不予受理的理由", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.REJECT)
     ticket.closed_at = clock.now()
@@ -173,7 +165,7 @@ def ticket_reject(*, ticket_id: int, actor: Actor, reason: str,
 @transaction.atomic
 def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
                         expected_version: int | None = None) -> Ticket:
-    note = _text(note, field="note", label="需要补充的材料", max_length=1000)
+    note = check_text(note, field="note", label="需要补充的材料", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.REQUEST_INFO)
     ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
@@ -186,7 +178,7 @@ def ticket_request_info(*, ticket_id: int, actor: Actor, note: str,
 @transaction.atomic
 def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
     """The citizen adds material; the clock resumes, moved on by the working days paused."""
-    note = _text(note, field="note", label="补充内容", max_length=5000)
+    note = check_text(note, field="note", label="补充内容", max_length=5000)
     ticket = _lock(ticket_id)
     require_allowed(actor, ticket, A.SUPPLEMENT)
     paused = paused_workdays(ticket.paused_at, clock.now()) if ticket.paused_at else 0
@@ -203,7 +195,7 @@ def ticket_supplement(*, ticket_id: int, actor: Actor, note: str) -> Ticket:
 def ticket_answer(*, ticket_id: int, actor: Actor, public_reply: str,
                   expected_version: int | None = None) -> Ticket:
     """A consultation answered at intake: published at once, no unit involved."""
-    public_reply = _text(public_reply, field="public_reply", label="答复内容")
+    public_reply = check_text(public_reply, field="public_reply", label="答复内容")
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.ANSWER)
     if not ticket.request_type.direct_answer:
@@ -283,7 +275,7 @@ def ticket_sign(*, ticket_id: int, actor: Actor, expected_version: int | None = 
 def ticket_return(*, ticket_id: int, actor: Actor, reason: str,
                   expected_version: int | None = None) -> Ticket:
     """退回: the unit says the matter is not theirs; the dispatch centre decides again."""
-    reason = _text(reason, field="reason", label="退回理由", max_length=1000)
+    reason = check_text(reason, field="reason", label="退回理由", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.RETURN)
     unit = _staff_unit(actor)
@@ -302,10 +294,10 @@ def ticket_reply(*, ticket_id: int, actor: Actor, facts: str, solved: bool, publ
     """The unit's result, to the centre's review, or first to its head where the lead unit
     asks for 单位审核 (a unit head's own reply goes straight on). While a co-handling part is
     open the lead must say why it goes ahead (`proceed_reason`)."""
-    facts = _text(facts, field="facts", label="调查核实情况")
-    public_reply = _text(public_reply, field="public_reply", label="公开答复")
+    facts = check_text(facts, field="facts", label="调查核实情况")
+    public_reply = check_text(public_reply, field="public_reply", label="公开答复")
     if not solved:
-        unsolved_reason = _text(unsolved_reason, field="unsolved_reason", label="未解决原因")
+        unsolved_reason = check_text(unsolved_reason, field="unsolved_reason", label="未解决原因")
     ticket = _lock(ticket_id, expected_version)
     require_allowed(actor, ticket, A.REPLY)
     unit = _staff_unit(actor)
@@ -330,7 +322,7 @@ def review_stage(ticket: Ticket) -> list[str]:
 @transaction.atomic
 def ticket_request_extension(*, ticket_id: int, actor: Actor, days: int, reason: str,
                              expected_version: int | None = None) -> Extension:
-    reason = _text(reason, field="reason", label="延期理由", max_length=1000)
+    reason = check_text(reason, field="reason", label="延期理由", max_length=1000)
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationFailed(f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日", code="invalid_days",
                                field="days")
@@ -402,7 +394,7 @@ def ticket_approve(*, ticket_id: int, actor: Actor, note: str = "",
 @transaction.atomic
 def ticket_send_back(*, ticket_id: int, actor: Actor, note: str,
                      expected_version: int | None = None) -> Ticket:
-    note = _text(note, field="note", label="退回重办意见", max_length=1000)
+    note = check_text(note, field="note", label="退回重办意见", max_length=1000)
     ticket = _lock(ticket_id, expected_version)
     to = require_allowed(actor, ticket, A.SEND_BACK)
     reply = _pending_reply(ticket)
@@ -524,4 +516,4 @@ def _notify_merged(ticket: Ticket) -> None:
 
 
 # The shared steps, for the tickets app's other service modules (`unit_review`).
-lock, text, move, pending_reply = _lock, _text, _move, _pending_reply
+lock, move, pending_reply = _lock, _move, _pending_reply

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from minxin.accounts.models import Role
 from minxin.core.errors import Conflict, ValidationFailed
+from minxin.core.validation import check_text
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Reply, Status, Ticket
 from minxin.tickets.workflow import Action, require_allowed
@@ -56,9 +57,9 @@ def ticket_unit_approve(*, ticket_id: int, actor: Actor, note: str = "",
 @transaction.atomic
 def ticket_unit_send_back(*, ticket_id: int, actor: Actor, note: str,
                           expected_version: int | None = None) -> Ticket:
-    from minxin.tickets.services import move, text
+    from minxin.tickets.services import move
 
-    note = text(note, field="note", label="退回意见", max_length=1000)
+    note = check_text(note, field="note", label="退回意见", max_length=1000)
     ticket, to, reply = _ready(ticket_id, actor, Action.UNIT_SEND_BACK, expected_version)
     assert to is not None
     reply.review, reply.reviewed_by, reply.review_note = (
