@@ -153,7 +153,7 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
 
 
 def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> None:
-    type_code, category_path, title, content, address = city.SAMPLES[i % len(city.SAMPLES)]
+    type_code, category_path, title, content, address = city.SAMPLES[_sample(i, target)]
     category = _category(category_path)
     district = rng.choice(list(Unit.objects.filter(kind=Unit.Kind.DISTRICT)))
     anonymous = i % 2 == 0
@@ -167,6 +167,17 @@ def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> Non
     for step in PATHS[target]:
         _tick(rng, until)
         _step(rng, ticket.pk, step, category, district, actor)
+
+
+def _sample(i: int, target: str) -> int:
+    """The i-th sample; a request stopped at 单位审核 takes one of the samples only the
+    approving unit is responsible for, so its lead unit is the right one."""
+    if target != Status.UNIT_REVIEW:
+        return i % len(city.SAMPLES)
+    owned = [k for k, sample in enumerate(city.SAMPLES)
+             if set(Responsibility.objects.filter(category=_category(sample[1]))
+                    .values_list("unit__code", flat=True)) == {APPROVING_UNIT}]
+    return owned[i % len(owned)]
 
 
 def _category(path: str) -> Category:
