@@ -18,7 +18,7 @@ from minxin.tickets.workflow import (
 )
 
 __all__ = ["allowed_actions", "may_act", "may_evaluate", "may_read_orders", "may_read_record",
-           "may_read_records", "may_respond", "may_reveal_contact", "may_supervise"]
+           "may_read_records", "may_reveal_contact", "may_supervise"]
 
 
 def may_reveal_contact(user: User) -> bool:
@@ -38,11 +38,6 @@ def may_read_orders(user: User) -> bool:
 def may_supervise(user: User) -> bool:
     """Open and close supervision orders; also share cases with the oversight group."""
     return role_may(user, Action.SUPERVISE)
-
-
-def may_respond(user: User, unit: Unit) -> bool:
-    """The supervised unit's staff (or a unit above it) answer its orders."""
-    return role_may(user, Action.SUPERVISE_REPLY) and is_unit_staff_over(user, unit.path)
 
 
 def may_evaluate(user: User) -> bool:
