@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from minxin.core import clock
 from minxin.risk.models import TicketInsight
@@ -21,7 +22,9 @@ def _ticket(city: dict, title: str, *, kind: str = "complaint", risk: str = "low
             days_ago: int = 0, **fields: object) -> Ticket:
     ticket, _ = submit(city, kind=kind, title=title)
     TicketInsight.objects.filter(ticket=ticket).update(risk_level=risk)
-    moved = clock.now() - dt.timedelta(days=days_ago, minutes=ticket.pk)
+    # Distinct times, later rows a little earlier; seconds, since on PostgreSQL ids keep
+    # growing across the run (minutes of a large id crossed into earlier days).
+    moved = clock.now() - dt.timedelta(days=days_ago, seconds=ticket.pk)
     Ticket.objects.filter(pk=ticket.pk).update(created_at=moved, **fields)
     return Ticket.objects.get(pk=ticket.pk)
 
@@ -147,6 +150,8 @@ def test_a_plain_list_has_no_alarm(client, city, staff):
 
 
 def test_intake_home_shows_todays_new_requests_risk_first_then_deadline(client, city, staff):
+    # At noon, city time: "today" is not cut short by a run just after midnight.
+    clock.freeze(timezone.make_aware(dt.datetime.combine(clock.today(), dt.time(12))))
     now = clock.now()
     _ticket(city, "上周的旧诉求", days_ago=7)
     _ticket(city, "今天的普通诉求甲", stage_due_at=now + dt.timedelta(hours=5))
