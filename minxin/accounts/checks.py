@@ -9,7 +9,7 @@ from django.core import checks
 SAFE_POLICIES = {"noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"}
 
 
-@checks.register(checks.Tags.security)
+@checks.register(checks.Tags.security, deploy=True)
 def check_throttle_store(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from minxin.accounts.throttle import RedisStore, store
 

@@ -110,9 +110,12 @@ def part_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> 
 
 def note_recorded(ticket_id: int, digest: str | None) -> None:
     """record() has just chained this state: the flush need not repeat it."""
-    recorded = getattr(transaction.get_connection(), "minxin_recorded", None)
+    connection = transaction.get_connection()
+    recorded = getattr(connection, "minxin_recorded", None)
     if recorded is not None:
         recorded[ticket_id] = digest
+    # Writes before this record are in its digest; a write after it adds the id back.
+    getattr(connection, "minxin_pending", set()).discard(ticket_id)
 
 
 def _flush() -> None:

@@ -7,6 +7,7 @@ clock moved back, so its timeline explains its state like any real one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import random
 
@@ -174,10 +175,17 @@ def _sample(i: int, target: str) -> int:
     approving unit is responsible for, so its lead unit is the right one."""
     if target != Status.UNIT_REVIEW:
         return i % len(city.SAMPLES)
-    owned = [k for k, sample in enumerate(city.SAMPLES)
-             if set(Responsibility.objects.filter(category=_category(sample[1]))
-                    .values_list("unit__code", flat=True)) == {APPROVING_UNIT}]
+    owned = _owned_samples()
     return owned[i % len(owned)]
+
+
+@functools.cache
+def _owned_samples() -> list[int]:
+    """The samples only the approving unit is responsible for (the same for every seeding:
+    the demo city's responsibility table is fixed)."""
+    return [k for k, sample in enumerate(city.SAMPLES)
+            if set(Responsibility.objects.filter(category=_category(sample[1]))
+                   .values_list("unit__code", flat=True)) == {APPROVING_UNIT}]
 
 
 def _category(path: str) -> Category:

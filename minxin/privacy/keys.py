@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 
 _KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -42,12 +41,6 @@ class DataKeys:
             raise KeyConfigError(
                 f"data key {key_id!r} is not configured (MINXIN_DATA_KEYS); keep old keys "
                 "listed until `minxin keys rotate --commit` has finished") from None
-
-
-def sm3(data: bytes) -> bytes:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize()
 
 
 def _configured(name: str) -> str:

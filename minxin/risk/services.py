@@ -117,9 +117,10 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
         signals=_signals(assessment, group), keywords=list(vector)[:KEYWORDS_SHOWN],
         computed_at=clock.now())
     # Danger words always alert; a group request alerts once, not once per citizen joining it.
-    if level_for(assessment) in ALERT_LEVELS or (group and not _group_alerted(group)):
+    level = level_for(assessment)
+    if level in ALERT_LEVELS or (group and not _group_alerted(group)):
         supervisors_alert(ticket=ticket, insight=insight)
-    if level_for(assessment) == RiskLevel.CRITICAL:  # and the duty staff, by SMS, at once
+    if level == RiskLevel.CRITICAL:  # and the duty staff, by SMS, at once
         from minxin.supervision.emergency import emergency_raise
 
         emergency_raise(ticket=ticket, reason=_alert_reason(insight))

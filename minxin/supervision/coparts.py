@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minxin.notify.services import inbox_post, render
+from minxin.notify.services import inbox_post, render, template_text
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.services import open_order
 from minxin.tickets.actors import Actor
@@ -40,7 +40,7 @@ def _due(now: dt.datetime, level: int) -> Q:
 
 
 def _sweep(now: dt.datetime, level: int) -> int:
-    total = 0
+    total, template = 0, template_text(_event(level))
     while True:
         with transaction.atomic():
             parts = list(
@@ -52,15 +52,19 @@ def _sweep(now: dt.datetime, level: int) -> int:
                 return total
             Assignment.objects.filter(pk__in=[p.pk for p in parts]).update(warn_level=level)
             for part in parts:
-                _act(part, level)
+                _act(part, level, template)
         total += len(parts)
 
 
-def _act(part: Assignment, level: int) -> None:
+def _event(level: int) -> str:
+    return "co_warning" if level == YELLOW else "co_overdue"
+
+
+def _act(part: Assignment, level: int, template: str) -> None:
     ticket, system = part.ticket, Actor.system_actor()
-    event = "co_warning" if level == YELLOW else "co_overdue"
+    event = _event(level)
     due = timezone.localtime(part.due_at)
-    text = render(event, code=ticket.display_code, title=ticket.title, unit=part.unit.name,
+    text = render(event, template=template, code=ticket.display_code, title=ticket.title, unit=part.unit.name,
                   due=f"{due:%Y-%m-%d %H:%M}")
     record(ticket, actor=system, action=Action(event), unit=part.unit, note=text, public=False)
     inbox_post(key=f"{event}:{part.pk}:{due:%Y%m%d%H%M}", event=event, text=text,

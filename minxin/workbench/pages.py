@@ -273,8 +273,8 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "events": selectors.full_timeline(ticket),
         "replies": ticket.replies.select_related("unit", "author", "reviewed_by"),
         "assignments": ticket.assignments.select_related("unit").order_by("-active", "role"),
-        "co_parts": cohandling.co_parts(ticket),
-        "open_co_parts": cohandling.open_parts(ticket),
+        "co_parts": (co_parts := cohandling.co_parts(ticket)),
+        "open_co_parts": [part for part in co_parts if part.is_open],
         "my_co_part": co_part_of(user, ticket),
         "extensions": ticket.extensions.select_related("unit", "requested_by"),
         "pending_extension": ticket.extensions.filter(
