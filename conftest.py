@@ -66,8 +66,14 @@ def staff(city) -> dict[str, User]:
 
 PASSWORD = demo_city.DEMO_PASSWORD
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +98,11 @@ def browser():
 
 
 def staff_token(client: Client, username: str) -> str:
-    response = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -103,8 +112,14 @@ def api(client):
     """A tiny JSON client: api.post(path, body, token=...)."""
 
     class Api:
-        def call(self, method: str, path: str, body: dict | None = None, token: str | None = None,
-                 headers: dict | None = None):
+        def call(
+            self,
+            method: str,
+            path: str,
+            body: dict | None = None,
+            token: str | None = None,
+            headers: dict | None = None,
+        ):
             extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
             if token:
                 extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"

@@ -60,8 +60,9 @@ def demo() -> None:
     print("  admin            http://127.0.0.1:8000/admin/   (user admin)")
     print("  demo SMS inbox   http://127.0.0.1:8000/demo/sms/\n", flush=True)
     # The worker delivers messages and runs the deadline sweep every minute.
-    worker = subprocess.Popen([str(PY), "-m", "minxin", "run_huey", "--quiet"], cwd=ROOT,
-                              env={**os.environ, **env})
+    worker = subprocess.Popen(
+        [str(PY), "-m", "minxin", "run_huey", "--quiet"], cwd=ROOT, env={**os.environ, **env}
+    )
     try:
         minxin("runserver", "127.0.0.1:8000", "--noreload", env=env)
     finally:
@@ -76,8 +77,15 @@ def load_shared_data(env: dict) -> None:
     if not folder or stamp.exists():
         return
     data = Path(folder)
-    minxin("nlp-train", "--train", str(data / "complaints-train-segmented.csv"),
-           "--train", str(data / "complaints-sample-raw.csv"), "--activate", env=env)
+    minxin(
+        "nlp-train",
+        "--train",
+        str(data / "complaints-train-segmented.csv"),
+        "--train",
+        str(data / "complaints-sample-raw.csv"),
+        "--activate",
+        env=env,
+    )
     minxin("similar-import", "--replies", str(data / "messages-with-replies.csv"), env=env)
     stamp.write_text("ok")
 

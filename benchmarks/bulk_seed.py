@@ -42,8 +42,18 @@ PHONES = 20_000
 BATCH = 2_000
 # Share of each final state: most of a city's history is finished.
 MIX = {
-    "archived": 40, "closed": 22, "rejected": 5, "merged": 2, "published": 5, "replied": 3,
-    "signed": 9, "dispatched": 4, "returned": 1, "accepted": 2, "submitted": 5, "pending_info": 2,
+    "archived": 40,
+    "closed": 22,
+    "rejected": 5,
+    "merged": 2,
+    "published": 5,
+    "replied": 3,
+    "signed": 9,
+    "dispatched": 4,
+    "returned": 1,
+    "accepted": 2,
+    "submitted": 5,
+    "pending_info": 2,
 }
 SHARED = [ROOT.parent / "shared" / "data", Path("/work/shared/data")]
 # Risk levels of the 10,437 real messages (`minxin risk-evaluate`), in per mille.
@@ -73,8 +83,11 @@ def texts() -> list[tuple[str, str]]:
         for name in ("messages-unlabeled.csv", "messages-with-likes.csv"):
             if (folder / name).exists():
                 with open(folder / name, encoding="utf-8", newline="") as f:
-                    rows += [(r["title"].strip()[:100], r["text"].strip()[:5000])
-                             for r in csv.DictReader(f) if r["title"].strip() and r["text"].strip()]
+                    rows += [
+                        (r["title"].strip()[:100], r["text"].strip()[:5000])
+                        for r in csv.DictReader(f)
+                        if r["title"].strip() and r["text"].strip()
+                    ]
         if rows:
             return rows
     from minxin.demo import city
@@ -107,8 +120,10 @@ class Builder:
         self.types = list(RequestType.objects.all())
         self.categories = list(Category.objects.filter(parent__isnull=False))
         self.districts = list(Unit.objects.filter(kind=Unit.Kind.DISTRICT))
-        self.owners = {(r.category_id, r.district_id): r.unit for r in
-                       Responsibility.objects.select_related("unit")}
+        self.owners = {
+            (r.category_id, r.district_id): r.unit
+            for r in Responsibility.objects.select_related("unit")
+        }
         users = {u.username: u for u in User.objects.select_related("unit")}
         self.users = users
         self.co_unit = Unit.objects.get(code="chengguan")
@@ -135,12 +150,20 @@ class Builder:
         district = rng.choice(self.districts)
         rtype = rng.choice(self.types)
         anonymous = rng.random() < 0.5
-        t = Ticket(tracking_code=codes.new_tracking_code(), request_type=rtype, title=title,
-                   content=content, category=category, district=district,
-                   address=f"{district.name}某某路{rng.randint(1, 300)}号",
-                   channel=rng.choice(["web", "app", "phone", "wechat", "api"]),
-                   is_anonymous=anonymous, status="submitted", stage="accept",
-                   created_at=self.created_at(state))
+        t = Ticket(
+            tracking_code=codes.new_tracking_code(),
+            request_type=rtype,
+            title=title,
+            content=content,
+            category=category,
+            district=district,
+            address=f"{district.name}某某路{rng.randint(1, 300)}号",
+            channel=rng.choice(["web", "app", "phone", "wechat", "api"]),
+            is_anonymous=anonymous,
+            status="submitted",
+            stage="accept",
+            created_at=self.created_at(state),
+        )
         if anonymous:
             t.query_password_hash = self.password_hash
         else:
@@ -153,22 +176,41 @@ class Builder:
         """Move `t` along its path; returns (kind, fields) rows to create once it has an id."""
         from minxin.demo.seed import PATHS
 
-        rows: list[tuple] = [("event", self._event(t, "submit", "", t.created_at, None,
-                                                   note="通过网站提交"))]
+        rows: list[tuple] = [
+            ("event", self._event(t, "submit", "", t.created_at, None, note="通过网站提交"))
+        ]
         at = t.created_at
-        owner = (self.owners.get((t.category_id, t.district_id))
-                 or self.owners[(t.category_id, None)])
+        owner = (
+            self.owners.get((t.category_id, t.district_id)) or self.owners[(t.category_id, None)]
+        )
         for step in PATHS[state]:
             at = min(at + dt.timedelta(hours=self.rng.randint(2, 30)), self.now)
             rows += self._step(t, step, at, owner)
         return rows
 
-    def _event(self, t, action: str, from_status: str, at: dt.datetime, user, note: str = "",
-               public: bool = True, unit=None) -> dict:
-        label = (user.display_name if user else ("诉求人" if not t.is_anonymous else "匿名诉求人"))
-        return {"at": at, "action": action, "actor": user, "actor_label": label[:50],
-                    "unit": unit or (user.unit if user else None), "from_status": from_status or t.status,
-                    "to_status": t.status, "note": note, "public": public}
+    def _event(
+        self,
+        t,
+        action: str,
+        from_status: str,
+        at: dt.datetime,
+        user,
+        note: str = "",
+        public: bool = True,
+        unit=None,
+    ) -> dict:
+        label = user.display_name if user else ("诉求人" if not t.is_anonymous else "匿名诉求人")
+        return {
+            "at": at,
+            "action": action,
+            "actor": user,
+            "actor_label": label[:50],
+            "unit": unit or (user.unit if user else None),
+            "from_status": from_status or t.status,
+            "to_status": t.status,
+            "note": note,
+            "public": public,
+        }
 
     def _move(self, t, action: str, to: str, at: dt.datetime, user, **kw) -> tuple:
         before, t.status = t.status, to
@@ -185,8 +227,16 @@ class Builder:
         intake, handler = u["intake"], u.get(owner.code)
         if step == "request_info":
             t.resume_status, t.paused_at = t.status, at
-            return [self._move(t, "request_info", "pending_info", at, intake,
-                               note="请补充问题发生的具体位置和现场照片")]
+            return [
+                self._move(
+                    t,
+                    "request_info",
+                    "pending_info",
+                    at,
+                    intake,
+                    note="请补充问题发生的具体位置和现场照片",
+                )
+            ]
         if step == "accept":
             t.accepted_at, t.due_at = at, workdays_after(at, rtype.deadline_days)
             self._stage(t, "accept", at, None)
@@ -194,47 +244,89 @@ class Builder:
         if step == "reject":
             t.closed_at = at
             self._stage(t, "", at, None)
-            return [self._move(t, "reject", "rejected", at, intake,
-                               note="该事项已进入司法程序，不属于本平台受理范围")]
+            return [
+                self._move(
+                    t,
+                    "reject",
+                    "rejected",
+                    at,
+                    intake,
+                    note="该事项已进入司法程序，不属于本平台受理范围",
+                )
+            ]
         if step == "dispatch":
             units = [owner] + ([self.co_unit] if self.rng.random() < 0.3 else [])
             t.lead_unit = owner
             self._stage(t, "sign", at, workdays_after(at, rtype.sign_days))
-            rows = [("assignment", {"unit": unit, "role": "lead" if n == 0 else "co",
-                                        "created_at": at}) for n, unit in enumerate(units)]
-            rows += [("inbox", {"unit": unit, "event": "dispatched", "created_at": at,
-                                    "read_at": at if at < self.now - dt.timedelta(days=3) else None,
-                                    "text": f"新派遣诉求：{t.title[:60]}"[:500]}) for unit in units]
-            return rows + [self._move(t, "dispatch", "dispatched", at, intake,
-                                      note=f"主办：{owner.name}")]
+            rows = [
+                ("assignment", {"unit": unit, "role": "lead" if n == 0 else "co", "created_at": at})
+                for n, unit in enumerate(units)
+            ]
+            rows += [
+                (
+                    "inbox",
+                    {
+                        "unit": unit,
+                        "event": "dispatched",
+                        "created_at": at,
+                        "read_at": at if at < self.now - dt.timedelta(days=3) else None,
+                        "text": f"新派遣诉求：{t.title[:60]}"[:500],
+                    },
+                )
+                for unit in units
+            ]
+            return rows + [
+                self._move(t, "dispatch", "dispatched", at, intake, note=f"主办：{owner.name}")
+            ]
         if step == "return":
             t.lead_unit = None
             self._stage(t, "", at, None)
-            return [("unassign", {}), self._move(
-                t, "return", "returned", at, handler, unit=owner,
-                note="经核实该事项属于区属职责，建议改派所在区")]
+            return [
+                ("unassign", {}),
+                self._move(
+                    t,
+                    "return",
+                    "returned",
+                    at,
+                    handler,
+                    unit=owner,
+                    note="经核实该事项属于区属职责，建议改派所在区",
+                ),
+            ]
         if step == "sign":
             self._stage(t, "reply", at, t.due_at)
             return [self._move(t, "sign", "signed", at, handler, unit=owner)]
         if step == "reply":
             self._stage(t, "review", at, workdays_after(at, rtype.review_days))
             solved = self.rng.random() < 0.8
-            reply = {"unit": owner, "author": handler, "facts": "工作人员已到现场核实，情况属实。",
-                         "solved": solved, "unsolved_reason": "" if solved else "涉及多个部门，需协调",
-                         "public_reply": "您好，经现场核实，我单位已责成相关责任方整改，并将持续跟踪。",
-                         "created_at": at}
-            return [("reply", reply), self._move(t, "reply", "replied", at, handler,
-                                                 unit=owner, public=False)]
+            reply = {
+                "unit": owner,
+                "author": handler,
+                "facts": "工作人员已到现场核实，情况属实。",
+                "solved": solved,
+                "unsolved_reason": "" if solved else "涉及多个部门，需协调",
+                "public_reply": "您好，经现场核实，我单位已责成相关责任方整改，并将持续跟踪。",
+                "created_at": at,
+            }
+            return [
+                ("reply", reply),
+                self._move(t, "reply", "replied", at, handler, unit=owner, public=False),
+            ]
         if step == "approve":
             self._stage(t, "rate", at, workdays_after(at, rtype.callback_days))
             if self.rng.random() < 0.3:
                 t.stage = "callback"
-            return [("approve", {"reviewed_by": u["reviewer"], "published_at": at}),
-                    self._move(t, "approve", "published", at, u["reviewer"])]
+            return [
+                ("approve", {"reviewed_by": u["reviewer"], "published_at": at}),
+                self._move(t, "approve", "published", at, u["reviewer"]),
+            ]
         if step == "rate":
             t.satisfaction = self.rng.choice(["satisfied", "satisfied", "basic", "not_rated"])
-            t.rated_by = "timeout" if t.satisfaction == "not_rated" else (
-                "citizen" if t.submitter_phone else "callback")
+            t.rated_by = (
+                "timeout"
+                if t.satisfaction == "not_rated"
+                else ("citizen" if t.submitter_phone else "callback")
+            )
             t.closed_at = at
             self._stage(t, "", at, None)
             user = u["callback"] if t.rated_by == "callback" else None
@@ -288,8 +380,12 @@ def write_batch(builder: Builder, start: int, size: int) -> None:
                 orders.append(_overdue_order(builder, t))
         levels = builder.rng.choices(list(RISK_MIX), weights=list(RISK_MIX.values()), k=len(built))
         TicketInsight.objects.bulk_create(
-            [TicketInsight(ticket=t, risk_level=level, computed_at=t.created_at)
-             for (t, _), level in zip(built, levels, strict=True)], batch_size=BATCH)
+            [
+                TicketInsight(ticket=t, risk_level=level, computed_at=t.created_at)
+                for (t, _), level in zip(built, levels, strict=True)
+            ],
+            batch_size=BATCH,
+        )
         TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
         Assignment.objects.bulk_create(assignments, batch_size=BATCH)
         Reply.objects.bulk_create(replies, batch_size=BATCH)
@@ -306,11 +402,18 @@ def _overdue_order(builder: Builder, t):
     respond_by = workdays_after(opened, 2)
     closed = respond_by < builder.now and builder.rng.random() < 0.7
     return SupervisionOrder(
-        ticket=t, unit=t.lead_unit, reason="overdue", opened_at=opened, respond_by=respond_by,
-        escalate_at=respond_by, note="已超过办理时限，请尽快办理",
-        state="closed" if closed else "open", outcome="resolved" if closed else "",
+        ticket=t,
+        unit=t.lead_unit,
+        reason="overdue",
+        opened_at=opened,
+        respond_by=respond_by,
+        escalate_at=respond_by,
+        note="已超过办理时限，请尽快办理",
+        state="closed" if closed else "open",
+        outcome="resolved" if closed else "",
         closed_at=respond_by if closed else None,
-        level=1 if closed or respond_by > builder.now else 2)
+        level=1 if closed or respond_by > builder.now else 2,
+    )
 
 
 def main() -> None:

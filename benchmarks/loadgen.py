@@ -24,12 +24,17 @@ import time
 
 
 def submit_body(worker: int, i: int) -> bytes:
-    return json.dumps({
-        "request_type": "complaint",
-        "title": f"压测：小区门口路灯不亮 {worker}-{i}",
-        "content": "小区东门外的三盏路灯已经连续一周不亮，晚上老人和孩子出行很不方便，"
-                   f"希望有关部门尽快派人检修。这是基准测试生成的诉求，编号 {i}。",
-        "anonymous": True, "channel": "api"}, ensure_ascii=False).encode()
+    return json.dumps(
+        {
+            "request_type": "complaint",
+            "title": f"压测：小区门口路灯不亮 {worker}-{i}",
+            "content": "小区东门外的三盏路灯已经连续一周不亮，晚上老人和孩子出行很不方便，"
+            f"希望有关部门尽快派人检修。这是基准测试生成的诉求，编号 {i}。",
+            "anonymous": True,
+            "channel": "api",
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
 def build_requests(mode: str, host: str, port: int, pairs: str | None) -> list[bytes]:
@@ -40,9 +45,11 @@ def build_requests(mode: str, host: str, port: int, pairs: str | None) -> list[b
         out = []
         for i in range(1, 2001):
             body = submit_body(0, i)
-            out.append(f"POST /api/v1/requests HTTP/1.1\r\n{head}"
-                       f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-                       .encode() + body)
+            out.append(
+                f"POST /api/v1/requests HTTP/1.1\r\n{head}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
         return out
     if mode == "track":
         if not pairs:
@@ -52,8 +59,10 @@ def build_requests(mode: str, host: str, port: int, pairs: str | None) -> list[b
             for line in fh:
                 parts = line.split()
                 if len(parts) >= 2:
-                    out.append(f"GET /api/v1/requests/{parts[0]}?password={parts[1]} HTTP/1.1\r\n"
-                               f"{head}\r\n".encode())
+                    out.append(
+                        f"GET /api/v1/requests/{parts[0]}?password={parts[1]} HTTP/1.1\r\n"
+                        f"{head}\r\n".encode()
+                    )
         if not out:
             raise SystemExit(f"no pairs in {pairs}")
         return out
@@ -94,15 +103,24 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, not close
 
 
-async def worker(index: int, host: str, port: int, requests: list[bytes], deadline: float,
-                 latencies: list[float], errors: dict[str, int], timeout: float) -> None:
+async def worker(
+    index: int,
+    host: str,
+    port: int,
+    requests: list[bytes],
+    deadline: float,
+    latencies: list[float],
+    errors: dict[str, int],
+    timeout: float,
+) -> None:
     n = (index * 7919) % len(requests)
     reader = writer = None
     while time.perf_counter() < deadline:
         try:
             if writer is None:
                 reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection(host, port), timeout)
+                    asyncio.open_connection(host, port), timeout
+                )
             n = (n + 1) % len(requests)
             start = time.perf_counter()
             writer.write(requests[n])
@@ -141,15 +159,22 @@ async def main_async(args: argparse.Namespace) -> dict:
     errors = {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}
     start = time.perf_counter()
     deadline = start + args.duration
-    await asyncio.gather(*(worker(i, args.host, args.port, requests, deadline, latencies,
-                                  errors, args.timeout) for i in range(args.concurrency)))
+    await asyncio.gather(
+        *(
+            worker(i, args.host, args.port, requests, deadline, latencies, errors, args.timeout)
+            for i in range(args.concurrency)
+        )
+    )
     elapsed = time.perf_counter() - start
     lat = sorted(x * 1e6 for x in latencies)
     return {
-        "requests": len(lat), "duration_us": int(elapsed * 1e6), "bytes": 0,
+        "requests": len(lat),
+        "duration_us": int(elapsed * 1e6),
+        "bytes": 0,
         "errors": errors,
         "latency_us": {
-            "min": int(lat[0]) if lat else 0, "mean": sum(lat) / len(lat) if lat else 0.0,
+            "min": int(lat[0]) if lat else 0,
+            "mean": sum(lat) / len(lat) if lat else 0.0,
             "max": int(lat[-1]) if lat else 0,
             **{f"p{p}": int(percentile(lat, p)) for p in (50, 90, 95, 99)},
         },

@@ -54,8 +54,14 @@ def pages(ids: dict) -> list[Page]:
         Page("portal home", None, "/"),
         Page("portal submit form", None, "/submit/"),
         Page("portal track form", None, "/track/"),
-        Page("portal track: code + password", None, "/track/", "post",
-             {"tracking_code": ids["anon_code"], "password": ids["password"]}, 302),
+        Page(
+            "portal track: code + password",
+            None,
+            "/track/",
+            "post",
+            {"tracking_code": ids["anon_code"], "password": ids["password"]},
+            302,
+        ),
         Page("portal track: result page", "anon-grant", f"/track/{ids['anon_code']}/"),
         Page("portal my requests", "citizen", "/track/mine/"),
         Page("home: intake", "intake", "/staff/"),
@@ -74,12 +80,21 @@ def pages(ids: dict) -> list[Page]:
         Page("queue: overdue p.5 (supervisor)", "supervisor", "/staff/queues/overdue/?page=5"),
         Page("queue: risk (supervisor)", "supervisor", "/staff/queues/risk/"),
         Page("queue: risk (zhujian)", "zhujian", "/staff/queues/risk/"),
-        Page("queue: intake, risk sort, complaints", "intake",
-             "/staff/queues/intake/?sort=risk&type=complaint"),
-        Page("queue: overdue, high risk, by deadline (supervisor)", "supervisor",
-             "/staff/queues/overdue/?sort=deadline&risk=high"),
-        Page("queue: handling, newest, web (zhujian)", "zhujian",
-             "/staff/queues/handling/?sort=newest&channel=web"),
+        Page(
+            "queue: intake, risk sort, complaints",
+            "intake",
+            "/staff/queues/intake/?sort=risk&type=complaint",
+        ),
+        Page(
+            "queue: overdue, high risk, by deadline (supervisor)",
+            "supervisor",
+            "/staff/queues/overdue/?sort=deadline&risk=high",
+        ),
+        Page(
+            "queue: handling, newest, web (zhujian)",
+            "zhujian",
+            "/staff/queues/handling/?sort=newest&channel=web",
+        ),
         Page("detail: archived (admin)", "admin", f"/staff/requests/{ids['archived']}/"),
         Page("detail: signed (handler)", "zhujian", f"/staff/requests/{ids['signed']}/"),
         Page("detail: replied (reviewer)", "reviewer", f"/staff/requests/{ids['replied']}/"),
@@ -91,14 +106,23 @@ def pages(ids: dict) -> list[Page]:
         Page("search: text none", "intake", search + urlencode({"q": "无此内容词"})),
         Page("search: text 1 char", "intake", search + urlencode({"q": "漏"})),
         Page("search: text 2 chars", "intake", search + urlencode({"q": "噪音"})),
-        Page("search: text + status", "intake", search + urlencode({"q": "噪音", "status": "signed"})),
+        Page(
+            "search: text + status", "intake", search + urlencode({"q": "噪音", "status": "signed"})
+        ),
         Page("search: status signed", "intake", search + "status=signed"),
         Page("search: district", "intake", search + f"district={d}"),
-        Page("search: date range", "intake",
-             search + urlencode({"date_from": year_ago, "date_to": day})),
+        Page(
+            "search: date range",
+            "intake",
+            search + urlencode({"date_from": year_ago, "date_to": day}),
+        ),
         Page("search: overdue", "intake", search + "overdue=on"),
-        Page("search: combined", "intake", search + urlencode(
-            {"q": "小区", "status": "closed", "district": d, "date_from": year_ago})),
+        Page(
+            "search: combined",
+            "intake",
+            search
+            + urlencode({"q": "小区", "status": "closed", "district": d, "date_from": year_ago}),
+        ),
         Page("search: page 50", "intake", search + "page=50"),
         Page("search: handler, text", "zhujian", search + urlencode({"q": "物业"})),
         Page("search: code prefix", "intake", search + urlencode({"code": ids["anon_code"][:4]})),
@@ -107,8 +131,11 @@ def pages(ids: dict) -> list[Page]:
         Page("unit list (comparison, this month)", "supervisor", "/staff/units/"),
         Page("unit list (comparison, this year)", "supervisor", "/staff/units/?period=this_year"),
         Page("unit record (zhujian)", "supervisor", f"/staff/units/{ids['zhujian']}/record/"),
-        Page("unit record (zhujian, this year)", "supervisor",
-             f"/staff/units/{ids['zhujian']}/record/?period=this_year"),
+        Page(
+            "unit record (zhujian, this year)",
+            "supervisor",
+            f"/staff/units/{ids['zhujian']}/record/?period=this_year",
+        ),
         Page("supervision orders", "supervisor", "/staff/supervision/"),
         Page("supervision orders: all", "supervisor", "/staff/supervision/?state=all"),
         Page("supervision orders (zhujian)", "zhujian", "/staff/supervision/"),
@@ -133,8 +160,12 @@ def pick_ids() -> dict:
         return rows[:1][0]
 
     zhujian = Unit.objects.get(code="zhujian")
-    anon = (Ticket.objects.filter(is_anonymous=True, status="closed", title__contains="小区")
-            .exclude(query_password_hash="").order_by("-id").first())
+    anon = (
+        Ticket.objects.filter(is_anonymous=True, status="closed", title__contains="小区")
+        .exclude(query_password_hash="")
+        .order_by("-id")
+        .first()
+    )
     today = timezone.localdate()
     return {
         "district": Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("pk")[0].pk,
@@ -143,9 +174,11 @@ def pick_ids() -> dict:
         "signed": busiest(status="signed", lead_unit=zhujian),
         "replied": busiest(status="replied"),
         "submitted": busiest(status="submitted"),
-        "anon_code": anon.tracking_code, "password": BENCH_PASSWORD,
+        "anon_code": anon.tracking_code,
+        "password": BENCH_PASSWORD,
         "phone": phone_for(7),
-        "today": today.isoformat(), "year_ago": (today - dt.timedelta(days=365)).isoformat(),
+        "today": today.isoformat(),
+        "year_ago": (today - dt.timedelta(days=365)).isoformat(),
     }
 
 
@@ -199,11 +232,16 @@ def measure(page: Page, client, warmup: int, reps: int) -> dict:
         fetch(client, page)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"page": page.label, "url": page.url, "persona": page.persona or "anonymous",
-            "median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
-            "queries": len(queries),
-            # A download answers with its first bytes; this is its last byte's median.
-            "whole_ms": round(statistics.median(wholes), 1) if ".xlsx" in page.url else None}
+    return {
+        "page": page.label,
+        "url": page.url,
+        "persona": page.persona or "anonymous",
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(p95, 1),
+        "queries": len(queries),
+        # A download answers with its first bytes; this is its last byte's median.
+        "whole_ms": round(statistics.median(wholes), 1) if ".xlsx" in page.url else None,
+    }
 
 
 def main() -> None:
@@ -254,8 +292,11 @@ def main() -> None:
         results.append(row)
         flag = " **over**" if row["p95_ms"] >= LIMIT_MS else ""
         whole = f" (whole file {row['whole_ms']} ms)" if row["whole_ms"] else ""
-        print(f"| {row['page']}{whole} | {row['median_ms']} | {row['p95_ms']}{flag} "
-              f"| {row['x_bare']} | {row['queries']} |", flush=True)
+        print(
+            f"| {row['page']}{whole} | {row['median_ms']} | {row['p95_ms']}{flag} "
+            f"| {row['x_bare']} | {row['queries']} |",
+            flush=True,
+        )
     out = ROOT / "var" / "bench" / f"pages-{connection.vendor}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1))

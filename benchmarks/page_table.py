@@ -1,6 +1,6 @@
 """Join the two runs of `page_bench.py` into the table of docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/page_table.py   # reads var/bench/pages-{postgresql,sqlite}.json
+.venv/bin/python benchmarks/page_table.py   # reads var/bench/pages-{postgresql,sqlite}.json
 """
 
 from __future__ import annotations
@@ -26,19 +26,28 @@ def ratio(row: dict | None) -> str:
 
 
 def main() -> None:
-    runs = {vendor: {row["page"]: row for row in json.loads(
-        (ROOT / "var" / "bench" / f"pages-{vendor}.json").read_text())}
-        for vendor in ("postgresql", "sqlite")}
+    runs = {
+        vendor: {
+            row["page"]: row
+            for row in json.loads((ROOT / "var" / "bench" / f"pages-{vendor}.json").read_text())
+        }
+        for vendor in ("postgresql", "sqlite")
+    }
     pg, lite = runs["postgresql"], runs["sqlite"]
-    print("| page | persona | PostgreSQL median / p95 ms | SQLite median / p95 ms "
-          "| × bare endpoint (PG / SQLite) | queries (PG / SQLite) |\n|---|---|---:|---:|---:|---:|")
+    print(
+        "| page | persona | PostgreSQL median / p95 ms | SQLite median / p95 ms "
+        "| × bare endpoint (PG / SQLite) | queries (PG / SQLite) |\n|---|---|---:|---:|---:|---:|"
+    )
     for label in [*pg, *(label for label in lite if label not in pg)]:
         a, b = pg.get(label), lite.get(label)
         persona = (a or b)["persona"]
         queries = f"{a['queries'] if a else '—'} / {b['queries'] if b else '—'}"
         ratios = f"{ratio(a)} / {ratio(b)}"
-        wholes = [f"{name} {round(row['whole_ms'])} ms" for name, row in (("PG", a), ("SQLite", b))
-                  if row and row.get("whole_ms")]
+        wholes = [
+            f"{name} {round(row['whole_ms'])} ms"
+            for name, row in (("PG", a), ("SQLite", b))
+            if row and row.get("whole_ms")
+        ]
         shown = f"{label} (whole file: {', '.join(wholes)})" if wholes else label
         print(f"| {shown} | {persona} | {cell(a)} | {cell(b)} | {ratios} | {queries} |")
 

@@ -30,9 +30,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 SUBMIT_BODY = {
-    "request_type": "complaint", "title": "压测：小区门口路灯不亮",
+    "request_type": "complaint",
+    "title": "压测：小区门口路灯不亮",
     "content": "小区东门外的三盏路灯已经连续一周不亮，晚上老人和孩子出行很不方便，"
-               "希望有关部门尽快派人检修。", "anonymous": True, "channel": "api"}
+    "希望有关部门尽快派人检修。",
+    "anonymous": True,
+    "channel": "api",
+}
 
 
 def main() -> int:
@@ -42,18 +46,23 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=35, help="rows of the profile to print")
     parser.add_argument("--app-dir", type=Path, default=REPO)
     parser.add_argument("--pairs", type=Path, default=REPO / "var" / "bench" / "tracking_pairs.txt")
-    parser.add_argument("--database-url",
-                        default="postgres://postgres@127.0.0.1:5432/minxin_bench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/minxin_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
 
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "minxin.settings", "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url, "DEBUG": "0", "MINXIN_DEMO": "0",
-        **bench_keys(REPO / "var" / "bench" / "data"),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LOG_LEVEL": "ERROR",
-        "MINXIN_DATA_DIR": str(REPO / "var" / "bench" / "data"),
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "minxin.settings",
+            "DATABASE_URL": args.database_url,
+            "REDIS_URL": args.redis_url,
+            "DEBUG": "0",
+            "MINXIN_DEMO": "0",
+            **bench_keys(REPO / "var" / "bench" / "data"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "LOG_LEVEL": "ERROR",
+            "MINXIN_DATA_DIR": str(REPO / "var" / "bench" / "data"),
+        }
+    )
     sys.path.insert(0, str(args.app_dir.resolve()))
     import warnings
 
@@ -70,8 +79,7 @@ def main() -> int:
     body = json.dumps(SUBMIT_BODY, ensure_ascii=False)
     calls = {
         "ping": lambda: client.get("/api/v1/ping"),
-        "submit": lambda: client.post("/api/v1/requests", body,
-                                      content_type="application/json"),
+        "submit": lambda: client.post("/api/v1/requests", body, content_type="application/json"),
         "track": lambda: client.get(f"/api/v1/requests/{code}?password={password}"),
     }
     expected = {"ping": 200, "submit": 201, "track": 200}
@@ -92,8 +100,10 @@ def main() -> int:
             for _ in range(args.n):
                 call()
             cpu.append((time.process_time() - start) / args.n * 1000)
-        print(f"== {name}: {len(statements)} SQL statements per request; "
-              f"CPU {min(cpu):.3f} ms per request (best of 3 x {args.n}, in-process)")
+        print(
+            f"== {name}: {len(statements)} SQL statements per request; "
+            f"CPU {min(cpu):.3f} ms per request (best of 3 x {args.n}, in-process)"
+        )
         for sql in statements:
             print(f"   {sql[:110]}")
         if name == "ping":
@@ -107,7 +117,7 @@ def main() -> int:
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(args.top)
         text = out.getvalue().replace(str(Path(sys.prefix)), "<venv>")
-        print(text[text.find("   ncalls"):])
+        print(text[text.find("   ncalls") :])
     return 0
 
 

@@ -68,6 +68,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # ---- small helpers ------------------------------------------------------------------------
 
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -123,9 +124,10 @@ def machine_info() -> dict:
 
 # ---- CPU accounting from /proc ------------------------------------------------------------
 
+
 def _proc_cpu(pid: str) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
@@ -156,7 +158,7 @@ class CpuProbe:
                     return None  # a backend of another database: someone else's work
                 return "pg_background"
             stat = Path(f"/proc/{pid}/stat").read_text()
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             if int(pid) == self.gunicorn_pid or ppid == self.gunicorn_pid:
                 return "app"
         except (OSError, ValueError, IndexError):
@@ -183,14 +185,17 @@ class CpuProbe:
         for pid, (group, cpu) in after["pids"].items():
             prior = before["pids"].get(pid)
             totals[group] += cpu - (prior[1] if prior and prior[0] == group else 0.0)
-        result = {g: round(totals.get(g, 0.0), 3)
-                  for g in ("app", "pg_backends", "pg_background", "redis")}
+        result = {
+            g: round(totals.get(g, 0.0), 3)
+            for g in ("app", "pg_backends", "pg_background", "redis")
+        }
         result["machine_busy"] = round(after["system"] - before["system"], 3)
         result["wall"] = round(after["t"] - before["t"], 3)
         return result
 
 
 # ---- the stack: database, gunicorn --------------------------------------------------------
+
 
 def recreate_database(database_url: str) -> str:
     import psycopg
@@ -204,19 +209,44 @@ def recreate_database(database_url: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{dbname}"')
         version = conn.execute("SHOW server_version").fetchone()[0]
-        settings = dict(conn.execute(
-            "SELECT name, setting FROM pg_settings WHERE name IN "
-            "('synchronous_commit', 'fsync', 'shared_buffers', 'max_connections')").fetchall())
+        settings = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name IN "
+                "('synchronous_commit', 'fsync', 'shared_buffers', 'max_connections')"
+            ).fetchall()
+        )
     return f"{version} ({', '.join(f'{k}={v}' for k, v in sorted(settings.items()))})"
 
 
 class Gunicorn:
-    def __init__(self, *, python: str, app_dir: Path, env: dict, workers: int, port: int,
-                 extra: list[str], log_path: Path) -> None:
-        self.cmd = [python, "-m", "gunicorn", "minxin.wsgi:application",
-                    "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                    "--chdir", str(app_dir), "--log-level", "warning", "--timeout", "60",
-                    *extra]
+    def __init__(
+        self,
+        *,
+        python: str,
+        app_dir: Path,
+        env: dict,
+        workers: int,
+        port: int,
+        extra: list[str],
+        log_path: Path,
+    ) -> None:
+        self.cmd = [
+            python,
+            "-m",
+            "gunicorn",
+            "minxin.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(app_dir),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            *extra,
+        ]
         self.env, self.port, self.log_path = env, port, log_path
         self.proc: subprocess.Popen | None = None
 
@@ -225,8 +255,13 @@ class Gunicorn:
             raise SystemExit(f"port {self.port} is already in use: choose another with --port")
         log("+ " + " ".join(self.cmd))
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - open while gunicorn runs
-        self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=self.log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.cmd,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + 90
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -253,8 +288,9 @@ class Gunicorn:
         self.log_file.close()
 
 
-def http_request(port: int, method: str, path: str, body: dict | None = None
-                 ) -> tuple[int, dict | None]:
+def http_request(
+    port: int, method: str, path: str, body: dict | None = None
+) -> tuple[int, dict | None]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -274,10 +310,18 @@ def http_request(port: int, method: str, path: str, body: dict | None = None
 def create_query_pool(port: int, count: int, path: Path) -> None:
     lines = []
     for i in range(count):
-        status, data = http_request(port, "POST", "/api/v1/requests", {
-            "request_type": "complaint", "title": f"查询压测用诉求 {i}",
-            "content": "楼道里的声控灯坏了，晚上上下楼看不清台阶，请物业尽快维修。",
-            "anonymous": True, "channel": "api"})
+        status, data = http_request(
+            port,
+            "POST",
+            "/api/v1/requests",
+            {
+                "request_type": "complaint",
+                "title": f"查询压测用诉求 {i}",
+                "content": "楼道里的声控灯坏了，晚上上下楼看不清台阶，请物业尽快维修。",
+                "anonymous": True,
+                "channel": "api",
+            },
+        )
         if status != 201 or not data or not data.get("query_password"):
             raise SystemExit(f"pre-creating request {i}: HTTP {status} {data}")
         lines.append(f"{data['tracking_code']} {data['query_password']}")
@@ -290,28 +334,51 @@ def create_query_pool(port: int, count: int, path: Path) -> None:
 
 # ---- load generators ----------------------------------------------------------------------
 
+
 class LoadGen:
-    def __init__(self, kind: str, *, port: int, concurrency: int, threads: int,
-                 pairs: Path, python: str) -> None:
+    def __init__(
+        self, kind: str, *, port: int, concurrency: int, threads: int, pairs: Path, python: str
+    ) -> None:
         self.kind, self.port, self.concurrency = kind, port, concurrency
         self.threads, self.pairs, self.python = threads, pairs, python
 
     def command(self, scenario: str, duration: float) -> list[str]:
         extra = [str(self.pairs)] if scenario == "track" else []
         if self.kind == "wrk":
-            return ["wrk", f"-t{self.threads}", f"-c{self.concurrency}", f"-d{duration:g}s",
-                    "--timeout", "10s", "-s", str(HERE / "wrk" / "api.lua"),
-                    f"http://127.0.0.1:{self.port}", "--", scenario, *extra]
-        cmd = [self.python, str(HERE / "loadgen.py"), "--port", str(self.port),
-               "--mode", scenario, "--duration", f"{duration:g}",
-               "--concurrency", str(self.concurrency)]
+            return [
+                "wrk",
+                f"-t{self.threads}",
+                f"-c{self.concurrency}",
+                f"-d{duration:g}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(HERE / "wrk" / "api.lua"),
+                f"http://127.0.0.1:{self.port}",
+                "--",
+                scenario,
+                *extra,
+            ]
+        cmd = [
+            self.python,
+            str(HERE / "loadgen.py"),
+            "--port",
+            str(self.port),
+            "--mode",
+            scenario,
+            "--duration",
+            f"{duration:g}",
+            "--concurrency",
+            str(self.concurrency),
+        ]
         return cmd + (["--pairs", str(self.pairs)] if scenario == "track" else [])
 
     def run(self, scenario: str, duration: float) -> tuple[dict, float]:
         """Runs one scenario; returns the generator's figures and the CPU seconds it used."""
         with tempfile.TemporaryFile("w+") as out:
-            proc = subprocess.Popen(self.command(scenario, duration), stdout=out,
-                                    stderr=subprocess.STDOUT, text=True)
+            proc = subprocess.Popen(
+                self.command(scenario, duration), stdout=out, stderr=subprocess.STDOUT, text=True
+            )
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
@@ -324,6 +391,7 @@ class LoadGen:
 
 # ---- one measured run, and the summary ----------------------------------------------------
 
+
 def measure(loadgen: LoadGen, probe: CpuProbe, scenario: str, duration: float) -> dict:
     before = probe.snapshot()
     figures, loadgen_cpu = loadgen.run(scenario, duration)
@@ -335,16 +403,23 @@ def measure(loadgen: LoadGen, probe: CpuProbe, scenario: str, duration: float) -
     requests = figures["requests"]
     lat = figures["latency_us"]
     errors = sum(figures["errors"].values())
-    per_req = {k: round(v / requests * 1000, 3) if requests else None
-               for k, v in cpu.items() if k not in ("wall", "machine_busy", "other")}
+    per_req = {
+        k: round(v / requests * 1000, 3) if requests else None
+        for k, v in cpu.items()
+        if k not in ("wall", "machine_busy", "other")
+    }
     if requests:
         per_req["server"] = round(sum(per_req[k] for k in SERVER_PARTS), 3)
     return {
-        "scenario": scenario, "requests": requests, "seconds": round(seconds, 3),
+        "scenario": scenario,
+        "requests": requests,
+        "seconds": round(seconds, 3),
         "rps": round(requests / seconds, 1) if seconds else 0.0,
-        "latency_ms": {k: round(lat[k] / 1000, 2) for k in ("p50", "p90", "p95", "p99",
-                                                             "mean", "max")},
-        "errors": errors, "error_detail": figures["errors"],
+        "latency_ms": {
+            k: round(lat[k] / 1000, 2) for k in ("p50", "p90", "p95", "p99", "mean", "max")
+        },
+        "errors": errors,
+        "error_detail": figures["errors"],
         "cpu_seconds": cpu,
         "cpu_ms_per_request": per_req,
         "cores_busy": {k: round(v / cpu["wall"], 2) for k, v in cpu.items() if k != "wall"},
@@ -359,15 +434,18 @@ def summarise(rounds: list[dict[str, dict]]) -> dict:
         entry = {
             "rps": round(med(x["rps"] for x in runs), 1),
             "rps_each_round": [x["rps"] for x in runs],
-            "latency_ms": {p: round(med(x["latency_ms"][p] for x in runs), 2)
-                           for p in ("p50", "p95", "p99")},
+            "latency_ms": {
+                p: round(med(x["latency_ms"][p] for x in runs), 2) for p in ("p50", "p95", "p99")
+            },
             "errors": sum(x["errors"] for x in runs),
             "requests": sum(x["requests"] for x in runs),
             "cpu_ms_per_request": {
                 k: round(med(x["cpu_ms_per_request"][k] for x in runs), 3)
-                for k in runs[0]["cpu_ms_per_request"]},
-            "cores_busy": {k: round(med(x["cores_busy"][k] for x in runs), 2)
-                           for k in runs[0]["cores_busy"]},
+                for k in runs[0]["cpu_ms_per_request"]
+            },
+            "cores_busy": {
+                k: round(med(x["cores_busy"][k] for x in runs), 2) for k in runs[0]["cores_busy"]
+            },
         }
         ratios = [r[scenario]["rps"] / r["ping"]["rps"] for r in rounds if r["ping"]["rps"]]
         entry["ratio_to_ping"] = round(med(ratios), 3)
@@ -375,15 +453,24 @@ def summarise(rounds: list[dict[str, dict]]) -> dict:
         # What the throughput ratio would be if the server's CPU were the only limit:
         # ping's server CPU per request over this scenario's. Less sensitive to what the
         # machine's other tenants do than the throughput ratio itself.
-        cpu_ratios = [r["ping"]["cpu_ms_per_request"]["server"]
-                      / r[scenario]["cpu_ms_per_request"]["server"]
-                      for r in rounds if r[scenario]["cpu_ms_per_request"].get("server")]
+        cpu_ratios = [
+            r["ping"]["cpu_ms_per_request"]["server"] / r[scenario]["cpu_ms_per_request"]["server"]
+            for r in rounds
+            if r[scenario]["cpu_ms_per_request"].get("server")
+        ]
         entry["cpu_cost_ratio_to_ping"] = round(med(cpu_ratios), 3) if cpu_ratios else None
         # Latency relative to ping (ping's percentile / this one's), per percentile.
         entry["latency_ratio_to_ping"] = {
-            p: round(med(r["ping"]["latency_ms"][p] / r[scenario]["latency_ms"][p]
-                         for r in rounds if r[scenario]["latency_ms"][p]), 3)
-            for p in ("p50", "p95", "p99")}
+            p: round(
+                med(
+                    r["ping"]["latency_ms"][p] / r[scenario]["latency_ms"][p]
+                    for r in rounds
+                    if r[scenario]["latency_ms"][p]
+                ),
+                3,
+            )
+            for p in ("p50", "p95", "p99")
+        }
         if scenario in AIMS:
             entry["aim"] = AIMS[scenario]
             entry["aim_met"] = entry["ratio_to_ping"] >= AIMS[scenario]
@@ -392,9 +479,11 @@ def summarise(rounds: list[dict[str, dict]]) -> dict:
 
 
 def table(summary: dict) -> str:
-    head = (f"{'scenario':<8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>6} {'x ping':>7} {'aim':>6}  {'app':>6} {'pg':>6} {'lg':>6} "
-            f"{'cpu x':>6}")
+    head = (
+        f"{'scenario':<8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'x ping':>7} {'aim':>6}  {'app':>6} {'pg':>6} {'lg':>6} "
+        f"{'cpu x':>6}"
+    )
     lines = [head, "-" * len(head)]
     for scenario in SCENARIOS:
         s = summary[scenario]
@@ -406,25 +495,50 @@ def table(summary: dict) -> str:
             f"{s['latency_ms']['p95']:>8.2f} {s['latency_ms']['p99']:>8.2f} "
             f"{s['errors']:>6d} {s['ratio_to_ping']:>7.2f} {aim:>6}  "
             f"{cpu['app']:>6.2f} {pg:>6.2f} {cpu['loadgen']:>6.2f} "
-            f"{s['cpu_cost_ratio_to_ping']:>6.2f}")
-    lines.append("x ping: req/s over ping's req/s in the same round (median of rounds); "
-                 "aims: submit >= 0.40, track >= 0.60")
-    lines.append("app / pg / lg: CPU ms per request in gunicorn workers / PostgreSQL "
-                 "(backends + background) / the load generator")
-    lines.append("cpu x: ping's server CPU per request (app + pg + redis) over this one's: "
-                 "the ratio if server CPU were the only limit")
+            f"{s['cpu_cost_ratio_to_ping']:>6.2f}"
+        )
+    lines.append(
+        "x ping: req/s over ping's req/s in the same round (median of rounds); "
+        "aims: submit >= 0.40, track >= 0.60"
+    )
+    lines.append(
+        "app / pg / lg: CPU ms per request in gunicorn workers / PostgreSQL "
+        "(backends + background) / the load generator"
+    )
+    lines.append(
+        "cpu x: ping's server CPU per request (app + pg + redis) over this one's: "
+        "the ratio if server CPU were the only limit"
+    )
     return "\n".join(lines)
 
 
 # ---- profiling (optional) -----------------------------------------------------------------
 
-def profile(py_spy: str, gunicorn_pid: int, loadgen: LoadGen, scenario: str, duration: float,
-            out_dir: Path) -> Path:
+
+def profile(
+    py_spy: str, gunicorn_pid: int, loadgen: LoadGen, scenario: str, duration: float, out_dir: Path
+) -> Path:
     raw = out_dir / f"profile-{scenario}.raw"
     spy = subprocess.Popen(
-        [py_spy, "record", "--pid", str(gunicorn_pid), "--subprocesses", "--nonblocking",
-         "--rate", "250", "--format", "raw", "--duration", str(max(1, int(duration) - 2)),
-         "--output", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(gunicorn_pid),
+            "--subprocesses",
+            "--nonblocking",
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--duration",
+            str(max(1, int(duration) - 2)),
+            "--output",
+            str(raw),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1)
     loadgen.run(scenario, duration)
     spy.wait(timeout=60)
@@ -444,24 +558,46 @@ def summarise_profile(raw: Path) -> str:
         if not count.isdigit():
             continue
         n = int(count)
-        frames = [re.sub(r":\d+\)$", ")", re.sub(r"\(.*?(site-packages/|minxin/)", r"(\1", f))
-                  for f in stack.split(";")[1:]]  # drop the process frame; merge lines
+        frames = [
+            re.sub(r":\d+\)$", ")", re.sub(r"\(.*?(site-packages/|minxin/)", r"(\1", f))
+            for f in stack.split(";")[1:]
+        ]  # drop the process frame; merge lines
         total += n
         if frames:
             own[frames[-1]] += n
         for frame in set(frames):
             inclusive[frame] += n
-    lines = [f"py-spy samples: {total} (all gunicorn workers; percentages of samples)", "",
-             "inclusive, project code (minxin/):"]
-    lines += [f"  {v / total * 100:5.1f}%  {k}" for k, v in inclusive.most_common()
-              if "(minxin/" in k][:30]
+    lines = [
+        f"py-spy samples: {total} (all gunicorn workers; percentages of samples)",
+        "",
+        "inclusive, project code (minxin/):",
+    ]
+    lines += [
+        f"  {v / total * 100:5.1f}%  {k}" for k, v in inclusive.most_common() if "(minxin/" in k
+    ][:30]
     lines += ["", "inclusive, selected library entry points:"]
-    keys = ("QuerySet._fetch_all", "SQLCompiler.as_sql", "SQLCompiler.execute_sql",
-            "Connection.wait", "Atomic.__exit__", "RedisCache.", "Operation.run",
-            "_result_to_response", "Schema.", "MiddlewareMixin.__call__", "SyncWorker.handle",
-            "Response.write", "close_graceful", "Model.save", "ModelIterable.__iter__")
-    lines += [f"  {v / total * 100:5.1f}%  {k}" for k, v in inclusive.most_common()
-              if any(key in k for key in keys)][:30]
+    keys = (
+        "QuerySet._fetch_all",
+        "SQLCompiler.as_sql",
+        "SQLCompiler.execute_sql",
+        "Connection.wait",
+        "Atomic.__exit__",
+        "RedisCache.",
+        "Operation.run",
+        "_result_to_response",
+        "Schema.",
+        "MiddlewareMixin.__call__",
+        "SyncWorker.handle",
+        "Response.write",
+        "close_graceful",
+        "Model.save",
+        "ModelIterable.__iter__",
+    )
+    lines += [
+        f"  {v / total * 100:5.1f}%  {k}"
+        for k, v in inclusive.most_common()
+        if any(key in k for key in keys)
+    ][:30]
     lines += ["", "self time, top 30:"]
     lines += [f"  {v / total * 100:5.1f}%  {k}" for k, v in own.most_common(30)]
     return "\n".join(lines) + "\n"
@@ -469,25 +605,28 @@ def summarise_profile(raw: Path) -> str:
 
 def describe_source(app_dir: Path) -> str:
     def git(*cmd: str) -> str:
-        return subprocess.run(["git", "-C", str(app_dir), *cmd], capture_output=True,
-                              text=True, check=False).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(app_dir), *cmd], capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     sha = git("rev-parse", "--short", "HEAD")
     if not sha:
         return "not a git checkout"
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "minxin")
-    return f"work tree at commit {sha}" + (" with uncommitted changes in minxin/" if dirty
-                                           else "")
+    return f"work tree at commit {sha}" + (" with uncommitted changes in minxin/" if dirty else "")
 
 
 def export_ref(repo: Path, ref: str, out_dir: Path) -> Path:
-    sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", ref],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", ref],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     target = out_dir / f"src-{sha}"
     if not target.exists():
         target.mkdir()
-        archive = subprocess.Popen(["git", "-C", str(repo), "archive", sha],
-                                   stdout=subprocess.PIPE)
+        archive = subprocess.Popen(["git", "-C", str(repo), "archive", sha], stdout=subprocess.PIPE)
         subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True)
         archive.wait()
     log(f"serving {ref} = {sha} from {target}")
@@ -495,8 +634,11 @@ def export_ref(repo: Path, ref: str, out_dir: Path) -> Path:
 
 
 def snapshot_worktree(repo: Path, out_dir: Path) -> Path:
-    files = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others",
-                            "--exclude-standard"], capture_output=True, check=True).stdout
+    files = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout
     target = out_dir / "src-worktree"
     if target.exists():
         shutil.rmtree(target)
@@ -526,10 +668,15 @@ def bench_keys(data_dir: Path) -> dict[str, str]:
     path = data_dir / "bench-keys.json"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "MINXIN_DATA_KEYS": f"bench:{secrets.token_hex(16)}",
-            "MINXIN_INDEX_KEY": secrets.token_hex(32)}))
+        path.write_text(
+            json.dumps(
+                {
+                    "SECRET_KEY": secrets.token_urlsafe(50),
+                    "MINXIN_DATA_KEYS": f"bench:{secrets.token_hex(16)}",
+                    "MINXIN_INDEX_KEY": secrets.token_hex(32),
+                }
+            )
+        )
     return json.loads(path.read_text())
 
 
@@ -537,44 +684,82 @@ def main() -> int:
     cores = len(os.sched_getaffinity(0))
     parser = argparse.ArgumentParser(
         description="Submission and tracking-query throughput against /api/v1/ping "
-                    "(PostgreSQL, gunicorn, Redis cache).")
+        "(PostgreSQL, gunicorn, Redis cache)."
+    )
     parser.add_argument("--duration", type=float, default=15, help="seconds per run (15)")
     parser.add_argument("--concurrency", type=int, default=16, help="connections (16)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of ping/submit/track, order rotated each round (3)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of ping/submit/track, order rotated each round (3)",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per scenario")
-    parser.add_argument("--workers", type=int, default=2 * cores + 1,
-                        help="gunicorn sync workers (default gunicorn's advice, 2 x cores + 1 "
-                             f"= {2 * cores + 1})")
-    parser.add_argument("--gunicorn-args", default="",
-                        help='extra gunicorn arguments, e.g. "--worker-class gthread --threads 4"')
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * cores + 1,
+        help=f"gunicorn sync workers (default gunicorn's advice, 2 x cores + 1 = {2 * cores + 1})",
+    )
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help='extra gunicorn arguments, e.g. "--worker-class gthread --threads 4"',
+    )
     parser.add_argument("--port", type=int, default=8077)
-    parser.add_argument("--query-pool", type=int, default=200,
-                        help="requests pre-created for the tracking query (200)")
-    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
-                        help="load generator: wrk if installed (auto), or benchmarks/loadgen.py")
+    parser.add_argument(
+        "--query-pool",
+        type=int,
+        default=200,
+        help="requests pre-created for the tracking query (200)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk if installed (auto), or benchmarks/loadgen.py",
+    )
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--database-url",
-                        default="postgres://postgres@127.0.0.1:5432/minxin_bench",
-                        help="dropped and recreated at the start")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/minxin_bench",
+        help="dropped and recreated at the start",
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--app-dir", type=Path, default=REPO,
-                        help="the checkout to serve (default: this repository)")
-    parser.add_argument("--ref", default=None,
-                        help="serve this git commit instead of the work tree (exported with "
-                             "git archive into var/bench/src-<sha>), e.g. HEAD")
-    parser.add_argument("--snapshot", action="store_true",
-                        help="copy the work tree (tracked and untracked, not ignored files) "
-                             "into var/bench/src-worktree first and serve the copy, so edits "
-                             "made during the run do not reach the server")
-    parser.add_argument("--python", default=None,
-                        help="Python of the app (default: the one running this script)")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=REPO,
+        help="the checkout to serve (default: this repository)",
+    )
+    parser.add_argument(
+        "--ref",
+        default=None,
+        help="serve this git commit instead of the work tree (exported with "
+        "git archive into var/bench/src-<sha>), e.g. HEAD",
+    )
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="copy the work tree (tracked and untracked, not ignored files) "
+        "into var/bench/src-worktree first and serve the copy, so edits "
+        "made during the run do not reach the server",
+    )
+    parser.add_argument(
+        "--python", default=None, help="Python of the app (default: the one running this script)"
+    )
     parser.add_argument("--json-out", type=Path, default=REPO / "var" / "bench" / "api_bench.json")
-    parser.add_argument("--profile", action="store_true",
-                        help="after measuring, record each scenario once with py-spy")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after measuring, record each scenario once with py-spy",
+    )
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
-    parser.add_argument("--skip-setup", action="store_true",
-                        help="reuse the database as it is (no drop, migrate or seed)")
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="reuse the database as it is (no drop, migrate or seed)",
+    )
     args = parser.parse_args()
 
     python = args.python or sys.executable
@@ -606,28 +791,39 @@ def main() -> int:
         "REDIS_URL": args.redis_url,
         **bench_keys(data_dir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0", "MINXIN_DEMO": "0", "MINXIN_PRODUCTION": "0",
+        "DEBUG": "0",
+        "MINXIN_DEMO": "0",
+        "MINXIN_PRODUCTION": "0",
         "MINXIN_DATA_DIR": str(data_dir),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
 
     info = machine_info()
     info["redis_server"] = redis_ping(args.redis_url)
-    probe_code = ("import redis, django, gunicorn, psycopg; from importlib.metadata import "
-                  "version; print(django.get_version(), gunicorn.__version__, "
-                  "psycopg.__version__, version('django-ninja'))")
-    check = subprocess.run([python, "-c", probe_code], capture_output=True, text=True,
-                           cwd=app_dir, check=False)
+    probe_code = (
+        "import redis, django, gunicorn, psycopg; from importlib.metadata import "
+        "version; print(django.get_version(), gunicorn.__version__, "
+        "psycopg.__version__, version('django-ninja'))"
+    )
+    check = subprocess.run(
+        [python, "-c", probe_code], capture_output=True, text=True, cwd=app_dir, check=False
+    )
     if check.returncode != 0:
-        raise SystemExit("the app's Python lacks a dependency (the Redis cache needs the "
-                         "`redis` package): run `python3 dev.py test` or "
-                         f"`{python} -m pip install -e .` first\n{check.stderr[-800:]}")
+        raise SystemExit(
+            "the app's Python lacks a dependency (the Redis cache needs the "
+            "`redis` package): run `python3 dev.py test` or "
+            f"`{python} -m pip install -e .` first\n{check.stderr[-800:]}"
+        )
     versions = check.stdout.split()
-    info.update(django=versions[0], gunicorn=versions[1], psycopg=versions[2],
-                django_ninja=versions[3])
+    info.update(
+        django=versions[0], gunicorn=versions[1], psycopg=versions[2], django_ninja=versions[3]
+    )
     if client == "wrk":
-        info["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True,
-                                     check=False).stdout.split("\n")[0].strip()
+        info["wrk"] = (
+            subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+            .stdout.split("\n")[0]
+            .strip()
+        )
 
     dbname = urlparse(args.database_url).path.lstrip("/")
     if not args.skip_setup:
@@ -637,26 +833,44 @@ def main() -> int:
 
     config = {
         "command": " ".join([_rel(sys.executable), _rel(sys.argv[0]), *sys.argv[1:]]),
-        "duration_s": args.duration, "concurrency": args.concurrency, "rounds": args.rounds,
-        "warmup_s": args.warmup, "gunicorn_workers": args.workers,
-        "gunicorn_args": args.gunicorn_args, "worker_class": "sync" if "worker-class"
-        not in args.gunicorn_args else args.gunicorn_args,
+        "duration_s": args.duration,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "warmup_s": args.warmup,
+        "gunicorn_workers": args.workers,
+        "gunicorn_args": args.gunicorn_args,
+        "worker_class": "sync" if "worker-class" not in args.gunicorn_args else args.gunicorn_args,
         "load_generator": client if client == "python" else f"wrk -t{args.wrk_threads}",
-        "query_pool": args.query_pool, "database": args.database_url,
-        "cache": f"Redis ({args.redis_url})", "app_dir": str(app_dir), "source": source,
+        "query_pool": args.query_pool,
+        "database": args.database_url,
+        "cache": f"Redis ({args.redis_url})",
+        "app_dir": str(app_dir),
+        "source": source,
     }
 
-    server = Gunicorn(python=python, app_dir=app_dir, env=env, workers=args.workers,
-                      port=args.port, extra=args.gunicorn_args.split(),
-                      log_path=out_dir / "gunicorn.log")
+    server = Gunicorn(
+        python=python,
+        app_dir=app_dir,
+        env=env,
+        workers=args.workers,
+        port=args.port,
+        extra=args.gunicorn_args.split(),
+        log_path=out_dir / "gunicorn.log",
+    )
     results: dict = {"machine": info, "config": config}
     try:
         gunicorn_pid = server.start()
         pairs = out_dir / "tracking_pairs.txt"
         log(f"pre-creating {args.query_pool} requests for the tracking query")
         create_query_pool(args.port, args.query_pool, pairs)
-        loadgen = LoadGen(client, port=args.port, concurrency=args.concurrency,
-                          threads=args.wrk_threads, pairs=pairs, python=python)
+        loadgen = LoadGen(
+            client,
+            port=args.port,
+            concurrency=args.concurrency,
+            threads=args.wrk_threads,
+            pairs=pairs,
+            python=python,
+        )
         probe = CpuProbe(gunicorn_pid, dbname)
 
         idle_before = probe.snapshot()
@@ -670,19 +884,21 @@ def main() -> int:
 
         rounds: list[dict[str, dict]] = []
         for r in range(args.rounds):
-            order = SCENARIOS[r % 3:] + SCENARIOS[:r % 3]
+            order = SCENARIOS[r % 3 :] + SCENARIOS[: r % 3]
             this: dict[str, dict] = {}
             for scenario in order:
                 time.sleep(1)
                 result = measure(loadgen, probe, scenario, args.duration)
                 this[scenario] = result
-                log(f"round {r + 1}/{args.rounds} {scenario:<6} {result['rps']:8.1f} req/s  "
+                log(
+                    f"round {r + 1}/{args.rounds} {scenario:<6} {result['rps']:8.1f} req/s  "
                     f"p50 {result['latency_ms']['p50']:.1f} ms  p99 "
                     f"{result['latency_ms']['p99']:.1f} ms  errors {result['errors']}  "
                     f"cores: app {result['cores_busy']['app']:.2f} pg "
                     f"{result['cores_busy']['pg_backends']:.2f} loadgen "
                     f"{result['cores_busy']['loadgen']:.2f} other "
-                    f"{result['cores_busy']['other']:.2f}")
+                    f"{result['cores_busy']['other']:.2f}"
+                )
             rounds.append(this)
         results["rounds"] = rounds
         results["summary"] = summarise(rounds)
@@ -690,8 +906,7 @@ def main() -> int:
         if args.profile:
             for scenario in SCENARIOS:
                 log(f"profiling {scenario} with py-spy")
-                path = profile(args.py_spy, gunicorn_pid, loadgen, scenario, args.duration,
-                               out_dir)
+                path = profile(args.py_spy, gunicorn_pid, loadgen, scenario, args.duration, out_dir)
                 log(f"  wrote {path}")
     finally:
         server.stop()
@@ -699,15 +914,21 @@ def main() -> int:
     text = table(results["summary"])
     print()
     print(f"machine: {info['nproc']} cores, {info['uname']}")
-    print(f"date: {info['date_utc']}; load generator: {config['load_generator']}; "
-          f"gunicorn {args.workers} sync workers; {args.concurrency} connections; "
-          f"{args.rounds} x {args.duration:g} s per scenario")
+    print(
+        f"date: {info['date_utc']}; load generator: {config['load_generator']}; "
+        f"gunicorn {args.workers} sync workers; {args.concurrency} connections; "
+        f"{args.rounds} x {args.duration:g} s per scenario"
+    )
     print()
     print(text)
     print()
     args.json_out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print("JSON " + json.dumps({"machine": info, "config": config,
-                                "summary": results["summary"]}, ensure_ascii=False))
+    print(
+        "JSON "
+        + json.dumps(
+            {"machine": info, "config": config, "summary": results["summary"]}, ensure_ascii=False
+        )
+    )
     print(f"\nfull results (every round, CPU by party): {args.json_out}")
     return 0
 

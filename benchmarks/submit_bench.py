@@ -53,10 +53,17 @@ def main() -> None:
         client = Client()
         form = client.get("/submit/").content.decode()
         token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
-        data = {"form_token": token, "request_type": "complaint", "title": f"小区电梯停运第{i}天",
-                "content": f"三号楼电梯停运{i}天，物业不维修，老人上下楼困难，请尽快处理。",
-                "category": str(category.pk), "district": str(district.pk),
-                "address": "南湖街道文化路12号", "identity": "anonymous", "action": "submit"}
+        data = {
+            "form_token": token,
+            "request_type": "complaint",
+            "title": f"小区电梯停运第{i}天",
+            "content": f"三号楼电梯停运{i}天，物业不维修，老人上下楼困难，请尽快处理。",
+            "category": str(category.pk),
+            "district": str(district.pk),
+            "address": "南湖街道文化路12号",
+            "identity": "anonymous",
+            "action": "submit",
+        }
         started = time.perf_counter()
         response = client.post("/submit/", data)
         posted = time.perf_counter()
@@ -67,9 +74,11 @@ def main() -> None:
         if i >= WARMUP:
             posts.append((posted - started) * 1000)
             confirmations.append((time.perf_counter() - posted) * 1000)
-    print(f"{connection.vendor}: submission POST median {statistics.median(posts):.1f} ms, "
-          f"max {max(posts):.1f}; confirmation page median {statistics.median(confirmations):.1f}"
-          f" ms, max {max(confirmations):.1f} ({args.reps} submissions)")
+    print(
+        f"{connection.vendor}: submission POST median {statistics.median(posts):.1f} ms, "
+        f"max {max(posts):.1f}; confirmation page median {statistics.median(confirmations):.1f}"
+        f" ms, max {max(confirmations):.1f} ({args.reps} submissions)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 
 
 def psql(sql: str, db: str = "postgres") -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-q", "-c", sql],
-                   check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-q", "-c", sql], check=True
+    )
 
 
 def fill(rows: int, due_share: float) -> None:
@@ -65,8 +66,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--due-share", type=float, default=0.01)
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="minxin.settings",
-                      HUEY_IMMEDIATE="1", LOG_LEVEL="WARNING")
+    os.environ.update(
+        DATABASE_URL=URL,
+        DJANGO_SETTINGS_MODULE="minxin.settings",
+        HUEY_IMMEDIATE="1",
+        LOG_LEVEL="WARNING",
+    )
     psql(f"DROP DATABASE IF EXISTS {DB}")
     psql(f"CREATE DATABASE {DB}")
     subprocess.run([sys.executable, "-m", "minxin", "migrate", "-v0"], check=True, cwd=ROOT)
@@ -80,10 +85,20 @@ def main() -> None:
     t1 = time.perf_counter()
     second = sweep()
     t2 = time.perf_counter()
-    print(json.dumps({"rows": args.rows, "due": int(args.rows * args.due_share),
-                      "fill_seconds": round(filled, 1), "sweep_seconds": round(t1 - t0, 2),
-                      "first_pass": first, "second_pass_seconds": round(t2 - t1, 3),
-                      "second_pass": second}, indent=2))
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "due": int(args.rows * args.due_share),
+                "fill_seconds": round(filled, 1),
+                "sweep_seconds": round(t1 - t0, 2),
+                "first_pass": first,
+                "second_pass_seconds": round(t2 - t1, 3),
+                "second_pass": second,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

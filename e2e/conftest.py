@@ -16,6 +16,7 @@ import pytest
 
 SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 
+
 class Page:
     """A page plus the record of any request that tried to leave the platform."""
 
@@ -34,11 +35,18 @@ class Page:
         """No critical or serious accessibility violations on the current page."""
         from axe_playwright_python.sync_playwright import Axe
 
-        results = Axe().run(self.page, options={"resultTypes": ["violations"],
-                                                "runOnly": ["wcag2a", "wcag2aa", "wcag21a",
-                                                            "wcag21aa", "best-practice"]})
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+        results = Axe().run(
+            self.page,
+            options={
+                "resultTypes": ["violations"],
+                "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+            },
+        )
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("critical", "serious")
+        ]
         assert bad == [], f"{name}: {bad}"
 
 

@@ -23,8 +23,10 @@ from minxin.tickets.models import Assignment, Status, Ticket, TimelineEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OPINIONS = {"huanbao": "已检测小区周边噪声和空气，均达标，未发现环境违法行为。",
-            "heping": "已协调光明社区配合物业安排维修，社区将每周回访。"}
+OPINIONS = {
+    "huanbao": "已检测小区周边噪声和空气，均达标，未发现环境违法行为。",
+    "heping": "已协调光明社区配合物业安排维修，社区将每周回访。",
+}
 
 
 @pytest.fixture
@@ -54,8 +56,9 @@ def co_unit_signs_and_gives_its_opinion(web, code: str, unit: str) -> None:  # t
     with page.expect_navigation():
         page.get_by_role("button", name="签收协办任务").click()
     assert "已签收协办任务" in flash(web)
-    page.get_by_label("协办意见（本单位核查了什么、做了什么；仅主办单位和受理中心可见，不向诉求人公开）"
-                      ).fill(OPINIONS[unit])
+    page.get_by_label(
+        "协办意见（本单位核查了什么、做了什么；仅主办单位和受理中心可见，不向诉求人公开）"
+    ).fill(OPINIONS[unit])
     with page.expect_navigation():
         page.get_by_role("button", name="提交协办意见").click()
     assert "协办意见已提交主办单位" in flash(web)
@@ -109,7 +112,8 @@ def test_co_handling_from_dispatch_to_the_citizen_s_rating(web, more_web, city_d
     parts = Assignment.objects.filter(ticket=ticket, role="co")
     assert set(parts.values_list("status", flat=True)) == {"done"}
     steps = list(TimelineEvent.objects.filter(ticket=ticket).values_list("action", flat=True))
-    assert steps.count("co_opinion") == 2 and "unit_approve" in steps
+    assert steps.count("co_opinion") == 2
+    assert "unit_approve" in steps
     # The co-units' opinions are the staff's: the citizen's page never shows them.
     web.page.reload()
     for opinion in OPINIONS.values():

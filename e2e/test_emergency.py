@@ -40,13 +40,15 @@ def city_on_duty(db):  # type: ignore[no-untyped-def]
     intake.mobile = "13900000001"
     intake.save(update_fields=["mobile"])
     now = clock.now()
-    DutyShift.objects.create(user=intake, starts_at=now - dt.timedelta(hours=1),
-                             ends_at=now + dt.timedelta(hours=8))
+    DutyShift.objects.create(
+        user=intake, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=8)
+    )
     return intake
 
 
 def test_an_emergency_from_the_citizens_keyboard_to_the_duty_officers_phone(
-        web, more_web, city_on_duty):
+    web, more_web, city_on_duty
+):
     ordinary, _ = submit(build_city_dict())  # an older, ordinary request waits too
     page = web.page
     page.goto(web.base + "/submit/")
@@ -56,7 +58,10 @@ def test_an_emergency_from_the_citizens_keyboard_to_the_duty_officers_phone(
     alert = page.locator("[data-emergency][role=alert]")
     alert.get_by_text("如有危险，请立即拨打电话求助").wait_for()
     shown = alert.inner_text()
-    assert "119" in shown and "110" in shown and "120" in shown and "燃气抢修" in shown
+    assert "119" in shown
+    assert "110" in shown
+    assert "120" in shown
+    assert "燃气抢修" in shown
     assert alert.get_by_role("link", name="119 火警").get_attribute("href") == "tel:119"
     web.shot("portal-submit-emergency")
     web.axe("submit with the emergency notice")
@@ -64,7 +69,9 @@ def test_an_emergency_from_the_citizens_keyboard_to_the_duty_officers_phone(
     page.get_by_role("button", name="提交诉求").last.click()
     page.wait_for_url("**/submit/done/**")
     done = page.locator("main").inner_text()
-    assert "如有危险，请立即拨打电话求助" in done and "119" in done and "查询码" in done
+    assert "如有危险，请立即拨打电话求助" in done
+    assert "119" in done
+    assert "查询码" in done
     web.shot("portal-submitted-emergency")
     web.axe("confirmation with the emergency numbers")
 
@@ -73,7 +80,8 @@ def test_an_emergency_from_the_citizens_keyboard_to_the_duty_officers_phone(
     alert_in_inbox = InboxMessage.objects.get(event="emergency", user=city_on_duty)
     assert ticket.display_code in alert_in_inbox.text
     sms = SmsMessage.objects.get(event="emergency")
-    assert sms.phone == "13900000001" and sms.urgent
+    assert sms.phone == "13900000001"
+    assert sms.urgent
     assert ticket.stage == Stage.ACCEPT
     assert ticket.stage_due_at - ticket.created_at == dt.timedelta(hours=2)
 
@@ -92,12 +100,15 @@ def test_an_emergency_from_the_citizens_keyboard_to_the_duty_officers_phone(
     staff.page.goto(f"{staff.base}/staff/requests/{ticket.pk}/")
     due = timezone.localtime(ticket.stage_due_at)
     text = staff.page.locator("main").inner_text()
-    assert f"{due:%Y-%m-%d %H:%M}" in text and "紧急诉求" in text
+    assert f"{due:%Y-%m-%d %H:%M}" in text
+    assert "紧急诉求" in text
     staff.shot("workbench-detail-emergency")
 
 
 def build_city_dict() -> dict:
     from minxin.org.models import Category, Unit
 
-    return {"units": {u.code: u for u in Unit.objects.all()},
-            "category": Category.objects.get(name="物业管理")}
+    return {
+        "units": {u.code: u for u in Unit.objects.all()},
+        "category": Category.objects.get(name="物业管理"),
+    }

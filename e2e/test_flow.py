@@ -79,7 +79,8 @@ def citizen_submits(web) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     web.shot("flow-02-citizen-submitted")
     code = page.locator("#tracking-code").inner_text().strip()
     password = page.locator("#query-password").inner_text().strip()
-    assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code) and re.fullmatch(r"\d{6}", password)
+    assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code)
+    assert re.fullmatch(r"\d{6}", password)
     return code, password
 
 
@@ -115,8 +116,9 @@ def unit_signs_and_replies(web, code: str) -> None:  # type: ignore[no-untyped-d
     page = web.page
     log_in(web, "zhujian")
     # The dispatch reached the unit's inbox: the header counts it as unread.
-    assert re.search(r"站内消息\s*1\s*条未读", page.get_by_role("navigation", name="主导航")
-                     .inner_text())
+    assert re.search(
+        r"站内消息\s*1\s*条未读", page.get_by_role("navigation", name="主导航").inner_text()
+    )
     web.shot("flow-08-handler-home")
     web.axe("home handler")
     open_request(web, code)
@@ -177,7 +179,8 @@ def test_a_request_travels_from_citizen_to_closed(web, more_web, city_db):
     citizen_tracks_and_rates(web, code, password)
 
     ticket = Ticket.objects.get(tracking_code=code.replace("-", ""))
-    assert ticket.status == Status.CLOSED and ticket.satisfaction == "satisfied"
+    assert ticket.status == Status.CLOSED
+    assert ticket.satisfaction == "satisfied"
     assert ticket.lead_unit.name == "市住房和城乡建设局"
     # The workbench tells the same story: closed, with every step on the timeline.
     intake.page.goto(f"{intake.base}/staff/requests/{ticket.pk}/")
@@ -191,7 +194,8 @@ def test_a_request_travels_from_citizen_to_closed(web, more_web, city_db):
 def focused(web) -> str:  # type: ignore[no-untyped-def]
     return web.page.evaluate(
         "(() => { const e = document.activeElement;"
-        " return e.tagName + ' ' + (e.textContent || e.value || '').trim(); })()")
+        " return e.tagName + ' ' + (e.textContent || e.value || '').trim(); })()"
+    )
 
 
 def tab_to(web, wanted: str, limit: int = 120) -> None:  # type: ignore[no-untyped-def]
@@ -205,10 +209,15 @@ def tab_to(web, wanted: str, limit: int = 120) -> None:  # type: ignore[no-untyp
 
 
 def test_the_unit_signs_with_the_keyboard_alone(web, city_db):
-    ticket, _ = ticket_submit(data=Submission(request_type="complaint", title=TITLE,
-                                              content=CONTENT, anonymous=True), actor=Actor())
-    ticket_dispatch(ticket_id=ticket.pk, actor=Actor.staff(User.objects.get(username="intake")),
-                    lead_unit_id=Unit.objects.get(code="zhujian").pk)
+    ticket, _ = ticket_submit(
+        data=Submission(request_type="complaint", title=TITLE, content=CONTENT, anonymous=True),
+        actor=Actor(),
+    )
+    ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=Actor.staff(User.objects.get(username="intake")),
+        lead_unit_id=Unit.objects.get(code="zhujian").pk,
+    )
     page = web.page
     page.goto(web.base + "/staff/login/")
     # The username field has autofocus: type once the browser has applied it.

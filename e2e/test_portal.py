@@ -20,15 +20,21 @@ def city_db(db):  # type: ignore[no-untyped-def]
 def fill_submission(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("投诉").check()
     page.get_by_label("标题").fill("中华路路灯一周不亮")
-    page.get_by_label("诉求内容").fill("中华路与南京街交口往北约200米，路灯连续一周晚上不亮，行人很不安全。")
+    page.get_by_label("诉求内容").fill(
+        "中华路与南京街交口往北约200米，路灯连续一周晚上不亮，行人很不安全。"
+    )
     page.get_by_label("详细地址").fill("和平区中华路")
     page.get_by_label("匿名提交").check()
 
 
 def test_every_portal_page_is_accessible_and_local(web, city_db):
     page = web.page
-    for path, name in [("/", "home"), ("/submit/", "submit"), ("/track/", "track"),
-                       ("/accessibility/", "accessibility")]:
+    for path, name in [
+        ("/", "home"),
+        ("/submit/", "submit"),
+        ("/track/", "track"),
+        ("/accessibility/", "accessibility"),
+    ]:
         page.goto(web.base + path)
         web.shot(f"portal-{name}")
         web.axe(name)
@@ -46,7 +52,8 @@ def test_an_anonymous_citizen_submits_and_gets_a_code_and_password(web, city_db)
     page.get_by_role("button", name="提交诉求").last.click()
     page.wait_for_url("**/submit/done/**")
     text = page.locator("main").inner_text()
-    assert "查询密码" in text and "前办结" in text
+    assert "查询密码" in text
+    assert "前办结" in text
     web.shot("portal-submitted")
     web.axe("submitted")
 
@@ -74,7 +81,10 @@ def test_submission_works_with_the_keyboard_alone(web, city_db):
 def test_category_suggestions_appear_as_the_citizen_types(web, city_db, monkeypatch):
     fake = types.ModuleType("minxin.nlp")  # the live server runs in this process
     fake.predict_category = lambda text, k=3: [
-        ("城乡建设/物业管理", 0.997), ("交通运输/公交出行", 0.06), ("商贸旅游/消费维权", 0.002)]
+        ("城乡建设/物业管理", 0.997),
+        ("交通运输/公交出行", 0.06),
+        ("商贸旅游/消费维权", 0.002),
+    ]
     monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
     page = web.page
     page.goto(web.base + "/submit/")
@@ -83,10 +93,14 @@ def test_category_suggestions_appear_as_the_citizen_types(web, city_db, monkeypa
     best = page.get_by_role("button", name="城乡建设 / 物业管理（最可能）")
     best.wait_for()
     chips = page.locator("[data-suggest-list] button").all_inner_texts()
-    assert "交通运输 / 公交出行" in chips and not any("消费维权" in c or "%" in c for c in chips)
+    assert "交通运输 / 公交出行" in chips
+    assert not any("消费维权" in c or "%" in c for c in chips)
     best.click()
-    assert page.get_by_label("问题分类").evaluate("s => s.options[s.selectedIndex].text"
-                                              ).endswith("物业管理")
+    assert (
+        page.get_by_label("问题分类")
+        .evaluate("s => s.options[s.selectedIndex].text")
+        .endswith("物业管理")
+    )
     web.axe("submit with suggestions")
 
 

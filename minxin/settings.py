@@ -36,8 +36,9 @@ DEMO_MODE = envbool("MINXIN_DEMO", "False")
 # Outside development, the demo and the test suite, no process starts without its secrets
 # (ImproperlyConfigured names the missing ones); inside them, missing secrets come from
 # random values generated once under DATA_DIR (minxin/core/devkeys.py, docs/security.md).
-DEVELOPMENT_KEYS = devkeys.ensure(data_dir=DATA_DIR,
-                                  development=DEBUG or DEMO_MODE or "pytest" in sys.modules)
+DEVELOPMENT_KEYS = devkeys.ensure(
+    data_dir=DATA_DIR, development=DEBUG or DEMO_MODE or "pytest" in sys.modules
+)
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -138,7 +139,9 @@ def _database() -> dict:
         config["CONN_MAX_AGE"] = 0
         # A file, not shared-cache memory: concurrency tests need real locking and timeouts.
         # One per process, so test runs side by side never share a file.
-        config["TEST"] = {"NAME": str(Path(config["NAME"]).with_suffix(f".test{os.getpid()}.sqlite3"))}
+        config["TEST"] = {
+            "NAME": str(Path(config["NAME"]).with_suffix(f".test{os.getpid()}.sqlite3"))
+        }
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
         # failing with "database is locked" half way through a transaction.
         config["OPTIONS"] = {
@@ -157,12 +160,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "minxin.core.cache.ReusingRedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "minxin.core.cache.ReusingRedisCache", "LOCATION": REDIS_URL}}
 else:
     # The database cache is shared by every process, so rate limits hold across workers.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "minxin_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "minxin_cache",
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -192,15 +198,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 _huey_common = {
     "name": "minxin",
     "immediate": envbool("HUEY_IMMEDIATE", str("pytest" in sys.modules)),
-    "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread",
-                 "max_delay": 1.0, "periodic": True, "check_worker_health": True},
+    "consumer": {
+        "workers": envint("HUEY_WORKERS", 2),
+        "worker_type": "thread",
+        "max_delay": 1.0,
+        "periodic": True,
+        "check_worker_health": True,
+    },
 }
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "url": REDIS_URL, **_huey_common}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    HUEY = {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
-            **_huey_common}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        **_huey_common,
+    }
 
 # Citizens are not messaged at night, except for urgent matters and codes they asked for.
 QUIET_HOURS = env("QUIET_HOURS", "22:00-08:00")
@@ -209,8 +223,12 @@ SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
 # Does the gateway drop a repeated Idempotency-Key? Then a message cut off mid-call by a
 # worker's death is sent again under its key; if not, it is set aside as uncertain.
 SMS_GATEWAY_IDEMPOTENT = envbool("SMS_GATEWAY_IDEMPOTENT", "True")
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-                    if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minxin@localhost")
@@ -220,8 +238,11 @@ SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
 CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
 # Automatic dispatch (智能派遣, docs/routing.md): a new request whose top recommended unit has
 # at least this confidence (0-1) is accepted and dispatched by the worker. Unset = off.
-AUTO_DISPATCH_THRESHOLD = (float(env("MINXIN_AUTO_DISPATCH_THRESHOLD"))
-                           if env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip() else None)
+AUTO_DISPATCH_THRESHOLD = (
+    float(env("MINXIN_AUTO_DISPATCH_THRESHOLD"))
+    if env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip()
+    else None
+)
 if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
     raise ValueError("MINXIN_AUTO_DISPATCH_THRESHOLD must be a number in (0, 1]")
 # How long a process keeps the unit recommender's knowledge (table, history, neighbour
@@ -234,9 +255,13 @@ REVEAL_REQUIRES_TOTP = envbool("REVEAL_REQUIRES_TOTP", "True")
 # Roles that must have a TOTP device (enrolment forced at login; no API token without it):
 # those that can reveal personal data or administer. Empty in DEBUG and the demo, whose
 # accounts have no device.
-TOTP_REQUIRED_ROLES = [r.strip() for r in env(
-    "MINXIN_TOTP_REQUIRED_ROLES", "" if DEBUG or DEMO_MODE else "intake,supervisor,admin"
-).split(",") if r.strip()]
+TOTP_REQUIRED_ROLES = [
+    r.strip()
+    for r in env(
+        "MINXIN_TOTP_REQUIRED_ROLES", "" if DEBUG or DEMO_MODE else "intake,supervisor,admin"
+    ).split(",")
+    if r.strip()
+]
 # The audit chain: a checkpoint every this many entries (besides hourly), and the outside
 # witness the checkpoints are also written to: dir:/path or db:<database url>
 # (docs/security.md). The default folder is only a start: point it off this machine.

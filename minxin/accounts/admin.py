@@ -9,6 +9,11 @@ from minxin.audit.admin import AuditedAdminMixin
 class StaffAdmin(AuditedAdminMixin, UserAdmin):
     list_display = ("username", "display_name", "role", "unit", "is_active")
     list_filter = ("role", "unit", "is_active")
-    fieldsets = (*UserAdmin.fieldsets,
-                 ("民心", {"fields": ("display_name", "role", "unit", "mobile")}))
-    add_fieldsets = (*UserAdmin.add_fieldsets, ("民心", {"fields": ("display_name", "role", "unit")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("民心", {"fields": ("display_name", "role", "unit", "mobile")}),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        ("民心", {"fields": ("display_name", "role", "unit")}),
+    )

@@ -18,13 +18,20 @@ def check_throttle_store(app_configs: Any = None, **kwargs: Any) -> list[checks.
         return []
     policy = current.eviction_policy()
     if policy is None:
-        return [checks.Warning(
-            "Cannot read the lockouts' Redis maxmemory-policy (CONFIG refused or Redis down).",
-            hint="Make sure it is noeviction or volatile-*: an evicted counter lifts a lock.",
-            id="accounts.W001")]
+        return [
+            checks.Warning(
+                "Cannot read the lockouts' Redis maxmemory-policy (CONFIG refused or Redis down).",
+                hint="Make sure it is noeviction or volatile-*: an evicted counter lifts a lock.",
+                id="accounts.W001",
+            )
+        ]
     if policy not in SAFE_POLICIES:
-        return [checks.Error(
-            f"The lockouts' Redis evicts keys without a TTL too (maxmemory-policy {policy}).",
-            hint="Set maxmemory-policy noeviction (or volatile-*), or give the lockouts "
-                 "their own Redis with MINXIN_THROTTLE_REDIS_URL.", id="accounts.E001")]
+        return [
+            checks.Error(
+                f"The lockouts' Redis evicts keys without a TTL too (maxmemory-policy {policy}).",
+                hint="Set maxmemory-policy noeviction (or volatile-*), or give the lockouts "
+                "their own Redis with MINXIN_THROTTLE_REDIS_URL.",
+                id="accounts.E001",
+            )
+        ]
     return []

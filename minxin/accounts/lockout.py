@@ -37,8 +37,12 @@ def _name(username: str) -> str:
 def attempt(request: HttpRequest, username: str) -> None:
     """Count one try at this account's password or TOTP code, before it is checked.
     RateLimited (and nothing checked) when the account or the client is over its limit."""
-    throttle.guard((_account(), _name(username)), (_client(), client_ip(request)),
-                   message=LOCKED_MESSAGE, code="locked_out")
+    throttle.guard(
+        (_account(), _name(username)),
+        (_client(), client_ip(request)),
+        message=LOCKED_MESSAGE,
+        code="locked_out",
+    )
 
 
 def attempts_left(username: str) -> int:

@@ -23,8 +23,9 @@ class Role(models.TextChoices):
 
 # The role groups, defined here once; `tickets.workflow.PERMISSIONS` says what each may do.
 # Roles that work for the dispatch centre and so see every request in the city.
-CITYWIDE_ROLES = frozenset({Role.INTAKE, Role.REVIEWER, Role.CALLBACK, Role.SUPERVISOR,
-                            Role.LEADER, Role.ADMIN})
+CITYWIDE_ROLES = frozenset(
+    {Role.INTAKE, Role.REVIEWER, Role.CALLBACK, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
+)
 # The staff of a handling unit (承办单位).
 UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
 # The dispatch centre's intake (受理派遣), with the administrator.
@@ -38,12 +39,19 @@ REVEAL_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.HANDLER)
-    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="staff")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     # A work number, not a citizen's: emergency alerts (紧急诉求) reach duty staff by SMS.
-    mobile = models.CharField("工作手机", max_length=20, blank=True,
-                              help_text="值班期间紧急诉求告警短信发送到此号码")
+    mobile = models.CharField(
+        "工作手机", max_length=20, blank=True, help_text="值班期间紧急诉求告警短信发送到此号码"
+    )
 
     class Meta:
         verbose_name = "工作人员"
@@ -97,6 +105,7 @@ class FailureCounter(models.Model):
     class Meta:
         verbose_name = "失败计数"
         verbose_name_plural = "失败计数"
-        constraints = [models.UniqueConstraint(fields=["scope", "key"],
-                                               name="failurecounter_scope_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="failurecounter_scope_key")
+        ]
         indexes = [models.Index(fields=["expires_at"])]

@@ -83,8 +83,7 @@ class DatabaseStore:
     def peek(self, scope: str, key: str) -> int:
         from minxin.accounts.models import FailureCounter
 
-        row = FailureCounter.objects.filter(scope=scope, key=key,
-                                            expires_at__gt=_now()).first()
+        row = FailureCounter.objects.filter(scope=scope, key=key, expires_at__gt=_now()).first()
         return row.count if row else 0
 
     def give_back(self, scope: str, key: str) -> None:
@@ -93,7 +92,8 @@ class DatabaseStore:
         from minxin.accounts.models import FailureCounter
 
         FailureCounter.objects.filter(scope=scope, key=key, count__gt=0).update(
-            count=F("count") - 1)
+            count=F("count") - 1
+        )
 
     def reset(self, scope: str, key: str) -> None:
         from minxin.accounts.models import FailureCounter
@@ -103,8 +103,7 @@ class DatabaseStore:
     def purge(self) -> int:
         from minxin.accounts.models import FailureCounter
 
-        deleted, _ = FailureCounter.objects.filter(
-            expires_at__lt=_now() - STRIKES_SECONDS).delete()
+        deleted, _ = FailureCounter.objects.filter(expires_at__lt=_now() - STRIKES_SECONDS).delete()
         return deleted
 
 
@@ -144,9 +143,13 @@ class RedisStore:
     def give_back(self, scope: str, key: str) -> None:
         name = self._names(scope, key)[0]
         # DECR only an existing key: a bare DECR would make one without a TTL.
-        self.client.eval("if redis.call('EXISTS', KEYS[1]) == 1 and "
-                         "tonumber(redis.call('GET', KEYS[1])) > 0 then "
-                         "return redis.call('DECR', KEYS[1]) end return 0", 1, name)
+        self.client.eval(
+            "if redis.call('EXISTS', KEYS[1]) == 1 and "
+            "tonumber(redis.call('GET', KEYS[1])) > 0 then "
+            "return redis.call('DECR', KEYS[1]) end return 0",
+            1,
+            name,
+        )
 
     def reset(self, scope: str, key: str) -> None:
         self.client.delete(self._names(scope, key)[0])
@@ -171,6 +174,7 @@ def store() -> Any:
 
 
 # ---- what the callers use -------------------------------------------------------------------
+
 
 def hit(limit: Limit, value: str) -> Hit:
     """Count one attempt (before evaluating it)."""
@@ -203,7 +207,8 @@ def wait_text(seconds: int) -> str:
 def guard(*limits: tuple[Limit, str], message: str, code: str) -> None:
     """Count one attempt under each limit; RateLimited (nothing evaluated) if any is over.
     `message` may hold {wait}, the time until the longest refusal ends."""
-    refused = [h.retry_after for limit, value in limits
-               if not (h := hit(limit, value)).allowed(limit)]
+    refused = [
+        h.retry_after for limit, value in limits if not (h := hit(limit, value)).allowed(limit)
+    ]
     if refused:
         raise RateLimited(message.format(wait=wait_text(max(refused))), code=code)

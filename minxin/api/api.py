@@ -11,7 +11,7 @@ api = NinjaAPI(
     title="民心 Minxin API",
     version="1",
     description="市民诉求受理、办理与监督平台的数据接口。错误统一为 "
-                '{"error": {"code", "message", "field"}}。',
+    '{"error": {"code", "message", "field"}}。',
     urls_namespace="api-v1",
 )
 errors.install(api)

@@ -18,9 +18,16 @@ class StaffToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token.startswith("mxs_"):
             return None
-        row = (ApiToken.objects.select_related("user", "user__unit")
-               .filter(key_hash=ApiToken.hash_key(token), revoked=False,
-                       expires_at__gt=clock.now(), user__is_active=True).first())
+        row = (
+            ApiToken.objects.select_related("user", "user__unit")
+            .filter(
+                key_hash=ApiToken.hash_key(token),
+                revoked=False,
+                expires_at__gt=clock.now(),
+                user__is_active=True,
+            )
+            .first()
+        )
         if row is None:
             return None
         request.user = row.user
@@ -33,7 +40,7 @@ def citizen_phone(request: HttpRequest) -> str | None:
     if not token:
         auth = request.headers.get("Authorization", "")
         if auth.startswith("Bearer ") and not auth.startswith("Bearer mxs_"):
-            token = auth[len("Bearer "):]
+            token = auth[len("Bearer ") :]
     return citizen_token_phone(token.strip()) if token else None
 
 
@@ -52,13 +59,20 @@ def staff_login(request: HttpRequest, *, username: str, password: str, totp: str
     lockout.passed(request, username)
     if second_factor.enrolled(user):
         if not totp:
-            raise PermissionDenied("该账号已启用动态口令，请同时提供 totp", code="totp_required",
-                                   field="totp", status=401)
+            raise PermissionDenied(
+                "该账号已启用动态口令，请同时提供 totp",
+                code="totp_required",
+                field="totp",
+                status=401,
+            )
         lockout.attempt(request, username)
         if not second_factor.verify(user, totp):
             raise PermissionDenied("动态口令不正确", code="bad_totp", field="totp", status=401)
     elif second_factor.required(user):
-        raise PermissionDenied("该角色须先在工作台启用动态口令，才能获取接口令牌",
-                               code="totp_enrolment_required", status=403)
+        raise PermissionDenied(
+            "该角色须先在工作台启用动态口令，才能获取接口令牌",
+            code="totp_enrolment_required",
+            status=403,
+        )
     lockout.clear_failures(username)
     return user  # type: ignore[return-value]

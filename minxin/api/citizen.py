@@ -39,8 +39,7 @@ from minxin.tickets.submission import (
 from minxin.tickets.timeline import citizen_timeline
 
 router = Router(tags=["citizen"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
-          429: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.post("/sms/codes", response={202: SentOut, **ERRORS})
@@ -65,9 +64,12 @@ def _submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict]:
     actor = Actor.citizen(phone) if phone else Actor()
     ticket, password = ticket_submit(data=Submission(**payload.dict()), actor=actor)
     return 201, {
-        "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
-        "query_password": password, "status": ticket.status,
-        "status_label": Status(ticket.status).label, "due_at": ticket.due_at,
+        "tracking_code": ticket.tracking_code,
+        "display_code": ticket.display_code,
+        "query_password": password,
+        "status": ticket.status,
+        "status_label": Status(ticket.status).label,
+        "due_at": ticket.due_at,
         "deadline_text": deadline_text(ticket),
     }
 
@@ -79,27 +81,30 @@ def _proof(request: HttpRequest, password: str | None) -> tuple[str | None, str 
 
 def _citizen_ticket(request: HttpRequest, code: str, password: str | None) -> tuple[Ticket, Actor]:
     password, phone = _proof(request, password)
-    return ticket_for_citizen(raw_code=code, password=password, phone=phone,
-                              ip=client_ip(request))
+    return ticket_for_citizen(raw_code=code, password=password, phone=phone, ip=client_ip(request))
 
 
 @router.get("/requests/{tracking_code}", response={200: PublicTicketOut, **ERRORS})
-def track(request: HttpRequest, tracking_code: str, password: str | None = None
-          ) -> HttpResponse:
+def track(request: HttpRequest, tracking_code: str, password: str | None = None) -> HttpResponse:
     password, phone = _proof(request, password)
     code = codes.normalise(tracking_code or "")
     if code:
-        body = tracking_cache.cached_view(code=code, password=password, phone=phone,
-                                          ip=client_ip(request))
+        body = tracking_cache.cached_view(
+            code=code, password=password, phone=phone, ip=client_ip(request)
+        )
         if body is not None:
             return HttpResponse(body, content_type="application/json")
-    ticket, _ = ticket_for_citizen(raw_code=tracking_code, password=password, phone=phone,
-                                   ip=client_ip(request))
+    ticket, _ = ticket_for_citizen(
+        raw_code=tracking_code, password=password, phone=phone, ip=client_ip(request)
+    )
     body = PublicTicketOut.model_validate(public_ticket(ticket)).model_dump_json()
     if not ticket.merged_into_id:  # a merged view also depends on another request
-        tracking_cache.remember_view(code=ticket.tracking_code, body=body,
-                                     password_hash=ticket.query_password_hash,
-                                     phone_index=ticket.submitter_phone_index)
+        tracking_cache.remember_view(
+            code=ticket.tracking_code,
+            body=body,
+            password_hash=ticket.query_password_hash,
+            phone_index=ticket.submitter_phone_index,
+        )
     return HttpResponse(body, content_type="application/json")
 
 
@@ -110,20 +115,27 @@ def public_ticket(ticket: Ticket) -> dict:
     replied = primary.status in (Status.PUBLISHED, Status.CLOSED, Status.ARCHIVED)
     reply = selectors.published_reply(primary) if replied else None
     return {
-        "tracking_code": ticket.tracking_code, "display_code": ticket.display_code,
-        "request_type": ticket.request_type.name, "title": ticket.title,
-        "content": ticket.content, "status": ticket.status,
+        "tracking_code": ticket.tracking_code,
+        "display_code": ticket.display_code,
+        "request_type": ticket.request_type.name,
+        "title": ticket.title,
+        "content": ticket.content,
+        "status": ticket.status,
         "status_label": Status(ticket.status).label,
         "category": str(ticket.category) if ticket.category_id else None,
-        "created_at": ticket.created_at, "due_at": ticket.due_at,
+        "created_at": ticket.created_at,
+        "due_at": ticket.due_at,
         "deadline_text": deadline_text(ticket),
         "can_rate": ticket.status == Status.PUBLISHED,
         "satisfaction": ticket.satisfaction or None,
         "reply": {
             "unit": reply.unit.name if reply.unit_id else "市民诉求受理中心",
-            "public_reply": reply.public_reply, "solved": reply.solved,
+            "public_reply": reply.public_reply,
+            "solved": reply.solved,
             "published_at": reply.published_at,
-        } if reply and primary.status != Status.REPLIED else None,
+        }
+        if reply and primary.status != Status.REPLIED
+        else None,
         "merged_into": ticket.merged_into.display_code if ticket.merged_into_id else None,
         "timeline": citizen_timeline(selectors.public_timeline(ticket)),
     }
@@ -132,8 +144,9 @@ def public_ticket(ticket: Ticket) -> dict:
 @router.post("/requests/{tracking_code}/rating", response={200: PublicTicketOut, **ERRORS})
 def rate(request: HttpRequest, tracking_code: str, payload: RatingIn) -> dict:
     ticket, actor = _citizen_ticket(request, tracking_code, payload.password)
-    ticket = ticket_rate(ticket_id=ticket.pk, actor=actor, satisfaction=payload.satisfaction,
-                         comment=payload.comment)
+    ticket = ticket_rate(
+        ticket_id=ticket.pk, actor=actor, satisfaction=payload.satisfaction, comment=payload.comment
+    )
     return public_ticket(ticket)
 
 
@@ -145,8 +158,9 @@ def supplement(request: HttpRequest, tracking_code: str, payload: SupplementIn) 
 
 
 @router.post("/requests/{tracking_code}/photos", response={201: dict, **ERRORS})
-def add_photo(request: HttpRequest, tracking_code: str, photo: File[UploadedFile],
-              password: Form[str] = "") -> Reply:
+def add_photo(
+    request: HttpRequest, tracking_code: str, photo: File[UploadedFile], password: Form[str] = ""
+) -> Reply:
     ticket, actor = _citizen_ticket(request, tracking_code, password or None)
     data = photo.read(6 * 1024 * 1024)
     with transaction.atomic():
@@ -165,6 +179,7 @@ def my_requests(request: HttpRequest) -> list[dict]:
 
 
 # ---- personal-information rights (个人信息保护法) ------------------------------------------
+
 
 def _verified(request: HttpRequest) -> Actor:
     phone = citizen_phone(request)
@@ -192,6 +207,7 @@ def erase_my_data(request: HttpRequest, payload: EraseIn) -> dict:
 
     actor = _verified(request)
     if not payload.confirm:
-        raise ValidationFailed("请确认删除（confirm 须为 true）", code="not_confirmed",
-                               field="confirm")
+        raise ValidationFailed(
+            "请确认删除（confirm 须为 true）", code="not_confirmed", field="confirm"
+        )
     return personal_data_erase(actor=actor)

@@ -16,16 +16,20 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 
 
 def _field_of(loc: list) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload",
-                                                "data", "form", "file")]
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header", "payload", "data", "form", "file")
+    ]
     return ".".join(parts) or None
 
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, error_body(exc.code, exc.message, exc.field),
-                                   status=exc.status)
+        return api.create_response(
+            request, error_body(exc.code, exc.message, exc.field), status=exc.status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -42,16 +46,20 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, error_body("unauthenticated", "请先登录或提供有效的令牌"), status=401)
+            request, error_body("unauthenticated", "请先登录或提供有效的令牌"), status=401
+        )
 
     @api.exception_handler(DataError)
     def bad_characters(request: HttpRequest, exc: DataError) -> HttpResponse:
         # E.g. a NUL byte, which PostgreSQL text cannot hold: the input's fault, not ours.
         return api.create_response(
-            request, error_body("invalid_characters", "输入包含无法保存的字符，请检查后重试"),
-            status=400)
+            request,
+            error_body("invalid_characters", "输入包含无法保存的字符，请检查后重试"),
+            status=400,
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(
-            request, error_body("http_error", str(exc.message)), status=exc.status_code)
+            request, error_body("http_error", str(exc.message)), status=exc.status_code
+        )

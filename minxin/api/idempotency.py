@@ -14,16 +14,20 @@ from minxin.api.models import IdempotencyRecord
 from minxin.core.errors import Conflict, ValidationFailed
 
 
-def run(request: HttpRequest, body: dict, action: Callable[[], tuple[int, dict]]
-        ) -> tuple[int, dict]:
+def run(
+    request: HttpRequest, body: dict, action: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict]:
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return action()
     if len(key) > 100:
-        raise ValidationFailed("Idempotency-Key 过长（最多100字符）", code="invalid_idempotency_key")
+        raise ValidationFailed(
+            "Idempotency-Key 过长（最多100字符）", code="invalid_idempotency_key"
+        )
     scoped = f"{request.path}:{key}"
     fingerprint = hashlib.sha256(
-        json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+        json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder).encode()
+    ).hexdigest()
     existing = IdempotencyRecord.objects.filter(key=scoped).first()
     if existing:
         return _replay(existing, fingerprint)
@@ -31,8 +35,11 @@ def run(request: HttpRequest, body: dict, action: Callable[[], tuple[int, dict]]
         with transaction.atomic():
             status, response = action()
             IdempotencyRecord.objects.create(
-                key=scoped, fingerprint=fingerprint, status_code=status,
-                response=json.loads(json.dumps(response, cls=DjangoJSONEncoder)))
+                key=scoped,
+                fingerprint=fingerprint,
+                status_code=status,
+                response=json.loads(json.dumps(response, cls=DjangoJSONEncoder)),
+            )
     except IntegrityError:
         # A concurrent retry won the race; its request is the one that counts.
         existing = IdempotencyRecord.objects.filter(key=scoped).first()

@@ -51,8 +51,9 @@ class DuplicateOut(Schema):
     score: float
     resolved: bool
     created_at: dt.datetime
-    direction: str = Field(..., description="earlier：本件疑似重复于更早的诉求；"
-                                            "later：更晚的诉求疑似重复本件")
+    direction: str = Field(
+        ..., description="earlier：本件疑似重复于更早的诉求；later：更晚的诉求疑似重复本件"
+    )
     other: OtherTicketOut
 
 
@@ -73,8 +74,11 @@ class MergeFlagIn(Schema):
 
 
 @public_router.get("/similar-cases", response={200: list[SimilarCaseOut], 422: ErrorOut})
-def cases_like(request: HttpRequest, q: str = Query(..., min_length=1, max_length=2000),
-               k: int = Query(5, ge=1, le=20)) -> list[dict]:
+def cases_like(
+    request: HttpRequest,
+    q: str = Query(..., min_length=1, max_length=2000),
+    k: int = Query(5, ge=1, le=20),
+) -> list[dict]:
     """智能预判: how problems like the citizen's keywords or draft were handled."""
     return similar_cases(q, k)
 
@@ -118,7 +122,14 @@ def insight(request: HttpRequest, ticket_id: int) -> dict:
     found = insight_for(ticket)
     if found is None:
         raise NotFound("该诉求尚无研判结果", code="insight_not_found")
-    return {"ticket_id": ticket.pk, "anger": found.anger, "urgency": found.urgency,
-            "danger": found.danger, "risk_level": found.risk_level,
-            "risk_label": found.get_risk_level_display(), "signals": found.signals,
-            "keywords": found.keywords, "computed_at": found.computed_at}
+    return {
+        "ticket_id": ticket.pk,
+        "anger": found.anger,
+        "urgency": found.urgency,
+        "danger": found.danger,
+        "risk_level": found.risk_level,
+        "risk_label": found.get_risk_level_display(),
+        "signals": found.signals,
+        "keywords": found.keywords,
+        "computed_at": found.computed_at,
+    }

@@ -45,6 +45,8 @@ class JsonBodyOnly:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not body_type_allowed(request):
-            return JsonResponse({"error": {"code": "unsupported_media_type", "field": None,
-                                           "message": MESSAGE}}, status=415)
+            return JsonResponse(
+                {"error": {"code": "unsupported_media_type", "field": None, "message": MESSAGE}},
+                status=415,
+            )
         return self.get_response(request)

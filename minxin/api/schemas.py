@@ -74,7 +74,8 @@ class EventOut(Schema):
     note: str = Field(..., description="internal record: never shown to the citizen")
     public_note: str = Field("", description="text written for the citizen (告知诉求人)")
     citizen_text: str | None = Field(
-        None, description="what the citizen's timeline shows of this step; null if internal")
+        None, description="what the citizen's timeline shows of this step; null if internal"
+    )
 
 
 class CitizenEventOut(Schema):
@@ -203,9 +204,11 @@ class SupplementIn(Schema):
 class LoginIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=200)
-    totp: str | None = Field(None, max_length=10,
-                             description="the 6-digit TOTP code; required for accounts "
-                                         "with a device")
+    totp: str | None = Field(
+        None,
+        max_length=10,
+        description="the 6-digit TOTP code; required for accounts with a device",
+    )
 
 
 class TokenOut(Schema):
@@ -259,15 +262,20 @@ class ReplyIn(VersionIn):
     facts: str = Field(..., max_length=5000, description=f"调查核实情况：{INTERNAL}")
     solved: bool = Field(..., description="是否已解决（诉求人看到已解决或未解决）")
     unsolved_reason: str = Field("", max_length=5000, description=f"未解决原因：{INTERNAL}")
-    public_reply: str = Field(..., max_length=5000,
-                              description=f"公开答复，审核通过后{TOLD_TO_CITIZEN}")
-    proceed_reason: str = Field("", max_length=1000, description=(
-        f"先行答复的理由（有协办单位尚未提交意见时必填）：{INTERNAL}"))
+    public_reply: str = Field(
+        ..., max_length=5000, description=f"公开答复，审核通过后{TOLD_TO_CITIZEN}"
+    )
+    proceed_reason: str = Field(
+        "",
+        max_length=1000,
+        description=(f"先行答复的理由（有协办单位尚未提交意见时必填）：{INTERNAL}"),
+    )
 
 
 class CoOpinionIn(Schema):
-    note: str = Field("", max_length=3000, description=(
-        f"协办意见（本单位核查了什么、做了什么）：{INTERNAL}"))
+    note: str = Field(
+        "", max_length=3000, description=(f"协办意见（本单位核查了什么、做了什么）：{INTERNAL}")
+    )
 
 
 class CoDecisionIn(Schema):

@@ -44,32 +44,51 @@ from minxin.tickets.workflow import allowed_actions
 
 router = Router(tags=["staff"])
 auth_router = Router(tags=["auth"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut, 429: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 @auth_router.post("/token", response={200: TokenOut, **ERRORS})
 def login(request: HttpRequest, payload: LoginIn) -> dict:
     """A token for a password and, for accounts with a TOTP device, its current code."""
-    user = staff_login(request, username=payload.username, password=payload.password,
-                       totp=payload.totp or "")
+    user = staff_login(
+        request, username=payload.username, password=payload.password, totp=payload.totp or ""
+    )
     raw = ApiToken.new_key()
     expires = clock.now() + dt.timedelta(seconds=settings.STAFF_TOKEN_MAX_AGE)
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(raw), expires_at=expires)
-    return {"token": raw, "expires_at": expires, "username": user.username, "role": user.role,
-            "unit": user.unit.name if user.unit_id else None}
+    return {
+        "token": raw,
+        "expires_at": expires,
+        "username": user.username,
+        "role": user.role,
+        "unit": user.unit.name if user.unit_id else None,
+    }
 
 
 def summary(ticket: Ticket) -> dict:
     return {
-        "id": ticket.pk, "tracking_code": ticket.tracking_code,
-        "display_code": ticket.display_code, "title": ticket.title,
-        "request_type": ticket.request_type.name, "status": ticket.status,
+        "id": ticket.pk,
+        "tracking_code": ticket.tracking_code,
+        "display_code": ticket.display_code,
+        "title": ticket.title,
+        "request_type": ticket.request_type.name,
+        "status": ticket.status,
         "status_label": Status(ticket.status).label,
         "category": str(ticket.category) if ticket.category_id else None,
         "lead_unit": ticket.lead_unit.name if ticket.lead_unit_id else None,
-        "created_at": ticket.created_at, "due_at": ticket.due_at, "stage": ticket.stage,
-        "stage_due_at": ticket.stage_due_at, "version": ticket.version,
+        "created_at": ticket.created_at,
+        "due_at": ticket.due_at,
+        "stage": ticket.stage,
+        "stage_due_at": ticket.stage_due_at,
+        "version": ticket.version,
         "clock": clock_colour(ticket),
     }
 
@@ -77,40 +96,78 @@ def summary(ticket: Ticket) -> dict:
 def detail(ticket: Ticket, user: User) -> dict:
     data = summary(ticket)
     data.update(
-        content=ticket.content, address=ticket.address,
+        content=ticket.content,
+        address=ticket.address,
         district=ticket.district.name if ticket.district_id else None,
         latitude=float(ticket.latitude) if ticket.latitude is not None else None,
         longitude=float(ticket.longitude) if ticket.longitude is not None else None,
-        channel=ticket.channel, is_anonymous=ticket.is_anonymous,
+        channel=ticket.channel,
+        is_anonymous=ticket.is_anonymous,
         submitter_name=mask_name(ticket.submitter_name),
         submitter_phone=mask_phone(ticket.submitter_phone) if ticket.submitter_phone else "",
-        reopen_count=ticket.reopen_count, satisfaction=ticket.satisfaction,
-        assignments=[{"unit_id": a.unit_id, "unit": a.unit.name, "role": a.role,
-                      "active": a.active} for a in ticket.assignments.select_related("unit")],
+        reopen_count=ticket.reopen_count,
+        satisfaction=ticket.satisfaction,
+        assignments=[
+            {"unit_id": a.unit_id, "unit": a.unit.name, "role": a.role, "active": a.active}
+            for a in ticket.assignments.select_related("unit")
+        ],
         co_parts=[co_part_dict(p) for p in cohandling.co_parts(ticket)],
-        extensions=[{"id": e.pk, "days": e.days, "reason": e.reason, "decision": e.decision}
-                    for e in ticket.extensions.all()],
-        replies=[{"facts": r.facts, "solved": r.solved, "unsolved_reason": r.unsolved_reason,
-                  "public_reply": r.public_reply, "review": r.review,
-                  "review_note": r.review_note} for r in ticket.replies.all()],
+        extensions=[
+            {"id": e.pk, "days": e.days, "reason": e.reason, "decision": e.decision}
+            for e in ticket.extensions.all()
+        ],
+        replies=[
+            {
+                "facts": r.facts,
+                "solved": r.solved,
+                "unsolved_reason": r.unsolved_reason,
+                "public_reply": r.public_reply,
+                "review": r.review,
+                "review_note": r.review_note,
+            }
+            for r in ticket.replies.all()
+        ],
         timeline=[event_dict(e) for e in selectors.full_timeline(ticket)],
         # What this user may do now: the table the services enforce.
         actions=[str(a) for a in allowed_actions(user, ticket)],
         warn_level=ticket.warn_level,
         notifications=delivery_status(ticket),
-        supervision=[{"id": o.pk, "reason": o.reason, "level": o.level, "state": o.state,
-                      "outcome": o.outcome} for o in ticket.supervision_orders.all()],
-        evaluations=[{"timeliness": e.timeliness, "quality": e.quality, "attitude": e.attitude,
-                      "comment": e.comment} for e in ticket.oversight_evaluations.all()],
+        supervision=[
+            {
+                "id": o.pk,
+                "reason": o.reason,
+                "level": o.level,
+                "state": o.state,
+                "outcome": o.outcome,
+            }
+            for o in ticket.supervision_orders.all()
+        ],
+        evaluations=[
+            {
+                "timeliness": e.timeliness,
+                "quality": e.quality,
+                "attitude": e.attitude,
+                "comment": e.comment,
+            }
+            for e in ticket.oversight_evaluations.all()
+        ],
     )
     return data
 
 
 def co_part_dict(part: Assignment) -> dict:
-    return {"unit_id": part.unit_id, "unit": part.unit.name, "status": part.status,
-            "status_label": part.get_status_display(), "active": part.active,
-            "due_at": part.due_at, "signed_at": part.signed_at, "opinion": part.opinion,
-            "opinion_at": part.opinion_at, "return_reason": part.return_reason}
+    return {
+        "unit_id": part.unit_id,
+        "unit": part.unit.name,
+        "status": part.status,
+        "status_label": part.get_status_display(),
+        "active": part.active,
+        "due_at": part.due_at,
+        "signed_at": part.signed_at,
+        "opinion": part.opinion,
+        "opinion_at": part.opinion_at,
+        "return_reason": part.return_reason,
+    }
 
 
 def delivery_status(ticket: Ticket) -> list[dict]:
@@ -120,9 +177,16 @@ def delivery_status(ticket: Ticket) -> list[dict]:
     rows = []
     for channel, model in (("sms", SmsMessage), ("email", EmailMessage)):
         for m in model.objects.filter(ticket=ticket).order_by("id"):
-            rows.append({"channel": channel, "event": m.event, "status": m.status,
-                         "attempts": m.attempts, "created_at": m.created_at,
-                         "sent_at": m.sent_at})
+            rows.append(
+                {
+                    "channel": channel,
+                    "event": m.event,
+                    "status": m.status,
+                    "attempts": m.attempts,
+                    "created_at": m.created_at,
+                    "sent_at": m.sent_at,
+                }
+            )
     return rows
 
 
@@ -131,14 +195,19 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/queues/{name}", response={200: list[TicketSummaryOut], **ERRORS})
-def queue(request: HttpRequest, name: str, offset: int = Query(0, ge=0, le=100000),
-          limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+def queue(
+    request: HttpRequest,
+    name: str,
+    offset: int = Query(0, ge=0, le=100000),
+    limit: int = Query(50, ge=1, le=200),
+) -> list[dict]:
     """Sort and filter with the workbench's parameters (docs/api.md, "Queue parameters")."""
     query = listing.parse(request.GET)
     tickets = selectors.queue(user=_user(request), name=name)
-    tickets = listing.sorted_list(listing.narrow(tickets, query), query.sort,
-                                  alarm_first=name == "intake")
-    return [summary(t) for t in tickets[offset:offset + limit]]
+    tickets = listing.sorted_list(
+        listing.narrow(tickets, query), query.sort, alarm_first=name == "intake"
+    )
+    return [summary(t) for t in tickets[offset : offset + limit]]
 
 
 @router.get("/requests/{ticket_id}", response={200: StaffTicketOut, **ERRORS})
@@ -147,8 +216,9 @@ def get_request(request: HttpRequest, ticket_id: int) -> dict:
     return detail(selectors.ticket_for_staff(user=user, ticket_id=ticket_id), user)
 
 
-def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
-         ) -> dict:
+def _act(
+    request: HttpRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
+) -> dict:
     user = _user(request)
     # Reads and writes share one scope: a request you cannot see is one you cannot touch.
     ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
@@ -160,33 +230,60 @@ def _act(request: HttpRequest, ticket_id: int, service: Callable[..., object], *
 
 @router.post("/requests/{ticket_id}/accept", response={200: StaffTicketOut, **ERRORS})
 def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_accept, category_id=payload.category_id,
-                note=payload.note, expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_accept,
+        category_id=payload.category_id,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/reject", response={200: StaffTicketOut, **ERRORS})
 def reject(request: HttpRequest, ticket_id: int, payload: RejectIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_reject, reason=payload.reason,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_reject,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/request-info", response={200: StaffTicketOut, **ERRORS})
 def request_info(request: HttpRequest, ticket_id: int, payload: RequestInfoIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_request_info, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_request_info,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/answer", response={200: StaffTicketOut, **ERRORS})
 def answer(request: HttpRequest, ticket_id: int, payload: AnswerIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_answer, public_reply=payload.public_reply,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_answer,
+        public_reply=payload.public_reply,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/dispatch", response={200: StaffTicketOut, **ERRORS})
 def dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_dispatch, lead_unit_id=payload.lead_unit_id,
-                co_unit_ids=payload.co_unit_ids, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_dispatch,
+        lead_unit_id=payload.lead_unit_id,
+        co_unit_ids=payload.co_unit_ids,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/sign", response={200: StaffTicketOut, **ERRORS})
@@ -196,32 +293,55 @@ def sign(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict:
 
 @router.post("/requests/{ticket_id}/return", response={200: StaffTicketOut, **ERRORS})
 def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_return, reason=payload.reason,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_return,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/reply", response={200: StaffTicketOut, **ERRORS})
 def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_reply, facts=payload.facts, solved=payload.solved,
-                unsolved_reason=payload.unsolved_reason, public_reply=payload.public_reply,
-                proceed_reason=payload.proceed_reason,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_reply,
+        facts=payload.facts,
+        solved=payload.solved,
+        unsolved_reason=payload.unsolved_reason,
+        public_reply=payload.public_reply,
+        proceed_reason=payload.proceed_reason,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/unit-approve", response={200: StaffTicketOut, **ERRORS})
 def unit_approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
-    return _act(request, ticket_id, unit_review.ticket_unit_approve, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        unit_review.ticket_unit_approve,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/unit-send-back", response={200: StaffTicketOut, **ERRORS})
 def unit_send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
-    return _act(request, ticket_id, unit_review.ticket_unit_send_back, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        unit_review.ticket_unit_send_back,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 # 协办: a co-handling unit's part. No expected_version: a part's own state guards it, and a
 # co-unit acting does not make the lead's view of the request stale.
+
 
 @router.post("/requests/{ticket_id}/co-sign", response={200: StaffTicketOut, **ERRORS})
 def co_sign(request: HttpRequest, ticket_id: int) -> dict:
@@ -240,26 +360,47 @@ def co_return(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> dict:
 
 @router.post("/requests/{ticket_id}/co-decision", response={200: StaffTicketOut, **ERRORS})
 def co_decide(request: HttpRequest, ticket_id: int, payload: CoDecisionIn) -> dict:
-    return _act(request, ticket_id, cohandling.co_part_decide, unit_id=payload.unit_id,
-                keep=payload.keep, note=payload.note)
+    return _act(
+        request,
+        ticket_id,
+        cohandling.co_part_decide,
+        unit_id=payload.unit_id,
+        keep=payload.keep,
+        note=payload.note,
+    )
 
 
 @router.post("/requests/{ticket_id}/approve", response={200: StaffTicketOut, **ERRORS})
 def approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_approve, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_approve,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/send-back", response={200: StaffTicketOut, **ERRORS})
 def send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_send_back, note=payload.note,
-                expected_version=payload.expected_version)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_send_back,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
 
 
 @router.post("/requests/{ticket_id}/callback", response={200: StaffTicketOut, **ERRORS})
 def callback(request: HttpRequest, ticket_id: int, payload: StaffRatingIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_rate, satisfaction=payload.satisfaction,
-                comment=payload.comment)
+    return _act(
+        request,
+        ticket_id,
+        svc.ticket_rate,
+        satisfaction=payload.satisfaction,
+        comment=payload.comment,
+    )
 
 
 @router.post("/requests/{ticket_id}/close-unrated", response={200: StaffTicketOut, **ERRORS})
@@ -274,8 +415,9 @@ def archive(request: HttpRequest, ticket_id: int) -> dict:
 
 @router.post("/requests/{ticket_id}/extensions", response={200: StaffTicketOut, **ERRORS})
 def request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> dict:
-    return _act(request, ticket_id, svc.ticket_request_extension, days=payload.days,
-                reason=payload.reason)
+    return _act(
+        request, ticket_id, svc.ticket_request_extension, days=payload.days, reason=payload.reason
+    )
 
 
 @router.post("/requests/{ticket_id}/merge", response={200: StaffTicketOut, **ERRORS})
@@ -293,8 +435,12 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionI
         raise ValidationFailed("延期申请不存在", code="not_found", status=404)
     user = _user(request)
     selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id)
-    svc.ticket_decide_extension(extension_id=extension_id, actor=Actor.staff(user),
-                                approve=payload.approve, note=payload.note)
+    svc.ticket_decide_extension(
+        extension_id=extension_id,
+        actor=Actor.staff(user),
+        approve=payload.approve,
+        note=payload.note,
+    )
     return detail(selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id), user)
 
 

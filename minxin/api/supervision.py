@@ -67,15 +67,26 @@ class EvaluateIn(Schema):
 
 
 def _order(o) -> dict:  # type: ignore[no-untyped-def]
-    return {"id": o.pk, "ticket_id": o.ticket_id, "tracking_code": o.ticket.tracking_code,
-            "unit": o.addressee, "reason": o.reason, "level": o.level, "state": o.state,
-            "note": o.note, "opened_at": o.opened_at, "respond_by": o.respond_by,
-            "response": o.response, "outcome": o.outcome}
+    return {
+        "id": o.pk,
+        "ticket_id": o.ticket_id,
+        "tracking_code": o.ticket.tracking_code,
+        "unit": o.addressee,
+        "reason": o.reason,
+        "level": o.level,
+        "state": o.state,
+        "note": o.note,
+        "opened_at": o.opened_at,
+        "respond_by": o.respond_by,
+        "response": o.response,
+        "outcome": o.outcome,
+    }
 
 
 @router.get("/supervision", response={200: list[OrderOut], **ERRORS})
-def list_orders(request: HttpRequest, state: str | None = None,
-                limit: int = Query(100, ge=1, le=500)) -> list[dict]:
+def list_orders(
+    request: HttpRequest, state: str | None = None, limit: int = Query(100, ge=1, le=500)
+) -> list[dict]:
     orders = selectors.orders_visible_to(_user(request))
     if state:
         orders = orders.filter(state=state)
@@ -86,8 +97,9 @@ def list_orders(request: HttpRequest, state: str | None = None,
 def supervise(request: HttpRequest, ticket_id: int, payload: SuperviseIn) -> dict:
     user = _user(request)
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
-    return _order(sup.supervision_open(ticket_id=ticket_id, actor=Actor.staff(user),
-                                       note=payload.note))
+    return _order(
+        sup.supervision_open(ticket_id=ticket_id, actor=Actor.staff(user), note=payload.note)
+    )
 
 
 def _visible_order(request: HttpRequest, order_id: int) -> int:
@@ -98,32 +110,47 @@ def _visible_order(request: HttpRequest, order_id: int) -> int:
 
 @router.post("/supervision/{order_id}/respond", response={200: OrderOut, **ERRORS})
 def respond(request: HttpRequest, order_id: int, payload: RespondIn) -> dict:
-    order = sup.supervision_respond(order_id=_visible_order(request, order_id),
-                                    actor=Actor.staff(_user(request)), response=payload.response)
+    order = sup.supervision_respond(
+        order_id=_visible_order(request, order_id),
+        actor=Actor.staff(_user(request)),
+        response=payload.response,
+    )
     return _order(order)
 
 
 @router.post("/supervision/{order_id}/close", response={200: OrderOut, **ERRORS})
 def close(request: HttpRequest, order_id: int, payload: CloseIn) -> dict:
-    order = sup.supervision_close(order_id=_visible_order(request, order_id),
-                                  actor=Actor.staff(_user(request)), outcome=payload.outcome,
-                                  note=payload.note)
+    order = sup.supervision_close(
+        order_id=_visible_order(request, order_id),
+        actor=Actor.staff(_user(request)),
+        outcome=payload.outcome,
+        note=payload.note,
+    )
     return _order(order)
 
 
 @router.get("/inbox", response={200: list[InboxOut], **ERRORS})
 def inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict]:
-    return [{"id": m.pk, "event": m.event, "text": m.text, "ticket_id": m.ticket_id,
-             "created_at": m.created_at, "read": m.read_at is not None}
-            for m in selectors.inbox_for(_user(request))[:limit]]
+    return [
+        {
+            "id": m.pk,
+            "event": m.event,
+            "text": m.text,
+            "ticket_id": m.ticket_id,
+            "created_at": m.created_at,
+            "read": m.read_at is not None,
+        }
+        for m in selectors.inbox_for(_user(request))[:limit]
+    ]
 
 
 @router.post("/requests/{ticket_id}/oversight-share", response={200: dict, **ERRORS})
 def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
     user = _user(request)
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
-    made = oversight.oversight_share(ticket_id=ticket_id, actor=Actor.staff(user),
-                                     member_ids=payload.member_ids)
+    made = oversight.oversight_share(
+        ticket_id=ticket_id, actor=Actor.staff(user), member_ids=payload.member_ids
+    )
     return {"shared": made}
 
 

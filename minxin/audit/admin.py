@@ -16,9 +16,17 @@ from minxin.audit.services import chain_append
 def _admin_append(request: HttpRequest, action: str, obj: Model, message: Any = "") -> None:
     # Field names only (Django's change message), never the values: they may be personal.
     changed = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
-    chain_append(kind="admin", ref=f"admin:{obj._meta.label_lower}:{obj.pk}",
-                 payload={"action": action, "model": obj._meta.label_lower, "object": obj.pk,
-                          "user": request.user.pk, "change": changed})
+    chain_append(
+        kind="admin",
+        ref=f"admin:{obj._meta.label_lower}:{obj.pk}",
+        payload={
+            "action": action,
+            "model": obj._meta.label_lower,
+            "object": obj.pk,
+            "user": request.user.pk,
+            "change": changed,
+        },
+    )
 
 
 class AuditedAdminMixin:

@@ -48,8 +48,9 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def entry_hash(*, prev_hash: str, seq: int, kind: str, ref: str, at: dt.datetime,
-               payload: str) -> str:
+def entry_hash(
+    *, prev_hash: str, seq: int, kind: str, ref: str, at: dt.datetime, payload: str
+) -> str:
     form = canonical_json([CHAIN_FORMAT, seq, kind, ref, iso(at), payload])
     return sm3_hex(bytes.fromhex(prev_hash) + form.encode())
 
@@ -60,10 +61,17 @@ def checkpoint_message(*, seq: int, hash: str, at: dt.datetime) -> bytes:
 
 def timeline_payload(event: Any) -> dict:
     return {
-        "ticket": event.ticket_id, "event": event.pk, "at": iso(event.at),
-        "action": event.action, "actor": event.actor_id, "actor_label": event.actor_label,
-        "unit": event.unit_id, "from": event.from_status, "to": event.to_status,
-        "public": event.public, "note_sm3": sm3_hex(event.note or ""),
+        "ticket": event.ticket_id,
+        "event": event.pk,
+        "at": iso(event.at),
+        "action": event.action,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "unit": event.unit_id,
+        "from": event.from_status,
+        "to": event.to_status,
+        "public": event.public,
+        "note_sm3": sm3_hex(event.note or ""),
         "public_note_sm3": sm3_hex(event.public_note or ""),
     }
 

@@ -13,6 +13,10 @@ from minxin.audit.signing import signing_key
 def check_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if not signing_key().derived:
         return []
-    return [checks.Error(
-        "Audit checkpoints would be signed with an SM2 key derived from SECRET_KEY.",
-        hint="Set MINXIN_SM2_PRIVATE_KEY or MINXIN_SM2_PRIVATE_KEY_FILE.", id="audit.E001")]
+    return [
+        checks.Error(
+            "Audit checkpoints would be signed with an SM2 key derived from SECRET_KEY.",
+            hint="Set MINXIN_SM2_PRIVATE_KEY or MINXIN_SM2_PRIVATE_KEY_FILE.",
+            id="audit.E001",
+        )
+    ]

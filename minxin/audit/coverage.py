@@ -26,14 +26,39 @@ from django.db import models, transaction
 
 from minxin.audit.chain import canonical_json, iso, sm3_hex
 
-TICKET_FIELDS = ["tracking_code", "request_type_id", "title", "content", "category_id",
-                 "district_id", "status", "lead_unit_id", "merged_into_id", "satisfaction",
-                 "rating_comment", "rated_by", "is_anonymous", "query_password_hash"]
+TICKET_FIELDS = [
+    "tracking_code",
+    "request_type_id",
+    "title",
+    "content",
+    "category_id",
+    "district_id",
+    "status",
+    "lead_unit_id",
+    "merged_into_id",
+    "satisfaction",
+    "rating_comment",
+    "rated_by",
+    "is_anonymous",
+    "query_password_hash",
+]
 # Rows that belong to a request, by model label; every concrete field of each is covered.
-TICKET_PARTS = ["tickets.Assignment", "tickets.Reply", "supervision.SupervisionOrder",
-                "supervision.OversightEvaluation"]
-STAFF_FIELDS = ["username", "role", "unit_id", "display_name", "is_active", "is_staff",
-                "is_superuser", "password"]
+TICKET_PARTS = [
+    "tickets.Assignment",
+    "tickets.Reply",
+    "supervision.SupervisionOrder",
+    "supervision.OversightEvaluation",
+]
+STAFF_FIELDS = [
+    "username",
+    "role",
+    "unit_id",
+    "display_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "password",
+]
 DELETED = "deleted"
 
 
@@ -59,21 +84,26 @@ def ticket_states(ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     ticket_model = apps.get_model("tickets.Ticket")
-    rows = {r["id"]: {"ticket": {k: _plain(r[k]) for k in TICKET_FIELDS}}
-            for r in ticket_model.objects.filter(pk__in=ids).values("id", *TICKET_FIELDS)}
+    rows = {
+        r["id"]: {"ticket": {k: _plain(r[k]) for k in TICKET_FIELDS}}
+        for r in ticket_model.objects.filter(pk__in=ids).values("id", *TICKET_FIELDS)
+    }
     for label in TICKET_PARTS:
         model = apps.get_model(label)
         for r in model.objects.filter(ticket_id__in=ids).order_by("pk").values(*_columns(model)):
             if r["ticket_id"] in rows:
                 rows[r["ticket_id"]].setdefault(label, []).append(
-                    {k: _plain(v) for k, v in r.items()})
+                    {k: _plain(v) for k, v in r.items()}
+                )
     return {pk: _digest("ticket", pk, parts) for pk, parts in rows.items()}
 
 
 def staff_states(ids: Iterable[int]) -> dict[int, str]:
     user_model = apps.get_model("accounts.User")
-    return {r["id"]: _digest("staff", r["id"], {k: _plain(r[k]) for k in STAFF_FIELDS})
-            for r in user_model.objects.filter(pk__in=list(ids)).values("id", *STAFF_FIELDS)}
+    return {
+        r["id"]: _digest("staff", r["id"], {k: _plain(r[k]) for k in STAFF_FIELDS})
+        for r in user_model.objects.filter(pk__in=list(ids)).values("id", *STAFF_FIELDS)
+    }
 
 
 # kind -> (model label, batch digest function)
@@ -88,6 +118,7 @@ def state_payload(digest: str | None) -> dict:
 
 
 # ---- the safety net: covered rows saved after the transaction's last timeline event -----
+
 
 def part_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """A covered row of a request was saved (or deleted): make sure the chain holds the
@@ -132,24 +163,34 @@ def _witness_changed(ids: set[int], recorded: dict[int, str | None]) -> None:
     from minxin.core import clock
 
     now, states = clock.now(), ticket_states(ids)
-    items = [("state", f"ticket:{pk}", state_payload(states.get(pk)), now)
-             for pk in sorted(ids) if pk not in recorded or recorded[pk] != states.get(pk)]
+    items = [
+        ("state", f"ticket:{pk}", state_payload(states.get(pk)), now)
+        for pk in sorted(ids)
+        if pk not in recorded or recorded[pk] != states.get(pk)
+    ]
     if items:
         with transaction.atomic():
             chain_append_many(items)
 
 
-def staff_saved(sender: Any, instance: Any, update_fields: Any = None, raw: bool = False,
-                **kwargs: Any) -> None:
+def staff_saved(
+    sender: Any, instance: Any, update_fields: Any = None, raw: bool = False, **kwargs: Any
+) -> None:
     """Witness a staff account's covered values whenever they may have changed. A signal,
     because accounts are written by the admin, commands and Django itself, not one service."""
-    if raw or (update_fields is not None and not set(update_fields) & {
-            f.removesuffix("_id") for f in STAFF_FIELDS} | set(STAFF_FIELDS)):
+    if raw or (
+        update_fields is not None
+        and not set(update_fields) & {f.removesuffix("_id") for f in STAFF_FIELDS}
+        | set(STAFF_FIELDS)
+    ):
         return  # e.g. Django's own last_login update
     from minxin.audit.services import chain_append
 
-    chain_append(kind="state", ref=f"staff:{instance.pk}",
-                 payload=state_payload(staff_states([instance.pk]).get(instance.pk)))
+    chain_append(
+        kind="state",
+        ref=f"staff:{instance.pk}",
+        payload=state_payload(staff_states([instance.pk]).get(instance.pk)),
+    )
 
 
 def staff_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

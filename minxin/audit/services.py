@@ -37,13 +37,15 @@ def _locked_head() -> ChainHead:
     return head
 
 
-def chain_append(*, kind: str, ref: str, payload: dict[str, Any],
-                 at: dt.datetime | None = None) -> ChainEntry:
+def chain_append(
+    *, kind: str, ref: str, payload: dict[str, Any], at: dt.datetime | None = None
+) -> ChainEntry:
     return chain_append_many([(kind, ref, payload, at or clock.now())])[0]
 
 
-def chain_append_many(items: list[tuple[str, str, dict[str, Any], dt.datetime]]
-                      ) -> list[ChainEntry]:
+def chain_append_many(
+    items: list[tuple[str, str, dict[str, Any], dt.datetime]],
+) -> list[ChainEntry]:
     """Append (kind, ref, payload, at) entries in order, under one head lock."""
     with transaction.atomic(savepoint=False):
         head = _locked_head()
@@ -51,10 +53,12 @@ def chain_append_many(items: list[tuple[str, str, dict[str, Any], dt.datetime]]
         for kind, ref, payload, at in items:
             seq += 1
             text = canonical_json(payload)
-            digest = entry_hash(prev_hash=prev, seq=seq, kind=kind, ref=ref, at=at,
-                                payload=text)
-            rows.append(ChainEntry(seq=seq, kind=kind, ref=ref, at=at, payload=text,
-                                   prev_hash=prev, hash=digest))
+            digest = entry_hash(prev_hash=prev, seq=seq, kind=kind, ref=ref, at=at, payload=text)
+            rows.append(
+                ChainEntry(
+                    seq=seq, kind=kind, ref=ref, at=at, payload=text, prev_hash=prev, hash=digest
+                )
+            )
             prev = digest
         ChainEntry.objects.bulk_create(rows)
         ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
@@ -83,10 +87,12 @@ def chain_append_timeline(*, event: Any) -> ChainEntry:
     `tickets.services.record` for every event, after the step's writes)."""
     state = ticket_states([event.ticket_id]).get(event.ticket_id)
     note_recorded(event.ticket_id, state)
-    return chain_append_many([
-        ("timeline", f"timeline:{event.pk}", timeline_payload(event), event.at),
-        ("state", f"ticket:{event.ticket_id}", state_payload(state), event.at),
-    ])[0]
+    return chain_append_many(
+        [
+            ("timeline", f"timeline:{event.pk}", timeline_payload(event), event.at),
+            ("state", f"ticket:{event.ticket_id}", state_payload(state), event.at),
+        ]
+    )[0]
 
 
 def chain_append_timeline_many(*, events: list[Any]) -> None:
@@ -98,8 +104,9 @@ def chain_append_timeline_many(*, events: list[Any]) -> None:
         note_recorded(pk, state)
     items = [("timeline", f"timeline:{e.pk}", timeline_payload(e), e.at) for e in events]
     last = {e.ticket_id: e.at for e in events}
-    items += [("state", f"ticket:{pk}", state_payload(states.get(pk)), at)
-              for pk, at in last.items()]
+    items += [
+        ("state", f"ticket:{pk}", state_payload(states.get(pk)), at) for pk, at in last.items()
+    ]
     chain_append_many(items)
 
 
@@ -111,8 +118,9 @@ def checkpoint_create() -> Checkpoint:
     _check_since_last_checkpoint(head)
     at = clock.now()
     signature, public_key = sign(checkpoint_message(seq=head.seq, hash=head.hash, at=at))
-    checkpoint = Checkpoint.objects.create(seq=head.seq, hash=head.hash, at=at,
-                                           public_key=public_key, signature=signature)
+    checkpoint = Checkpoint.objects.create(
+        seq=head.seq, hash=head.hash, at=at, public_key=public_key, signature=signature
+    )
     # Outside the database: cutting the chain's tail and the checkpoint rows is then caught.
     witness.write(checkpoint)
     return checkpoint
@@ -122,8 +130,10 @@ def _check_since_last_checkpoint(head: ChainHead) -> None:
     """Never sign a chain that is already broken: that would vouch for the tampering."""
     last = Checkpoint.objects.filter(seq__lte=head.seq).order_by("-seq", "-id").first()
     if last is not None and not signature_valid(
-            public_hex=last.public_key, signature=last.signature,
-            message=checkpoint_message(seq=last.seq, hash=last.hash, at=last.at)):
+        public_hex=last.public_key,
+        signature=last.signature,
+        message=checkpoint_message(seq=last.seq, hash=last.hash, at=last.at),
+    ):
         raise Conflict(f"上一个检查点（#{last.seq}）签名无效，拒绝签名", code="chain_broken")
     since = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     report = segment_verify(since=since, head=(head.seq, head.hash))
@@ -142,14 +152,19 @@ def chain_adopt(*, commit: bool = False, batch_size: int = 500) -> dict[str, int
     counts: dict[str, int] = {}
     for kind, (label, digests) in COVERED.items():
         pks = list(apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True))
-        known = {ref for ref in ChainEntry.objects.filter(kind="state", ref__startswith=f"{kind}:")
-                 .values_list("ref", flat=True)}
+        known = {
+            ref
+            for ref in ChainEntry.objects.filter(
+                kind="state", ref__startswith=f"{kind}:"
+            ).values_list("ref", flat=True)
+        }
         missing = [pk for pk in pks if f"{kind}:{pk}" not in known]
         counts[kind] = len(missing)
         for start in range(0, len(missing) if commit else 0, batch_size):
-            batch = missing[start:start + batch_size]
+            batch = missing[start : start + batch_size]
             now, states = clock.now(), digests(batch)
             with transaction.atomic():
-                chain_append_many([("state", f"{kind}:{pk}", state_payload(states.get(pk)), now)
-                                   for pk in batch])
+                chain_append_many(
+                    [("state", f"{kind}:{pk}", state_payload(states.get(pk)), now) for pk in batch]
+                )
     return counts

@@ -48,8 +48,11 @@ def _engine(private_hex: str, public_hex: str) -> CryptSM2:
 
 def signing_key() -> SigningKey:
     path = os.environ.get("MINXIN_SM2_PRIVATE_KEY_FILE", "")
-    text = Path(path).read_text().strip() if path else os.environ.get(
-        "MINXIN_SM2_PRIVATE_KEY", "").strip()
+    text = (
+        Path(path).read_text().strip()
+        if path
+        else os.environ.get("MINXIN_SM2_PRIVATE_KEY", "").strip()
+    )
     return _signing_key(text, settings.SECRET_KEY)
 
 
@@ -63,8 +66,10 @@ def _signing_key(text: str, secret_key: str) -> SigningKey:
         if not 1 <= private < _N - 1:
             raise SigningKeyError("MINXIN_SM2_PRIVATE_KEY must be 64 hex digits in range")
     else:
-        logger.warning("MINXIN_SM2_PRIVATE_KEY is not set: checkpoints are signed with a key "
-                       "derived from SECRET_KEY (development only)")
+        logger.warning(
+            "MINXIN_SM2_PRIVATE_KEY is not set: checkpoints are signed with a key "
+            "derived from SECRET_KEY (development only)"
+        )
         private = int(sm3_hex("minxin-dev-sm2:" + secret_key), 16) % (_N - 2) + 1
     private_hex = f"{private:064x}"
     public_hex = _engine(private_hex, "")._kg(private, default_ecc_table["g"])
@@ -98,6 +103,9 @@ def signature_valid(*, public_hex: str, signature: str, message: bytes) -> bool:
 
 def trusted_public_keys() -> set[str]:
     earlier = os.environ.get("MINXIN_SM2_TRUSTED_KEYS", "")
-    keys = {k.strip().lower().removeprefix("04") if len(k.strip()) == 130 else k.strip().lower()
-            for k in earlier.split(",") if k.strip()}
+    keys = {
+        k.strip().lower().removeprefix("04") if len(k.strip()) == 130 else k.strip().lower()
+        for k in earlier.split(",")
+        if k.strip()
+    }
     return keys | {signing_key().public_hex}

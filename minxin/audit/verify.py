@@ -80,14 +80,23 @@ def chain_verify(*, batch_size: int = 2000, external: dict | None = None) -> Rep
     return report
 
 
-def _walk(report: Report, head_seq: int, head_hash: str, wanted: set[int],
-          batch_size: int, start: tuple[int, str] = (0, GENESIS_HASH)) -> dict[int, str]:
+def _walk(
+    report: Report,
+    head_seq: int,
+    head_hash: str,
+    wanted: set[int],
+    batch_size: int,
+    start: tuple[int, str] = (0, GENESIS_HASH),
+) -> dict[int, str]:
     """Walk entries after `start` (seq, hash) up to the head, stopping at a broken link."""
     hashes: dict[int, str] = {}
     expected, prev = start[0] + 1, start[1]
     while expected <= head_seq:
-        batch = list(ChainEntry.objects.filter(seq__gte=expected, seq__lte=head_seq)
-                     .order_by("seq")[:batch_size])
+        batch = list(
+            ChainEntry.objects.filter(seq__gte=expected, seq__lte=head_seq).order_by("seq")[
+                :batch_size
+            ]
+        )
         for entry in batch:
             problem = _link_problem(entry, expected, prev)
             if problem:
@@ -103,13 +112,16 @@ def _walk(report: Report, head_seq: int, head_hash: str, wanted: set[int],
         if not batch:
             break
     if expected - 1 != head_seq or prev != head_hash:
-        report.fail(f"chain ends at #{expected - 1} but its head records #{head_seq}: "
-                    f"entries #{expected}..#{head_seq} were deleted, or the head was changed")
+        report.fail(
+            f"chain ends at #{expected - 1} but its head records #{head_seq}: "
+            f"entries #{expected}..#{head_seq} were deleted, or the head was changed"
+        )
     return hashes
 
 
-def segment_verify(*, since: tuple[int, str], head: tuple[int, str],
-                   batch_size: int = 2000) -> Report:
+def segment_verify(
+    *, since: tuple[int, str], head: tuple[int, str], batch_size: int = 2000
+) -> Report:
     """Verify only the entries after `since` (a checkpoint already verified)."""
     report = Report(head_seq=head[0])
     _walk(report, head[0], head[1], set(), batch_size, start=since)
@@ -118,13 +130,21 @@ def segment_verify(*, since: tuple[int, str], head: tuple[int, str],
 
 def _link_problem(entry: ChainEntry, expected: int, prev: str) -> str | None:
     if entry.seq != expected:
-        return (f"entry #{expected} is missing (deleted): the chain jumps from "
-                f"#{expected - 1} to #{entry.seq}")
+        return (
+            f"entry #{expected} is missing (deleted): the chain jumps from "
+            f"#{expected - 1} to #{entry.seq}"
+        )
     if entry.prev_hash != prev:
         return f"entry #{entry.seq} ({entry.ref}) does not link to entry #{expected - 1}"
     try:
-        digest = entry_hash(prev_hash=entry.prev_hash, seq=entry.seq, kind=entry.kind,
-                            ref=entry.ref, at=entry.at, payload=entry.payload)
+        digest = entry_hash(
+            prev_hash=entry.prev_hash,
+            seq=entry.seq,
+            kind=entry.kind,
+            ref=entry.ref,
+            at=entry.at,
+            payload=entry.payload,
+        )
     except ValueError:
         digest = ""
     if digest != entry.hash:
@@ -157,8 +177,11 @@ def _matches(current: dict[str, Any], recorded: str) -> bool:
     if canonical_json(current) == recorded:
         return True
     fields = json.loads(recorded)
-    return (isinstance(fields, dict) and set(fields) <= set(current)
-            and canonical_json({k: current[k] for k in fields}) == recorded)
+    return (
+        isinstance(fields, dict)
+        and set(fields) <= set(current)
+        and canonical_json({k: current[k] for k in fields}) == recorded
+    )
 
 
 def _check_unwitnessed(report: Report, kind: str, batch_size: int) -> None:
@@ -166,12 +189,18 @@ def _check_unwitnessed(report: Report, kind: str, batch_size: int) -> None:
     model, _ = witnessed(kind)
     last = 0
     while True:
-        pks = list(model.objects.filter(pk__gt=last).order_by("pk")
-                   .values_list("pk", flat=True)[:batch_size])
+        pks = list(
+            model.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
         if not pks:
             return
-        refs = set(ChainEntry.objects.filter(ref__in=[f"{kind}:{pk}" for pk in pks])
-                   .values_list("ref", flat=True))
+        refs = set(
+            ChainEntry.objects.filter(ref__in=[f"{kind}:{pk}" for pk in pks]).values_list(
+                "ref", flat=True
+            )
+        )
         for pk in pks:
             if f"{kind}:{pk}" not in refs:
                 report.fail(f"{kind} {pk} is not in the chain (inserted outside the services)")
@@ -185,8 +214,11 @@ def _check_covered(report: Report, kind: str, batch_size: int) -> None:
     seen: set[str] = set()
     last = 0
     while True:
-        pks = list(model.objects.filter(pk__gt=last).order_by("pk")
-                   .values_list("pk", flat=True)[:batch_size])
+        pks = list(
+            model.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
         if not pks:
             break
         current = digests(pks)
@@ -196,11 +228,15 @@ def _check_covered(report: Report, kind: str, batch_size: int) -> None:
             report.records += 1
             recorded = report.states.get(ref)
             if recorded is None:
-                report.fail(f"{kind} {pk} is not covered by the chain (changed or inserted "
-                            "outside the services, or from before coverage: `audit adopt`)")
+                report.fail(
+                    f"{kind} {pk} is not covered by the chain (changed or inserted "
+                    "outside the services, or from before coverage: `audit adopt`)"
+                )
             elif canonical_json(state_payload(current.get(pk))) != recorded[1]:
-                report.fail(f"{kind} {pk} was changed outside the services after entry "
-                            f"#{recorded[0]} recorded it")
+                report.fail(
+                    f"{kind} {pk} was changed outside the services after entry "
+                    f"#{recorded[0]} recorded it"
+                )
         last = pks[-1]
     for ref, (seq, payload) in report.states.items():
         if ref.startswith(f"{kind}:") and ref not in seen and DELETED not in payload:
@@ -213,43 +249,54 @@ def _check_beyond_head(report: Report, head_seq: int) -> None:
     newest = head.seq if head else 0
     stray = ChainEntry.objects.filter(seq__gt=max(newest, head_seq)).aggregate(Max("seq"))
     if stray["seq__max"]:
-        report.fail(f"entries after the head (up to #{stray['seq__max']}) were inserted "
-                    "outside the services")
+        report.fail(
+            f"entries after the head (up to #{stray['seq__max']}) were inserted "
+            "outside the services"
+        )
 
 
-def _check_checkpoint(report: Report, checkpoint: Checkpoint, hashes: dict[int, str],
-                      head_seq: int) -> None:
+def _check_checkpoint(
+    report: Report, checkpoint: Checkpoint, hashes: dict[int, str], head_seq: int
+) -> None:
     report.checkpoints += 1
     name = f"checkpoint {checkpoint.pk} (#{checkpoint.seq})"
     message = checkpoint_message(seq=checkpoint.seq, hash=checkpoint.hash, at=checkpoint.at)
     if checkpoint.public_key not in trusted_public_keys():
         report.fail(f"{name} is signed by a key that is not trusted")
-    elif not signature_valid(public_hex=checkpoint.public_key, signature=checkpoint.signature,
-                             message=message):
+    elif not signature_valid(
+        public_hex=checkpoint.public_key, signature=checkpoint.signature, message=message
+    ):
         report.fail(f"{name} has an invalid SM2 signature")
     elif checkpoint.seq > head_seq:
         report.fail(f"{name} is beyond the end of the chain (#{head_seq}): entries deleted")
     elif checkpoint.seq in hashes and hashes[checkpoint.seq] != checkpoint.hash:
-        report.fail(f"{name} does not match the chain: entries up to #{checkpoint.seq} "
-                    "were rewritten")
+        report.fail(
+            f"{name} does not match the chain: entries up to #{checkpoint.seq} were rewritten"
+        )
 
 
-def _check_external(report: Report, external: dict, hashes: dict[int, str],
-                    source: str = "exported") -> None:
+def _check_external(
+    report: Report, external: dict, hashes: dict[int, str], source: str = "exported"
+) -> None:
     for item in external.get("checkpoints", []):
         public_key = str(item.get("public_key") or external.get("public_key", ""))
         seq, digest = int(item.get("seq", 0)), str(item.get("hash", ""))
         at = _parse_at(item.get("at", ""))
         message = checkpoint_message(seq=seq, hash=digest, at=at) if at else b""
-        if not signature_valid(public_hex=public_key, signature=str(item.get("signature", "")),
-                               message=message):
+        if not signature_valid(
+            public_hex=public_key, signature=str(item.get("signature", "")), message=message
+        ):
             report.fail(f"{source} checkpoint #{seq} has an invalid signature")
         elif seq > report.head_seq:
-            report.fail(f"{source} checkpoint #{seq} is beyond the end of the chain "
-                        f"(#{report.head_seq}): the newest entries were cut")
+            report.fail(
+                f"{source} checkpoint #{seq} is beyond the end of the chain "
+                f"(#{report.head_seq}): the newest entries were cut"
+            )
         elif hashes.get(seq) != digest:
-            report.fail(f"{source} checkpoint #{seq} does not match the chain: the chain was "
-                        f"rewritten or cut after it was {source}")
+            report.fail(
+                f"{source} checkpoint #{seq} does not match the chain: the chain was "
+                f"rewritten or cut after it was {source}"
+            )
 
 
 def _parse_at(text: str) -> dt.datetime | None:
@@ -270,15 +317,27 @@ def chain_export(*, with_entries: bool = False) -> dict:
         "public_key": signing_key().public_hex,
         "head": {"seq": head.seq if head else 0, "hash": head.hash if head else GENESIS_HASH},
         "checkpoints": [
-            {"seq": cp.seq, "hash": cp.hash, "at": iso(cp.at), "signature": cp.signature,
-             "public_key": cp.public_key}
+            {
+                "seq": cp.seq,
+                "hash": cp.hash,
+                "at": iso(cp.at),
+                "signature": cp.signature,
+                "public_key": cp.public_key,
+            }
             for cp in Checkpoint.objects.order_by("seq", "id")
         ],
     }
     if with_entries:
         data["entries"] = [
-            {"seq": e.seq, "kind": e.kind, "ref": e.ref, "at": iso(e.at), "payload": e.payload,
-             "prev_hash": e.prev_hash, "hash": e.hash}
+            {
+                "seq": e.seq,
+                "kind": e.kind,
+                "ref": e.ref,
+                "at": iso(e.at),
+                "payload": e.payload,
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
             for e in ChainEntry.objects.order_by("seq").iterator(chunk_size=2000)
         ]
     return data

@@ -24,8 +24,10 @@ from django.conf import settings
 from minxin.audit.chain import iso
 
 _TABLE = "minxin_audit_witness"
-_CREATE = (f"CREATE TABLE IF NOT EXISTS {_TABLE} (seq BIGINT NOT NULL, hash TEXT NOT NULL, "
-           "at TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)")
+_CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {_TABLE} (seq BIGINT NOT NULL, hash TEXT NOT NULL, "
+    "at TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)"
+)
 
 
 def configured() -> tuple[str, str] | None:
@@ -39,8 +41,13 @@ def configured() -> tuple[str, str] | None:
 
 
 def _record(checkpoint: Any) -> dict[str, Any]:
-    return {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": iso(checkpoint.at),
-            "signature": checkpoint.signature, "public_key": checkpoint.public_key}
+    return {
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "at": iso(checkpoint.at),
+        "signature": checkpoint.signature,
+        "public_key": checkpoint.public_key,
+    }
 
 
 def write(checkpoint: Any) -> None:
@@ -62,10 +69,17 @@ def write(checkpoint: Any) -> None:
     with _connect(where[1]) as (connection, mark):
         cursor = connection.cursor()
         cursor.execute(_CREATE)
-        cursor.execute(f"INSERT INTO {_TABLE} (seq, hash, at, signature, public_key) "
-                       f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
-                       [record["seq"], record["hash"], record["at"], record["signature"],
-                        record["public_key"]])
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (seq, hash, at, signature, public_key) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
+            [
+                record["seq"],
+                record["hash"],
+                record["at"],
+                record["signature"],
+                record["public_key"],
+            ],
+        )
         connection.commit()
 
 
@@ -76,8 +90,11 @@ def read() -> list[dict[str, Any]]:
         return []
     if where[0] == "dir":
         folder = Path(where[1])
-        return [json.loads(p.read_text()) for p in sorted(folder.glob("checkpoint-*.json"))] \
-            if folder.is_dir() else []
+        return (
+            [json.loads(p.read_text()) for p in sorted(folder.glob("checkpoint-*.json"))]
+            if folder.is_dir()
+            else []
+        )
     with _connect(where[1]) as (connection, _):
         cursor = connection.cursor()
         cursor.execute(_CREATE)
@@ -101,9 +118,13 @@ class _connect:
         import psycopg
 
         c = self.config
-        self.connection = psycopg.connect(host=c["HOST"] or None, port=c["PORT"] or None,
-                                          user=c["USER"] or None, password=c["PASSWORD"] or None,
-                                          dbname=c["NAME"])
+        self.connection = psycopg.connect(
+            host=c["HOST"] or None,
+            port=c["PORT"] or None,
+            user=c["USER"] or None,
+            password=c["PASSWORD"] or None,
+            dbname=c["NAME"],
+        )
         return self.connection, "%s"
 
     def __exit__(self, *exc: object) -> None:

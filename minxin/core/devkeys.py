@@ -71,7 +71,8 @@ def ensure(*, data_dir: Path, development: bool) -> dict[str, str]:
                 "Refusing to start without " + ", ".join(absent) + " (set them, or their "
                 "_FILE variants; `minxin keys generate` prints fresh values; see "
                 "docs/security.md). Development keys are used only with DEBUG=1 or "
-                "MINXIN_DEMO=1.")
+                "MINXIN_DEMO=1."
+            )
         return {}
     generated = load_or_create(data_dir)
     filled = {name: generated[name] for name in (*REQUIRED, *OPTIONAL) if not is_set(name)}

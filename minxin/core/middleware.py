@@ -16,16 +16,25 @@ class RejectNulBytes:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or _has_nul(request.GET) or (
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (
                 request.method == "POST"
-                and request.content_type in FORM_TYPES and _has_nul(request.POST)):
+                and request.content_type in FORM_TYPES
+                and _has_nul(request.POST)
+            )
+        ):
             if request.path.startswith("/api/"):  # the API's one error shape
-                return JsonResponse({"error": {"code": "invalid_characters", "field": None,
-                                               "message": MESSAGE}}, status=400)
-            return HttpResponseBadRequest(MESSAGE.encode(), content_type="text/plain; charset=utf-8")
+                return JsonResponse(
+                    {"error": {"code": "invalid_characters", "field": None, "message": MESSAGE}},
+                    status=400,
+                )
+            return HttpResponseBadRequest(
+                MESSAGE.encode(), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 
 def _has_nul(data: object) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values)
-               for key, values in data.lists())  # type: ignore[attr-defined]
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())  # type: ignore[attr-defined]

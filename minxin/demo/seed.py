@@ -42,20 +42,33 @@ PATHS = {
 
 @transaction.atomic
 def build_city() -> None:
-    centre, _ = Unit.objects.get_or_create(code="centre", defaults={
-        "name": city.CENTRE[0], "kind": Unit.Kind.CENTRE})
+    centre, _ = Unit.objects.get_or_create(
+        code="centre", defaults={"name": city.CENTRE[0], "kind": Unit.Kind.CENTRE}
+    )
     for name, code in city.BUREAUS:
         Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": Unit.Kind.BUREAU})
     for name, code, streets in city.DISTRICTS:
-        district, _ = Unit.objects.get_or_create(code=code, defaults={
-            "name": name, "kind": Unit.Kind.DISTRICT})
+        district, _ = Unit.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": Unit.Kind.DISTRICT}
+        )
         for street_name, street_code in streets:
-            Unit.objects.get_or_create(code=street_code, defaults={
-                "name": street_name, "kind": Unit.Kind.STREET, "parent": district})
+            Unit.objects.get_or_create(
+                code=street_code,
+                defaults={"name": street_name, "kind": Unit.Kind.STREET, "parent": district},
+            )
     for sort, (code, name, days, sign, review, callback, direct) in enumerate(city.REQUEST_TYPES):
-        RequestType.objects.get_or_create(code=code, defaults={
-            "name": name, "deadline_days": days, "sign_days": sign, "review_days": review,
-            "callback_days": callback, "direct_answer": direct, "sort": sort})
+        RequestType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "deadline_days": days,
+                "sign_days": sign,
+                "review_days": review,
+                "callback_days": callback,
+                "direct_answer": direct,
+                "sort": sort,
+            },
+        )
     _build_categories()
     _build_staff()
 
@@ -67,27 +80,37 @@ def _build_categories() -> None:
         bureau = Unit.objects.get(code=bureau_code)
         Responsibility.objects.get_or_create(category=top, district=None, unit=bureau)
         for name, keywords in children.items():
-            child, _ = Category.objects.get_or_create(name=name, parent=top,
-                                                      defaults={"keywords": keywords})
+            child, _ = Category.objects.get_or_create(
+                name=name, parent=top, defaults={"keywords": keywords}
+            )
             Responsibility.objects.get_or_create(category=child, district=None, unit=bureau)
             if name in city.DISTRICT_OWNED:
                 for district in districts:
-                    Responsibility.objects.get_or_create(category=child, district=district,
-                                                         unit=district)
+                    Responsibility.objects.get_or_create(
+                        category=child, district=district, unit=district
+                    )
 
 
 def _build_staff() -> None:
     units = {u.code: u for u in Unit.objects.all()}
     wanted = list(city.STAFF)
     named = {row[3] for row in wanted if row[2] == "handler"}
-    wanted += [(code, f"{unit.name} 承办人", "handler", code) for code, unit in units.items()
-               if code not in named and unit.kind != Unit.Kind.CENTRE]
+    wanted += [
+        (code, f"{unit.name} 承办人", "handler", code)
+        for code, unit in units.items()
+        if code not in named and unit.kind != Unit.Kind.CENTRE
+    ]
     for username, display, role, unit_code in wanted:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username, display_name=display, role=role,
-                    unit=units.get(unit_code) if unit_code else None,
-                    is_staff=role == "admin", is_superuser=role == "admin")
+        user = User(
+            username=username,
+            display_name=display,
+            role=role,
+            unit=units.get(unit_code) if unit_code else None,
+            is_staff=role == "admin",
+            is_superuser=role == "admin",
+        )
         user.set_password(city.DEMO_PASSWORD)
         user.save()
 
@@ -110,9 +133,12 @@ def duty_roster() -> None:
         user = User.objects.get(username=username)
         user.mobile = mobile
         user.save(update_fields=["mobile"])
-        DutyShift.objects.get_or_create(user=user, starts_at=start - dt.timedelta(days=1),
-                                        ends_at=start + dt.timedelta(days=8),
-                                        defaults={"note": "演示：全天值班"})
+        DutyShift.objects.get_or_create(
+            user=user,
+            starts_at=start - dt.timedelta(days=1),
+            ends_at=start + dt.timedelta(days=8),
+            defaults={"note": "演示：全天值班"},
+        )
 
 
 def add_recent() -> int:
@@ -122,11 +148,19 @@ def add_recent() -> int:
     try:
         for n, (type_code, path, title, content, district, address) in enumerate(city.RECENT):
             clock.freeze(real_now - dt.timedelta(hours=2 * (len(city.RECENT) - n)))
-            ticket_submit(data=Submission(
-                request_type=type_code, title=title, content=content,
-                category_id=_category(path).pk,
-                district_id=Unit.objects.get(code=district).pk, address=address,
-                channel="web", anonymous=True), actor=Actor())
+            ticket_submit(
+                data=Submission(
+                    request_type=type_code,
+                    title=title,
+                    content=content,
+                    category_id=_category(path).pk,
+                    district_id=Unit.objects.get(code=district).pk,
+                    address=address,
+                    channel="web",
+                    anonymous=True,
+                ),
+                actor=Actor(),
+            )
     finally:
         clock.freeze(None)
     return len(city.RECENT)
@@ -142,8 +176,9 @@ def add_requests(count: int, *, seed: int = 2026, first: int = 0) -> int:
     Unit.objects.filter(code=APPROVING_UNIT).update(reply_approval=True)
     # Submitted oldest first, as citizens would have: a duplicate found at submission then
     # points at a request that really was submitted earlier.
-    starts = sorted(real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12))
-                    for _ in targets)
+    starts = sorted(
+        real_now - dt.timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 12)) for _ in targets
+    )
     try:
         for i, target, start in zip(range(first, first + count), targets, starts, strict=True):
             clock.freeze(start)
@@ -159,11 +194,17 @@ def _walk(rng: random.Random, i: int, target: str, *, until: dt.datetime) -> Non
     district = rng.choice(list(Unit.objects.filter(kind=Unit.Kind.DISTRICT)))
     anonymous = i % 2 == 0
     actor = Actor() if anonymous else Actor.citizen(f"1380000{i:04d}")
-    data = Submission(request_type=type_code, title=title, content=content,
-                      category_id=category.pk, district_id=district.pk,
-                      address=f"{district.name}{address}", channel=rng.choice(
-                          ["web", "app", "phone", "wechat"]),
-                      anonymous=anonymous, name=rng.choice(city.DEMO_NAMES))
+    data = Submission(
+        request_type=type_code,
+        title=title,
+        content=content,
+        category_id=category.pk,
+        district_id=district.pk,
+        address=f"{district.name}{address}",
+        channel=rng.choice(["web", "app", "phone", "wechat"]),
+        anonymous=anonymous,
+        name=rng.choice(city.DEMO_NAMES),
+    )
     ticket, _ = ticket_submit(data=data, actor=actor)
     for step in PATHS[target]:
         _tick(rng, until)
@@ -183,9 +224,16 @@ def _sample(i: int, target: str) -> int:
 def _owned_samples() -> list[int]:
     """The samples only the approving unit is responsible for (the same for every seeding:
     the demo city's responsibility table is fixed)."""
-    return [k for k, sample in enumerate(city.SAMPLES)
-            if set(Responsibility.objects.filter(category=_category(sample[1]))
-                   .values_list("unit__code", flat=True)) == {APPROVING_UNIT}]
+    return [
+        k
+        for k, sample in enumerate(city.SAMPLES)
+        if set(
+            Responsibility.objects.filter(category=_category(sample[1])).values_list(
+                "unit__code", flat=True
+            )
+        )
+        == {APPROVING_UNIT}
+    ]
 
 
 def _category(path: str) -> Category:
@@ -230,51 +278,76 @@ def _co_work(ticket_id: int) -> None:
         if roll < 0.85:
             cohandling.co_part_sign(ticket_id=ticket_id, actor=actor)
         if roll < 0.6:
-            cohandling.co_part_opinion(ticket_id=ticket_id, actor=actor, note=rng.choice(
-                ["已派员到现场核查，涉及本单位职责的部分已督促整改。",
-                 "经核查，相关企业排放符合标准，已将检测报告送主办单位。",
-                 "已协调属地社区配合主办单位处理，并将持续关注。"]))
+            cohandling.co_part_opinion(
+                ticket_id=ticket_id,
+                actor=actor,
+                note=rng.choice(
+                    [
+                        "已派员到现场核查，涉及本单位职责的部分已督促整改。",
+                        "经核查，相关企业排放符合标准，已将检测报告送主办单位。",
+                        "已协调属地社区配合主办单位处理，并将持续关注。",
+                    ]
+                ),
+            )
         elif roll >= 0.9:
-            cohandling.co_part_return(ticket_id=ticket_id, actor=actor,
-                                      reason="经核实该事项不涉及本单位职责")
+            cohandling.co_part_return(
+                ticket_id=ticket_id, actor=actor, reason="经核实该事项不涉及本单位职责"
+            )
 
 
-def _step(rng: random.Random, ticket_id: int, step: str, category: Category, district: Unit,
-          citizen: Actor) -> None:
+def _step(
+    rng: random.Random,
+    ticket_id: int,
+    step: str,
+    category: Category,
+    district: Unit,
+    citizen: Actor,
+) -> None:
     ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
     lead = ticket.lead_unit or _owner(category, district)
     handler = _staff(lead.code) if lead else None
     if step == "request_info":
-        svc.ticket_request_info(ticket_id=ticket_id, actor=_staff("intake"),
-                                note="请补充问题发生的具体位置和现场照片")
+        svc.ticket_request_info(
+            ticket_id=ticket_id, actor=_staff("intake"), note="请补充问题发生的具体位置和现场照片"
+        )
     elif step == "accept":
         svc.ticket_accept(ticket_id=ticket_id, actor=_staff("intake"))
     elif step == "reject":
-        svc.ticket_reject(ticket_id=ticket_id, actor=_staff("intake"),
-                          reason="该事项已进入司法程序，不属于本平台受理范围")
+        svc.ticket_reject(
+            ticket_id=ticket_id,
+            actor=_staff("intake"),
+            reason="该事项已进入司法程序，不属于本平台受理范围",
+        )
     elif step in ("dispatch", "dispatch_approving"):
         if step == "dispatch_approving":
             lead = Unit.objects.get(code=APPROVING_UNIT)
         co = [] if rng.random() < 0.7 else _co_units(lead, ticket_id)
-        svc.ticket_dispatch(ticket_id=ticket_id, actor=_staff("intake"), lead_unit_id=lead.pk,
-                            co_unit_ids=co)
+        svc.ticket_dispatch(
+            ticket_id=ticket_id, actor=_staff("intake"), lead_unit_id=lead.pk, co_unit_ids=co
+        )
     elif step == "sign":
         svc.ticket_sign(ticket_id=ticket_id, actor=handler)
         _co_work(ticket_id)
     elif step == "return":
-        svc.ticket_return(ticket_id=ticket_id, actor=handler,
-                          reason="经核实该事项属于区属职责，建议改派所在区")
+        svc.ticket_return(
+            ticket_id=ticket_id, actor=handler, reason="经核实该事项属于区属职责，建议改派所在区"
+        )
     elif step in ("reply", "reply_to_head"):
         solved = rng.random() < 0.8
-        svc.ticket_reply(ticket_id=ticket_id, actor=handler,
-                         proceed_reason="协办单位已电话反馈，书面意见随后补交",
-                         facts="工作人员已到现场核实，情况属实。", solved=solved,
-                         unsolved_reason="" if solved else "涉及多个部门，需协调后统一解决",
-                         public_reply="您好，经现场核实，我单位已责成相关责任方整改，"
-                                      "并将持续跟踪。感谢您对城市工作的支持。")
+        svc.ticket_reply(
+            ticket_id=ticket_id,
+            actor=handler,
+            proceed_reason="协办单位已电话反馈，书面意见随后补交",
+            facts="工作人员已到现场核实，情况属实。",
+            solved=solved,
+            unsolved_reason="" if solved else "涉及多个部门，需协调后统一解决",
+            public_reply="您好，经现场核实，我单位已责成相关责任方整改，"
+            "并将持续跟踪。感谢您对城市工作的支持。",
+        )
         if step == "reply" and lead.reply_approval:
-            unit_review.ticket_unit_approve(ticket_id=ticket_id, actor=_staff(f"{lead.code}_head"),
-                                            note="同意上报")
+            unit_review.ticket_unit_approve(
+                ticket_id=ticket_id, actor=_staff(f"{lead.code}_head"), note="同意上报"
+            )
     elif step == "approve":
         svc.ticket_approve(ticket_id=ticket_id, actor=_staff("reviewer"))
     elif step == "rate":
@@ -283,10 +356,16 @@ def _step(rng: random.Random, ticket_id: int, step: str, category: Category, dis
         svc.ticket_rate(ticket_id=ticket_id, actor=rater, satisfaction=choice)
     elif step == "merge":
         open_ones = Ticket.objects.filter(status=Status.SUBMITTED).exclude(pk=ticket_id)
-        other = (open_ones.filter(category=category).order_by("-id").first()
-                 or open_ones.order_by("-id").first())
+        other = (
+            open_ones.filter(category=category).order_by("-id").first()
+            or open_ones.order_by("-id").first()
+        )
         if other is not None:
-            svc.ticket_merge(ticket_id=ticket_id, into_id=other.pk, actor=_staff("intake"),
-                             note="同一事项，合并办理")
+            svc.ticket_merge(
+                ticket_id=ticket_id,
+                into_id=other.pk,
+                actor=_staff("intake"),
+                note="同一事项，合并办理",
+            )
     elif step == "archive":
         svc.ticket_archive(ticket_id=ticket_id, actor=_staff("callback"))

@@ -45,16 +45,18 @@ def check_phone(phone: str) -> str:
 
 def _check_rate(*, phone: str, ip: str | None) -> None:
     now = clock.now()
-    recent = SmsCode.objects.filter(phone_index=phone_index(phone),
-                                    created_at__gt=now - dt.timedelta(hours=1))
+    recent = SmsCode.objects.filter(
+        phone_index=phone_index(phone), created_at__gt=now - dt.timedelta(hours=1)
+    )
     last = recent.order_by("-created_at").first()
     if last and (now - last.created_at).total_seconds() < settings.SMS_CODE_MIN_INTERVAL_SECONDS:
         raise RateLimited("验证码发送过于频繁，请稍后再试", code="sms_too_frequent")
     if recent.count() >= settings.SMS_CODE_MAX_PER_PHONE_PER_HOUR:
         raise RateLimited("该手机号本小时获取验证码次数已达上限", code="sms_phone_limit")
     if ip:
-        by_ip = SmsCode.objects.filter(ip_index=_ip_index(ip),
-                                       created_at__gt=now - dt.timedelta(hours=1)).count()
+        by_ip = SmsCode.objects.filter(
+            ip_index=_ip_index(ip), created_at__gt=now - dt.timedelta(hours=1)
+        ).count()
         if by_ip >= settings.SMS_CODE_MAX_PER_IP_PER_HOUR:
             raise RateLimited("当前网络获取验证码次数过多，请稍后再试", code="sms_ip_limit")
 
@@ -66,13 +68,19 @@ def sms_code_request(*, phone: str, ip: str | None) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     now = clock.now()
     SmsCode.objects.create(
-        phone_index=phone_index(phone), ip_index=_ip_index(ip) if ip else "",
-        code_hash=keyed_hash(f"{phone}:{code}", purpose="sms"), created_at=now,
+        phone_index=phone_index(phone),
+        ip_index=_ip_index(ip) if ip else "",
+        code_hash=keyed_hash(f"{phone}:{code}", purpose="sms"),
+        created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
     minutes = settings.SMS_CODE_TTL_SECONDS // 60
-    sms_queue(phone=phone, purpose="verify", secret=code,
-              text=f"【民心】您的验证码是{SECRET_MASK}，{minutes}分钟内有效。请勿告诉他人。")
+    sms_queue(
+        phone=phone,
+        purpose="verify",
+        secret=code,
+        text=f"【民心】您的验证码是{SECRET_MASK}，{minutes}分钟内有效。请勿告诉他人。",
+    )
 
 
 def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> str:
@@ -83,13 +91,15 @@ def sms_code_verify(*, phone: str, code: str, ip: str | None = None) -> str:
     phone = check_phone(phone)
     per_ip = throttle.Limit("sms-verify-ip", settings.SMS_CODE_MAX_ATTEMPTS_PER_IP, 3600)
     if ip:
-        throttle.guard((per_ip, ip), message="验证码尝试次数过多，请{wait}后再试",
-                       code="sms_verify_limit")
+        throttle.guard(
+            (per_ip, ip), message="验证码尝试次数过多，请{wait}后再试", code="sms_verify_limit"
+        )
     # The failed attempt must be counted even though we then refuse, so the refusal is
     # raised only after the transaction that counted it has committed.
     if not _consume(phone, (code or "").strip()):
-        raise PermissionDenied("验证码错误或已过期，请重新获取", code="invalid_sms_code",
-                               field="code")
+        raise PermissionDenied(
+            "验证码错误或已过期，请重新获取", code="invalid_sms_code", field="code"
+        )
     if ip:
         throttle.give_back(per_ip, ip)
     return citizen_token_issue(phone=phone)

@@ -15,12 +15,34 @@ from minxin.nlp.storage import ModelVersionError
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ("name", "version", "is_active", "accuracy", "macro_f1", "n_train",
-                    "created_at", "activated_at")
+    list_display = (
+        "name",
+        "version",
+        "is_active",
+        "accuracy",
+        "macro_f1",
+        "n_train",
+        "created_at",
+        "activated_at",
+    )
     list_filter = ("name", "is_active")
-    readonly_fields = ("name", "version", "created_at", "created_by", "metrics", "config",
-                       "labels", "n_train", "train_seconds", "path", "sha256", "size",
-                       "is_active", "activated_at", "previous")
+    readonly_fields = (
+        "name",
+        "version",
+        "created_at",
+        "created_by",
+        "metrics",
+        "config",
+        "labels",
+        "n_train",
+        "train_seconds",
+        "path",
+        "sha256",
+        "size",
+        "is_active",
+        "activated_at",
+        "previous",
+    )
     fields = readonly_fields + ("notes",)
     actions = ("activate", "rollback")
 

@@ -111,8 +111,7 @@ def rows_from_records(records: Iterable[Any]) -> list[LabelledRow]:
             text, label = record[0], record[1]
         if label is None or not str(label).strip() or not str(text).strip():
             continue
-        out.append(LabelledRow(str(text), str(label).strip(), "rows",
-                               looks_segmented([str(text)])))
+        out.append(LabelledRow(str(text), str(label).strip(), "rows", looks_segmented([str(text)])))
     return out
 
 
@@ -164,8 +163,10 @@ def drop_near_duplicates(
 ) -> tuple[list[LabelledRow], int]:
     """The training rows that copy no test row (texts compared after `normalize`), and how
     many were dropped."""
-    dupes = near_duplicates([normalize(r.text, max_chars) for r in train_rows],
-                            [normalize(r.text, max_chars) for r in test_rows])
+    dupes = near_duplicates(
+        [normalize(r.text, max_chars) for r in train_rows],
+        [normalize(r.text, max_chars) for r in test_rows],
+    )
     return [r for i, r in enumerate(train_rows) if i not in dupes], len(dupes)
 
 
@@ -173,8 +174,9 @@ def near_duplicate_groups(normalized: Sequence[str]) -> np.ndarray:
     """A group number per text: near-duplicates (and their near-duplicates) share one."""
     edges = [(i, j) for i, js in near_duplicates(normalized, normalized).items() for j in js]
     rows, cols = zip(*edges, strict=True) if edges else ((), ())
-    graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)),
-                          shape=(len(normalized), len(normalized)))
+    graph = sp.coo_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(normalized), len(normalized))
+    )
     return connected_components(graph, directed=False)[1]
 
 
@@ -199,8 +201,11 @@ def split_rows(
     other row trains."""
     pool = list(range(len(rows))) if pool is None else list(pool)
     labels = [rows[i].label for i in pool] if stratify else None
-    _, test_pos = train_test_split(np.arange(len(pool)), test_size=n_test, stratify=labels,
-                                   random_state=seed)
+    _, test_pos = train_test_split(
+        np.arange(len(pool)), test_size=n_test, stratify=labels, random_state=seed
+    )
     chosen = {pool[p] for p in test_pos}
-    return ([r for i, r in enumerate(rows) if i not in chosen],
-            [r for i, r in enumerate(rows) if i in chosen])
+    return (
+        [r for i, r in enumerate(rows) if i not in chosen],
+        [r for i, r in enumerate(rows) if i in chosen],
+    )

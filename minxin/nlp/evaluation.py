@@ -34,8 +34,12 @@ def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
         "macro_f1": round(float(macro), 4),
         "per_class": {
-            label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                    "f1": round(float(f[i]), 4), "support": int(s[i])}
+            label: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(s[i]),
+            }
             for i, label in enumerate(labels)
         },
     }
@@ -91,23 +95,36 @@ def _trial(
     `test_idx`. The training time counts the normalisation of the training texts."""
     dropped = 0
     if dedup:
-        dupes = near_duplicates([normalized[i] for i in train_idx],
-                                [normalized[i] for i in test_idx])
+        dupes = near_duplicates(
+            [normalized[i] for i in train_idx], [normalized[i] for i in test_idx]
+        )
         train_idx = [i for n, i in enumerate(train_idx) if n not in dupes]
         dropped = len(dupes)
     started = time.perf_counter()
-    model = train_normalized([normalized[i] for i in train_idx],
-                             [rows[i].label for i in train_idx], config)
+    model = train_normalized(
+        [normalized[i] for i in train_idx], [rows[i].label for i in train_idx], config
+    )
     seconds = time.perf_counter() - started + normalize_seconds_per_row * len(train_idx)
     scores = model.decision_function_normalized([normalized[i] for i in test_idx])
     classes = model.classes
     truth = [rows[i].label for i in test_idx]
     top3 = np.argsort(-scores, axis=1)[:, :3]
     hits = sum(1 for t, row in zip(truth, top3, strict=True) if t in {classes[c] for c in row})
-    base = (_baseline_predictions([rows[i] for i in train_idx], [rows[i] for i in test_idx])
-            if baseline else None)
-    return _Trial(truth, [classes[c] for c in scores.argmax(axis=1)], hits, len(train_idx),
-                  dropped, seconds, model, base)
+    base = (
+        _baseline_predictions([rows[i] for i in train_idx], [rows[i] for i in test_idx])
+        if baseline
+        else None
+    )
+    return _Trial(
+        truth,
+        [classes[c] for c in scores.argmax(axis=1)],
+        hits,
+        len(train_idx),
+        dropped,
+        seconds,
+        model,
+        base,
+    )
 
 
 def _baseline_predictions(train_rows: list[LabelledRow], test_rows: list[LabelledRow]) -> list[str]:
@@ -129,8 +146,11 @@ def _accuracy(truth: Sequence[str], pred: Sequence[str]) -> float:
 
 def _with_baseline(result: dict[str, Any], truth: list[str], base: list[str]) -> dict[str, Any]:
     scored = classification_metrics(truth, base)
-    return {**result, "baseline_accuracy": scored["accuracy"],
-            "baseline_macro_f1": scored["macro_f1"]}
+    return {
+        **result,
+        "baseline_accuracy": scored["accuracy"],
+        "baseline_macro_f1": scored["macro_f1"],
+    }
 
 
 def evaluate_holdout(
@@ -149,8 +169,16 @@ def evaluate_holdout(
     rows = [*train_rows, *test_rows]
     normalized, per_row = _normalize_all(rows, config.max_chars)
     n = len(train_rows)
-    trial = _trial(rows, normalized, range(n), range(n, len(rows)), dedup=dedup,
-                   baseline=baseline, config=config, normalize_seconds_per_row=per_row)
+    trial = _trial(
+        rows,
+        normalized,
+        range(n),
+        range(n, len(rows)),
+        dedup=dedup,
+        baseline=baseline,
+        config=config,
+        normalize_seconds_per_row=per_row,
+    )
     result: dict[str, Any] = {
         "mode": "holdout",
         **classification_metrics(trial.truth, trial.pred),
@@ -217,8 +245,18 @@ def cross_validate(
     for test_idx in folds:
         test_set = set(test_idx.tolist())
         train_idx = [i for i in range(len(rows)) if i not in test_set]
-        trials.append(_trial(rows, normalized, train_idx, test_idx, dedup=dedup,
-                             baseline=baseline, config=config, normalize_seconds_per_row=per_row))
+        trials.append(
+            _trial(
+                rows,
+                normalized,
+                train_idx,
+                test_idx,
+                dedup=dedup,
+                baseline=baseline,
+                config=config,
+                normalize_seconds_per_row=per_row,
+            )
+        )
     result = _cv_summary(trials, on=on, k=k, seed=seed, n_rows=len(rows), dedup=dedup)
     if speed and trials:
         pool = np.concatenate(folds)
@@ -250,6 +288,7 @@ def _cv_summary(
     if trials and trials[0].baseline_pred is not None:
         base = [p for trial in trials for p in trial.baseline_pred or []]
         result = _with_baseline(result, truth, base)
-        result["baseline_fold_accuracy"] = [_accuracy(t.truth, t.baseline_pred or [])
-                                            for t in trials]
+        result["baseline_fold_accuracy"] = [
+            _accuracy(t.truth, t.baseline_pred or []) for t in trials
+        ]
     return result

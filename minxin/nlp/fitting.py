@@ -37,7 +37,9 @@ def _calibrated_temperature(
     if config.calibration_fraction <= 0 or n_cal < 50 or min(counts.values()) < 5:
         return 1.0
     fit_idx, cal_idx = train_test_split(
-        np.arange(len(labels)), test_size=config.calibration_fraction, stratify=labels,
+        np.arange(len(labels)),
+        test_size=config.calibration_fraction,
+        stratify=labels,
         random_state=config.random_state,
     )
     probe = build_pipeline(config)

@@ -263,7 +263,7 @@ class Model:
         classes = self.classes
         k = max(1, min(int(k), len(classes)))
         out: list[list[tuple[str, float]]] = []
-        for row, text in zip(proba, normalized):
+        for row, text in zip(proba, normalized, strict=False):
             if not text:
                 out.append([])
                 continue

@@ -26,8 +26,13 @@ from minxin.nlp.storage import load_model
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Suggestion", "active_models", "get_active_model", "predict_categories",
-           "predict_category"]
+__all__ = [
+    "Suggestion",
+    "active_models",
+    "get_active_model",
+    "predict_categories",
+    "predict_category",
+]
 
 
 class Suggestion(NamedTuple):
@@ -71,8 +76,11 @@ class ActiveModels:
         ttl = settings.NLP_ACTIVE_CHECK_SECONDS
         if entry is not None and ttl > 0 and time.monotonic() - entry.checked_at < ttl:
             return entry.model
-        pk = (ModelVersion.objects.filter(name=name, is_active=True)
-              .values_list("pk", flat=True).first())
+        pk = (
+            ModelVersion.objects.filter(name=name, is_active=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
         if pk is None or (entry is not None and entry.version_id == pk):
             model = entry.model if entry is not None and pk is not None else None
             self.remember(name, pk, model)
@@ -110,8 +118,10 @@ def predict_categories(
     model = get_active_model(name)
     if model is None:
         return [[] for _ in texts]
-    return [[Suggestion(label, conf) for label, conf in top]
-            for top in model.predict_top_k(list(texts), k=k)]
+    return [
+        [Suggestion(label, conf) for label, conf in top]
+        for top in model.predict_top_k(list(texts), k=k)
+    ]
 
 
 def predict_category(text: str, k: int = 3, *, name: str = DEFAULT_NAME) -> list[Suggestion]:

@@ -40,13 +40,22 @@ def model_version_create(
     """Store a trained model as the next version of `name` (not active unless asked)."""
     data = model.to_bytes()
     with transaction.atomic():
-        last = (ModelVersion.objects.select_for_update().filter(name=name)
-                .aggregate(v=Max("version"))["v"])
+        last = (
+            ModelVersion.objects.select_for_update()
+            .filter(name=name)
+            .aggregate(v=Max("version"))["v"]
+        )
         number = (last or 0) + 1
         version = ModelVersion.objects.create(
-            name=name, version=number, created_by=created_by, notes=notes,
-            metrics=_jsonable(metrics or {}), config=model.config.as_dict(),
-            labels=model.classes, n_train=model.n_train, train_seconds=model.train_seconds,
+            name=name,
+            version=number,
+            created_by=created_by,
+            notes=notes,
+            metrics=_jsonable(metrics or {}),
+            config=model.config.as_dict(),
+            labels=model.classes,
+            n_train=model.n_train,
+            train_seconds=model.train_seconds,
             **model_fields(data, name=name, number=number),
         )
     if activate:
@@ -67,8 +76,11 @@ def model_version_activate(*, version: ModelVersion | int) -> ModelVersion:
         raise ModelVersionError(f"{candidate} cannot be loaded: {exc}") from exc
     with transaction.atomic():
         target = ModelVersion.objects.select_for_update().get(pk=pk)
-        current = (ModelVersion.objects.select_for_update()
-                   .filter(name=target.name, is_active=True).first())
+        current = (
+            ModelVersion.objects.select_for_update()
+            .filter(name=target.name, is_active=True)
+            .first()
+        )
         if current is not None and current.pk == target.pk:
             return target
         if current is not None:
@@ -86,8 +98,7 @@ def model_version_activate(*, version: ModelVersion | int) -> ModelVersion:
 def model_version_rollback(*, name: str = DEFAULT_NAME) -> ModelVersion:
     """Re-activate the version that was active before the current one of `name`."""
     with transaction.atomic():
-        current = (ModelVersion.objects.select_for_update()
-                   .filter(name=name, is_active=True).first())
+        current = ModelVersion.objects.select_for_update().filter(name=name, is_active=True).first()
         if current is None:
             raise ModelVersionError(f"no active {name} model to roll back")
         if current.previous_id is None:

@@ -64,7 +64,11 @@ def train_from_rows(
     metrics["train_seconds"] = model.train_seconds
     has_active = ModelVersion.objects.filter(name=name, is_active=True).exists()
     return model_version_create(
-        model=model, metrics=metrics, name=name, notes=notes, created_by=created_by,
+        model=model,
+        metrics=metrics,
+        name=name,
+        notes=notes,
+        created_by=created_by,
         activate=activate or not has_active,
     )
 
@@ -80,13 +84,15 @@ def _holdout_metrics(
     train_rows, test_rows = split_rows(rows, n_test, seed, pool=pool)
     train_rows, dropped = drop_near_duplicates(train_rows, test_rows, config.max_chars)
     result = _score(_fit(train_rows, config), test_rows)
-    result.update({
-        "holdout": "raw rows" if pool is raw else "all rows",
-        "holdout_fraction": fraction,
-        "n_test": len(test_rows),
-        "n_train_dropped_near_duplicates": dropped,
-        "seed": seed,
-    })
+    result.update(
+        {
+            "holdout": "raw rows" if pool is raw else "all rows",
+            "holdout_fraction": fraction,
+            "n_test": len(test_rows),
+            "n_train_dropped_near_duplicates": dropped,
+            "seed": seed,
+        }
+    )
     return result
 
 
@@ -117,14 +123,31 @@ def train_if_better(
         raise ValueError("too few rows left to train on after keeping back the test share")
     scored = _score(_fit(pool, config), test)
     summary = _compare(scored, test, name)
-    summary.update({
-        "n_own_rows": len(own), "n_base_rows": len(base), "n_test": len(test),
-        "n_train_dropped_near_duplicates": dropped, "holdout": holdout, "seed": seed,
-        "dry_run": dry_run, "activated": False, "id": None,
-    })
+    summary.update(
+        {
+            "n_own_rows": len(own),
+            "n_base_rows": len(base),
+            "n_test": len(test),
+            "n_train_dropped_near_duplicates": dropped,
+            "holdout": holdout,
+            "seed": seed,
+            "dry_run": dry_run,
+            "activated": False,
+            "id": None,
+        }
+    )
     if not dry_run:
-        summary.update(_store(own + base, summary, scored, name=name, notes=notes,
-                              created_by=created_by, config=config))
+        summary.update(
+            _store(
+                own + base,
+                summary,
+                scored,
+                name=name,
+                notes=notes,
+                created_by=created_by,
+                config=config,
+            )
+        )
     return summary
 
 
@@ -156,17 +179,45 @@ def _compare(scored: dict[str, Any], test: list[LabelledRow], name: str) -> dict
 
 
 def _store(
-    rows: list[LabelledRow], summary: dict[str, Any], scored: dict[str, Any], *, name: str,
-    notes: str, created_by: str, config: ModelConfig,
+    rows: list[LabelledRow],
+    summary: dict[str, Any],
+    scored: dict[str, Any],
+    *,
+    name: str,
+    notes: str,
+    created_by: str,
+    config: ModelConfig,
 ) -> dict[str, Any]:
     """Train on every row, store the version (active only if better); what it adds to the
     summary."""
     model = _fit(rows, config)
-    metrics = {k: summary[k] for k in ("candidate_accuracy", "candidate_macro_f1", "n_test",
-                                       "active_id", "active_accuracy")}
-    metrics.update(accuracy=scored["accuracy"], macro_f1=scored["macro_f1"],
-                   holdout="own requests", train_seconds=model.train_seconds)
-    version = model_version_create(model=model, metrics=metrics, name=name, notes=notes,
-                                   created_by=created_by, activate=summary["better"])
-    return {"id": version.pk, "version": version.version, "activated": version.is_active,
-            "labels": version.labels}
+    metrics = {
+        k: summary[k]
+        for k in (
+            "candidate_accuracy",
+            "candidate_macro_f1",
+            "n_test",
+            "active_id",
+            "active_accuracy",
+        )
+    }
+    metrics.update(
+        accuracy=scored["accuracy"],
+        macro_f1=scored["macro_f1"],
+        holdout="own requests",
+        train_seconds=model.train_seconds,
+    )
+    version = model_version_create(
+        model=model,
+        metrics=metrics,
+        name=name,
+        notes=notes,
+        created_by=created_by,
+        activate=summary["better"],
+    )
+    return {
+        "id": version.pk,
+        "version": version.version,
+        "activated": version.is_active,
+        "labels": version.labels,
+    }

@@ -25,8 +25,15 @@ class OutboxAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(OutboxAdmin):
-    list_display = ("created_at", "masked_phone", "purpose", "event", "status", "attempts",
-                    "sent_at")
+    list_display = (
+        "created_at",
+        "masked_phone",
+        "purpose",
+        "event",
+        "status",
+        "attempts",
+        "sent_at",
+    )
     extra_fields = ("masked_phone",)
 
     @admin.display(description="手机号")

@@ -14,7 +14,6 @@ from django.db import models
 
 from minxin.privacy.fields import BlindIndexField, EncryptedTextField
 
-
 SECRET_MASK = "******"
 
 
@@ -34,8 +33,9 @@ class OutboxMessage(models.Model):
 
     idempotency_key = models.CharField(max_length=120, unique=True)
     event = models.CharField("事件", max_length=30, blank=True)
-    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     urgent = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -83,12 +83,19 @@ class InboxMessage(models.Model):
     """A message in a unit's or a person's workbench inbox. Written in the same transaction
     as its cause and read in place, so it needs no delivery step."""
 
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="inbox")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="inbox")
-    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="inbox"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbox",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     event = models.CharField(max_length=30)
     text = models.CharField(max_length=500)
     idempotency_key = models.CharField(max_length=120, unique=True)
@@ -99,19 +106,24 @@ class InboxMessage(models.Model):
         verbose_name = "站内消息"
         verbose_name_plural = "站内消息"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["unit", "read_at"]), models.Index(fields=["user", "read_at"]),
-                   # Every staff page's header counts the unread; they are few among many.
-                   models.Index(fields=["id"], condition=models.Q(read_at=None),
-                                name="inbox_unread_idx")]
+        indexes = [
+            models.Index(fields=["unit", "read_at"]),
+            models.Index(fields=["user", "read_at"]),
+            # Every staff page's header counts the unread; they are few among many.
+            models.Index(fields=["id"], condition=models.Q(read_at=None), name="inbox_unread_idx"),
+        ]
 
 
 class MessageTemplate(models.Model):
     """The wording of each event's message, editable by administrators."""
 
     event = models.CharField("事件", max_length=30, unique=True)
-    text = models.CharField("模板", max_length=500,
-                            help_text="可用占位符：{code} 查询码，{title} 标题，{due} 期限，"
-                                      "{unit} 单位，{note} 说明，{link} 链接")
+    text = models.CharField(
+        "模板",
+        max_length=500,
+        help_text="可用占位符：{code} 查询码，{title} 标题，{due} 期限，"
+        "{unit} 单位，{note} 说明，{link} 链接",
+    )
 
     class Meta:
         verbose_name = "消息模板"

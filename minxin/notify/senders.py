@@ -77,9 +77,15 @@ class HttpGatewaySender:
     def send(self, *, phone: str, text: str, key: str) -> None:
         body = json.dumps({"phone": phone, "text": text, "id": key}).encode()
         request = urllib.request.Request(
-            settings.SMS_GATEWAY_URL, data=body, method="POST",
-            headers={"Content-Type": "application/json", "Idempotency-Key": key,
-                     "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"})
+            settings.SMS_GATEWAY_URL,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+                "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+            },
+        )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             if response.status >= 300:
                 raise RuntimeError(f"gateway answered {response.status}")
@@ -91,8 +97,9 @@ def get_sender() -> SmsSender:
 
 def send_email(*, to: str, subject: str, body: str, key: str) -> None:
     """Django's email; the Message-ID comes from the key so mail clients fold repeats."""
-    message = DjangoEmail(subject=subject, body=body, to=[to],
-                          headers={"Message-ID": f"<{key}@minxin>"})
+    message = DjangoEmail(
+        subject=subject, body=body, to=[to], headers={"Message-ID": f"<{key}@minxin>"}
+    )
     message.send()
     if settings.EMAIL_BACKEND.endswith(("locmem.EmailBackend", "console.EmailBackend")):
         _receipt(key, "email")

@@ -64,9 +64,17 @@ def quiet_until(now: dt.datetime) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, end), local.tzinfo)
 
 
-def sms_queue(*, phone: str, text: str, purpose: str, key: str | None = None,
-              event: str = "", ticket_id: int | None = None, urgent: bool = False,
-              secret: str = "") -> SmsMessage:
+def sms_queue(
+    *,
+    phone: str,
+    text: str,
+    purpose: str,
+    key: str | None = None,
+    event: str = "",
+    ticket_id: int | None = None,
+    urgent: bool = False,
+    secret: str = "",
+) -> SmsMessage:
     """Queue a text. A `secret` (a verification code) is kept apart, encrypted, until it is
     delivered; `text` holds SECRET_MASK where it goes, so no readable code is ever stored."""
     if secret and SECRET_MASK not in text:
@@ -75,30 +83,60 @@ def sms_queue(*, phone: str, text: str, purpose: str, key: str | None = None,
     not_before = None if urgent or purpose == "verify" else quiet_until(clock.now())
     message, created = SmsMessage.objects.get_or_create(
         idempotency_key=key or uuid.uuid4().hex,
-        defaults={"phone": phone, "text": text, "secret": secret, "purpose": purpose,
-                  "event": event, "ticket_id": ticket_id, "urgent": urgent,
-                  "next_attempt_at": not_before},
+        defaults={
+            "phone": phone,
+            "text": text,
+            "secret": secret,
+            "purpose": purpose,
+            "event": event,
+            "ticket_id": ticket_id,
+            "urgent": urgent,
+            "next_attempt_at": not_before,
+        },
     )
     if created and not_before is None:
         transaction.on_commit(lambda: schedule_delivery("sms", message.pk))
     return message
 
 
-def email_queue(*, to: str, subject: str, body: str, key: str, event: str = "",
-                ticket_id: int | None = None) -> EmailMessage:
+def email_queue(
+    *, to: str, subject: str, body: str, key: str, event: str = "", ticket_id: int | None = None
+) -> EmailMessage:
     message, created = EmailMessage.objects.get_or_create(
-        idempotency_key=key, defaults={"to": to, "subject": subject, "body": body,
-                                       "event": event, "ticket_id": ticket_id})
+        idempotency_key=key,
+        defaults={
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "event": event,
+            "ticket_id": ticket_id,
+        },
+    )
     if created:
         transaction.on_commit(lambda: schedule_delivery("email", message.pk))
     return message
 
 
-def inbox_post(*, key: str, event: str, text: str, unit_id: int | None = None,
-               user_id: int | None = None, ticket_id: int | None = None) -> None:
-    InboxMessage.objects.get_or_create(idempotency_key=key, defaults={
-        "unit_id": unit_id, "user_id": user_id, "ticket_id": ticket_id, "event": event,
-        "text": text, "created_at": clock.now()})
+def inbox_post(
+    *,
+    key: str,
+    event: str,
+    text: str,
+    unit_id: int | None = None,
+    user_id: int | None = None,
+    ticket_id: int | None = None,
+) -> None:
+    InboxMessage.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "unit_id": unit_id,
+            "user_id": user_id,
+            "ticket_id": ticket_id,
+            "event": event,
+            "text": text,
+            "created_at": clock.now(),
+        },
+    )
 
 
 def schedule_delivery(channel: str, message_id: int) -> None:
@@ -120,7 +158,8 @@ def claim(channel: str, message_id: int) -> dt.datetime | None:
     taken = model.objects.filter(
         Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
         Q(claimed_until=None) | Q(claimed_until__lt=now),
-        pk=message_id, status__in=[Status.PENDING, Status.SENDING],
+        pk=message_id,
+        status__in=[Status.PENDING, Status.SENDING],
     ).update(claimed_until=lease)
     return lease if taken else None
 
@@ -136,7 +175,8 @@ def deliver(channel: str, message_id: int) -> bool:
         return False
     # Committed before the call: a kill during it leaves this trace, not a blind retry.
     model.objects.filter(pk=message_id, claimed_until=lease).update(
-        status=Status.SENDING, sending_at=clock.now(), attempts=message.attempts + 1)
+        status=Status.SENDING, sending_at=clock.now(), attempts=message.attempts + 1
+    )
     try:
         _send(channel, message)
     except Exception as exc:  # noqa: BLE001 - any gateway failure means "try again later"
@@ -144,7 +184,8 @@ def deliver(channel: str, message_id: int) -> bool:
         return False
     done = {"secret": ""} if channel == "sms" else {}
     model.objects.filter(pk=message_id, claimed_until=lease).update(
-        status=Status.SENT, sent_at=clock.now(), error="", **done)
+        status=Status.SENT, sent_at=clock.now(), error="", **done
+    )
     return True
 
 
@@ -154,35 +195,48 @@ def _may_repeat(channel: str) -> bool:
 
 
 def _set_aside(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime) -> None:
-    logger.error("%s %s: the worker died during the gateway call and the sender cannot drop "
-                 "a repeat; not re-sent, marked uncertain", model.__name__, message.pk)
+    logger.error(
+        "%s %s: the worker died during the gateway call and the sender cannot drop "
+        "a repeat; not re-sent, marked uncertain",
+        model.__name__,
+        message.pk,
+    )
     model.objects.filter(pk=message.pk, claimed_until=lease).update(
-        status=Status.UNCERTAIN, claimed_until=None,
-        error="发送过程中断，网关不支持去重，未重发，请人工核实")
+        status=Status.UNCERTAIN,
+        claimed_until=None,
+        error="发送过程中断，网关不支持去重，未重发，请人工核实",
+    )
 
 
 def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
     if channel == "sms":
-        text = message.text.replace(SECRET_MASK, message.secret, 1) if message.secret \
-            else message.text
+        text = (
+            message.text.replace(SECRET_MASK, message.secret, 1) if message.secret else message.text
+        )
         get_sender().send(phone=message.phone, text=text, key=message.idempotency_key)
     else:
-        send_email(to=message.to, subject=message.subject, body=message.body,
-                   key=message.idempotency_key)
+        send_email(
+            to=message.to, subject=message.subject, body=message.body, key=message.idempotency_key
+        )
 
 
-def _failed(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime,
-            exc: Exception) -> None:
+def _failed(
+    model: type, message: SmsMessage | EmailMessage, lease: dt.datetime, exc: Exception
+) -> None:
     attempts = message.attempts + 1
-    backoff = dt.timedelta(seconds=min(30 * 2 ** attempts, 3600))
-    logger.warning("%s %s not delivered (attempt %s): %s", model.__name__, message.pk,
-                   attempts, exc)
+    backoff = dt.timedelta(seconds=min(30 * 2**attempts, 3600))
+    logger.warning(
+        "%s %s not delivered (attempt %s): %s", model.__name__, message.pk, attempts, exc
+    )
     final = attempts >= MAX_ATTEMPTS
     model.objects.filter(pk=message.pk, claimed_until=lease).update(
-        attempts=attempts, error=str(exc)[:300], claimed_until=None,
+        attempts=attempts,
+        error=str(exc)[:300],
+        claimed_until=None,
         next_attempt_at=clock.now() + backoff,
         status=Status.FAILED if final else Status.PENDING,
-        **({"secret": ""} if final and model is SmsMessage else {}))
+        **({"secret": ""} if final and model is SmsMessage else {}),
+    )
 
 
 def deliver_due(limit: int = 500) -> int:
@@ -190,11 +244,14 @@ def deliver_due(limit: int = 500) -> int:
     now = clock.now()
     sent = 0
     for channel, model in CHANNELS.items():
-        due = model.objects.filter(
-            Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-            Q(claimed_until=None) | Q(claimed_until__lt=now),
-            status__in=[Status.PENDING, Status.SENDING],
-        ).order_by("id").values_list("pk", flat=True)[:limit]
+        due = (
+            model.objects.filter(
+                Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
+                Q(claimed_until=None) | Q(claimed_until__lt=now),
+                status__in=[Status.PENDING, Status.SENDING],
+            )
+            .order_by("id")
+            .values_list("pk", flat=True)[:limit]
+        )
         sent += sum(deliver(channel, pk) for pk in list(due))
     return sent
-

@@ -13,9 +13,18 @@ class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(RequestType)
 class RequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "accept_hours", "dispatch_hours", "deadline_days",
-                    "sign_days", "review_days", "callback_days", "co_days",
-                    "direct_answer")
+    list_display = (
+        "name",
+        "code",
+        "accept_hours",
+        "dispatch_hours",
+        "deadline_days",
+        "sign_days",
+        "review_days",
+        "callback_days",
+        "co_days",
+        "direct_answer",
+    )
 
 
 @admin.register(Category)
@@ -33,8 +42,19 @@ class ResponsibilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(DeadlineOverride)
 class DeadlineOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("request_type", "category", "accept_hours", "dispatch_hours",
-                    "deadline_days", "sign_hours", "sign_days", "review_days", "callback_days",
-                    "co_days")
+    list_display = (
+        "request_type",
+        "category",
+        "accept_hours",
+        "dispatch_hours",
+        "deadline_days",
+        "sign_hours",
+        "sign_days",
+        "review_days",
+        "callback_days",
+        "co_days",
+    )
+
+
 admin.site.site_header = "民心 · 系统管理"
 admin.site.site_title = "民心"

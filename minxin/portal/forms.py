@@ -19,8 +19,12 @@ from minxin.tickets.models import Satisfaction
 from minxin.tickets.submission import MAX_PHOTOS
 
 # Services name some fields after the model ("category_id"); the forms after what people see.
-SERVICE_FIELDS = {"category_id": "category", "district_id": "district",
-                  "tracking_code": "tracking_code", "satisfaction": "satisfaction"}
+SERVICE_FIELDS = {
+    "category_id": "category",
+    "district_id": "district",
+    "tracking_code": "tracking_code",
+    "satisfaction": "satisfaction",
+}
 
 
 class PortalRenderer(DjangoTemplates):
@@ -46,6 +50,7 @@ class PortalForm(forms.Form):
 
 # ---- submission --------------------------------------------------------------------------
 
+
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
@@ -68,8 +73,10 @@ def type_choices() -> list[tuple[str, str]]:
 
 
 def type_hint() -> str:
-    limits = "；".join(f"{t.name}{t.deadline_days}个工作日内{'答复' if t.direct_answer else '办结'}"
-                      for t in RequestType.objects.all())
+    limits = "；".join(
+        f"{t.name}{t.deadline_days}个工作日内{'答复' if t.direct_answer else '办结'}"
+        for t in RequestType.objects.all()
+    )
     return f"办理时限：{limits}。" if limits else ""
 
 
@@ -84,8 +91,9 @@ def category_choices() -> list[tuple[Any, Any]]:
     choices: list[tuple[Any, Any]] = [("", "不确定，由工作人员分类")]
     for top in tops:
         kids = children.get(top.pk, [])
-        choices.append((top.name, [(str(k.pk), k.name) for k in kids])
-                       if kids else (str(top.pk), top.name))
+        choices.append(
+            (top.name, [(str(k.pk), k.name) for k in kids]) if kids else (str(top.pk), top.name)
+        )
     return choices
 
 
@@ -98,56 +106,99 @@ class SmsFields(PortalForm):
     """Phone plus one-time code, shared by the submission and tracking pages."""
 
     phone = forms.CharField(
-        label="手机号码", required=False, max_length=20,
+        label="手机号码",
+        required=False,
+        max_length=20,
         help_text="11位手机号，用于接收验证码和办理进度短信。",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     code = forms.CharField(
-        label="短信验证码", required=False, max_length=8,
+        label="短信验证码",
+        required=False,
+        max_length=8,
         help_text="先点“获取验证码”，再填写短信中的6位数字，5分钟内有效。",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class SubmitForm(SmsFields):
     conditional: ClassVar[dict[str, str]] = {
-        "name": "实名提交时必填", "phone": "实名提交时必填", "code": "实名提交时必填"}
+        "name": "实名提交时必填",
+        "phone": "实名提交时必填",
+        "code": "实名提交时必填",
+    }
 
     request_type = forms.ChoiceField(
-        label="诉求类型", widget=forms.RadioSelect,
-        error_messages={"required": "请选择诉求类型", "invalid_choice": "请选择诉求类型"})
+        label="诉求类型",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择诉求类型", "invalid_choice": "请选择诉求类型"},
+    )
     title = forms.CharField(
-        label="标题", max_length=100, help_text="一句话说明问题，例如“小区电梯停运一周”，100字以内。",
-        error_messages={"required": "请填写标题", "max_length": "标题不能超过100字"})
+        label="标题",
+        max_length=100,
+        help_text="一句话说明问题，例如“小区电梯停运一周”，100字以内。",
+        error_messages={"required": "请填写标题", "max_length": "标题不能超过100字"},
+    )
     content = forms.CharField(
-        label="诉求内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
+        label="诉求内容",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="请写明时间、地点、经过和您的诉求，5000字以内。请勿填写身份证号、银行卡号。",
-        error_messages={"required": "请填写诉求内容", "max_length": "诉求内容不能超过5000字"})
+        error_messages={"required": "请填写诉求内容", "max_length": "诉求内容不能超过5000字"},
+    )
     category = forms.ChoiceField(
-        label="问题分类", required=False,
-        help_text="可不选，工作人员会核实分类。输入内容后，页面会给出分类建议。")
+        label="问题分类",
+        required=False,
+        help_text="可不选，工作人员会核实分类。输入内容后，页面会给出分类建议。",
+    )
     district = forms.ChoiceField(label="所在区县", required=False)
     address = forms.CharField(
-        label="详细地址", required=False, max_length=200,
+        label="详细地址",
+        required=False,
+        max_length=200,
         help_text="街道、小区或路口名称，便于工作人员到现场核实。",
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-        error_messages={"max_length": "地址不能超过200字"})
+        error_messages={"max_length": "地址不能超过200字"},
+    )
     identity = forms.ChoiceField(
-        label="提交方式", widget=forms.RadioSelect, initial="real",
-        choices=[("real", "实名提交（验证手机号，办理进度短信通知您）"),
-                 ("anonymous", "匿名提交（凭查询码和查询密码查看进度）")],
-        error_messages={"required": "请选择实名或匿名提交"})
+        label="提交方式",
+        widget=forms.RadioSelect,
+        initial="real",
+        choices=[
+            ("real", "实名提交（验证手机号，办理进度短信通知您）"),
+            ("anonymous", "匿名提交（凭查询码和查询密码查看进度）"),
+        ],
+        error_messages={"required": "请选择实名或匿名提交"},
+    )
     name = forms.CharField(
-        label="姓名", required=False, max_length=50,
+        label="姓名",
+        required=False,
+        max_length=50,
         help_text="实名提交时填写，仅办理人员可见。",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"max_length": "姓名不能超过50字"})
+        error_messages={"max_length": "姓名不能超过50字"},
+    )
     photos = PhotosField(
-        label="现场照片", required=False,
+        label="现场照片",
+        required=False,
         help_text=f"最多{MAX_PHOTOS}张，仅支持JPEG或PNG格式，每张不超过5MB。"
-                  "如提交未成功，已选照片需要重新选择。")
+        "如提交未成功，已选照片需要重新选择。",
+    )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    field_order: ClassVar[list[str]] = ["request_type", "title", "content", "category", "district", "address",
-                   "identity", "name", "phone", "code", "photos"]
+    field_order: ClassVar[list[str]] = [
+        "request_type",
+        "title",
+        "content",
+        "category",
+        "district",
+        "address",
+        "identity",
+        "name",
+        "phone",
+        "code",
+        "photos",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,14 +212,21 @@ class TrackCodeForm(PortalForm):
     conditional: ClassVar[dict[str, str]] = {"password": "匿名提交的必填"}
 
     tracking_code = forms.CharField(
-        label="查询码", max_length=20, help_text="提交成功后得到的10位查询码，例如 AB2CD-3EF45，不区分大小写。",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                      "spellcheck": "false"}),
-        error_messages={"required": "请填写查询码"})
+        label="查询码",
+        max_length=20,
+        help_text="提交成功后得到的10位查询码，例如 AB2CD-3EF45，不区分大小写。",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": "请填写查询码"},
+    )
     password = forms.CharField(
-        label="查询密码", required=False, max_length=20,
+        label="查询密码",
+        required=False,
+        max_length=20,
         help_text="匿名提交时得到的6位数字。实名提交并已验证手机号的，可不填。",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
 
 
 class PhoneLookupForm(SmsFields):
@@ -177,19 +235,30 @@ class PhoneLookupForm(SmsFields):
 
 class RateForm(PortalForm):
     satisfaction = forms.ChoiceField(
-        label="您对办理结果是否满意", widget=forms.RadioSelect,
+        label="您对办理结果是否满意",
+        widget=forms.RadioSelect,
         choices=[(s.value, s.label) for s in Satisfaction if s != Satisfaction.NOT_RATED],
         help_text="选择“不满意”时，诉求将退回承办单位重新办理。",
-        error_messages={"required": "请选择满意、基本满意或不满意",
-                        "invalid_choice": "请选择满意、基本满意或不满意"})
+        error_messages={
+            "required": "请选择满意、基本满意或不满意",
+            "invalid_choice": "请选择满意、基本满意或不满意",
+        },
+    )
     comment = forms.CharField(
-        label="评价意见", required=False, max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="可不填，500字以内。",
-        error_messages={"max_length": "评价意见不能超过500字"})
+        label="评价意见",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="可不填，500字以内。",
+        error_messages={"max_length": "评价意见不能超过500字"},
+    )
 
 
 class SupplementForm(PortalForm):
     note = forms.CharField(
-        label="补充内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        label="补充内容",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="请按工作人员的要求补充情况说明，5000字以内。",
-        error_messages={"required": "请填写补充内容", "max_length": "补充内容不能超过5000字"})
+        error_messages={"required": "请填写补充内容", "max_length": "补充内容不能超过5000字"},
+    )

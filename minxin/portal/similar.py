@@ -37,5 +37,9 @@ def _shown(case: dict) -> dict:
     if len(reply) > REPLY_CHARS:
         reply = reply[:REPLY_CHARS].rstrip("…") + "…"
     date = case["reply_date"]
-    return {"id": f"{case['source']}:{case['id']}", "title": case["title"], "reply": reply,
-            "date": timezone.localdate(date).isoformat() if date else ""}
+    return {
+        "id": f"{case['source']}:{case['id']}",
+        "title": case["title"],
+        "reply": reply,
+        "date": timezone.localdate(date).isoformat() if date else "",
+    }

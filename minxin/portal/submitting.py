@@ -67,20 +67,25 @@ def read_photos(files: list[UploadedFile]) -> list[bytes]:
     photos = []
     for upload in files:
         if upload.size and upload.size > MAX_PHOTO_BYTES:
-            raise ValidationFailed(f"照片“{upload.name}”超过5MB，请压缩后重新选择",
-                                   code="photo_too_large", field="photos")
+            raise ValidationFailed(
+                f"照片“{upload.name}”超过5MB，请压缩后重新选择",
+                code="photo_too_large",
+                field="photos",
+            )
         data = upload.read(MAX_PHOTO_BYTES + 1)
         try:
             check_image(data)
         except ValidationFailed as exc:
-            raise ValidationFailed(f"照片“{upload.name}”无法使用：{exc.message}",
-                                   code=exc.code, field="photos") from exc
+            raise ValidationFailed(
+                f"照片“{upload.name}”无法使用：{exc.message}", code=exc.code, field="photos"
+            ) from exc
         photos.append(data)
     return photos
 
 
-def submit_once(*, nonce: str, data: Submission, phone: str | None,
-                photos: list[bytes]) -> tuple[Ticket, str | None]:
+def submit_once(
+    *, nonce: str, data: Submission, phone: str | None, photos: list[bytes]
+) -> tuple[Ticket, str | None]:
     """File the request unless this token already did; the claim is released on failure."""
     key = _claim_key(nonce)
     # add() is atomic in every cache backend: of two simultaneous posts, one wins.
@@ -96,8 +101,9 @@ def submit_once(*, nonce: str, data: Submission, phone: str | None,
 
 
 @transaction.atomic
-def _submit_with_photos(data: Submission, phone: str | None,
-                        photos: list[bytes]) -> tuple[Ticket, str | None]:
+def _submit_with_photos(
+    data: Submission, phone: str | None, photos: list[bytes]
+) -> tuple[Ticket, str | None]:
     ticket, password = ticket_submit(data=data, actor=Actor.citizen(phone) if phone else Actor())
     owner = Actor.citizen(phone) if phone else Actor.code_holder(ticket.tracking_code)
     for upload in photos:
@@ -108,8 +114,12 @@ def _submit_with_photos(data: Submission, phone: str | None,
 def receipt(ticket: Ticket, password: str | None, photo_count: int) -> dict:
     """What the confirmation page shows, kept in the session until it is shown."""
     return {
-        "code": ticket.tracking_code, "display_code": ticket.display_code,
-        "password": password, "anonymous": ticket.is_anonymous,
-        "type_name": ticket.request_type.name, "title": ticket.title,
-        "deadline": deadline_text(ticket), "photos": photo_count,
+        "code": ticket.tracking_code,
+        "display_code": ticket.display_code,
+        "password": password,
+        "anonymous": ticket.is_anonymous,
+        "type_name": ticket.request_type.name,
+        "title": ticket.title,
+        "deadline": deadline_text(ticket),
+        "photos": photo_count,
     }

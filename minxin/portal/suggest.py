@@ -35,14 +35,16 @@ def suggestion_payload(text: str, district: str = "") -> dict:
     return payload
 
 
-def likely_unit(text: str, found: list[dict], source: str, district_id: int | None
-                ) -> dict | None:
+def likely_unit(text: str, found: list[dict], source: str, district_id: int | None) -> dict | None:
     try:
         from minxin.routing.recommend import KEYWORD_SHARE, Case, knowledge
 
         share = 1.0 if source == "model" else KEYWORD_SHARE
-        case = Case(text=text, district_id=district_id,
-                    guesses=[(f["id"], share * f["confidence"]) for f in found])
+        case = Case(
+            text=text,
+            district_id=district_id,
+            guesses=[(f["id"], share * f["confidence"]) for f in found],
+        )
         top = knowledge().recommend([case], k=1)[0]
     except Exception:  # a hint, never an error on the page
         log.debug("unit recommendation unavailable", exc_info=True)
@@ -50,8 +52,12 @@ def likely_unit(text: str, found: list[dict], source: str, district_id: int | No
     if not top or top[0].confidence < MIN_UNIT_CONFIDENCE:
         return None
     unit, confidence = top[0].unit, top[0].confidence
-    return {"id": unit.pk, "name": unit.name, "confidence": round(confidence, 3),
-            "text": f"预计由{unit.name}办理"}
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "confidence": round(confidence, 3),
+        "text": f"预计由{unit.name}办理",
+    }
 
 
 def suggest_categories(text: str, k: int = 3) -> tuple[list[dict], str]:
@@ -59,8 +65,9 @@ def suggest_categories(text: str, k: int = 3) -> tuple[list[dict], str]:
     text = (text or "").strip()[:MAX_TEXT]
     if len(text) < MIN_TEXT:
         return [], ""
-    second_level = list(Category.objects.filter(is_active=True, parent__isnull=False)
-                        .select_related("parent"))
+    second_level = list(
+        Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+    )
     found = _from_model(text, k, second_level)
     if found:
         return found, "model"
@@ -111,6 +118,10 @@ def _from_keywords(text: str, k: int, categories: list[Category]) -> list[dict]:
 
 
 def _entry(category: Category, confidence: float) -> dict:
-    return {"id": category.pk, "label": str(category), "name": category.name,
-            "group": category.parent.name if category.parent_id else "",
-            "confidence": round(max(0.0, min(1.0, confidence)), 3)}
+    return {
+        "id": category.pk,
+        "label": str(category),
+        "name": category.name,
+        "group": category.parent.name if category.parent_id else "",
+        "confidence": round(max(0.0, min(1.0, confidence)), 3),
+    }

@@ -17,9 +17,12 @@ def check_keys_configured(app_configs: Any = None, **kwargs: Any) -> list[checks
     if "SECRET_KEY" in getattr(settings, "DEVELOPMENT_KEYS", {}):
         in_use.insert(0, "SECRET_KEY")
     if in_use:
-        errors.append(checks.Error(
-            "Development keys are in use: " + ", ".join(in_use) + ".",
-            hint="Set SECRET_KEY, MINXIN_DATA_KEYS, MINXIN_INDEX_KEY and "
-                 "MINXIN_SM2_PRIVATE_KEY (or their _FILE variants); see docs/security.md.",
-            id="privacy.E001"))
+        errors.append(
+            checks.Error(
+                "Development keys are in use: " + ", ".join(in_use) + ".",
+                hint="Set SECRET_KEY, MINXIN_DATA_KEYS, MINXIN_INDEX_KEY and "
+                "MINXIN_SM2_PRIVATE_KEY (or their _FILE variants); see docs/security.md.",
+                id="privacy.E001",
+            )
+        )
     return errors

@@ -36,7 +36,7 @@ def key_id_of(value: str) -> str | None:
     """The id of the key a stored value is encrypted under; None for plaintext."""
     if not is_encrypted(value):
         return None
-    return value[len(PREFIX):].partition("$")[0]
+    return value[len(PREFIX) :].partition("$")[0]
 
 
 def encrypt(plaintext: str) -> str:
@@ -51,7 +51,7 @@ def encrypt(plaintext: str) -> str:
 
 
 def decrypt(value: str) -> str:
-    key_id, _, packed = value[len(PREFIX):].partition("$")
+    key_id, _, packed = value[len(PREFIX) :].partition("$")
     try:
         raw = base64.b64decode(packed, validate=True)
     except ValueError as exc:

@@ -68,8 +68,10 @@ class EncryptedTextField(models.TextField):
             return IsNull
         if lookup_name == "exact":
             return EncryptedExact
-        raise FieldError(f"{self.model.__name__}.{self.name} is encrypted: only exact "
-                         f"matches through its blind index are possible, not {lookup_name!r}")
+        raise FieldError(
+            f"{self.model.__name__}.{self.name} is encrypted: only exact "
+            f"matches through its blind index are possible, not {lookup_name!r}"
+        )
 
     def get_transform(self, lookup_name: str) -> None:
         return None
@@ -83,9 +85,14 @@ class EncryptedTextField(models.TextField):
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = super().check(**kwargs)
         if self.unique or self.db_index or self.primary_key:
-            errors.append(checks.Error("an encrypted field cannot be unique, indexed or a key "
-                                       "(each encryption differs); add a BlindIndexField",
-                                       obj=self, id="privacy.E001"))
+            errors.append(
+                checks.Error(
+                    "an encrypted field cannot be unique, indexed or a key "
+                    "(each encryption differs); add a BlindIndexField",
+                    obj=self,
+                    id="privacy.E001",
+                )
+            )
         return errors
 
 
@@ -106,8 +113,13 @@ class BlindIndexField(models.CharField):
         kwargs["source"] = self.source
         if self.purpose != "phone":
             kwargs["purpose"] = self.purpose
-        for key, default in (("max_length", 64), ("blank", True), ("default", ""),
-                             ("editable", False), ("db_index", True)):
+        for key, default in (
+            ("max_length", 64),
+            ("blank", True),
+            ("default", ""),
+            ("editable", False),
+            ("db_index", True),
+        ):
             if kwargs.get(key, default) == default:
                 kwargs.pop(key, None)
         return name, path, args, kwargs
@@ -137,7 +149,9 @@ class EncryptedExact(Lookup):
             return f"{sql} = %s", [*params, ""]
         index = field.index_field()
         if index is None:
-            raise FieldError(f"{field.model.__name__}.{field.name} is encrypted and has no "
-                             "blind index: it cannot be searched")
+            raise FieldError(
+                f"{field.model.__name__}.{field.name} is encrypted and has no "
+                "blind index: it cannot be searched"
+            )
         sql, params = compiler.compile(Col(self.lhs.alias, index))
         return f"{sql} = %s", [*params, index.index_of(self.rhs)]

@@ -40,7 +40,8 @@ class DataKeys:
         except KeyError:
             raise KeyConfigError(
                 f"data key {key_id!r} is not configured (MINXIN_DATA_KEYS); keep old keys "
-                "listed until `minxin keys rotate --commit` has finished") from None
+                "listed until `minxin keys rotate --commit` has finished"
+            ) from None
 
 
 def _configured(name: str) -> str:
@@ -68,8 +69,11 @@ def index_key() -> bytes:
 def development_keys_in_use() -> list[str]:
     """The key settings still holding this install's generated development values."""
     generated = getattr(settings, "DEVELOPMENT_KEYS", {})
-    return [name for name, value in generated.items()
-            if name != "SECRET_KEY" and _configured(name) == value]
+    return [
+        name
+        for name, value in generated.items()
+        if name != "SECRET_KEY" and _configured(name) == value
+    ]
 
 
 @lru_cache(maxsize=8)

@@ -9,10 +9,12 @@ from minxin.audit.chain import iso, sm3_hex
 
 
 class RevealLog(models.Model):
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,
-                               related_name="reveal_logs", verbose_name="诉求")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="+", verbose_name="查看人")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="reveal_logs", verbose_name="诉求"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="查看人"
+    )
     role = models.CharField("角色", max_length=20)
     reason = models.CharField("查看理由", max_length=200)
     at = models.DateTimeField("查看时间", db_index=True)
@@ -28,5 +30,10 @@ class RevealLog(models.Model):
 
 def reveal_payload(log: RevealLog) -> dict:
     """The chain's record of a reveal; the free-text reason enters only as its digest."""
-    return {"ticket": log.ticket_id, "user": log.user_id, "role": log.role, "at": iso(log.at),
-            "reason_sm3": sm3_hex(log.reason)}
+    return {
+        "ticket": log.ticket_id,
+        "user": log.user_id,
+        "role": log.role,
+        "at": iso(log.at),
+        "reason_sm3": sm3_hex(log.reason),
+    }

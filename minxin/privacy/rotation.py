@@ -29,8 +29,9 @@ class Progress:
     rewritten: int = 0
 
 
-def encrypted_models() -> Iterator[tuple[type[models.Model], list[EncryptedTextField],
-                                         list[BlindIndexField]]]:
+def encrypted_models() -> Iterator[
+    tuple[type[models.Model], list[EncryptedTextField], list[BlindIndexField]]
+]:
     for model in apps.get_models():
         fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if fields:
@@ -39,13 +40,20 @@ def encrypted_models() -> Iterator[tuple[type[models.Model], list[EncryptedTextF
 
 
 def keys_rotate(*, batch_size: int = 500, commit: bool = False) -> list[Progress]:
-    return [_rotate_model(model, fields, indexes, batch_size=batch_size, commit=commit)
-            for model, fields, indexes in encrypted_models()]
+    return [
+        _rotate_model(model, fields, indexes, batch_size=batch_size, commit=commit)
+        for model, fields, indexes in encrypted_models()
+    ]
 
 
-def _rotate_model(model: type[models.Model], fields: list[EncryptedTextField],
-                  indexes: list[BlindIndexField], *, batch_size: int,
-                  commit: bool) -> Progress:
+def _rotate_model(
+    model: type[models.Model],
+    fields: list[EncryptedTextField],
+    indexes: list[BlindIndexField],
+    *,
+    batch_size: int,
+    commit: bool,
+) -> Progress:
     progress = Progress(label=model._meta.label)
     # Cast to text so the values come back as stored, not decrypted.
     raw = {f"raw_{f.attname}": Cast(f.attname, models.TextField()) for f in fields}
@@ -54,8 +62,9 @@ def _rotate_model(model: type[models.Model], fields: list[EncryptedTextField],
         rows = model._base_manager.order_by("pk")
         if last is not None:
             rows = rows.filter(pk__gt=last)
-        batch = list(rows.annotate(**raw).values("pk", *raw, *[i.attname for i in indexes])
-                     [:batch_size])
+        batch = list(
+            rows.annotate(**raw).values("pk", *raw, *[i.attname for i in indexes])[:batch_size]
+        )
         if not batch:
             return progress
         stale = [row["pk"] for row in batch if _is_stale(row, fields, indexes)]
@@ -66,8 +75,7 @@ def _rotate_model(model: type[models.Model], fields: list[EncryptedTextField],
         last = batch[-1]["pk"]
 
 
-def _is_stale(row: dict, fields: list[EncryptedTextField],
-              indexes: list[BlindIndexField]) -> bool:
+def _is_stale(row: dict, fields: list[EncryptedTextField], indexes: list[BlindIndexField]) -> bool:
     current = data_keys().current_id
     values = {f.name: row[f"raw_{f.attname}"] or "" for f in fields}
     if any(v and key_id_of(v) != current for v in values.values()):
@@ -80,8 +88,12 @@ def _is_stale(row: dict, fields: list[EncryptedTextField],
     return False
 
 
-def _rewrite(model: type[models.Model], pks: list[Any], fields: list[EncryptedTextField],
-             indexes: list[BlindIndexField]) -> int:
+def _rewrite(
+    model: type[models.Model],
+    pks: list[Any],
+    fields: list[EncryptedTextField],
+    indexes: list[BlindIndexField],
+) -> int:
     with transaction.atomic():
         for obj in model._base_manager.select_for_update().filter(pk__in=pks):
             values = {f.attname: getattr(obj, f.attname) for f in fields}

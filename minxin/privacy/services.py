@@ -37,13 +37,20 @@ from minxin.tickets.selectors import (
 from minxin.tickets.timeline import citizen_timeline, record
 
 CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED, Status.REJECTED, Status.MERGED)
-PERSONAL_FIELDS = ["submitter_name", "submitter_phone", "submitter_phone_index", "address",
-                   "latitude", "longitude"]
+PERSONAL_FIELDS = [
+    "submitter_name",
+    "submitter_phone",
+    "submitter_phone_index",
+    "address",
+    "latitude",
+    "longitude",
+]
 _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
 _ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 # ---- reveal (staff) --------------------------------------------------------------------
+
 
 @transaction.atomic
 def contact_reveal(*, ticket_id: int, user: User, reason: str) -> dict[str, str]:
@@ -57,15 +64,23 @@ def contact_reveal(*, ticket_id: int, user: User, reason: str) -> dict[str, str]
         raise ValidationFailed("查看理由不能超过200字", code="too_long", field="reason")
     ticket = ticket_for_staff(user=user, ticket_id=ticket_id)
     if not (ticket.submitter_phone or ticket.submitter_name):
-        raise NotFound("该诉求为匿名提交或个人信息已删除，没有可查看的联系方式",
-                       code="no_contact")
-    log = RevealLog.objects.create(ticket=ticket, user=user, role=user.role, reason=reason,
-                                   at=clock.now())
-    record(ticket, actor=Actor.staff(user), action="reveal_contact", public=False,
-           note=f"查看诉求人联系方式，理由：{reason}")
+        raise NotFound("该诉求为匿名提交或个人信息已删除，没有可查看的联系方式", code="no_contact")
+    log = RevealLog.objects.create(
+        ticket=ticket, user=user, role=user.role, reason=reason, at=clock.now()
+    )
+    record(
+        ticket,
+        actor=Actor.staff(user),
+        action="reveal_contact",
+        public=False,
+        note=f"查看诉求人联系方式，理由：{reason}",
+    )
     chain_append(kind="reveal", ref=f"reveal:{log.pk}", payload=reveal_payload(log), at=log.at)
-    return {"name": ticket.submitter_name, "phone": ticket.submitter_phone,
-            "address": ticket.address}
+    return {
+        "name": ticket.submitter_name,
+        "phone": ticket.submitter_phone,
+        "address": ticket.address,
+    }
 
 
 def reveals_for_ticket(*, ticket: Ticket) -> QuerySet[RevealLog]:
@@ -73,6 +88,7 @@ def reveals_for_ticket(*, ticket: Ticket) -> QuerySet[RevealLog]:
 
 
 # ---- the citizen's rights --------------------------------------------------------------
+
 
 def _verified_phone(actor: Actor) -> str:
     if not actor.citizen_phone:
@@ -85,32 +101,41 @@ def personal_data_export(*, actor: Actor) -> dict[str, Any]:
     phone = _verified_phone(actor)
     tickets = list(citizen_tickets(phone=phone).select_related("category", "district"))
     messages = SmsMessage.objects.filter(phone_index=phone_index(phone)).order_by("id")
-    chain_append(kind="rights", ref="rights:export",
-                 payload={"action": "export", "tickets": [t.pk for t in tickets]})
+    chain_append(
+        kind="rights",
+        ref="rights:export",
+        payload={"action": "export", "tickets": [t.pk for t in tickets]},
+    )
     return {
         "phone": phone,
         "exported_at": iso(clock.now()),
         "requests": [_ticket_export(t) for t in tickets],
-        "messages": [{"at": iso(m.created_at), "text": m.text, "status": m.status}
-                     for m in messages],
+        "messages": [
+            {"at": iso(m.created_at), "text": m.text, "status": m.status} for m in messages
+        ],
     }
 
 
 def _ticket_export(ticket: Ticket) -> dict[str, Any]:
     reply = published_reply(ticket)
     return {
-        "tracking_code": ticket.display_code, "type": ticket.request_type.name,
-        "title": ticket.title, "content": ticket.content,
+        "tracking_code": ticket.display_code,
+        "type": ticket.request_type.name,
+        "title": ticket.title,
+        "content": ticket.content,
         "category": ticket.category.name if ticket.category_id else None,
         "district": ticket.district.name if ticket.district_id else None,
-        "address": ticket.address, "name": ticket.submitter_name,
+        "address": ticket.address,
+        "name": ticket.submitter_name,
         "phone": ticket.submitter_phone,
         "latitude": str(ticket.latitude) if ticket.latitude is not None else None,
         "longitude": str(ticket.longitude) if ticket.longitude is not None else None,
-        "channel": ticket.channel, "status": ticket.get_status_display(),
+        "channel": ticket.channel,
+        "status": ticket.get_status_display(),
         "submitted_at": iso(ticket.created_at),
         "closed_at": iso(ticket.closed_at) if ticket.closed_at else None,
-        "satisfaction": ticket.satisfaction, "rating_comment": citizen_comment(ticket),
+        "satisfaction": ticket.satisfaction,
+        "rating_comment": citizen_comment(ticket),
         "reply": reply.public_reply if reply else None,
         "photos": [p.image.name for p in ticket.photos.all()],
         "timeline": [_jsonable(e) for e in citizen_timeline(public_timeline(ticket))],
@@ -129,25 +154,33 @@ def personal_data_erase(*, actor: Actor) -> dict[str, int]:
     ids = list(Ticket.objects.filter(submitter_phone_index=index).values_list("pk", flat=True))
     # One transaction per request: an interrupted erasure is finished by asking again.
     erased = sum(_erase_ticket(pk, actor=actor, note="应诉求人要求删除个人信息") for pk in ids)
-    chain_append(kind="rights", ref="rights:erase",
-                 payload={"action": "erase", "requests": erased, "messages": messages})
+    chain_append(
+        kind="rights",
+        ref="rights:erase",
+        payload={"action": "erase", "requests": erased, "messages": messages},
+    )
     return {"requests": erased, "messages": messages}
 
 
 @transaction.atomic
-def _erase_ticket(ticket_id: int, *, actor: Actor, note: str,
-                  closed_before: dt.datetime | None = None) -> int:
+def _erase_ticket(
+    ticket_id: int, *, actor: Actor, note: str, closed_before: dt.datetime | None = None
+) -> int:
     ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
     if ticket is None:
         return 0
-    if closed_before and not (ticket.status in CLOSED_STATUSES and ticket.closed_at
-                              and ticket.closed_at < closed_before):
+    if closed_before and not (
+        ticket.status in CLOSED_STATUSES and ticket.closed_at and ticket.closed_at < closed_before
+    ):
         return 0  # reopened since it was picked
     ticket.submitter_name = ticket.submitter_phone = ticket.address = ""
     ticket.latitude = ticket.longitude = None
     # Contacts typed into the free text go too; the request itself stays readable.
     ticket.title, ticket.content, ticket.rating_comment = (
-        scrub(ticket.title), scrub(ticket.content), scrub(ticket.rating_comment))
+        scrub(ticket.title),
+        scrub(ticket.content),
+        scrub(ticket.rating_comment),
+    )
     ticket.save(update_fields=[*PERSONAL_FIELDS, "title", "content", "rating_comment"])
     textsearch.index(ticket)  # the search index held the erased text too
     _erase_messages(SmsMessage.objects.filter(ticket_id=ticket.pk))
@@ -169,16 +202,22 @@ def scrub(text: str) -> str:
 
 # ---- retention -------------------------------------------------------------------------
 
+
 def retention_days() -> int:
     return int(getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", 1095))
 
 
 def purgeable_tickets(*, cutoff: dt.datetime) -> QuerySet[Ticket]:
     """Requests closed before the cutoff that still hold personal data."""
-    holds_data = (~Q(submitter_phone_index="") | ~Q(submitter_name="") | ~Q(address="")
-                  | Q(latitude__isnull=False))
-    return Ticket.objects.filter(holds_data, status__in=CLOSED_STATUSES,
-                                 closed_at__lt=cutoff).order_by("pk")
+    holds_data = (
+        ~Q(submitter_phone_index="")
+        | ~Q(submitter_name="")
+        | ~Q(address="")
+        | Q(latitude__isnull=False)
+    )
+    return Ticket.objects.filter(
+        holds_data, status__in=CLOSED_STATUSES, closed_at__lt=cutoff
+    ).order_by("pk")
 
 
 def personal_data_purge(*, older_than_days: int | None = None, commit: bool = False) -> int:

@@ -33,8 +33,11 @@ class RiskTerm(models.Model):
 
     term = models.CharField("词语", max_length=30)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    weight = models.FloatField("权重", validators=[MinValueValidator(0), MaxValueValidator(1)],
-                               help_text="0到1；0.9及以上的危险信号单独出现即为“紧急”风险")
+    weight = models.FloatField(
+        "权重",
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0到1；0.9及以上的危险信号单独出现即为“紧急”风险",
+    )
     category = models.CharField("类别", max_length=20, choices=Category.choices, blank=True)
     active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -59,13 +62,15 @@ class RiskLevel(models.TextChoices):
 class TicketInsight(models.Model):
     """What the platform read in a request when it arrived."""
 
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
-                                  related_name="insight", verbose_name="诉求")
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="insight", verbose_name="诉求"
+    )
     anger = models.FloatField("愤怒", default=0)
     urgency = models.FloatField("紧急", default=0)
     danger = models.FloatField("危险", default=0)
-    risk_level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices,
-                                  default=RiskLevel.LOW, db_index=True)
+    risk_level = models.CharField(
+        "风险等级", max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW, db_index=True
+    )
     # {"terms": [{term, kind, weight, category, count}], "categories": [...],
     #  "group": {"count", "ticket_ids", "hours"} when it is part of a group request}
     signals = models.JSONField("信号", default=dict, blank=True)
@@ -84,8 +89,9 @@ class MissedAnalysis(models.Model):
     """A request whose analysis failed as it arrived. The request itself was kept; the worker
     reads it again every minute until the analysis succeeds or the request is finished."""
 
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
-                                  related_name="+", verbose_name="诉求")
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+", verbose_name="诉求"
+    )
     failed_at = models.DateTimeField("最近失败时间")
     attempts = models.PositiveIntegerField("尝试次数", default=1)
     error = models.CharField("错误", max_length=200, blank=True)

@@ -18,8 +18,25 @@ from dataclasses import dataclass, field
 
 MAX_REPEATS = 2
 WINDOW = 6
-NEGATIONS = ("没有", "没", "不是", "并非", "无", "未", "不会", "不能", "不要", "防止", "避免",
-             "预防", "以防", "杜绝", "谨防", "防范", "消除")
+NEGATIONS = (
+    "没有",
+    "没",
+    "不是",
+    "并非",
+    "无",
+    "未",
+    "不会",
+    "不能",
+    "不要",
+    "防止",
+    "避免",
+    "预防",
+    "以防",
+    "杜绝",
+    "谨防",
+    "防范",
+    "消除",
+)
 HYPOTHETICAL = ("如果", "假如", "若是", "一旦", "万一", "以免", "担心", "可能", "容易")
 HYPOTHETICAL_FACTOR = 0.5
 EXCLUDE = "exclude"
@@ -56,7 +73,7 @@ def occurrences(text: str, term: str) -> tuple[int, int]:
     asserted = hypothetical = 0
     start = text.find(term)
     while start >= 0 and asserted + hypothetical < MAX_REPEATS:
-        before = _CLAUSE_END.split(text[max(0, start - WINDOW):start])[-1]
+        before = _CLAUSE_END.split(text[max(0, start - WINDOW) : start])[-1]
         if any(word in before for word in HYPOTHETICAL):
             hypothetical += 1
         elif not any(word in before for word in NEGATIONS):
@@ -76,13 +93,21 @@ def assess(text: str, terms: list[Term]) -> Assessment:
         asserted, hypothetical = occurrences(text, term.term)
         if asserted or hypothetical:
             weight = min(max(term.weight, 0.0), 1.0)
-            remaining[term.kind] *= ((1 - weight) ** asserted
-                                     * (1 - weight * HYPOTHETICAL_FACTOR) ** hypothetical)
-            result.matches.append({"term": term.term, "kind": term.kind, "weight": term.weight,
-                                   "category": term.category,
-                                   "count": asserted + HYPOTHETICAL_FACTOR * hypothetical})
-    result.anger, result.urgency, result.danger = (round(1 - remaining[k], 3)
-                                                   for k in ("anger", "urgency", "danger"))
+            remaining[term.kind] *= (1 - weight) ** asserted * (
+                1 - weight * HYPOTHETICAL_FACTOR
+            ) ** hypothetical
+            result.matches.append(
+                {
+                    "term": term.term,
+                    "kind": term.kind,
+                    "weight": term.weight,
+                    "category": term.category,
+                    "count": asserted + HYPOTHETICAL_FACTOR * hypothetical,
+                }
+            )
+    result.anger, result.urgency, result.danger = (
+        round(1 - remaining[k], 3) for k in ("anger", "urgency", "danger")
+    )
     return result
 
 
@@ -99,8 +124,10 @@ MEDIUM_FEELING = 0.7
 def level_for(assessment: Assessment, *, group: bool = False) -> str:
     d = assessment.danger
     # A hypothetical mention ("如果发生燃气泄漏", count 0.5) is not alarming on its own.
-    strongest = max((m["weight"] * min(m["count"], 1) for m in assessment.matches
-                     if m["kind"] == "danger"), default=0.0)
+    strongest = max(
+        (m["weight"] * min(m["count"], 1) for m in assessment.matches if m["kind"] == "danger"),
+        default=0.0,
+    )
     if strongest >= CRITICAL_TERM or d >= CRITICAL_DANGER:
         return Level.CRITICAL
     if d >= HIGH_DANGER or group:

@@ -14,6 +14,10 @@ def insight_for(ticket: Ticket) -> TicketInsight | None:
 
 def risky(tickets: QuerySet[Ticket]) -> QuerySet[TicketInsight]:
     """The high and critical requests among `tickets` (already scoped), newest first."""
-    return (TicketInsight.objects.filter(ticket__in=tickets,
-                                         risk_level__in=[RiskLevel.HIGH, RiskLevel.CRITICAL])
-            .select_related("ticket").order_by("-ticket__created_at"))
+    return (
+        TicketInsight.objects.filter(
+            ticket__in=tickets, risk_level__in=[RiskLevel.HIGH, RiskLevel.CRITICAL]
+        )
+        .select_related("ticket")
+        .order_by("-ticket__created_at")
+    )

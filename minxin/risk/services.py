@@ -43,7 +43,8 @@ class _TermCache:
         with self.lock:
             if time.monotonic() - self.loaded >= TERMS_TTL:
                 rows = RiskTerm.objects.filter(active=True).values_list(
-                    "term", "kind", "weight", "category")
+                    "term", "kind", "weight", "category"
+                )
                 self.terms, self.loaded = [Term(*row) for row in rows if row[0]], time.monotonic()
             return self.terms
 
@@ -72,10 +73,12 @@ def _note_missed(ticket: Ticket, exc: Exception) -> None:
     try:
         with transaction.atomic():
             missed, created = MissedAnalysis.objects.get_or_create(
-                ticket=ticket, defaults={"failed_at": clock.now(), "error": repr(exc)[:200]})
+                ticket=ticket, defaults={"failed_at": clock.now(), "error": repr(exc)[:200]}
+            )
             if not created:
                 MissedAnalysis.objects.filter(pk=missed.pk).update(
-                    failed_at=clock.now(), attempts=F("attempts") + 1, error=repr(exc)[:200])
+                    failed_at=clock.now(), attempts=F("attempts") + 1, error=repr(exc)[:200]
+                )
     except Exception:  # the database itself is failing: the submission's own save will say so
         logger.exception("could not note the missed analysis of request %s", ticket.pk)
 
@@ -89,8 +92,12 @@ def analyse_missed(*, limit: int = 100) -> int:
         with transaction.atomic():
             # Claimed row by row: two workers never read one request twice. Only the note is
             # locked, never the request staff may be acting on.
-            missed = (MissedAnalysis.objects.select_for_update(skip_locked=True, of=("self",))
-                      .select_related("ticket").filter(pk=pk).first())
+            missed = (
+                MissedAnalysis.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("ticket")
+                .filter(pk=pk)
+                .first()
+            )
             if missed is None:  # another worker has it, or it is done
                 continue
             ticket = missed.ticket
@@ -112,10 +119,15 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
     assessment = assess(text, terms.get())
     group = group_of(ticket, near)
     insight = TicketInsight.objects.create(
-        ticket=ticket, anger=assessment.anger, urgency=assessment.urgency,
-        danger=assessment.danger, risk_level=level_for(assessment, group=bool(group)),
-        signals=_signals(assessment, group), keywords=list(vector)[:KEYWORDS_SHOWN],
-        computed_at=clock.now())
+        ticket=ticket,
+        anger=assessment.anger,
+        urgency=assessment.urgency,
+        danger=assessment.danger,
+        risk_level=level_for(assessment, group=bool(group)),
+        signals=_signals(assessment, group),
+        keywords=list(vector)[:KEYWORDS_SHOWN],
+        computed_at=clock.now(),
+    )
     # Danger words always alert; a group request alerts once, not once per citizen joining it.
     level = level_for(assessment)
     if level in ALERT_LEVELS or (group and not _group_alerted(group)):
@@ -130,8 +142,7 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
 def group_of(ticket: Ticket, near: dict[int, Neighbour]) -> list[int]:
     """The other requests forming a group request with this one, or [] if too few."""
     since = ticket.created_at - dt.timedelta(hours=GROUP_HOURS)
-    members = sorted(pk for pk, n in near.items() if n.created_at >= since
-                     and n.score >= GROUP_MIN)
+    members = sorted(pk for pk, n in near.items() if n.created_at >= since and n.score >= GROUP_MIN)
     return members if len(members) + 1 >= GROUP_SIZE else []
 
 
@@ -150,12 +161,18 @@ def supervisors_alert(*, ticket: Ticket, insight: TicketInsight) -> None:
     """Every active supervisor gets the alert in their inbox, in this transaction."""
     level, reason = insight.get_risk_level_display(), _alert_reason(insight)
     note = f"风险预警（{level}）：诉求{ticket.display_code}「{ticket.title}」。{reason}"
-    text = render("risk", note=note, code=ticket.display_code, title=ticket.title,
-                  level=level, reason=reason)[:500]
+    text = render(
+        "risk", note=note, code=ticket.display_code, title=ticket.title, level=level, reason=reason
+    )[:500]
     supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
     for user_id in supervisors.values_list("pk", flat=True):
-        inbox_post(key=f"risk:{ticket.pk}:{user_id}", event="risk", text=text, user_id=user_id,
-                   ticket_id=ticket.pk)
+        inbox_post(
+            key=f"risk:{ticket.pk}:{user_id}",
+            event="risk",
+            text=text,
+            user_id=user_id,
+            ticket_id=ticket.pk,
+        )
 
 
 def _alert_reason(insight: TicketInsight) -> str:
@@ -170,9 +187,15 @@ def _alert_reason(insight: TicketInsight) -> str:
 
 # Dangers to life and property: the citizen is shown the emergency numbers. A threatened
 # petition or gathering is urgent for staff, but no reason to tell anyone to call 110.
-SAFETY = {RiskTerm.Category.SELF_HARM, RiskTerm.Category.VIOLENCE, RiskTerm.Category.GAS,
-          RiskTerm.Category.COLLAPSE, RiskTerm.Category.FIRE, RiskTerm.Category.ELECTRIC,
-          RiskTerm.Category.FLOOD}
+SAFETY = {
+    RiskTerm.Category.SELF_HARM,
+    RiskTerm.Category.VIOLENCE,
+    RiskTerm.Category.GAS,
+    RiskTerm.Category.COLLAPSE,
+    RiskTerm.Category.FIRE,
+    RiskTerm.Category.ELECTRIC,
+    RiskTerm.Category.FLOOD,
+}
 
 
 def danger_notice(text: str) -> dict | None:
@@ -184,8 +207,7 @@ def danger_notice(text: str) -> dict | None:
         kinds = [c for c in assessment.categories if c in SAFETY]
         if level_for(assessment) not in ALERT_LEVELS or not kinds:
             return None
-        lines = list(EmergencyLine.objects.filter(active=True)
-                     .values("name", "number", "note"))
+        lines = list(EmergencyLine.objects.filter(active=True).values("name", "number", "note"))
     except Exception:  # a notice is a help; the form must work without it
         logger.exception("danger check failed")
         return None

@@ -16,11 +16,24 @@ def _percent(rate: float | None) -> str:
 
 @admin.register(SuggestionFeedback)
 class SuggestionFeedbackAdmin(admin.ModelAdmin):
-    list_display = ("ticket", "chosen_category", "accepted_category", "chosen_unit",
-                    "accepted_unit", "model_version", "user", "at")
+    list_display = (
+        "ticket",
+        "chosen_category",
+        "accepted_category",
+        "chosen_unit",
+        "accepted_unit",
+        "model_version",
+        "user",
+        "at",
+    )
     list_filter = ("accepted_category", "accepted_unit", "model_version")
-    list_select_related = ("ticket", "chosen_category__parent", "chosen_unit", "model_version",
-                           "user")
+    list_select_related = (
+        "ticket",
+        "chosen_category__parent",
+        "chosen_unit",
+        "model_version",
+        "user",
+    )
     readonly_fields = [f.name for f in SuggestionFeedback._meta.fields]
 
     def has_add_permission(self, request):  # written by the workflow, never by hand
@@ -31,9 +44,11 @@ class SuggestionFeedbackAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         overall = acceptance_rates()["overall"]
-        title = (f"智能建议反馈（分类建议采纳率 {_percent(overall['category_acceptance'])}，"
-                 f"{overall['n_category']} 件；单位建议采纳率 {_percent(overall['unit_acceptance'])}，"
-                 f"{overall['n_unit']} 件）")
+        title = (
+            f"智能建议反馈（分类建议采纳率 {_percent(overall['category_acceptance'])}，"
+            f"{overall['n_category']} 件；单位建议采纳率 {_percent(overall['unit_acceptance'])}，"
+            f"{overall['n_unit']} 件）"
+        )
         return super().changelist_view(request, {**(extra_context or {}), "title": title})
 
 
@@ -55,12 +70,19 @@ class AutoDispatchSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
         pinned = settings.AUTO_DISPATCH_THRESHOLD is not None
         return not pinned and super().has_change_permission(request, obj)
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
-                        form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         extra = dict(extra_context or {})
         if settings.AUTO_DISPATCH_THRESHOLD is not None:
-            extra["subtitle"] = (f"由部署环境变量 MINXIN_AUTO_DISPATCH_THRESHOLD 固定为启用，阈值"
-                                 f"{settings.AUTO_DISPATCH_THRESHOLD:.2f}；此处设置不生效")
+            extra["subtitle"] = (
+                f"由部署环境变量 MINXIN_AUTO_DISPATCH_THRESHOLD 固定为启用，阈值"
+                f"{settings.AUTO_DISPATCH_THRESHOLD:.2f}；此处设置不生效"
+            )
         else:
             rate = acceptance_rates()["overall"]["unit_acceptance"]
             extra["subtitle"] = f"受理员采纳首选单位建议的比例：{_percent(rate)}"

@@ -80,11 +80,20 @@ def auto_dispatch(ticket_id: int) -> Ticket | None:
     note = f"系统自动派遣：{best.unit.name}置信度{best.confidence:.2f}（阈值{limit:.2f}）"
     try:
         with transaction.atomic():
-            accepted = ticket_accept(ticket_id=ticket.pk, actor=system, category_id=category_id,
-                                     note="系统自动受理（智能派遣）",
-                                     expected_version=ticket.version)
-            return ticket_dispatch(ticket_id=ticket.pk, actor=system, lead_unit_id=best.unit.pk,
-                                   note=note, expected_version=accepted.version)
+            accepted = ticket_accept(
+                ticket_id=ticket.pk,
+                actor=system,
+                category_id=category_id,
+                note="系统自动受理（智能派遣）",
+                expected_version=ticket.version,
+            )
+            return ticket_dispatch(
+                ticket_id=ticket.pk,
+                actor=system,
+                lead_unit_id=best.unit.pk,
+                note=note,
+                expected_version=accepted.version,
+            )
     except DomainError as exc:  # a dispatcher got there first: theirs stands
         logger.info("routing: automatic dispatch of %s skipped: %s", ticket.pk, exc.message)
         return None

@@ -18,13 +18,20 @@ def request_rows(level: str = "path") -> list[dict]:
     the shared data's seven labels) or "id" (the category's id as a string)."""
     if level not in LEVELS:
         raise ValueError(f"label level must be one of {', '.join(LEVELS)}, not {level!r}")
-    tickets = (Ticket.objects.filter(status__in=[Status.CLOSED, Status.ARCHIVED],
-                                     category__isnull=False, merged_into__isnull=True)
-               .select_related("category__parent").only(
-                   "pk", "title", "content", "category__name", "category__parent__name")
-               .order_by("pk"))
-    return [{"ticket_id": t.pk, "title": t.title, "text": t.content,
-             "category": _label(t, level)} for t in tickets.iterator(chunk_size=2000)]
+    tickets = (
+        Ticket.objects.filter(
+            status__in=[Status.CLOSED, Status.ARCHIVED],
+            category__isnull=False,
+            merged_into__isnull=True,
+        )
+        .select_related("category__parent")
+        .only("pk", "title", "content", "category__name", "category__parent__name")
+        .order_by("pk")
+    )
+    return [
+        {"ticket_id": t.pk, "title": t.title, "text": t.content, "category": _label(t, level)}
+        for t in tickets.iterator(chunk_size=2000)
+    ]
 
 
 def _label(ticket: Ticket, level: str) -> str:

@@ -15,24 +15,50 @@ from django.db import models
 
 
 class SuggestionFeedback(models.Model):
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE,
-                                  related_name="suggestion_feedback", verbose_name="诉求")
-    model_version = models.ForeignKey("nlp.ModelVersion", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+",
-                                      verbose_name="分类模型版本")
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="suggestion_feedback",
+        verbose_name="诉求",
+    )
+    model_version = models.ForeignKey(
+        "nlp.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="分类模型版本",
+    )
     # [{"category_id", "label", "confidence"}], best first
     suggested_categories = models.JSONField("建议分类", default=list, blank=True)
-    chosen_category = models.ForeignKey("org.Category", null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+",
-                                        verbose_name="确定分类")
+    chosen_category = models.ForeignKey(
+        "org.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="确定分类",
+    )
     accepted_category = models.BooleanField("采纳分类建议", null=True)
     # [{"unit_id", "name", "confidence"}], best first
     suggested_units = models.JSONField("建议单位", default=list, blank=True)
-    chosen_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="确定主办单位")
+    chosen_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="确定主办单位",
+    )
     accepted_unit = models.BooleanField("采纳单位建议", null=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
     at = models.DateTimeField("时间")
 
     class Meta:
@@ -50,13 +76,19 @@ class AutoDispatchSetting(models.Model):
     on at that threshold and this row is shown read-only (`routing.autodispatch.threshold`)."""
 
     enabled = models.BooleanField(
-        "启用自动派遣", default=False,
+        "启用自动派遣",
+        default=False,
         help_text="启用后，新诉求的首选承办单位置信度达到阈值、且不是高风险或疑似重复的，"
-                  "由系统自动受理并派遣；其余仍由受理员处理。")
+        "由系统自动受理并派遣；其余仍由受理员处理。",
+    )
     threshold = models.DecimalField(
-        "置信度阈值", max_digits=3, decimal_places=2, default=Decimal("0.90"),
+        "置信度阈值",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
         validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
-        help_text="0.50–1.00。阈值越高，自动派遣的越少、越准；可参考“智能建议反馈”中的单位建议采纳率。")
+        help_text="0.50–1.00。阈值越高，自动派遣的越少、越准；可参考“智能建议反馈”中的单位建议采纳率。",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -88,15 +88,16 @@ class Neighbours:
     def __post_init__(self) -> None:
         self.rows = {key: i for i, key in enumerate(self.index.keys)}
 
-    def vote(self, texts: Sequence[str], exclude: Sequence[int | None]
-             ) -> list[tuple[float, dict[int, float]]]:
+    def vote(
+        self, texts: Sequence[str], exclude: Sequence[int | None]
+    ) -> list[tuple[float, dict[int, float]]]:
         """Per text: (best similarity, {unit id: share of the similarity-weighted vote})."""
         if not len(self.index) or not texts:
             return [(0.0, {}) for _ in texts]
         queries = case_index._weigh(case_index.counts(list(texts)), self.index.idf)
         scores = (queries @ self.index.matrix.T).toarray()
         out = []
-        for row, skip in zip(scores, exclude):
+        for row, skip in zip(scores, exclude, strict=False):
             own = self.rows.get(str(skip)) if skip is not None else None
             if own is not None:
                 row[own] = 0.0
@@ -166,9 +167,15 @@ class Knowledge:
         return mixed
 
     def recommend(self, cases: Sequence[Case], k: int = TOP) -> list[list[UnitGuess]]:
-        votes = (self.neighbours.vote([c.text for c in cases], [c.exclude_id for c in cases])
-                 if self.neighbours is not None else [(0.0, {}) for _ in cases])
-        return [self._combine(case, best, vote, k) for case, (best, vote) in zip(cases, votes)]
+        votes = (
+            self.neighbours.vote([c.text for c in cases], [c.exclude_id for c in cases])
+            if self.neighbours is not None
+            else [(0.0, {}) for _ in cases]
+        )
+        return [
+            self._combine(case, best, vote, k)
+            for case, (best, vote) in zip(cases, votes, strict=False)
+        ]
 
     def _combine(self, case: Case, best: float, vote: dict[int, float], k: int) -> list[UnitGuess]:
         beta = NEIGHBOUR_WEIGHT * best if vote else 0.0
@@ -178,12 +185,14 @@ class Knowledge:
                 score[unit] += (1 - beta) * p * q
         for unit, share in vote.items():
             score[unit] += beta * share
-        ranked = sorted((u for u in score if u in self.units and score[u] > 0),
-                        key=lambda u: (-score[u], u))
+        ranked = sorted(
+            (u for u in score if u in self.units and score[u] > 0), key=lambda u: (-score[u], u)
+        )
         return [UnitGuess(self.units[u], round(min(1.0, score[u]), 4)) for u in ranked[:k]]
 
 
 # ---- loading ---------------------------------------------------------------------------
+
 
 def load_base() -> Knowledge:
     """Units, categories, the table and the history counts: a few queries, no text."""
@@ -191,11 +200,16 @@ def load_base() -> Knowledge:
     categories = {c.pk: c for c in Category.objects.select_related("parent")}
     table: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
     for category_id, district_id, unit_id in Responsibility.objects.filter(
-            unit__is_active=True).values_list("category_id", "district_id", "unit_id"):
+        unit__is_active=True
+    ).values_list("category_id", "district_id", "unit_id"):
         table[category_id].append((district_id, unit_id))
-    knowledge = Knowledge(units=units, categories=categories,
-                          parents={pk: c.parent_id for pk, c in categories.items()},
-                          table=dict(table), labels=_labels(categories))
+    knowledge = Knowledge(
+        units=units,
+        categories=categories,
+        parents={pk: c.parent_id for pk, c in categories.items()},
+        table=dict(table),
+        labels=_labels(categories),
+    )
     knowledge.history = _history(knowledge.parents)
     return knowledge
 
@@ -213,9 +227,12 @@ def _labels(categories: dict[int, Category]) -> dict[str, int]:
 
 
 def _history(parents: dict[int, int | None]) -> dict[tuple[int, int | None], Counter]:
-    rows = (Ticket.objects.filter(lead_unit__isnull=False, category__isnull=False)
-            .values_list("category_id", "district_id", "lead_unit_id")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        Ticket.objects.filter(lead_unit__isnull=False, category__isnull=False)
+        .values_list("category_id", "district_id", "lead_unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     history: dict[tuple[int, int | None], Counter] = defaultdict(Counter)
     for category_id, district_id, unit_id, n in rows:
         history[(category_id, district_id)][unit_id] += n
@@ -227,10 +244,12 @@ def _history(parents: dict[int, int | None]) -> dict[tuple[int, int | None], Cou
 
 def load_neighbours(limit: int = NEIGHBOUR_LIMIT) -> Neighbours:
     """The index of the most recent `limit` dispatched requests, with their lead units."""
-    rows = list(Ticket.objects.filter(lead_unit__isnull=False).order_by("-id")
-                .values_list("pk", "title", "content", "lead_unit_id")[:limit])
-    built = case_index.build([str(r[0]) for r in rows], [r[1] for r in rows],
-                             [r[2] for r in rows])
+    rows = list(
+        Ticket.objects.filter(lead_unit__isnull=False)
+        .order_by("-id")
+        .values_list("pk", "title", "content", "lead_unit_id")[:limit]
+    )
+    built = case_index.build([str(r[0]) for r in rows], [r[1] for r in rows], [r[2] for r in rows])
     return Neighbours(built, np.array([r[3] for r in rows], dtype=np.int64))
 
 
@@ -269,8 +288,11 @@ class _Cache:
             previous = self.knowledge.neighbours if self.knowledge is not None else None
             rebuild = previous is None or time.monotonic() - self.neighbours_loaded >= every
             fresh.neighbours = load_neighbours() if rebuild else previous
-            logger.info("routing: knowledge refreshed in %.1fs (neighbour index %s)",
-                        time.perf_counter() - started, "rebuilt" if rebuild else "kept")
+            logger.info(
+                "routing: knowledge refreshed in %.1fs (neighbour index %s)",
+                time.perf_counter() - started,
+                "rebuilt" if rebuild else "kept",
+            )
             with self.lock:
                 self.knowledge, self.loaded = fresh, time.monotonic()
                 if rebuild:
@@ -302,8 +324,9 @@ def knowledge() -> Knowledge:
 KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit look certain
 
 
-def keyword_ranking(text: str, categories: Sequence[Category], k: int
-                    ) -> list[tuple[Category, float]]:
+def keyword_ranking(
+    text: str, categories: Sequence[Category], k: int
+) -> list[tuple[Category, float]]:
     """Categories ranked by how many of their keywords the text contains, with each one's
     share of all the hits."""
     scored = []
@@ -318,8 +341,10 @@ def keyword_ranking(text: str, categories: Sequence[Category], k: int
 
 # ---- the classifier, once for many texts ---------------------------------------------------
 
-def model_guesses(texts: Sequence[str], known: Knowledge, k: int = 3
-                  ) -> list[list[tuple[Category, float]]]:
+
+def model_guesses(
+    texts: Sequence[str], known: Knowledge, k: int = 3
+) -> list[list[tuple[Category, float]]]:
     """The active classifier's top-k for every text in one call, as the city's categories.
     No model, or a broken one, means no guesses: callers fall back to their rules."""
     if not texts:
@@ -343,13 +368,18 @@ def model_guesses(texts: Sequence[str], known: Knowledge, k: int = 3
 
 
 def case_of(ticket: Ticket, guesses: Sequence[tuple[Category, float]] = ()) -> Case:
-    return Case(text=f"{ticket.title}\n{ticket.content}", district_id=ticket.district_id,
-                category_id=ticket.category_id, confirmed=ticket.accepted_at is not None,
-                guesses=[(c.pk, p) for c, p in guesses], exclude_id=ticket.pk)
+    return Case(
+        text=f"{ticket.title}\n{ticket.content}",
+        district_id=ticket.district_id,
+        category_id=ticket.category_id,
+        confirmed=ticket.accepted_at is not None,
+        guesses=[(c.pk, p) for c, p in guesses],
+        exclude_id=ticket.pk,
+    )
 
 
 def recommend_for_tickets(tickets: Sequence[Ticket], k: int = TOP) -> list[list[UnitGuess]]:
     """Top units for each ticket: one classifier call and one knowledge lookup for all."""
     known = knowledge()
     guesses = model_guesses([f"{t.title}\n{t.content}" for t in tickets], known)
-    return known.recommend([case_of(t, g) for t, g in zip(tickets, guesses)], k)
+    return known.recommend([case_of(t, g) for t, g in zip(tickets, guesses, strict=False)], k)

@@ -80,8 +80,9 @@ class _Registry:
                 return self.index
             self.checked = now
             version = corpus_version()
-            if self.index is None or (self.index.version != version
-                                      and now - self.built >= REBUILD_SECONDS):
+            if self.index is None or (
+                self.index.version != version and now - self.built >= REBUILD_SECONDS
+            ):
                 self.index, self.built = _load_or_build(version), now
             return self.index
 

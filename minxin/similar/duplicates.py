@@ -30,15 +30,25 @@ ADDRESS_NEAR, SAME_MATTER_NEAR_MIN = 0.6, 0.35
 
 
 def keywords_store(*, ticket: Ticket, vector: Vector) -> None:
-    TicketKeyword.objects.bulk_create([
-        TicketKeyword(ticket=ticket, term=term, weight=weight, district_id=ticket.district_id,
-                      created_at=ticket.created_at) for term, weight in vector.items()])
+    TicketKeyword.objects.bulk_create(
+        [
+            TicketKeyword(
+                ticket=ticket,
+                term=term,
+                weight=weight,
+                district_id=ticket.district_id,
+                created_at=ticket.created_at,
+            )
+            for term, weight in vector.items()
+        ]
+    )
 
 
 def keyword_vectors(ticket_ids: list[int]) -> dict[int, Vector]:
     vectors: dict[int, Vector] = defaultdict(dict)
     rows = TicketKeyword.objects.filter(ticket_id__in=ticket_ids).values_list(
-        "ticket_id", "term", "weight")
+        "ticket_id", "term", "weight"
+    )
     for ticket_id, term, weight in rows:
         vectors[ticket_id][term] = weight
     return vectors
@@ -56,16 +66,21 @@ def neighbours(ticket: Ticket, vector: Vector) -> dict[int, Neighbour]:
     if not ticket.district_id or not vector:
         return {}
     since = ticket.created_at - dt.timedelta(days=SAME_MATTER_DAYS)
-    rows = list(TicketKeyword.objects
-                .filter(term__in=list(vector), district_id=ticket.district_id,
-                        created_at__gte=since)
-                .exclude(ticket_id=ticket.pk).values("ticket_id")
-                .annotate(shared=Count("id"), at=Max("created_at"))
-                .filter(shared__gte=MIN_SHARED_KEYWORDS)
-                .order_by("-shared", "-ticket_id")[:MAX_CANDIDATES])
+    rows = list(
+        TicketKeyword.objects.filter(
+            term__in=list(vector), district_id=ticket.district_id, created_at__gte=since
+        )
+        .exclude(ticket_id=ticket.pk)
+        .values("ticket_id")
+        .annotate(shared=Count("id"), at=Max("created_at"))
+        .filter(shared__gte=MIN_SHARED_KEYWORDS)
+        .order_by("-shared", "-ticket_id")[:MAX_CANDIDATES]
+    )
     vectors = keyword_vectors([row["ticket_id"] for row in rows])
-    return {row["ticket_id"]: Neighbour(round(cosine(vector, vectors[row["ticket_id"]]), 3),
-                                        row["at"]) for row in rows}
+    return {
+        row["ticket_id"]: Neighbour(round(cosine(vector, vectors[row["ticket_id"]]), 3), row["at"])
+        for row in rows
+    }
 
 
 def repeats_of(ticket: Ticket, vector: Vector) -> dict[int, float]:
@@ -73,10 +88,15 @@ def repeats_of(ticket: Ticket, vector: Vector) -> dict[int, float]:
     if not ticket.submitter_phone_index:
         return {}
     since = ticket.created_at - dt.timedelta(days=REPEAT_DAYS)
-    ids = list(Ticket.objects.filter(submitter_phone_index=ticket.submitter_phone_index,
-                                     created_at__gte=since)
-               .exclude(pk=ticket.pk).exclude(status=Status.MERGED)
-               .order_by("-created_at").values_list("pk", flat=True)[:MAX_CANDIDATES])
+    ids = list(
+        Ticket.objects.filter(
+            submitter_phone_index=ticket.submitter_phone_index, created_at__gte=since
+        )
+        .exclude(pk=ticket.pk)
+        .exclude(status=Status.MERGED)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:MAX_CANDIDATES]
+    )
     vectors = keyword_vectors(ids)
     scores = {pk: round(cosine(vector, vectors.get(pk, {})), 3) for pk in ids}
     return {pk: score for pk, score in scores.items() if score >= REPEAT_MIN}
@@ -87,18 +107,23 @@ def same_matter_as(ticket: Ticket, near: dict[int, Neighbour]) -> dict[int, floa
     close = {pk: n.score for pk, n in near.items() if n.score >= SAME_MATTER_NEAR_MIN}
     # Addresses are encrypted: decrypt only the few that are already textually close.
     others = Ticket.objects.filter(pk__in=list(close), status__in=OPEN_STATUSES).only("address")
-    return {other.pk: close[other.pk] for other in others
-            if close[other.pk] >= SAME_MATTER_MIN
-            or dice(ticket.address, other.address) >= ADDRESS_NEAR}
+    return {
+        other.pk: close[other.pk]
+        for other in others
+        if close[other.pk] >= SAME_MATTER_MIN or dice(ticket.address, other.address) >= ADDRESS_NEAR
+    }
 
 
-def duplicates_flag(*, ticket: Ticket, vector: Vector, near: dict[int, Neighbour]
-                    ) -> list[DuplicateFlag]:
+def duplicates_flag(
+    *, ticket: Ticket, vector: Vector, near: dict[int, Neighbour]
+) -> list[DuplicateFlag]:
     """Flag the new request against the ones it seems to repeat, for intake to decide."""
     found = {pk: (DuplicateFlag.Kind.REPEAT, s) for pk, s in repeats_of(ticket, vector).items()}
     for pk, score in same_matter_as(ticket, near).items():
         found.setdefault(pk, (DuplicateFlag.Kind.SAME_MATTER, score))
     now = clock.now()
-    flags = [DuplicateFlag(ticket=ticket, similar_to_id=pk, kind=kind, score=score,
-                           created_at=now) for pk, (kind, score) in found.items()]
+    flags = [
+        DuplicateFlag(ticket=ticket, similar_to_id=pk, kind=kind, score=score, created_at=now)
+        for pk, (kind, score) in found.items()
+    ]
     return DuplicateFlag.objects.bulk_create(flags, ignore_conflicts=True)

@@ -53,8 +53,9 @@ def real_padding(cases: list[dict[str, str]], sources: list[Path]) -> list[tuple
     return rows
 
 
-def synthetic_padding(material: list[tuple[str, str]], n: int, *, seed: int = 0
-                      ) -> list[tuple[str, str]]:
+def synthetic_padding(
+    material: list[tuple[str, str]], n: int, *, seed: int = 0
+) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     titles = [t for t, _ in material]
     sentences = [[s for s in _SENTENCE_END.split(body) if s] for _, body in material]
@@ -62,21 +63,22 @@ def synthetic_padding(material: list[tuple[str, str]], n: int, *, seed: int = 0
     made = []
     for _ in range(n):
         a, b = rng.choice(titles), rng.choice(titles)
-        title = a[:len(a) // 2] + b[len(b) // 2:]
+        title = a[: len(a) // 2] + b[len(b) // 2 :]
         want, parts = rng.choice(lengths), []
         for source in rng.sample(sentences, rng.randint(2, 4)):
-            parts.extend(source[:rng.randint(1, max(1, len(source)))])
+            parts.extend(source[: rng.randint(1, max(1, len(source)))])
             if sum(map(len, parts)) >= want:
                 break
-        made.append((title, "".join(parts)[:max(want, 20)]))
+        made.append((title, "".join(parts)[: max(want, 20)]))
     return made
 
 
-def evaluate(cases: list[dict[str, str]], *, pad_sources: list[Path], pad_to: int = 0,
-             seed: int = 0) -> dict[str, float | int | str]:
+def evaluate(
+    cases: list[dict[str, str]], *, pad_sources: list[Path], pad_to: int = 0, seed: int = 0
+) -> dict[str, float | int | str]:
     corpus = [(c["title"], c["text"]) for c in cases]
     real = real_padding(cases, pad_sources) if pad_to > len(corpus) else []
-    corpus += real[:max(0, pad_to - len(corpus))]
+    corpus += real[: max(0, pad_to - len(corpus))]
     synthetic = synthetic_padding(real, max(0, pad_to - len(corpus)), seed=seed)
     corpus += synthetic
     keys = [str(i) for i in range(len(corpus))]
@@ -84,10 +86,14 @@ def evaluate(cases: list[dict[str, str]], *, pad_sources: list[Path], pad_to: in
     built = case_index.build(keys, [t for t, _ in corpus], [b for _, b in corpus])
     build_seconds = time.perf_counter() - started
     result = _query_all(built, cases)
-    result.update(n_queries=len(cases), n_cases=len(corpus),
-                  n_real_padding=len(corpus) - len(cases) - len(synthetic),
-                  n_synthetic_padding=len(synthetic), build_seconds=round(build_seconds, 2),
-                  index_mb=round(_megabytes(built), 1))
+    result.update(
+        n_queries=len(cases),
+        n_cases=len(corpus),
+        n_real_padding=len(corpus) - len(cases) - len(synthetic),
+        n_synthetic_padding=len(synthetic),
+        build_seconds=round(build_seconds, 2),
+        index_mb=round(_megabytes(built), 1),
+    )
     return result
 
 
@@ -96,10 +102,15 @@ def _query_all(built: case_index.CaseIndex, cases: list[dict[str, str]]) -> dict
     body, as a citizen's half-written draft."""
     title = _recall(built, [c["title"] for c in cases])
     draft = _recall(built, [c["text"][:DRAFT_CHARS] for c in cases])
-    return {"recall_at_1": title["at_1"], "recall_at_5": title["at_5"],
-            "latency_ms_p50": title["p50"], "latency_ms_p95": title["p95"],
-            "latency_ms_max": title["max"], "draft_recall_at_5": draft["at_5"],
-            "draft_latency_ms_p95": draft["p95"]}
+    return {
+        "recall_at_1": title["at_1"],
+        "recall_at_5": title["at_5"],
+        "latency_ms_p50": title["p50"],
+        "latency_ms_p95": title["p95"],
+        "latency_ms_max": title["max"],
+        "draft_recall_at_5": draft["at_5"],
+        "draft_latency_ms_p95": draft["p95"],
+    }
 
 
 def _recall(built: case_index.CaseIndex, queries: list[str]) -> dict[str, float]:
@@ -112,9 +123,13 @@ def _recall(built: case_index.CaseIndex, queries: list[str]) -> dict[str, float]
         hits1 += found[:1] == [str(i)]
         hits5 += str(i) in found
     ms = np.array(latencies)
-    return {"at_1": round(hits1 / len(queries), 4), "at_5": round(hits5 / len(queries), 4),
-            "p50": round(float(np.percentile(ms, 50)), 2),
-            "p95": round(float(np.percentile(ms, 95)), 2), "max": round(float(ms.max()), 2)}
+    return {
+        "at_1": round(hits1 / len(queries), 4),
+        "at_5": round(hits5 / len(queries), 4),
+        "p50": round(float(np.percentile(ms, 50)), 2),
+        "p95": round(float(np.percentile(ms, 95)), 2),
+        "max": round(float(ms.max()), 2),
+    }
 
 
 def _megabytes(built: case_index.CaseIndex) -> float:

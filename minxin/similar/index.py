@@ -37,7 +37,7 @@ def counts(texts: Sequence[str]) -> sp.csr_matrix:
 
     Done with numpy over whole chunks of texts rather than text by text: about ten times
     faster than a Python analyzer, which is what lets the index be rebuilt in seconds."""
-    chunks = [_chunk_counts(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    chunks = [_chunk_counts(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
     if not chunks:
         return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
     return sp.vstack(chunks, format="csr") if len(chunks) > 1 else chunks[0]
@@ -47,14 +47,15 @@ def _chunk_counts(texts: Sequence[str]) -> sp.csr_matrix:
     cleaned = [separated(t) for t in texts]
     # Texts joined by a space: a pair with a space in it crosses a word run or a text boundary.
     codes = np.frombuffer(" ".join(cleaned).encode("utf-32-le"), dtype=np.uint32)
-    rows = np.repeat(np.arange(len(cleaned)), [len(c) + 1 for c in cleaned])[:len(codes)]
+    rows = np.repeat(np.arange(len(cleaned)), [len(c) + 1 for c in cleaned])[: len(codes)]
     first, second = codes[:-1].astype(np.uint64), codes[1:].astype(np.uint64)
     valid = (first != _SPACE) & (second != _SPACE)
     pair = (first[valid] << np.uint64(21)) | second[valid]  # code points fit in 21 bits
     cols = (pair * _GOLDEN) >> np.uint64(64 - _HASH_BITS)
     data = np.ones(len(cols), dtype=np.float32)
-    return sp.csr_matrix((data, (rows[:-1][valid], cols.astype(np.int64))),
-                         shape=(len(cleaned), N_FEATURES))
+    return sp.csr_matrix(
+        (data, (rows[:-1][valid], cols.astype(np.int64))), shape=(len(cleaned), N_FEATURES)
+    )
 
 
 @dataclass
@@ -84,22 +85,29 @@ class CaseIndex:
         m = self.matrix
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
         with os.fdopen(fd, "wb") as out:
-            np.savez(out, data=m.data, indices=m.indices, indptr=m.indptr,
-                     shape=np.array(m.shape), idf=self.idf, keys=self.keys,
-                     version=np.array(self.version))
+            np.savez(
+                out,
+                data=m.data,
+                indices=m.indices,
+                indptr=m.indptr,
+                shape=np.array(m.shape),
+                idf=self.idf,
+                keys=self.keys,
+                version=np.array(self.version),
+            )
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> CaseIndex:
         # No pickles: a file in the data directory must not be able to run code.
         with np.load(path, allow_pickle=False) as f:
-            matrix = sp.csc_matrix((f["data"], f["indices"], f["indptr"]),
-                                   shape=tuple(f["shape"]))
+            matrix = sp.csc_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
             return cls(keys=f["keys"], matrix=matrix, idf=f["idf"], version=str(f["version"]))
 
 
-def build(keys: Sequence[str], titles: Sequence[str], bodies: Sequence[str], *,
-          version: str = "") -> CaseIndex:
+def build(
+    keys: Sequence[str], titles: Sequence[str], bodies: Sequence[str], *, version: str = ""
+) -> CaseIndex:
     raw = counts(bodies) + TITLE_BOOST * counts(titles)
     return from_counts(keys, raw, version=version)
 
@@ -110,8 +118,9 @@ def from_counts(keys: Sequence[str], raw: sp.csr_matrix, *, version: str = "") -
     df = np.bincount(raw.indices, minlength=N_FEATURES)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     matrix = _prune(_weigh(raw, idf), KEEP_PER_CASE)
-    return CaseIndex(keys=np.array(keys, dtype=str), matrix=matrix.tocsc(), idf=idf,
-                     version=version)
+    return CaseIndex(
+        keys=np.array(keys, dtype=str), matrix=matrix.tocsc(), idf=idf, version=version
+    )
 
 
 def _weigh(raw: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -133,10 +142,13 @@ def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     threshold = np.zeros(matrix.shape[0], dtype=np.float32)
     # A partition per long row is far cheaper than one sort of every entry.
     for row in np.flatnonzero(lengths > keep):
-        values = matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]]
+        values = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
         threshold[row] = np.partition(values, -keep)[-keep]
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
     kept = matrix.data >= threshold[rows]
-    pruned = sp.csr_matrix((matrix.data[kept], (rows[kept], matrix.indices[kept])),
-                           shape=matrix.shape, dtype=np.float32)
+    pruned = sp.csr_matrix(
+        (matrix.data[kept], (rows[kept], matrix.indices[kept])),
+        shape=matrix.shape,
+        dtype=np.float32,
+    )
     return _unit_rows(pruned)

@@ -21,8 +21,9 @@ class PublicCase(models.Model):
     class Meta:
         verbose_name = "公开案例"
         verbose_name_plural = "公开案例"
-        constraints = [models.UniqueConstraint(fields=["source", "external_id"],
-                                               name="uniq_public_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="uniq_public_case")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -32,8 +33,9 @@ class TicketKeyword(models.Model):
     """One of a request's weighted keywords, with its district and date copied beside it so
     "recent requests in this district sharing these words" is one indexed range scan."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="match_keywords")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="match_keywords"
+    )
     term = models.CharField(max_length=30)
     weight = models.FloatField()
     district_id = models.BigIntegerField(null=True, blank=True)
@@ -50,10 +52,15 @@ class DuplicateFlag(models.Model):
         REPEAT = "repeat", "同一诉求人重复反映"
         SAME_MATTER = "same_matter", "同一地点同一事项"
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="duplicate_flags", verbose_name="诉求")
-    similar_to = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                                   related_name="+", verbose_name="疑似重复于")
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="duplicate_flags",
+        verbose_name="诉求",
+    )
+    similar_to = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+", verbose_name="疑似重复于"
+    )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     score = models.FloatField("相似度")
     resolved = models.BooleanField("已处理", default=False)
@@ -63,8 +70,9 @@ class DuplicateFlag(models.Model):
         verbose_name = "疑似重复"
         verbose_name_plural = "疑似重复"
         ordering = ["-score", "id"]
-        constraints = [models.UniqueConstraint(fields=["ticket", "similar_to"],
-                                               name="uniq_duplicate_flag")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "similar_to"], name="uniq_duplicate_flag")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} ~ {self.similar_to_id} ({self.kind})"

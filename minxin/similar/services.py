@@ -34,8 +34,9 @@ def similar_cases(query: str, k: int = 5) -> list[dict]:
     k = max(1, min(k, MAX_RESULTS))
     # Fetch extra: the same case can be on file more than once (a library imported under two
     # names, a request and its repeat), and a citizen should see k different answers.
-    hits = [(key, score) for key, score in registry.current().search(query, 3 * k)
-            if score >= MIN_SCORE]
+    hits = [
+        (key, score) for key, score in registry.current().search(query, 3 * k) if score >= MIN_SCORE
+    ]
     found = _public_cases([key for key, _ in hits]) | _ticket_cases([key for key, _ in hits])
     results, seen = [], set()
     for key, score in hits:
@@ -58,24 +59,43 @@ def _ids(keys: list[str], source: str) -> list[int]:
 
 def _public_cases(keys: list[str]) -> dict[str, dict]:
     cases = PublicCase.objects.filter(pk__in=_ids(keys, PUBLIC))
-    return {f"{PUBLIC}:{c.pk}": {
-        "source": PUBLIC, "id": c.pk, "title": c.title, "excerpt": _excerpt(c.text, EXCERPT),
-        "reply_excerpt": _excerpt(c.reply, REPLY_EXCERPT), "reply_date": c.reply_date,
-    } for c in cases}
+    return {
+        f"{PUBLIC}:{c.pk}": {
+            "source": PUBLIC,
+            "id": c.pk,
+            "title": c.title,
+            "excerpt": _excerpt(c.text, EXCERPT),
+            "reply_excerpt": _excerpt(c.reply, REPLY_EXCERPT),
+            "reply_date": c.reply_date,
+        }
+        for c in cases
+    }
 
 
 def _ticket_cases(keys: list[str]) -> dict[str, dict]:
     tickets = Ticket.objects.filter(pk__in=_ids(keys, TICKET)).only("pk", "title", "content")
-    replies = {r.ticket_id: r for r in Reply.objects.filter(
-        ticket_id__in=[t.pk for t in tickets], review=Reply.Review.APPROVED).order_by("id")}
-    return {f"{TICKET}:{t.pk}": {
-        "source": TICKET, "id": t.pk, "title": t.title, "excerpt": _excerpt(t.content, EXCERPT),
-        "reply_excerpt": _excerpt(replies[t.pk].public_reply, REPLY_EXCERPT),
-        "reply_date": replies[t.pk].published_at,
-    } for t in tickets if t.pk in replies}
+    replies = {
+        r.ticket_id: r
+        for r in Reply.objects.filter(
+            ticket_id__in=[t.pk for t in tickets], review=Reply.Review.APPROVED
+        ).order_by("id")
+    }
+    return {
+        f"{TICKET}:{t.pk}": {
+            "source": TICKET,
+            "id": t.pk,
+            "title": t.title,
+            "excerpt": _excerpt(t.content, EXCERPT),
+            "reply_excerpt": _excerpt(replies[t.pk].public_reply, REPLY_EXCERPT),
+            "reply_date": replies[t.pk].published_at,
+        }
+        for t in tickets
+        if t.pk in replies
+    }
 
 
 # ---- the public case library --------------------------------------------------------------
+
 
 def _moment(value: str | None) -> dt.datetime | None:
     parsed = parse_datetime((value or "").strip()) if value else None
@@ -93,19 +113,28 @@ def public_cases_import(*, rows: Iterable[dict[str, str]], source: str) -> dict[
         if not (external_id and title and row.get("text") and row.get("reply")):
             skipped += 1
             continue
-        case = PublicCase(pk=existing.get(external_id), source=source, external_id=external_id,
-                          title=title[:200], text=row["text"], reply=row["reply"],
-                          date=_moment(row.get("date")), reply_date=_moment(row.get("reply_date")),
-                          imported_at=now)
+        case = PublicCase(
+            pk=existing.get(external_id),
+            source=source,
+            external_id=external_id,
+            title=title[:200],
+            text=row["text"],
+            reply=row["reply"],
+            date=_moment(row.get("date")),
+            reply_date=_moment(row.get("reply_date")),
+            imported_at=now,
+        )
         (changed if case.pk else new).append(case)
     with transaction.atomic():
         PublicCase.objects.bulk_create(new, batch_size=500)
-        PublicCase.objects.bulk_update(changed, ["title", "text", "reply", "date", "reply_date",
-                                                 "imported_at"], batch_size=500)
+        PublicCase.objects.bulk_update(
+            changed, ["title", "text", "reply", "date", "reply_date", "imported_at"], batch_size=500
+        )
     return {"created": len(new), "updated": len(changed), "skipped": skipped}
 
 
 # ---- resolving duplicate flags -----------------------------------------------------------
+
 
 def _lock_flag(flag_id: int, actor: Actor) -> DuplicateFlag:
     if not actor.has_role(Role.INTAKE, Role.ADMIN):
@@ -124,8 +153,9 @@ def duplicate_merge(*, flag_id: int, actor: Actor, note: str = "") -> Ticket:
     citizens and timelines, see `ticket_merge`), and close every open flag of it."""
     flag = _lock_flag(flag_id, actor)
     note = note or f"{flag.get_kind_display()}（相似度{flag.score:.2f}）"
-    merged = ticket_merge(ticket_id=flag.ticket_id, into_id=flag.similar_to_id, actor=actor,
-                          note=note)
+    merged = ticket_merge(
+        ticket_id=flag.ticket_id, into_id=flag.similar_to_id, actor=actor, note=note
+    )
     DuplicateFlag.objects.filter(ticket_id=flag.ticket_id, resolved=False).update(resolved=True)
     return merged
 

@@ -39,7 +39,7 @@ def bigrams(text: str | None) -> list[str]:
     """Character bigrams within each run of `separated` text."""
     grams: list[str] = []
     for run in separated(text).split(" "):
-        grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams
 
 

@@ -12,11 +12,16 @@ class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         for year in missing_years():
             if not HolidayYear.objects.filter(year=year, complete=True).exists():
-                messages.warning(request, f"{year}年放假安排缺失：该年时限正按周一至周五计算。"
-                                          "请录入该年节假日与调休，并在“年度放假安排”中标记已录入。")
+                messages.warning(
+                    request,
+                    f"{year}年放假安排缺失：该年时限正按周一至周五计算。"
+                    "请录入该年节假日与调休，并在“年度放假安排”中标记已录入。",
+                )
         return super().changelist_view(request, extra_context)
 
 

@@ -12,7 +12,9 @@ class SlaConfig(AppConfig):
 
         for model in (Holiday, HolidayYear):
             post_save.connect(_changed, sender=model, dispatch_uid=f"holidays-{model.__name__}")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"holidays-del-{model.__name__}")
+            post_delete.connect(
+                _changed, sender=model, dispatch_uid=f"holidays-del-{model.__name__}"
+            )
 
 
 def _changed(**kwargs: object) -> None:

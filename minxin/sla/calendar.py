@@ -145,8 +145,7 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
         raise ValueError("span too long")
     calendar = WorkCalendar(range(start.year, end.year + 1))
     return sum(
-        calendar.is_workday(start + dt.timedelta(days=i))
-        for i in range(1, (end - start).days + 1)
+        calendar.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1)
     )
 
 

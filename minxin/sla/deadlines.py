@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from django.conf import settings
+from django.utils import timezone
 
 from minxin.sla.calendar import WorkCalendar, add_workdays, workdays_between
 

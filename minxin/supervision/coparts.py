@@ -45,9 +45,16 @@ def _sweep(now: dt.datetime, level: int) -> int:
         with transaction.atomic():
             parts = list(
                 Assignment.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(_due(now, level), role=Assignment.Role.CO, active=True,
-                        status__in=OWED, ticket__status__in=CO_STATES)
-                .select_related("ticket", "unit").order_by("id")[:BATCH])
+                .filter(
+                    _due(now, level),
+                    role=Assignment.Role.CO,
+                    active=True,
+                    status__in=OWED,
+                    ticket__status__in=CO_STATES,
+                )
+                .select_related("ticket", "unit")
+                .order_by("id")[:BATCH]
+            )
             if not parts:
                 return total
             Assignment.objects.filter(pk__in=[p.pk for p in parts]).update(warn_level=level)
@@ -64,11 +71,27 @@ def _act(part: Assignment, level: int, template: str) -> None:
     ticket, system = part.ticket, Actor.system_actor()
     event = _event(level)
     due = timezone.localtime(part.due_at)
-    text = render(event, template=template, code=ticket.display_code, title=ticket.title, unit=part.unit.name,
-                  due=f"{due:%Y-%m-%d %H:%M}")
+    text = render(
+        event,
+        template=template,
+        code=ticket.display_code,
+        title=ticket.title,
+        unit=part.unit.name,
+        due=f"{due:%Y-%m-%d %H:%M}",
+    )
     record(ticket, actor=system, action=Action(event), unit=part.unit, note=text, public=False)
-    inbox_post(key=f"{event}:{part.pk}:{due:%Y%m%d%H%M}", event=event, text=text,
-               unit_id=part.unit_id, ticket_id=ticket.pk)
+    inbox_post(
+        key=f"{event}:{part.pk}:{due:%Y%m%d%H%M}",
+        event=event,
+        text=text,
+        unit_id=part.unit_id,
+        ticket_id=ticket.pk,
+    )
     if level == RED:
-        open_order(ticket, reason=SupervisionOrder.Reason.OVERDUE, actor=system,
-                   note=f"{part.unit.name}协办超期", unit_id=part.unit_id)
+        open_order(
+            ticket,
+            reason=SupervisionOrder.Reason.OVERDUE,
+            actor=system,
+            note=f"{part.unit.name}协办超期",
+            unit_id=part.unit_id,
+        )

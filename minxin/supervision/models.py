@@ -27,29 +27,39 @@ class SupervisionOrder(models.Model):
         RESOLVED = "resolved", "已整改"
         UNRESOLVED = "unresolved", "未整改"
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="supervision_orders")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="supervision_orders"
+    )
     # The unit that held the request; empty while none did (待受理, 待派遣, 审核): the
     # order then goes to the centre (受理中心), answered by its intake staff.
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="supervision_orders")
+    unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_orders",
+    )
     reason = models.CharField("督办原因", max_length=12, choices=Reason.choices)
-    level = models.PositiveSmallIntegerField("督办级别", choices=Level.choices,
-                                             default=Level.HANDLER)
+    level = models.PositiveSmallIntegerField(
+        "督办级别", choices=Level.choices, default=Level.HANDLER
+    )
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     note = models.TextField("督办意见", blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField()
     respond_by = models.DateTimeField("回复期限")
     escalate_at = models.DateTimeField(db_index=True)
     response = models.TextField("单位回复", blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField("结果", max_length=12, choices=Outcome.choices, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -59,19 +69,24 @@ class SupervisionOrder(models.Model):
         constraints = [
             # One live order per request, unit and reason: a sweep that runs twice opens one;
             # a late co-handling unit gets its own order beside the lead's (tickets.cohandling).
-            models.UniqueConstraint(fields=["ticket", "unit", "reason"],
-                                    condition=Q(state__in=["open", "responded"]),
-                                    name="one_live_order_per_unit_reason"),
+            models.UniqueConstraint(
+                fields=["ticket", "unit", "reason"],
+                condition=Q(state__in=["open", "responded"]),
+                name="one_live_order_per_unit_reason",
+            ),
             # An order to the centre has no unit (NULLs never clash): one live one per reason.
-            models.UniqueConstraint(fields=["ticket", "reason"],
-                                    condition=Q(state__in=["open", "responded"],
-                                                unit__isnull=True),
-                                    name="one_live_centre_order_per_reason"),
+            models.UniqueConstraint(
+                fields=["ticket", "reason"],
+                condition=Q(state__in=["open", "responded"], unit__isnull=True),
+                name="one_live_centre_order_per_reason",
+            ),
         ]
-        indexes = [models.Index(fields=["state", "escalate_at"]),
-                   # The supervision list: live orders by respond-by, all by opening time.
-                   models.Index(fields=["state", "respond_by"]),
-                   models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx")]
+        indexes = [
+            models.Index(fields=["state", "escalate_at"]),
+            # The supervision list: live orders by respond-by, all by opening time.
+            models.Index(fields=["state", "respond_by"]),
+            models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx"),
+        ]
 
     LIVE = ("open", "responded")
     CENTRE = "市民诉求受理中心"
@@ -86,10 +101,13 @@ class DutyShift(models.Model):
     """Who is on duty when (值班表): the intake and supervision staff alerted at once, by
     inbox and SMS, when an emergency arrives. Edited in the admin."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="duty_shifts", verbose_name="值班人员",
-                             limit_choices_to={"role__in": ["intake", "supervisor"],
-                                               "is_active": True})
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+        verbose_name="值班人员",
+        limit_choices_to={"role__in": ["intake", "supervisor"], "is_active": True},
+    )
     starts_at = models.DateTimeField("开始时间")
     ends_at = models.DateTimeField("结束时间")
     note = models.CharField("备注", max_length=100, blank=True)
@@ -99,8 +117,11 @@ class DutyShift(models.Model):
         verbose_name_plural = "值班表"
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["starts_at", "ends_at"])]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                              name="duty_shift_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
@@ -110,8 +131,9 @@ class SupervisionEvent(models.Model):
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     action = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=50)
     note = models.TextField(blank=True)
 
@@ -127,12 +149,17 @@ class OversightEvaluation(models.Model):
         FAIR = "fair", "一般"
         POOR = "poor", "差"
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE,
-                               related_name="oversight_evaluations")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="oversight_evaluations")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="oversight_evaluations"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="oversight_evaluations",
+    )
     timeliness = models.CharField("办理时效", max_length=5, choices=Verdict.choices)
     quality = models.CharField("答复质量", max_length=5, choices=Verdict.choices)
     attitude = models.CharField("服务态度", max_length=5, choices=Verdict.choices)
@@ -142,5 +169,6 @@ class OversightEvaluation(models.Model):
     class Meta:
         verbose_name = "第三方评议"
         verbose_name_plural = "第三方评议"
-        constraints = [models.UniqueConstraint(fields=["ticket", "member"],
-                                               name="one_evaluation_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "member"], name="one_evaluation_per_member")
+        ]

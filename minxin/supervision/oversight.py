@@ -35,14 +35,14 @@ def oversight_share(*, ticket_id: int, actor: Actor, member_ids: list[int]) -> i
 
 
 @transaction.atomic
-def oversight_evaluate(*, ticket_id: int, actor: Actor, timeliness: str, quality: str,
-                       attitude: str, comment: str = "") -> OversightEvaluation:
+def oversight_evaluate(
+    *, ticket_id: int, actor: Actor, timeliness: str, quality: str, attitude: str, comment: str = ""
+) -> OversightEvaluation:
     if not actor.has_role(Role.OVERSIGHT):
         raise PermissionDenied("只有监督小组成员可以评议", code="forbidden_role")
     if not OversightShare.objects.filter(ticket_id=ticket_id, member=actor.user).exists():
         raise NotFound("诉求不存在或未提交给您评议", code="ticket_not_found")
-    for field, value in (("timeliness", timeliness), ("quality", quality),
-                         ("attitude", attitude)):
+    for field, value in (("timeliness", timeliness), ("quality", quality), ("attitude", attitude)):
         if value not in Verdict.values:
             raise ValidationFailed("请选择好、一般或差", code="invalid_verdict", field=field)
     comment = (comment or "").strip()
@@ -52,12 +52,23 @@ def oversight_evaluate(*, ticket_id: int, actor: Actor, timeliness: str, quality
     try:
         with transaction.atomic():
             evaluation = OversightEvaluation.objects.create(
-                ticket=ticket, member=actor.user, unit_id=ticket.lead_unit_id,
-                timeliness=timeliness, quality=quality, attitude=attitude, comment=comment,
-                created_at=clock.now())
+                ticket=ticket,
+                member=actor.user,
+                unit_id=ticket.lead_unit_id,
+                timeliness=timeliness,
+                quality=quality,
+                attitude=attitude,
+                comment=comment,
+                created_at=clock.now(),
+            )
     except IntegrityError as exc:
         raise Conflict("您已评议过该诉求", code="already_evaluated") from exc
-    record(ticket, actor=actor, action="oversight_evaluate", public=False,
-           note=f"时效{Verdict(timeliness).label}，质量{Verdict(quality).label}，"
-                f"态度{Verdict(attitude).label}。{comment}")
+    record(
+        ticket,
+        actor=actor,
+        action="oversight_evaluate",
+        public=False,
+        note=f"时效{Verdict(timeliness).label}，质量{Verdict(quality).label}，"
+        f"态度{Verdict(attitude).label}。{comment}",
+    )
     return evaluation

@@ -98,8 +98,9 @@ def _day(params: Mapping[str, str], name: str, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed(f"{label}应为“年-月-日”格式的日期", code="invalid_period",
-                               field=name) from None
+        raise ValidationFailed(
+            f"{label}应为“年-月-日”格式的日期", code="invalid_period", field=name
+        ) from None
 
 
 def period_from(params: Mapping[str, str]) -> Period:
@@ -164,52 +165,88 @@ def _only(rows: QuerySet, name: str, unit_ids: list[int] | None) -> QuerySet:
 
 
 def _assigned(period: Period, role: str, unit_ids: list[int] | None) -> dict[int, int]:
-    rows = _only(Assignment.objects.filter(_within(period, "created_at"), role=role),
-                 "unit_id", unit_ids)
-    return dict(rows.values_list("unit_id").annotate(n=Count("ticket_id", distinct=True))
-                .values_list("unit_id", "n").order_by())
+    rows = _only(
+        Assignment.objects.filter(_within(period, "created_at"), role=role), "unit_id", unit_ids
+    )
+    return dict(
+        rows.values_list("unit_id")
+        .annotate(n=Count("ticket_id", distinct=True))
+        .values_list("unit_id", "n")
+        .order_by()
+    )
 
 
 def _closed(period: Period, unit_ids: list[int] | None) -> dict[int, tuple[int, int]]:
-    published = (Reply.objects.filter(ticket=OuterRef("pk"), review=Reply.Review.APPROVED)
-                 .order_by("-published_at").values("published_at")[:1])
-    rows = _only(Ticket.objects.filter(_within(period, "closed_at"), lead_unit__isnull=False,
-                                       status__in=[Status.CLOSED, Status.ARCHIVED]),
-                 "lead_unit_id", unit_ids)
-    rows = (rows.annotate(published=Subquery(published)).values("lead_unit_id").order_by()
-            .annotate(n=Count("id"), on_time=Count("id", filter=Q(published__lte=F("due_at")))))
+    published = (
+        Reply.objects.filter(ticket=OuterRef("pk"), review=Reply.Review.APPROVED)
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    rows = _only(
+        Ticket.objects.filter(
+            _within(period, "closed_at"),
+            lead_unit__isnull=False,
+            status__in=[Status.CLOSED, Status.ARCHIVED],
+        ),
+        "lead_unit_id",
+        unit_ids,
+    )
+    rows = (
+        rows.annotate(published=Subquery(published))
+        .values("lead_unit_id")
+        .order_by()
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(published__lte=F("due_at"))))
+    )
     return {r["lead_unit_id"]: (r["n"], r["on_time"]) for r in rows}
 
 
 def _events(period: Period, unit_ids: list[int] | None) -> list[tuple[int, str, int]]:
     """(unit, kind, count) of the record's timeline events: ratings, reopens, returns and
     overdue stages, each attributed to its unit (see the module's docstring)."""
-    lead_then = (Assignment.objects.filter(ticket_id=OuterRef("ticket_id"),
-                                           role=Assignment.Role.LEAD,
-                                           created_at__lte=OuterRef("at"))
-                 .order_by("-created_at", "-id").values("unit_id")[:1])
-    owner = Case(When(action__in=["return", "overdue", "co_overdue"], then=F("unit_id")),
-                 When(action="reopen", then=Subquery(lead_then)),
-                 default=F("ticket__lead_unit_id"), output_field=IntegerField())
-    kind = Case(When(action="rate", then=F("ticket__satisfaction")),
-                When(action="close_unrated", then=Value(Satisfaction.NOT_RATED.value)),
-                When(action="co_overdue", then=Value("overdue")),
-                default=F("action"), output_field=CharField())
-    wanted = (Q(action__in=["rate", "reopen", "close_unrated", "return", "co_overdue"])
-              | Q(action="overdue", from_status__in=UNIT_STAGES))
+    lead_then = (
+        Assignment.objects.filter(
+            ticket_id=OuterRef("ticket_id"),
+            role=Assignment.Role.LEAD,
+            created_at__lte=OuterRef("at"),
+        )
+        .order_by("-created_at", "-id")
+        .values("unit_id")[:1]
+    )
+    owner = Case(
+        When(action__in=["return", "overdue", "co_overdue"], then=F("unit_id")),
+        When(action="reopen", then=Subquery(lead_then)),
+        default=F("ticket__lead_unit_id"),
+        output_field=IntegerField(),
+    )
+    kind = Case(
+        When(action="rate", then=F("ticket__satisfaction")),
+        When(action="close_unrated", then=Value(Satisfaction.NOT_RATED.value)),
+        When(action="co_overdue", then=Value("overdue")),
+        default=F("action"),
+        output_field=CharField(),
+    )
+    wanted = Q(action__in=["rate", "reopen", "close_unrated", "return", "co_overdue"]) | Q(
+        action="overdue", from_status__in=UNIT_STAGES
+    )
     rows = TimelineEvent.objects.filter(_within(period, "at"), wanted).annotate(
-        owner=owner, kind=kind)
+        owner=owner, kind=kind
+    )
     rows = _only(rows, "owner", unit_ids).exclude(owner=None)
-    return list(rows.values_list("owner", "kind").annotate(n=Count("id"))
-                .values_list("owner", "kind", "n").order_by())
+    return list(
+        rows.values_list("owner", "kind")
+        .annotate(n=Count("id"))
+        .values_list("owner", "kind", "n")
+        .order_by()
+    )
 
 
 def _orders(period: Period, stamp: str, unit_ids: list[int] | None) -> dict[int, int]:
     # Orders to the centre (no unit: the request was not yet dispatched) are no unit's.
     orders = SupervisionOrder.objects.filter(_within(period, stamp), unit__isnull=False)
     rows = _only(orders, "unit_id", unit_ids)
-    return dict(rows.values_list("unit_id").annotate(n=Count("id"))
-                .values_list("unit_id", "n").order_by())
+    return dict(
+        rows.values_list("unit_id").annotate(n=Count("id")).values_list("unit_id", "n").order_by()
+    )
 
 
 def unit_figures(period: Period, unit_ids: list[int] | None = None) -> dict[int, Figures]:
@@ -254,13 +291,18 @@ def figures_for(period: Period, unit_id: int) -> Figures:
 def as_dict(figures: Figures) -> dict:
     """The figures as plain values (the API's answer); rates are fractions or None."""
     return {
-        "led": figures.led, "co_handled": figures.co,
-        "closed": figures.closed, "on_time": figures.on_time,
+        "led": figures.led,
+        "co_handled": figures.co,
+        "closed": figures.closed,
+        "on_time": figures.on_time,
         "on_time_rate": figures.on_time_rate,
         "ratings": {s.value: figures.ratings[s.value] for s in Satisfaction},
         "rated": figures.rated,
         "rates": {s: figures.rate(s) for s in RATED},
-        "reopens": figures.reopens, "reopen_rate": figures.reopen_rate,
-        "returns": figures.returns, "overdue": figures.overdue,
-        "orders_opened": figures.orders_opened, "orders_closed": figures.orders_closed,
+        "reopens": figures.reopens,
+        "reopen_rate": figures.reopen_rate,
+        "returns": figures.returns,
+        "overdue": figures.overdue,
+        "orders_opened": figures.orders_opened,
+        "orders_closed": figures.orders_closed,
     }

@@ -35,23 +35,27 @@ def inbox_for(user: User) -> QuerySet[InboxMessage]:
 def unit_record(unit: Unit, period: Period) -> dict:
     """What counts in a unit's assessment over PERIOD (`records` defines each figure), with
     its supervision orders by reason and outcome and the oversight group's evaluations."""
-    orders = SupervisionOrder.objects.filter(unit=unit, opened_at__gte=period.start,
-                                             opened_at__lt=period.end)
-    evaluations = OversightEvaluation.objects.filter(unit=unit, created_at__gte=period.start,
-                                                     created_at__lt=period.end)
+    orders = SupervisionOrder.objects.filter(
+        unit=unit, opened_at__gte=period.start, opened_at__lt=period.end
+    )
+    evaluations = OversightEvaluation.objects.filter(
+        unit=unit, created_at__gte=period.start, created_at__lt=period.end
+    )
     return {
         "unit": unit.name,
         "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
         **records.as_dict(records.figures_for(period, unit.pk)),
         "supervision": {
             "by_reason": dict(orders.values_list("reason").annotate(n=Count("id")).order_by()),
-            "by_outcome": dict(orders.exclude(outcome="").values_list("outcome")
-                               .annotate(n=Count("id")).order_by()),
+            "by_outcome": dict(
+                orders.exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by()
+            ),
             "escalated": orders.filter(level__gt=1).count(),
         },
         "oversight": {
             "evaluations": evaluations.count(),
-            "poor": evaluations.filter(Q(timeliness="poor") | Q(quality="poor")
-                                       | Q(attitude="poor")).count(),
+            "poor": evaluations.filter(
+                Q(timeliness="poor") | Q(quality="poor") | Q(attitude="poor")
+            ).count(),
         },
     }

@@ -21,20 +21,36 @@ Order = SupervisionOrder
 
 
 def _event(order: Order, *, actor: Actor, action: str, note: str = "") -> None:
-    SupervisionEvent.objects.create(order=order, at=clock.now(), action=action,
-                                    actor=actor.user, actor_label=actor.label, note=note)
+    SupervisionEvent.objects.create(
+        order=order,
+        at=clock.now(),
+        action=action,
+        actor=actor.user,
+        actor_label=actor.label,
+        note=note,
+    )
 
 
 def _notify_unit(order: Order, ticket: Ticket, note: str) -> None:
-    text = render("supervision", code=ticket.display_code, title=ticket.title, note=note,
-                  due=f"{order.respond_by:%Y-%m-%d}")
+    text = render(
+        "supervision",
+        code=ticket.display_code,
+        title=ticket.title,
+        note=note,
+        due=f"{order.respond_by:%Y-%m-%d}",
+    )
     key = f"supervision:{order.pk}:{order.level}"
-    inbox_post(key=key, event="supervision", text=text, unit_id=order.unit_id,
-               ticket_id=ticket.pk)
+    inbox_post(key=key, event="supervision", text=text, unit_id=order.unit_id, ticket_id=ticket.pk)
     for user in _targets(order):
         if user.email:
-            email_queue(to=user.email, subject="督办通知", body=text, key=f"{key}:{user.pk}",
-                        event="supervision", ticket_id=ticket.pk)
+            email_queue(
+                to=user.email,
+                subject="督办通知",
+                body=text,
+                key=f"{key}:{user.pk}",
+                event="supervision",
+                ticket_id=ticket.pk,
+            )
 
 
 def _targets(order: Order) -> list[User]:
@@ -45,7 +61,9 @@ def _targets(order: Order) -> list[User]:
     unit = order.unit
     if order.level >= Order.Level.SUPERIOR and unit.parent_id:
         unit = unit.parent
-    roles = [Role.HANDLER, Role.UNIT_HEAD] if order.level == Order.Level.HANDLER else [Role.UNIT_HEAD]
+    roles = (
+        [Role.HANDLER, Role.UNIT_HEAD] if order.level == Order.Level.HANDLER else [Role.UNIT_HEAD]
+    )
     return list(User.objects.filter(unit=unit, role__in=roles, is_active=True))
 
 
@@ -59,8 +77,9 @@ def order_may_respond(user: User | None, order: Order) -> bool:
     return user.role in UNIT_ROLES and is_unit_staff_over(user, order.unit.path)
 
 
-def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "",
-               unit_id: int | None = None) -> Order | None:
+def open_order(
+    ticket: Ticket, *, reason: str, actor: Actor, note: str = "", unit_id: int | None = None
+) -> Order | None:
     """Open a live order unless one for this unit and reason is already open (then None). It
     goes to `unit_id` when given (a late co-handling unit, `supervision.coparts`), else to the
     unit holding the request, or to the centre while no unit does."""
@@ -70,13 +89,26 @@ def open_order(ticket: Ticket, *, reason: str, actor: Actor, note: str = "",
     try:
         with transaction.atomic():
             order = Order.objects.create(
-                ticket=ticket, unit_id=unit_id, reason=reason, note=note, opened_at=now,
-                opened_by=actor.user, respond_by=respond_by, escalate_at=respond_by)
+                ticket=ticket,
+                unit_id=unit_id,
+                reason=reason,
+                note=note,
+                opened_at=now,
+                opened_by=actor.user,
+                respond_by=respond_by,
+                escalate_at=respond_by,
+            )
     except IntegrityError:
         return None
     _event(order, actor=actor, action="open", note=note)
-    record(ticket, actor=actor, action="supervise", public=False, unit=order.unit,
-           note=f"督办（{order.get_reason_display()}）：{note}".rstrip("："))
+    record(
+        ticket,
+        actor=actor,
+        action="supervise",
+        public=False,
+        unit=order.unit,
+        note=f"督办（{order.get_reason_display()}）：{note}".rstrip("："),
+    )
     _notify_unit(order, ticket, note or order.get_reason_display())
     return order
 
@@ -118,8 +150,12 @@ def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
 def _locked_order(order_id: int) -> Order:
     # Only the order is locked: its unit may be empty (an order to the centre), and
     # PostgreSQL cannot lock the nullable side of an outer join.
-    order = Order.objects.select_for_update(of=("self",)).select_related("unit", "ticket").filter(
-        pk=order_id).first()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("unit", "ticket")
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
         raise NotFound("督办单不存在", code="order_not_found")
     return order
@@ -162,20 +198,27 @@ def supervision_close(*, order_id: int, actor: Actor, outcome: str, note: str = 
 def escalate_due(limit: int = 1000) -> int:
     """Raise every open order whose response is overdue one level; safe to run twice."""
     now = clock.now()
-    due = Order.objects.filter(state=Order.State.OPEN, escalate_at__lte=now,
-                               level__lt=Order.Level.SUPERIOR).values_list("pk", "level")[:limit]
+    due = Order.objects.filter(
+        state=Order.State.OPEN, escalate_at__lte=now, level__lt=Order.Level.SUPERIOR
+    ).values_list("pk", "level")[:limit]
     escalated = 0
     for pk, level in list(due):
         with transaction.atomic():
             nxt = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
             if not Order.objects.filter(pk=pk, level=level, state=Order.State.OPEN).update(
-                    level=level + 1, escalate_at=nxt, respond_by=nxt):
+                level=level + 1, escalate_at=nxt, respond_by=nxt
+            ):
                 continue  # another worker escalated it first
             order = Order.objects.select_related("ticket", "unit").get(pk=pk)
             label = order.get_level_display()
             _event(order, actor=Actor.system_actor(), action="escalate", note=f"升级至{label}")
-            record(order.ticket, actor=Actor.system_actor(), action="supervise_escalate",
-                   public=False, note=f"督办未按期回复，升级至{label}")
+            record(
+                order.ticket,
+                actor=Actor.system_actor(),
+                action="supervise_escalate",
+                public=False,
+                note=f"督办未按期回复，升级至{label}",
+            )
             _notify_unit(order, order.ticket, f"督办升级至{label}")
             escalated += 1
     return escalated
@@ -190,9 +233,11 @@ def orders_follow(*, ticket: Ticket) -> int:
     """The request has finished: a satisfied citizen (满意/基本满意) closes its live orders,
     with an entry on each order and on the request; any other end (不满意 with no reopen
     left, not rated, rejected, merged) asks the supervisor to decide. Safe to run twice."""
-    orders = list(Order.objects.select_for_update().filter(ticket=ticket, state__in=Order.LIVE)
-                  .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE)
-                           .values("order_id")))
+    orders = list(
+        Order.objects.select_for_update()
+        .filter(ticket=ticket, state__in=Order.LIVE)
+        .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
+    )
     satisfied = ticket.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
     for order in orders:
         if satisfied:
@@ -206,36 +251,63 @@ def _close_with_request(order: Order, ticket: Ticket) -> None:
     system = Actor.system_actor()
     verdict = Satisfaction(ticket.satisfaction).label
     order.state, order.outcome, order.closed_at = (
-        Order.State.CLOSED, Order.Outcome.RESOLVED, clock.now())
+        Order.State.CLOSED,
+        Order.Outcome.RESOLVED,
+        clock.now(),
+    )
     order.save(update_fields=["state", "outcome", "closed_at"])
-    _event(order, actor=system, action="follow_close",
-           note=f"诉求已办结（群众{verdict}），督办单随之办结")
-    record(ticket, actor=system, action="supervise_close", public=False, unit=order.unit,
-           note=f"督办单{order.pk}（{order.get_reason_display()}）随诉求办结：群众{verdict}")
+    _event(
+        order,
+        actor=system,
+        action="follow_close",
+        note=f"诉求已办结（群众{verdict}），督办单随之办结",
+    )
+    record(
+        ticket,
+        actor=system,
+        action="supervise_close",
+        public=False,
+        unit=order.unit,
+        note=f"督办单{order.pk}（{order.get_reason_display()}）随诉求办结：群众{verdict}",
+    )
 
 
 def _ask_to_decide(order: Order, ticket: Ticket) -> None:
-    how = (Satisfaction(ticket.satisfaction).label if ticket.satisfaction
-           else ticket.get_status_display())
+    how = (
+        Satisfaction(ticket.satisfaction).label
+        if ticket.satisfaction
+        else ticket.get_status_display()
+    )
     note = f"诉求已结束（{how}），督办单{order.pk}尚未办结，请决定督办结果"
     _event(order, actor=Actor.system_actor(), action=DECIDE, note=note)
     text = render("supervision_decide", code=ticket.display_code, title=ticket.title, note=note)
     opener = order.opened_by
-    users = ([opener.pk] if opener is not None and opener.is_active
-             and opener.role in (Role.SUPERVISOR, Role.ADMIN) else
-             list(User.objects.filter(role=Role.SUPERVISOR, is_active=True)
-                  .values_list("pk", flat=True)))
+    users = (
+        [opener.pk]
+        if opener is not None and opener.is_active and opener.role in (Role.SUPERVISOR, Role.ADMIN)
+        else list(
+            User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("pk", flat=True)
+        )
+    )
     for user_id in users:
-        inbox_post(key=f"{DECIDE}:{order.pk}:{user_id}", event="supervision_decide", text=text,
-                   user_id=user_id, ticket_id=ticket.pk)
+        inbox_post(
+            key=f"{DECIDE}:{order.pk}:{user_id}",
+            event="supervision_decide",
+            text=text,
+            user_id=user_id,
+            ticket_id=ticket.pk,
+        )
 
 
 def orders_follow_due(limit: int = 1000) -> int:
     """The sweep's part: live orders whose request finished by any path."""
-    tickets = (Order.objects.filter(state__in=Order.LIVE)
-               .exclude(ticket__status__in=OPEN_STATUSES)
-               .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
-               .values_list("ticket_id", flat=True).distinct()[:limit])
+    tickets = (
+        Order.objects.filter(state__in=Order.LIVE)
+        .exclude(ticket__status__in=OPEN_STATUSES)
+        .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
+        .values_list("ticket_id", flat=True)
+        .distinct()[:limit]
+    )
     followed = 0
     for ticket_id in list(tickets):
         with transaction.atomic():

@@ -18,11 +18,11 @@ from minxin.core import clock
 from minxin.core.errors import DomainError
 from minxin.notify.models import InboxMessage
 from minxin.notify.services import render, template_text
+from minxin.risk.models import RiskLevel
+from minxin.risk.services import analyse_missed
 from minxin.sla.deadlines import due_after
 from minxin.supervision.coparts import sweep_co_parts
 from minxin.supervision.models import SupervisionOrder
-from minxin.risk.models import RiskLevel
-from minxin.risk.services import analyse_missed
 from minxin.supervision.services import escalate_due, open_order, orders_follow_due
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import RUNNING_STATUSES, Stage, Status, Ticket, TimelineEvent
@@ -39,8 +39,12 @@ UNIT_STAGES = {Stage.SIGN, Stage.REPLY}
 WARNED_STAGES = CENTRE_STAGES | UNIT_STAGES
 # Overdue here opens a supervision order (to the centre for its own stages and review).
 SUPERVISED_STAGES = WARNED_STAGES | {Stage.REVIEW}
-OVERDUE_EVENTS = {Stage.ACCEPT: "accept_overdue", Stage.DISPATCH: "dispatch_overdue",
-                  Stage.SIGN: "sign_overdue", Stage.RATE: "callback"}
+OVERDUE_EVENTS = {
+    Stage.ACCEPT: "accept_overdue",
+    Stage.DISPATCH: "dispatch_overdue",
+    Stage.SIGN: "sign_overdue",
+    Stage.RATE: "callback",
+}
 
 
 def sweep() -> dict[str, int]:
@@ -60,8 +64,9 @@ def sweep() -> dict[str, int]:
 
 def _due(now: dt.datetime, level: int) -> Q:
     if level == YELLOW:  # the centre's and the units' stages; review and rating have none
-        return Q(warn_level=0, stage_warn_at__lte=now, stage_due_at__gt=now,
-                 stage__in=WARNED_STAGES)
+        return Q(
+            warn_level=0, stage_warn_at__lte=now, stage_due_at__gt=now, stage__in=WARNED_STAGES
+        )
     # Equality / IN on warn_level lets the (warn_level, stage_*_at) indexes do the work.
     return Q(warn_level__in=[0, YELLOW], stage_due_at__lte=now) & ~Q(stage=Stage.CALLBACK)
 
@@ -74,8 +79,15 @@ def _sweep(now: dt.datetime, level: int) -> int:
                 Ticket.objects.select_for_update(skip_locked=True)
                 .filter(_due(now, level), status__in=RUNNING)
                 .order_by()
-                .values("id", "tracking_code", "title", "lead_unit_id", "stage",
-                        "stage_due_at", "status")[:BATCH]
+                .values(
+                    "id",
+                    "tracking_code",
+                    "title",
+                    "lead_unit_id",
+                    "stage",
+                    "stage_due_at",
+                    "status",
+                )[:BATCH]
             )
             if not rows:
                 return total
@@ -93,19 +105,39 @@ def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
         if event not in templates:
             templates[event] = template_text(event)
         code = f"{row['tracking_code'][:5]}-{row['tracking_code'][5:]}"
-        text = render(event, template=templates[event], code=code, title=row["title"],
-                      due=f"{row['stage_due_at']:%Y-%m-%d %H:%M}")
-        events.append(TimelineEvent(
-            ticket_id=row["id"], at=now, action="warning" if level == YELLOW else "overdue",
-            actor_label="系统", unit_id=row["lead_unit_id"], from_status=row["status"],
-            to_status=row["status"], note=text, public=False))
-        inbox.append(InboxMessage(
-            # A unit's stages go to its inbox; the centre's, review and callback to the
-            # centre's (no unit).
-            unit_id=row["lead_unit_id"] if row["stage"] in UNIT_STAGES else None,
-            ticket_id=row["id"], event=event, text=text,
-            created_at=now, idempotency_key=f"{event}:{row['id']}:{row['stage']}:"
-                                            f"{row['stage_due_at']:%Y%m%d%H%M}"))
+        text = render(
+            event,
+            template=templates[event],
+            code=code,
+            title=row["title"],
+            due=f"{row['stage_due_at']:%Y-%m-%d %H:%M}",
+        )
+        events.append(
+            TimelineEvent(
+                ticket_id=row["id"],
+                at=now,
+                action="warning" if level == YELLOW else "overdue",
+                actor_label="系统",
+                unit_id=row["lead_unit_id"],
+                from_status=row["status"],
+                to_status=row["status"],
+                note=text,
+                public=False,
+            )
+        )
+        inbox.append(
+            InboxMessage(
+                # A unit's stages go to its inbox; the centre's, review and callback to the
+                # centre's (no unit).
+                unit_id=row["lead_unit_id"] if row["stage"] in UNIT_STAGES else None,
+                ticket_id=row["id"],
+                event=event,
+                text=text,
+                created_at=now,
+                idempotency_key=f"{event}:{row['id']}:{row['stage']}:"
+                f"{row['stage_due_at']:%Y%m%d%H%M}",
+            )
+        )
     InboxMessage.objects.bulk_create(inbox, ignore_conflicts=True)
     # The events are witnessed on the audit chain like every other timeline event.
     chain_append_timeline_many(events=TimelineEvent.objects.bulk_create(events))
@@ -124,23 +156,32 @@ def _after_red(rows: list[dict], now: dt.datetime) -> None:
     system = Actor.system_actor()
     supervised = [r["id"] for r in rows if r["stage"] in SUPERVISED_STAGES]
     for ticket in Ticket.objects.filter(pk__in=supervised):
-        open_order(ticket, reason=SupervisionOrder.Reason.OVERDUE, actor=system,
-                   note=f"{Stage(ticket.stage).label}超期")
+        open_order(
+            ticket,
+            reason=SupervisionOrder.Reason.OVERDUE,
+            actor=system,
+            note=f"{Stage(ticket.stage).label}超期",
+        )
     unrated = [r["id"] for r in rows if r["stage"] == Stage.RATE]
     if unrated:
         due = due_after(now, settings.CALLBACK_WINDOW_DAYS)
         Ticket.objects.filter(pk__in=unrated, stage=Stage.RATE).update(
-            stage=Stage.CALLBACK, stage_started_at=now, stage_due_at=due,
-            stage_warn_at=warn_moment(now, due), warn_level=0)
+            stage=Stage.CALLBACK,
+            stage_started_at=now,
+            stage_due_at=due,
+            stage_warn_at=warn_moment(now, due),
+            warn_level=0,
+        )
 
 
 def _close_unrated(now: dt.datetime) -> int:
     """After the callback window, close with "not rated" — a rating is never invented."""
     # An emergency stays with the callback agents until a person has rated it.
-    due = (Ticket.objects.filter(status=Status.PUBLISHED, stage=Stage.CALLBACK,
-                                 stage_due_at__lte=now)
-           .exclude(insight__risk_level=RiskLevel.CRITICAL)
-           .values_list("pk", flat=True)[:BATCH])
+    due = (
+        Ticket.objects.filter(status=Status.PUBLISHED, stage=Stage.CALLBACK, stage_due_at__lte=now)
+        .exclude(insight__risk_level=RiskLevel.CRITICAL)
+        .values_list("pk", flat=True)[:BATCH]
+    )
     closed = 0
     for pk in list(due):
         try:

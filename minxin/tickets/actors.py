@@ -16,19 +16,19 @@ class Actor:
     system: bool = False
 
     @classmethod
-    def staff(cls, user: User) -> "Actor":
+    def staff(cls, user: User) -> Actor:
         return cls(user=user)
 
     @classmethod
-    def citizen(cls, phone: str) -> "Actor":
+    def citizen(cls, phone: str) -> Actor:
         return cls(citizen_phone=phone)
 
     @classmethod
-    def code_holder(cls, code: str) -> "Actor":
+    def code_holder(cls, code: str) -> Actor:
         return cls(holds_code=code)
 
     @classmethod
-    def system_actor(cls) -> "Actor":
+    def system_actor(cls) -> Actor:
         return cls(system=True)
 
     @property

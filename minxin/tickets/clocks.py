@@ -13,8 +13,11 @@ from minxin.tickets.services import warn_moment
 from minxin.tickets.timeline import record
 
 # The centre's stages: waiting to be accepted, or to be dispatched (again).
-AT_CENTRE = {Status.SUBMITTED: Stage.ACCEPT, Status.ACCEPTED: Stage.DISPATCH,
-             Status.RETURNED: Stage.DISPATCH}
+AT_CENTRE = {
+    Status.SUBMITTED: Stage.ACCEPT,
+    Status.ACCEPTED: Stage.DISPATCH,
+    Status.RETURNED: Stage.DISPATCH,
+}
 
 
 @transaction.atomic
@@ -34,6 +37,11 @@ def ticket_clock_emergency(*, ticket_id: int) -> bool:
     ticket.warn_level = 0
     ticket.save(update_fields=["stage_due_at", "stage_warn_at", "warn_level"])
     hours = settings.EMERGENCY_DISPATCH_HOURS
-    record(ticket, actor=Actor.system_actor(), action="emergency", public=False,
-           note=f"紧急诉求：须在{hours}小时内受理并派遣（{timezone.localtime(due):%m-%d %H:%M}前）")
+    record(
+        ticket,
+        actor=Actor.system_actor(),
+        action="emergency",
+        public=False,
+        note=f"紧急诉求：须在{hours}小时内受理并派遣（{timezone.localtime(due):%m-%d %H:%M}前）",
+    )
     return True

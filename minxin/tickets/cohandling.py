@@ -43,8 +43,11 @@ def co_part_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
     two working days before the lead's reply is due, and never before the next working day."""
     days = co_days(ticket)
     if days is None:
-        left = (workdays_between(timezone.localdate(start), timezone.localdate(ticket.due_at))
-                if ticket.due_at else 1)
+        left = (
+            workdays_between(timezone.localdate(start), timezone.localdate(ticket.due_at))
+            if ticket.due_at
+            else 1
+        )
         days = left - CO_DAYS_BEFORE_LEAD
     return due_after(start, max(1, days))
 
@@ -54,23 +57,39 @@ def co_parts_start(ticket: Ticket, units: list[Unit], now: dt.datetime) -> list[
     from minxin.tickets.services import warn_moment
 
     due = co_part_due(ticket, now)
-    return [Assignment(ticket=ticket, unit=unit, role=Assignment.Role.CO, created_at=now,
-                       status=P.PENDING, due_at=due, warn_at=warn_moment(now, due))
-            for unit in units]
+    return [
+        Assignment(
+            ticket=ticket,
+            unit=unit,
+            role=Assignment.Role.CO,
+            created_at=now,
+            status=P.PENDING,
+            due_at=due,
+            warn_at=warn_moment(now, due),
+        )
+        for unit in units
+    ]
 
 
 def open_parts(ticket: Ticket) -> list[Assignment]:
-    return list(ticket.assignments.filter(role=Assignment.Role.CO, active=True,
-                                          status__in=OPEN_PART_STATUSES).select_related("unit"))
+    return list(
+        ticket.assignments.filter(
+            role=Assignment.Role.CO, active=True, status__in=OPEN_PART_STATUSES
+        ).select_related("unit")
+    )
 
 
 def co_parts(ticket: Ticket) -> list[Assignment]:
     """Every co-handling part of the request, current ones first (the lead's panel, the API)."""
-    return list(ticket.assignments.filter(role=Assignment.Role.CO)
-                .select_related("unit", "opinion_by").order_by("-active", "id"))
+    return list(
+        ticket.assignments.filter(role=Assignment.Role.CO)
+        .select_related("unit", "opinion_by")
+        .order_by("-active", "id")
+    )
 
 
 # ---- the co-unit's actions ------------------------------------------------------------------
+
 
 def _lock(ticket_id: int) -> Ticket:
     ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
@@ -86,8 +105,10 @@ def _my_part(actor: Actor, ticket: Ticket, action: Action) -> Assignment:
     assert found is not None  # the table admitted the actor as a co-unit's staff
     part = Assignment.objects.select_for_update().select_related("unit").get(pk=found.pk)
     if part.status not in CO_PART_FROM[action]:
-        raise Conflict(f"该协办任务当前为「{P(part.status).label}」，不能{_LABEL[action]}，"
-                       "请刷新后重试", code="co_part_state")
+        raise Conflict(
+            f"该协办任务当前为「{P(part.status).label}」，不能{_LABEL[action]}，请刷新后重试",
+            code="co_part_state",
+        )
     return part
 
 
@@ -124,7 +145,11 @@ def co_part_opinion(*, ticket_id: int, actor: Actor, note: str) -> Assignment:
     ticket = _lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_OPINION)
     part.status, part.opinion, part.opinion_at, part.opinion_by = (
-        P.DONE, note, clock.now(), actor.user)
+        P.DONE,
+        note,
+        clock.now(),
+        actor.user,
+    )
     part.save(update_fields=["status", "opinion", "opinion_at", "opinion_by"])
     _record(ticket, actor, Action.CO_OPINION, part.unit, note)
     _inbox(ticket, ticket.lead_unit_id, "co_opinion", part)
@@ -132,16 +157,21 @@ def co_part_opinion(*, ticket_id: int, actor: Actor, note: str) -> Assignment:
 
 
 @transaction.atomic
-def co_part_decide(*, ticket_id: int, actor: Actor, unit_id: int, keep: bool,
-                   note: str = "") -> Assignment:
+def co_part_decide(
+    *, ticket_id: int, actor: Actor, unit_id: int, keep: bool, note: str = ""
+) -> Assignment:
     """The centre on a returned part: keep the unit on (back to 办理中) or release it."""
     note = (note or "").strip()
     if len(note) > 1000:
         raise ValidationFailed("说明不能超过1000字", code="too_long", field="note")
     ticket = _lock(ticket_id)
     require_allowed(actor, ticket, Action.CO_DECIDE)
-    part = (Assignment.objects.select_for_update().select_related("unit")
-            .filter(ticket=ticket, role=Assignment.Role.CO, active=True, unit_id=unit_id).first())
+    part = (
+        Assignment.objects.select_for_update()
+        .select_related("unit")
+        .filter(ticket=ticket, role=Assignment.Role.CO, active=True, unit_id=unit_id)
+        .first()
+    )
     if part is None:
         raise NotFound("该单位不是本诉求的协办单位", code="co_part_not_found")
     if part.status != P.RETURNED:
@@ -166,15 +196,19 @@ def proceed_check(ticket: Ticket, *, actor: Actor, proceed_reason: str) -> None:
     reason = (proceed_reason or "").strip()
     names = "、".join(p.unit.name for p in waiting)
     if not reason:
-        raise Conflict(f"协办单位（{names}）尚未提交协办意见；请等待，或填写先行答复的理由",
-                       code="co_parts_open")
+        raise Conflict(
+            f"协办单位（{names}）尚未提交协办意见；请等待，或填写先行答复的理由",
+            code="co_parts_open",
+        )
     if len(reason) > 1000:
-        raise ValidationFailed("先行答复的理由不能超过1000字", code="too_long",
-                               field="proceed_reason")
+        raise ValidationFailed(
+            "先行答复的理由不能超过1000字", code="too_long", field="proceed_reason"
+        )
     _record(ticket, actor, Action.CO_PROCEED, None, f"协办单位{names}尚未提交意见。{reason}")
 
 
 # ---- shared steps ----------------------------------------------------------------------------
+
 
 def _record(ticket: Ticket, actor: Actor, action: Action, unit: Unit | None, note: str) -> None:
     from minxin.tickets.services import record
@@ -183,14 +217,26 @@ def _record(ticket: Ticket, actor: Actor, action: Action, unit: Unit | None, not
     record(ticket, actor=actor, action=action, note=note, unit=unit, public=False)
 
 
-def _inbox(ticket: Ticket, unit_id: int | None, event: str, part: Assignment,
-           note: str = "") -> None:
+def _inbox(
+    ticket: Ticket, unit_id: int | None, event: str, part: Assignment, note: str = ""
+) -> None:
     due = timezone.localtime(part.due_at) if part.due_at else None
-    text = render(event, code=ticket.display_code, title=ticket.title, unit=part.unit.name,
-                  note=note[:60], due=f"{due:%Y-%m-%d %H:%M}" if due else "")
+    text = render(
+        event,
+        code=ticket.display_code,
+        title=ticket.title,
+        unit=part.unit.name,
+        note=note[:60],
+        due=f"{due:%Y-%m-%d %H:%M}" if due else "",
+    )
     stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
-    inbox_post(key=f"{event}:{part.pk}:{stamp}", event=event, text=text, unit_id=unit_id,
-               ticket_id=ticket.pk)
+    inbox_post(
+        key=f"{event}:{part.pk}:{stamp}",
+        event=event,
+        text=text,
+        unit_id=unit_id,
+        ticket_id=ticket.pk,
+    )
 
 
 def co_dispatched_notice(ticket: Ticket, part: Assignment) -> None:

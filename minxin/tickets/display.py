@@ -62,9 +62,13 @@ def citizen_comment(ticket: Ticket) -> str:
 
 def clock_colour(ticket: Ticket) -> str:
     """green / yellow / red for the current stage's clock; "" when no clock runs."""
-    if ticket.stage_due_at is None or ticket.status in (Status.PENDING_INFO, Status.CLOSED,
-                                                         Status.ARCHIVED, Status.REJECTED,
-                                                         Status.MERGED):
+    if ticket.stage_due_at is None or ticket.status in (
+        Status.PENDING_INFO,
+        Status.CLOSED,
+        Status.ARCHIVED,
+        Status.REJECTED,
+        Status.MERGED,
+    ):
         return ""
     now = clock.now()
     if ticket.warn_level >= 2 or ticket.stage_due_at <= now:

@@ -20,8 +20,12 @@ from minxin.core.errors import ValidationFailed
 from minxin.risk.models import RiskLevel
 from minxin.tickets.models import RUNNING_STATUSES, Channel, Status, Ticket
 
-SORTS = {"newest": "最新提交在前", "oldest": "最早提交在前", "deadline": "环节期限最近在前",
-         "risk": "风险最高在前"}
+SORTS = {
+    "newest": "最新提交在前",
+    "oldest": "最早提交在前",
+    "deadline": "环节期限最近在前",
+    "risk": "风险最高在前",
+}
 # Each sort as field names; `_order` in the workbench and `ordered` below turn them into
 # ORDER BY terms (nullable deadlines last).
 SORT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -47,14 +51,16 @@ class ListQuery:
 
     def params(self) -> str:
         """The choice as a URL query string (the pager keeps it), empty values left out."""
-        pairs = {k: ("on" if v is True else v) for k, v in asdict(self).items()
-                 if v not in ("", None, False)}
+        pairs = {
+            k: ("on" if v is True else v)
+            for k, v in asdict(self).items()
+            if v not in ("", None, False)
+        }
         return urlencode(pairs)
 
     @property
     def narrowed(self) -> bool:
-        return any((self.type, self.category, self.district, self.channel, self.risk,
-                    self.overdue))
+        return any((self.type, self.category, self.district, self.channel, self.risk, self.overdue))
 
 
 def _choice(params: Mapping[str, str], name: str, allowed: set[str], label: str) -> str:
@@ -108,8 +114,9 @@ def narrow(tickets: QuerySet[Ticket], query: ListQuery) -> QuerySet[Ticket]:
     if query.type:
         tickets = tickets.filter(request_type__code=query.type)
     if query.category is not None:
-        tickets = tickets.filter(Q(category_id=query.category)
-                                 | Q(category__parent_id=query.category))
+        tickets = tickets.filter(
+            Q(category_id=query.category) | Q(category__parent_id=query.category)
+        )
     if query.district is not None:
         tickets = tickets.filter(district_id=query.district)
     if query.channel:
@@ -124,15 +131,22 @@ def narrow(tickets: QuerySet[Ticket], query: ListQuery) -> QuerySet[Ticket]:
 def with_risk(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Annotated with `risk_rank` (0 critical, 1 high, 2 medium, 3 low or not analysed) and
     `alarm` (0 critical, 1 otherwise), for sorting; requests without an analysis count low."""
-    rank = Case(*[When(insight__risk_level=level, then=Value(n)) for level, n in RISK_RANK.items()],
-                default=Value(3), output_field=IntegerField())
-    alarm = Case(When(insight__risk_level=RiskLevel.CRITICAL, then=Value(0)), default=Value(1),
-                 output_field=IntegerField())
+    rank = Case(
+        *[When(insight__risk_level=level, then=Value(n)) for level, n in RISK_RANK.items()],
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    alarm = Case(
+        When(insight__risk_level=RiskLevel.CRITICAL, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return tickets.annotate(risk_rank=rank, alarm=alarm)
 
 
-def sorted_list(tickets: QuerySet[Ticket], sort: str, *,
-                alarm_first: bool = False) -> QuerySet[Ticket]:
+def sorted_list(
+    tickets: QuerySet[Ticket], sort: str, *, alarm_first: bool = False
+) -> QuerySet[Ticket]:
     """TICKETS in the chosen order (default: nearest stage deadline); with ALARM_FIRST (an
     intake list) critical-risk requests above the rest whatever the order."""
     names = SORT_FIELDS.get(sort, SORT_FIELDS["deadline"])

@@ -28,11 +28,20 @@ class Status(models.TextChoices):
     MERGED = "merged", "已并案"
 
 
-OPEN_STATUSES = [s for s in Status
-                 if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED, Status.MERGED)]
+OPEN_STATUSES = [
+    s for s in Status if s not in (Status.REJECTED, Status.CLOSED, Status.ARCHIVED, Status.MERGED)
+]
 # States whose clock is running; pending_info is paused, the rest are finished.
-RUNNING_STATUSES = [Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED, Status.DISPATCHED,
-                    Status.SIGNED, Status.UNIT_REVIEW, Status.REPLIED, Status.PUBLISHED]
+RUNNING_STATUSES = [
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.RETURNED,
+    Status.DISPATCHED,
+    Status.SIGNED,
+    Status.UNIT_REVIEW,
+    Status.REPLIED,
+    Status.PUBLISHED,
+]
 
 
 class Channel(models.TextChoices):
@@ -63,19 +72,26 @@ class Stage(models.TextChoices):
 
 class Ticket(models.Model):
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
-    request_type = models.ForeignKey("org.RequestType", on_delete=models.PROTECT,
-                                     verbose_name="类型")
+    request_type = models.ForeignKey(
+        "org.RequestType", on_delete=models.PROTECT, verbose_name="类型"
+    )
     title = models.CharField("标题", max_length=100)
     content = models.TextField("内容")
-    category = models.ForeignKey("org.Category", null=True, blank=True, on_delete=models.PROTECT,
-                                 verbose_name="分类")
-    district = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="区县")
+    category = models.ForeignKey(
+        "org.Category", null=True, blank=True, on_delete=models.PROTECT, verbose_name="分类"
+    )
+    district = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="区县",
+    )
     address = EncryptedTextField("地址", max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices,
-                               default=Channel.WEB)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices, default=Channel.WEB)
 
     is_anonymous = models.BooleanField("匿名", default=False)
     # Personal data: SM4-encrypted at rest; phone lookups go through the keyed blind index.
@@ -84,11 +100,18 @@ class Ticket(models.Model):
     submitter_phone_index = BlindIndexField(source="submitter_phone")
     query_password_hash = models.CharField(max_length=128, blank=True)
 
-    status = models.CharField("状态", max_length=20, choices=Status.choices,
-                              default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
     resume_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    lead_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="lead_tickets", verbose_name="主办单位")
+    lead_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_tickets",
+        verbose_name="主办单位",
+    )
     version = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField("提交时间", db_index=True)
@@ -106,11 +129,18 @@ class Ticket(models.Model):
     reopen_count = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
     # 并案: this request is handled as part of another; its citizen follows that one.
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged", verbose_name="并入")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name="并入",
+    )
 
-    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices,
-                                    blank=True)
+    satisfaction = models.CharField(
+        "满意度", max_length=12, choices=Satisfaction.choices, blank=True
+    )
     rating_comment = models.CharField("评价意见", max_length=500, blank=True)
     rated_by = models.CharField(max_length=10, blank=True)  # citizen | callback | timeout
 
@@ -125,16 +155,21 @@ class Ticket(models.Model):
             # Queues and search at a city's volume (docs/benchmarks.md, pages at 100,000).
             models.Index(fields=["status", "created_at"]),
             # 待归档 lists closed and rejected requests by closing time, oldest first.
-            models.Index(fields=["closed_at", "id"], name="tickets_to_archive_idx",
-                         condition=models.Q(status__in=["closed", "rejected"])),
+            models.Index(
+                fields=["closed_at", "id"],
+                name="tickets_to_archive_idx",
+                condition=models.Q(status__in=["closed", "rejected"]),
+            ),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["district", "created_at"]),
             # "Overdue" over the running requests (search and its count): answered from this
             # index alone, where PostgreSQL read the table (100,000 requests: 47 -> 1.6 ms).
             # Status first, so a unit's overdue list (two states) reads only its states.
-            models.Index(fields=["status", "stage_due_at", "due_at"],
-                         name="tickets_running_due_idx",
-                         condition=models.Q(status__in=RUNNING_STATUSES)),
+            models.Index(
+                fields=["status", "stage_due_at", "due_at"],
+                name="tickets_running_due_idx",
+                condition=models.Q(status__in=RUNNING_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,8 +205,9 @@ class Assignment(models.Model):
     role = models.CharField(max_length=4, choices=Role.choices)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
-    status = models.CharField("协办状态", max_length=10, choices=PartStatus.choices, blank=True,
-                              default="")
+    status = models.CharField(
+        "协办状态", max_length=10, choices=PartStatus.choices, blank=True, default=""
+    )
     due_at = models.DateTimeField("协办期限", null=True, blank=True)
     # As on Ticket: when the yellow warning falls, and 0 none / 1 yellow / 2 red sent.
     warn_at = models.DateTimeField(null=True, blank=True)
@@ -179,18 +215,25 @@ class Assignment(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     opinion = models.TextField("协办意见", blank=True)
     opinion_at = models.DateTimeField(null=True, blank=True)
-    opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     return_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["unit", "active"]),
             # The co-part sweep: open parts whose warning or deadline has come.
-            models.Index(fields=["warn_level", "warn_at"], name="tickets_copart_warn_idx",
-                         condition=models.Q(role="co", active=True)),
-            models.Index(fields=["warn_level", "due_at"], name="tickets_copart_due_idx",
-                         condition=models.Q(role="co", active=True)),
+            models.Index(
+                fields=["warn_level", "warn_at"],
+                name="tickets_copart_warn_idx",
+                condition=models.Q(role="co", active=True),
+            ),
+            models.Index(
+                fields=["warn_level", "due_at"],
+                name="tickets_copart_due_idx",
+                condition=models.Q(role="co", active=True),
+            ),
         ]
 
     @property
@@ -199,8 +242,11 @@ class Assignment(models.Model):
         return self.active and self.status in OPEN_PART_STATUSES
 
 
-OPEN_PART_STATUSES = [Assignment.PartStatus.PENDING, Assignment.PartStatus.SIGNED,
-                      Assignment.PartStatus.RETURNED]
+OPEN_PART_STATUSES = [
+    Assignment.PartStatus.PENDING,
+    Assignment.PartStatus.SIGNED,
+    Assignment.PartStatus.RETURNED,
+]
 
 
 class TimelineEvent(models.Model):
@@ -213,11 +259,13 @@ class TimelineEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     action = models.CharField(max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=50)
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     note = models.TextField("内部记录", blank=True)
@@ -229,8 +277,10 @@ class TimelineEvent(models.Model):
         ordering = ["at", "id"]
         # A unit's record counts its overdue events; the units' records over a period read
         # the ratings, returns and overdue events of that period (supervision.records).
-        indexes = [models.Index(fields=["unit", "action"]),
-                   models.Index(fields=["action", "at"], name="tickets_event_action_at_idx")]
+        indexes = [
+            models.Index(fields=["unit", "action"]),
+            models.Index(fields=["action", "at"], name="tickets_event_action_at_idx"),
+        ]
 
 
 class Reply(models.Model):
@@ -242,18 +292,19 @@ class Reply(models.Model):
         SENT_BACK = "sent_back", "退回重办"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     facts = models.TextField("调查核实情况")
     solved = models.BooleanField("是否解决")
     unsolved_reason = models.TextField("未解决原因", blank=True)
     public_reply = models.TextField("公开答复")
     created_at = models.DateTimeField()
     review = models.CharField(max_length=10, choices=Review.choices, default=Review.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     review_note = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -279,15 +330,16 @@ class Extension(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     days = models.PositiveSmallIntegerField()
     reason = models.TextField()
     created_at = models.DateTimeField()
-    decision = models.CharField(max_length=10, choices=Decision.choices,
-                                default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -295,13 +347,15 @@ class OversightShare(models.Model):
     """A case shared read-only with a member of the oversight group (监督小组)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="oversight_shares")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="oversight_shares")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight_shares"
+    )
     shared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ticket", "member"],
-                                               name="uniq_oversight_share")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "member"], name="uniq_oversight_share")
+        ]
 
 
 class TicketText(models.Model):
@@ -312,6 +366,7 @@ class TicketText(models.Model):
     Django's model; see `tickets.textsearch`) and this table stays empty.
     """
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True,
-                                  related_name="text_index")
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="text_index"
+    )
     grams = models.TextField()

@@ -20,8 +20,12 @@ def _overrides(ticket: Ticket) -> list[DeadlineOverride]:
     ids = [ticket.category_id]
     if ticket.category.parent_id:
         ids.append(ticket.category.parent_id)
-    rows = {o.category_id: o for o in DeadlineOverride.objects.filter(
-        request_type_id=ticket.request_type_id, category_id__in=ids)}
+    rows = {
+        o.category_id: o
+        for o in DeadlineOverride.objects.filter(
+            request_type_id=ticket.request_type_id, category_id__in=ids
+        )
+    }
     return [rows[i] for i in ids if i in rows]
 
 
@@ -37,8 +41,12 @@ def is_emergency(ticket: Ticket) -> bool:
     """The risk analysis found a life or property at stake (risk level 紧急)."""
     from minxin.risk.models import RiskLevel, TicketInsight
 
-    return bool(ticket.pk) and TicketInsight.objects.filter(
-        ticket_id=ticket.pk, risk_level=RiskLevel.CRITICAL).exists()
+    return (
+        bool(ticket.pk)
+        and TicketInsight.objects.filter(
+            ticket_id=ticket.pk, risk_level=RiskLevel.CRITICAL
+        ).exists()
+    )
 
 
 def emergency_due(since: dt.datetime) -> dt.datetime:
@@ -58,8 +66,9 @@ def accept_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
     return due_after_working_hours(start, _limit(ticket, "accept_hours"))
 
 
-def dispatch_due(ticket: Ticket, start: dt.datetime, *,
-                 since: dt.datetime | None = None) -> dt.datetime:
+def dispatch_due(
+    ticket: Ticket, start: dt.datetime, *, since: dt.datetime | None = None
+) -> dt.datetime:
     """已受理待派遣 (from acceptance) and 已退回待改派 (from the return). An emergency's clock
     counts from `since` (its arrival, when one clock covers acceptance and dispatch)."""
     if is_emergency(ticket):

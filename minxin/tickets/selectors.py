@@ -21,8 +21,13 @@ from minxin.tickets.timeline import CITIZEN_ACTIONS
 from minxin.tickets.workflow import CO_STATES
 
 # Lists never show personal data: leave it (and its decryption) out of their rows.
-LIST_DEFERRED = ["address", "submitter_name", "submitter_phone", "submitter_phone_index",
-                 "query_password_hash"]
+LIST_DEFERRED = [
+    "address",
+    "submitter_name",
+    "submitter_phone",
+    "submitter_phone_index",
+    "query_password_hash",
+]
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -37,8 +42,9 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
         shared = OversightShare.objects.filter(ticket=OuterRef("pk"), member=user)
         return tickets.filter(Exists(shared))
     if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
-        mine = Assignment.objects.filter(ticket=OuterRef("pk"), active=True,
-                                         unit__path__startswith=user.unit.path)
+        mine = Assignment.objects.filter(
+            ticket=OuterRef("pk"), active=True, unit__path__startswith=user.unit.path
+        )
         return tickets.filter(Exists(mine))
     return tickets.none()
 
@@ -56,7 +62,9 @@ def queue(*, user: User, name: str) -> QuerySet[Ticket]:
     if name == "intake":
         return tickets.filter(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
     if name == "inbox":
-        return tickets.filter(status=Status.DISPATCHED, lead_unit__path__startswith=_unit_path(user))
+        return tickets.filter(
+            status=Status.DISPATCHED, lead_unit__path__startswith=_unit_path(user)
+        )
     if name == "handling":
         return tickets.filter(status=Status.SIGNED, lead_unit__path__startswith=_unit_path(user))
     if name == "review":
@@ -73,23 +81,40 @@ def queue(*, user: User, name: str) -> QuerySet[Ticket]:
     if name == "co":
         # 协办: the parts this unit (or one below it) still owes a lead.
         owed = Assignment.objects.filter(
-            ticket=OuterRef("pk"), role=Assignment.Role.CO, active=True,
+            ticket=OuterRef("pk"),
+            role=Assignment.Role.CO,
+            active=True,
             status__in=[Assignment.PartStatus.PENDING, Assignment.PartStatus.SIGNED],
-            unit__path__startswith=_unit_path(user))
+            unit__path__startswith=_unit_path(user),
+        )
         return tickets.filter(Exists(owed), status__in=CO_STATES)
     if name == "co_returned":
-        returned = Assignment.objects.filter(ticket=OuterRef("pk"), role=Assignment.Role.CO,
-                                             active=True,
-                                             status=Assignment.PartStatus.RETURNED)
+        returned = Assignment.objects.filter(
+            ticket=OuterRef("pk"),
+            role=Assignment.Role.CO,
+            active=True,
+            status=Assignment.PartStatus.RETURNED,
+        )
         return tickets.filter(Exists(returned), status__in=CO_STATES)
     if name == "unit_review":
-        return tickets.filter(status=Status.UNIT_REVIEW,
-                              lead_unit__path__startswith=_unit_path(user))
+        return tickets.filter(
+            status=Status.UNIT_REVIEW, lead_unit__path__startswith=_unit_path(user)
+        )
     raise NotFound("队列不存在", code="queue_not_found")
 
 
-QUEUE_NAMES = ["intake", "inbox", "handling", "review", "callback", "extensions", "pending_info",
-               "co", "co_returned", "unit_review"]
+QUEUE_NAMES = [
+    "intake",
+    "inbox",
+    "handling",
+    "review",
+    "callback",
+    "extensions",
+    "pending_info",
+    "co",
+    "co_returned",
+    "unit_review",
+]
 
 
 def _unit_path(user: User) -> str:
@@ -114,5 +139,8 @@ def citizen_tickets(*, phone: str) -> QuerySet[Ticket]:
     # Phones are stored encrypted; the keyed blind index is what can be searched.
     if not phone:
         return Ticket.objects.none()
-    return Ticket.objects.filter(submitter_phone_index=phone_index(phone)).select_related(
-        "request_type").order_by("-created_at")
+    return (
+        Ticket.objects.filter(submitter_phone_index=phone_index(phone))
+        .select_related("request_type")
+        .order_by("-created_at")
+    )

@@ -46,14 +46,16 @@ class Submission:
     name: str = ""
 
 
-def _clean(value: str | None, *, field: str, label: str, max_length: int,
-           required: bool = True) -> str:
+def _clean(
+    value: str | None, *, field: str, label: str, max_length: int, required: bool = True
+) -> str:
     value = (value or "").strip().replace("\x00", "")
     if required and not value:
         raise ValidationFailed(f"请填写{label}", code="required", field=field)
     if len(value) > max_length:
-        raise ValidationFailed(f"{label}不能超过{max_length}字（当前{len(value)}字）",
-                               code="too_long", field=field)
+        raise ValidationFailed(
+            f"{label}不能超过{max_length}字（当前{len(value)}字）", code="too_long", field=field
+        )
     return value
 
 
@@ -89,12 +91,17 @@ def check_submission(data: Submission) -> dict:
     if (latitude is None) != (longitude is None):
         raise ValidationFailed("经纬度需同时填写", code="invalid_coordinate", field="latitude")
     return {
-        "request_type": request_type, "category": category, "district": district,
+        "request_type": request_type,
+        "category": category,
+        "district": district,
         "title": _clean(data.title, field="title", label="标题", max_length=100),
         "content": _clean(data.content, field="content", label="诉求内容", max_length=5000),
-        "address": _clean(data.address, field="address", label="地址", max_length=200,
-                          required=False),
-        "latitude": latitude, "longitude": longitude, "channel": data.channel,
+        "address": _clean(
+            data.address, field="address", label="地址", max_length=200, required=False
+        ),
+        "latitude": latitude,
+        "longitude": longitude,
+        "channel": data.channel,
     }
 
 
@@ -108,14 +115,18 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
         fields.update(is_anonymous=True, query_password_hash=keyed_hash(password, purpose="query"))
     else:
         if not actor.citizen_phone:
-            raise PermissionDenied("实名提交需先完成手机号验证", code="phone_not_verified",
-                                   field="phone")
-        fields.update(is_anonymous=False, submitter_phone=actor.citizen_phone,
-                      submitter_name=_clean(data.name, field="name", label="姓名",
-                                            max_length=50))
+            raise PermissionDenied(
+                "实名提交需先完成手机号验证", code="phone_not_verified", field="phone"
+            )
+        fields.update(
+            is_anonymous=False,
+            submitter_phone=actor.citizen_phone,
+            submitter_name=_clean(data.name, field="name", label="姓名", max_length=50),
+        )
     now = clock.now()
-    ticket = Ticket(created_at=now, status=Status.SUBMITTED, stage=Stage.ACCEPT,
-                    stage_started_at=now, **fields)
+    ticket = Ticket(
+        created_at=now, status=Status.SUBMITTED, stage=Stage.ACCEPT, stage_started_at=now, **fields
+    )
     # The accept clock; an emergency found by the analysis below tightens it (tickets.clocks).
     ticket.stage_due_at = accept_due(ticket, now)
     ticket.stage_warn_at = warn_moment(now, ticket.stage_due_at)
@@ -123,8 +134,13 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
     ticket.due_at = due_after(now, deadline_days(ticket))
     ticket = _insert_with_unique_code(ticket)
     textsearch.index(ticket)
-    record(ticket, actor=actor, action="submit", from_status="",
-           note=f"通过{Channel(ticket.channel).label}提交")
+    record(
+        ticket,
+        actor=actor,
+        action="submit",
+        from_status="",
+        note=f"通过{Channel(ticket.channel).label}提交",
+    )
     analyse_submission(ticket)  # keywords, duplicate flags, risk level and alert
     transaction.on_commit(lambda: _auto_dispatch(ticket.pk))  # off unless configured
     return ticket, password
@@ -157,15 +173,17 @@ def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: s
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     require_owner(actor, ticket)
     if ticket.photos.count() >= MAX_PHOTOS:
-        raise ValidationFailed(f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos", field="photos")
+        raise ValidationFailed(
+            f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos", field="photos"
+        )
     content_type = check_image(upload)
     upload = reencode_image(upload, content_type)
-    photo = Photo(ticket=ticket, content_type=content_type, size=len(upload),
-                  uploaded_at=clock.now())
+    photo = Photo(
+        ticket=ticket, content_type=content_type, size=len(upload), uploaded_at=clock.now()
+    )
     extension = "jpg" if content_type == "image/jpeg" else "png"
     # A random name: a file name must not give away the request's tracking code.
-    photo.image.save(f"{secrets.token_urlsafe(18)}.{extension}", ContentFile(upload),
-                     save=False)
+    photo.image.save(f"{secrets.token_urlsafe(18)}.{extension}", ContentFile(upload), save=False)
     photo.save()
     return photo
 
@@ -206,24 +224,33 @@ def reencode_image(upload: bytes, content_type: str) -> bytes:
 
 # ---- proving who may see a request ----------------------------------------------------------
 
-def ticket_for_citizen(*, raw_code: str, password: str | None = None,
-                       phone: str | None = None, ip: str | None = None) -> tuple[Ticket, Actor]:
+
+def ticket_for_citizen(
+    *, raw_code: str, password: str | None = None, phone: str | None = None, ip: str | None = None
+) -> tuple[Ticket, Actor]:
     """The request behind a tracking code, for its query password or its verified phone.
 
     A password try is counted (per code and per client) before it is checked, and refused
     unchecked past the limit; the owner's verified phone never meets that lock."""
     code = codes.normalise(raw_code or "")
     if code is None:
-        raise ValidationFailed("查询码格式不正确，请核对后重新输入", code="invalid_code",
-                               field="tracking_code")
-    ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
-        tracking_code=code).first()
+        raise ValidationFailed(
+            "查询码格式不正确，请核对后重新输入", code="invalid_code", field="tracking_code"
+        )
+    ticket = (
+        Ticket.objects.select_related("request_type", "category__parent")
+        .filter(tracking_code=code)
+        .first()
+    )
     if ticket is not None and phone and ticket.submitter_phone == phone:
         return ticket, Actor.citizen(phone)
     if password:
         lookup_attempt(code=code, ip=ip)
-        if ticket is not None and ticket.query_password_hash and keyed_hash_matches(
-                password.strip(), ticket.query_password_hash, purpose="query"):
+        if (
+            ticket is not None
+            and ticket.query_password_hash
+            and keyed_hash_matches(password.strip(), ticket.query_password_hash, purpose="query")
+        ):
             lookup_passed(code=code, ip=ip)
             return ticket, Actor.code_holder(code)
     raise NotFound("查询码或查询密码不正确", code="not_found")
@@ -233,15 +260,17 @@ def _lookup_limits(code: str, ip: str | None) -> list[tuple[throttle.Limit, str]
     window = settings.TRACKING_LOOKUP_WINDOW_SECONDS
     limits = [(throttle.Limit("lookup", settings.TRACKING_LOOKUP_MAX_FAILURES, window), code)]
     if ip:
-        limits.append((throttle.Limit("lookup-ip", settings.TRACKING_LOOKUP_MAX_PER_IP, window),
-                       ip))
+        limits.append(
+            (throttle.Limit("lookup-ip", settings.TRACKING_LOOKUP_MAX_PER_IP, window), ip)
+        )
     return limits
 
 
 def lookup_attempt(*, code: str, ip: str | None) -> None:
     """Count one query-password try, before it is checked; RateLimited past the limit."""
-    throttle.guard(*_lookup_limits(code, ip), message="查询失败次数过多，请{wait}后再试",
-                   code="lookup_locked")
+    throttle.guard(
+        *_lookup_limits(code, ip), message="查询失败次数过多，请{wait}后再试", code="lookup_locked"
+    )
 
 
 def lookup_passed(*, code: str, ip: str | None) -> None:
@@ -267,8 +296,11 @@ def ticket_for_grant(*, raw_code: str, grant: str) -> tuple[Ticket, Actor]:
         raise PermissionDenied("查询凭证已过期，请重新输入查询密码", code="grant_expired") from exc
     if code is None or not isinstance(data, dict) or data.get("code") != code:
         raise PermissionDenied("查询凭证与查询码不符", code="grant_mismatch")
-    ticket = Ticket.objects.select_related("request_type", "category__parent").filter(
-        tracking_code=code).first()
+    ticket = (
+        Ticket.objects.select_related("request_type", "category__parent")
+        .filter(tracking_code=code)
+        .first()
+    )
     if ticket is None:
         raise NotFound("查询码或查询密码不正确", code="not_found")
     return ticket, Actor.code_holder(code)

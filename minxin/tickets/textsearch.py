@@ -49,7 +49,7 @@ def grams(*texts: str) -> str:
     for text in texts:
         for run in _runs(text):
             for i in range(len(run) - 1):
-                seen[run[i:i + 2]] = None
+                seen[run[i : i + 2]] = None
             seen[run[-1]] = None
     return " ".join(seen)
 
@@ -61,7 +61,7 @@ def query_grams(term: str) -> list[tuple[str, bool]]:
         if len(run) == 1:
             wanted[(run, True)] = None
         for i in range(len(run) - 1):
-            wanted[(run[i:i + 2], False)] = None
+            wanted[(run[i : i + 2], False)] = None
     return list(wanted)
 
 
@@ -93,8 +93,13 @@ def indexed(term: str, *, walk: bool = True) -> Q | None:
     if _postgres():
         # The planner knows each gram's frequency (tsvector statistics) and UPPER(column)'s
         # (migration 0009): it picks between the GIN index and walking the list itself.
-        return Q(RawSQL("\"tickets_ticket\".\"grams\" @@ to_tsquery('simple', %s)",
-                        [_tsquery(wanted)], output_field=BooleanField()))
+        return Q(
+            RawSQL(
+                '"tickets_ticket"."grams" @@ to_tsquery(\'simple\', %s)',
+                [_tsquery(wanted)],
+                output_field=BooleanField(),
+            )
+        )
     sql, param = _match(wanted)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT {CANDIDATE_LIMIT + 1}", [param])
@@ -110,8 +115,7 @@ def indexed(term: str, *, walk: bool = True) -> Q | None:
 def _match(wanted: list[tuple[str, bool]]) -> tuple[str, str]:
     """SQLite: the SELECT of the ids whose index holds every gram in WANTED, and its parameter."""
     query = " ".join(f'"{gram}"' + ("*" if prefix else "") for gram, prefix in wanted)
-    return ("SELECT rowid FROM tickets_tickettext_fts WHERE tickets_tickettext_fts MATCH %s",
-            query)
+    return ("SELECT rowid FROM tickets_tickettext_fts WHERE tickets_tickettext_fts MATCH %s", query)
 
 
 def _tsquery(wanted: list[tuple[str, bool]]) -> str:
@@ -130,8 +134,9 @@ def index(ticket: Ticket) -> None:
 def missing() -> QuerySet[Ticket]:
     """Requests with no grams yet (rows a bulk load wrote past the services)."""
     if _postgres():
-        return Ticket.objects.filter(Q(RawSQL('"tickets_ticket"."grams" IS NULL', [],
-                                              output_field=BooleanField())))
+        return Ticket.objects.filter(
+            Q(RawSQL('"tickets_ticket"."grams" IS NULL', [], output_field=BooleanField()))
+        )
     return Ticket.objects.filter(text_index__isnull=True)
 
 
@@ -140,10 +145,13 @@ def reindex(tickets: QuerySet[Ticket] | None = None, *, batch: int = BATCH) -> i
 
     The ids are read first and the texts batch by batch, so the writes never disturb a cursor
     still reading (SQLite has no isolation between the queries of one connection)."""
-    ids = list((tickets if tickets is not None else Ticket.objects.all())
-               .order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        (tickets if tickets is not None else Ticket.objects.all())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), batch):
-        chunk = Ticket.objects.filter(pk__in=ids[start:start + batch]).only("title", "content")
+        chunk = Ticket.objects.filter(pk__in=ids[start : start + batch]).only("title", "content")
         _write([(t.pk, grams(t.title, t.content)) for t in chunk])
     return len(ids)
 
@@ -155,8 +163,7 @@ def _write(rows: list[tuple[int, str]]) -> None:
                 postgres_update(cursor, rows)
             return
         TicketText.objects.filter(ticket_id__in=[pk for pk, _ in rows]).delete()
-        TicketText.objects.bulk_create([TicketText(ticket_id=pk, grams=text)
-                                        for pk, text in rows])
+        TicketText.objects.bulk_create([TicketText(ticket_id=pk, grams=text) for pk, text in rows])
 
 
 def postgres_update(cursor: Any, rows: list[tuple[int, str]]) -> None:
@@ -164,6 +171,8 @@ def postgres_update(cursor: Any, rows: list[tuple[int, str]]) -> None:
     space-separated lexemes: the grams go in as they are."""
     if rows:
         values = ", ".join(["(%s, %s)"] * len(rows))
-        cursor.execute(f"UPDATE tickets_ticket AS t SET grams = v.grams::tsvector "
-                       f"FROM (VALUES {values}) AS v(id, grams) WHERE t.id = v.id",
-                       [value for row in rows for value in row])
+        cursor.execute(
+            f"UPDATE tickets_ticket AS t SET grams = v.grams::tsvector "
+            f"FROM (VALUES {values}) AS v(id, grams) WHERE t.id = v.id",
+            [value for row in rows for value in row],
+        )

@@ -57,18 +57,33 @@ CITIZEN_WORDING: dict[str, Wording] = {
 CITIZEN_ACTIONS = frozenset(CITIZEN_WORDING)
 
 
-def record(ticket: Ticket, *, actor: Actor, action: str, from_status: str = "",
-           note: str = "", public_note: str = "", public: bool = True,
-           unit: Unit | None = None) -> TimelineEvent:
+def record(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str = "",
+    note: str = "",
+    public_note: str = "",
+    public: bool = True,
+    unit: Unit | None = None,
+) -> TimelineEvent:
     """Append a step. `note` is internal; `public_note` is for the citizen. `public=False`
     keeps a step the citizen would otherwise see off their timeline (a refused extension,
     the merge as recorded on the request merged into)."""
     if unit is None and actor.user is not None:
         unit = actor.user.unit
     event = TimelineEvent.objects.create(
-        ticket=ticket, at=clock.now(), action=action, actor=actor.user,
-        actor_label=actor.label, unit=unit, from_status=from_status or ticket.status,
-        to_status=ticket.status, note=note, public_note=public_note,
+        ticket=ticket,
+        at=clock.now(),
+        action=action,
+        actor=actor.user,
+        actor_label=actor.label,
+        unit=unit,
+        from_status=from_status or ticket.status,
+        to_status=ticket.status,
+        note=note,
+        public_note=public_note,
         public=public and action in CITIZEN_ACTIONS,
     )
     # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).

@@ -22,8 +22,9 @@ def _key(code: str) -> str:
     return f"track-view:{code}"
 
 
-def cached_view(*, code: str, password: str | None, phone: str | None,
-                ip: str | None = None) -> str | None:
+def cached_view(
+    *, code: str, password: str | None, phone: str | None, ip: str | None = None
+) -> str | None:
     entry = cache.get(_key(code))
     if entry is None:
         return None

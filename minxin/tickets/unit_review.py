@@ -26,22 +26,25 @@ def reply_target(ticket: Ticket, actor: Actor) -> str:
     return Status.REPLIED
 
 
-def _ready(ticket_id: int, actor: Actor, action: Action,
-           expected_version: int | None) -> tuple[Ticket, str | None, Reply]:
+def _ready(
+    ticket_id: int, actor: Actor, action: Action, expected_version: int | None
+) -> tuple[Ticket, str | None, Reply]:
     from minxin.tickets.services import lock, pending_reply
 
     ticket = lock(ticket_id, expected_version)
     lead = ticket.lead_unit if ticket.lead_unit_id else None
     if ticket.status != Status.UNIT_REVIEW and lead is not None and not lead.reply_approval:
-        raise Conflict(f"{lead.name}未开启单位审核，办理结果直接报受理中心审核",
-                       code="unit_review_off")
+        raise Conflict(
+            f"{lead.name}未开启单位审核，办理结果直接报受理中心审核", code="unit_review_off"
+        )
     to = require_allowed(actor, ticket, action)
     return ticket, to, pending_reply(ticket)
 
 
 @transaction.atomic
-def ticket_unit_approve(*, ticket_id: int, actor: Actor, note: str = "",
-                        expected_version: int | None = None) -> Ticket:
+def ticket_unit_approve(
+    *, ticket_id: int, actor: Actor, note: str = "", expected_version: int | None = None
+) -> Ticket:
     from minxin.tickets.services import move, review_stage
 
     note = (note or "").strip()
@@ -49,23 +52,33 @@ def ticket_unit_approve(*, ticket_id: int, actor: Actor, note: str = "",
         raise ValidationFailed("审核意见不能超过1000字", code="too_long", field="note")
     ticket, to, _ = _ready(ticket_id, actor, Action.UNIT_APPROVE, expected_version)
     assert to is not None
-    move(ticket, actor=actor, action=Action.UNIT_APPROVE, to=to, note=note, public=False,
-         fields=review_stage(ticket))
+    move(
+        ticket,
+        actor=actor,
+        action=Action.UNIT_APPROVE,
+        to=to,
+        note=note,
+        public=False,
+        fields=review_stage(ticket),
+    )
     return ticket
 
 
 @transaction.atomic
-def ticket_unit_send_back(*, ticket_id: int, actor: Actor, note: str,
-                          expected_version: int | None = None) -> Ticket:
+def ticket_unit_send_back(
+    *, ticket_id: int, actor: Actor, note: str, expected_version: int | None = None
+) -> Ticket:
     from minxin.tickets.services import move
 
     note = check_text(note, field="note", label="退回意见", max_length=1000)
     ticket, to, reply = _ready(ticket_id, actor, Action.UNIT_SEND_BACK, expected_version)
     assert to is not None
     reply.review, reply.reviewed_by, reply.review_note = (
-        Reply.Review.SENT_BACK, actor.user, f"单位审核退回：{note}")
+        Reply.Review.SENT_BACK,
+        actor.user,
+        f"单位审核退回：{note}",
+    )
     reply.save(update_fields=["review", "reviewed_by", "review_note"])
     # The handling stage's clock was never stopped: the unit keeps its own deadline.
     move(ticket, actor=actor, action=Action.UNIT_SEND_BACK, to=to, note=note, public=False)
     return ticket
-

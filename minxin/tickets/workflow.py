@@ -149,8 +149,10 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.ACCEPT: (_staff(CENTRE_ROLES), SYSTEM),
     A.REJECT: (_staff(CENTRE_ROLES),),
     # Before dispatch the centre asks the citizen; while a unit handles it, that unit does.
-    A.REQUEST_INFO: (Rule(Party.STAFF, CENTRE_ROLES, frozenset({S.SUBMITTED, S.ACCEPTED})),
-                     Rule(Party.LEAD, UNIT_ROLES, frozenset({S.SIGNED}))),
+    A.REQUEST_INFO: (
+        Rule(Party.STAFF, CENTRE_ROLES, frozenset({S.SUBMITTED, S.ACCEPTED})),
+        Rule(Party.LEAD, UNIT_ROLES, frozenset({S.SIGNED})),
+    ),
     A.SUPPLEMENT: (OWNER,),
     A.ANSWER: (_staff(CENTRE_ROLES),),
     A.DISPATCH: (_staff(CENTRE_ROLES), SYSTEM),
@@ -237,6 +239,7 @@ ACTION_LABELS: dict[str, str] = {
 
 # ---- the state machine --------------------------------------------------------------------
 
+
 def check_transition(status: str, action: str) -> str | None:
     """The target state of `action` from `status`, or a Conflict explaining why not."""
     sources, target = TRANSITIONS[Action(action)]
@@ -254,6 +257,7 @@ def legal_actions(status: str) -> list[Action]:
 
 
 # ---- who may act ----------------------------------------------------------------------------
+
 
 def is_unit_staff_over(user: User | None, unit_path: str | None) -> bool:
     """Staff of this unit, or of a unit above it (a district acts for its streets)."""
@@ -273,9 +277,14 @@ def co_part_of(user: User | None, ticket: Ticket) -> Assignment | None:
     """The active co-handling part this staff member may act for on the request."""
     if user is None or not user.is_active or user.role not in UNIT_ROLES or not user.unit_id:
         return None
-    return (ticket.assignments.filter(role=Assignment.Role.CO, active=True,
-                                      unit__path__startswith=user.unit.path)
-            .select_related("unit").order_by("id").first())
+    return (
+        ticket.assignments.filter(
+            role=Assignment.Role.CO, active=True, unit__path__startswith=user.unit.path
+        )
+        .select_related("unit")
+        .order_by("id")
+        .first()
+    )
 
 
 def is_owner(actor: Actor, ticket: Ticket) -> bool:
@@ -305,11 +314,13 @@ def _admits(rule: Rule, actor: Actor, ticket: Ticket | None) -> bool:
     return True
 
 
-def permits(actor: Actor, ticket: Ticket | None, action: str, *,
-            status: str | None = None) -> bool:
+def permits(actor: Actor, ticket: Ticket | None, action: str, *, status: str | None = None) -> bool:
     """Whether a rule admits the actor; with `status`, only the rules that hold in it."""
-    return any(_admits(rule, actor, ticket) for rule in PERMISSIONS[Action(action)]
-               if status is None or rule.states is None or status in rule.states)
+    return any(
+        _admits(rule, actor, ticket)
+        for rule in PERMISSIONS[Action(action)]
+        if status is None or rule.states is None or status in rule.states
+    )
 
 
 def role_may(user: User, action: str) -> bool:
@@ -334,11 +345,13 @@ def _refusal(actor: Actor, action: str) -> PermissionDenied:
     rules = PERMISSIONS[Action(action)]
     if actor.user is None and any(r.party == Party.OWNER for r in rules):
         return PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
-    if actor.user is not None and any(actor.has_role(*r.roles) and r.party == Party.LEAD
-                                      for r in rules):
+    if actor.user is not None and any(
+        actor.has_role(*r.roles) and r.party == Party.LEAD for r in rules
+    ):
         return PermissionDenied("该诉求不由您所在单位主办", code="not_your_unit")
-    if actor.user is not None and any(actor.has_role(*r.roles) and r.party == Party.CO
-                                      for r in rules):
+    if actor.user is not None and any(
+        actor.has_role(*r.roles) and r.party == Party.CO for r in rules
+    ):
         return PermissionDenied("您所在单位不是该诉求的协办单位", code="not_co_unit")
     return PermissionDenied("您没有执行此操作的权限", code="forbidden_role")
 
@@ -352,9 +365,28 @@ def may_act(user: User, ticket: Ticket, action: str) -> bool:
 
 # The usual next step first, refusals and send-backs last.
 ORDER: list[Action] = [
-    A.DISPATCH, A.ACCEPT, A.ANSWER, A.SIGN, A.REPLY, A.UNIT_APPROVE, A.APPROVE, A.RATE,
-    A.CO_SIGN, A.CO_OPINION, A.CO_DECIDE, A.DECIDE_EXTENSION, A.REQUEST_EXTENSION, A.REQUEST_INFO, A.ARCHIVE, A.CLOSE_UNRATED,
-    A.SEND_BACK, A.UNIT_SEND_BACK, A.RETURN, A.CO_RETURN, A.MERGE, A.REJECT,
+    A.DISPATCH,
+    A.ACCEPT,
+    A.ANSWER,
+    A.SIGN,
+    A.REPLY,
+    A.UNIT_APPROVE,
+    A.APPROVE,
+    A.RATE,
+    A.CO_SIGN,
+    A.CO_OPINION,
+    A.CO_DECIDE,
+    A.DECIDE_EXTENSION,
+    A.REQUEST_EXTENSION,
+    A.REQUEST_INFO,
+    A.ARCHIVE,
+    A.CLOSE_UNRATED,
+    A.SEND_BACK,
+    A.UNIT_SEND_BACK,
+    A.RETURN,
+    A.CO_RETURN,
+    A.MERGE,
+    A.REJECT,
 ]
 
 
@@ -362,9 +394,11 @@ def allowed_actions(user: User, ticket: Ticket) -> list[Action]:
     """The actions to offer this user now: legal in the current state, permitted in it,
     and meaningful (a pending extension to decide, a type that may be answered directly)."""
     actor = Actor.staff(user)
-    actions = [a for a in legal_actions(ticket.status)
-               if permits(actor, ticket, a, status=ticket.status)
-               and _meaningful(ticket, a, user)]
+    actions = [
+        a
+        for a in legal_actions(ticket.status)
+        if permits(actor, ticket, a, status=ticket.status) and _meaningful(ticket, a, user)
+    ]
     return sorted(actions, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
 
 
@@ -382,8 +416,9 @@ def _meaningful(ticket: Ticket, action: Action, user: User) -> bool:
         part = co_part_of(user, ticket)
         return part is not None and part.status in CO_PART_FROM[action]
     if action == A.CO_DECIDE:
-        return ticket.assignments.filter(role=Assignment.Role.CO, active=True,
-                                         status=Assignment.PartStatus.RETURNED).exists()
+        return ticket.assignments.filter(
+            role=Assignment.Role.CO, active=True, status=Assignment.PartStatus.RETURNED
+        ).exists()
     if action == A.ANSWER:
         return ticket.request_type.direct_answer
     if action == A.DECIDE_EXTENSION:

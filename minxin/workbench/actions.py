@@ -57,23 +57,31 @@ def _none(data: QueryDict) -> dict[str, Any]:
 
 
 def _accept(data: QueryDict) -> dict[str, Any]:
-    return {"category_id": parse_int(data, "category_id", "分类", required=False),
-            "note": _text(data, "note")}
+    return {
+        "category_id": parse_int(data, "category_id", "分类", required=False),
+        "note": _text(data, "note"),
+    }
 
 
 def _dispatch(data: QueryDict) -> dict[str, Any]:
-    return {"lead_unit_id": parse_int(data, "lead_unit_id", "主办单位"),
-            "co_unit_ids": parse_ints(data, "co_unit_ids", "协办单位"), "note": _text(data, "note")}
+    return {
+        "lead_unit_id": parse_int(data, "lead_unit_id", "主办单位"),
+        "co_unit_ids": parse_ints(data, "co_unit_ids", "协办单位"),
+        "note": _text(data, "note"),
+    }
 
 
 def _reply(data: QueryDict) -> dict[str, Any]:
     solved = data.get("solved")
     if solved not in ("1", "0"):
         raise ValidationFailed("请选择是否已解决", code="required", field="solved")
-    return {"facts": _text(data, "facts"), "solved": solved == "1",
-            "unsolved_reason": _text(data, "unsolved_reason"),
-            "public_reply": _text(data, "public_reply"),
-            "proceed_reason": _text(data, "proceed_reason")}
+    return {
+        "facts": _text(data, "facts"),
+        "solved": solved == "1",
+        "unsolved_reason": _text(data, "unsolved_reason"),
+        "public_reply": _text(data, "public_reply"),
+        "proceed_reason": _text(data, "proceed_reason"),
+    }
 
 
 def _rate(data: QueryDict) -> dict[str, Any]:
@@ -88,8 +96,11 @@ def _decision(data: QueryDict) -> dict[str, Any]:
     decision = data.get("decision")
     if decision not in ("approve", "refuse"):
         raise ValidationFailed("请选择批准或不批准", code="required", field="decision")
-    return {"extension_id": parse_int(data, "extension_id", "延期申请"),
-            "approve": decision == "approve", "note": _text(data, "note")}
+    return {
+        "extension_id": parse_int(data, "extension_id", "延期申请"),
+        "approve": decision == "approve",
+        "note": _text(data, "note"),
+    }
 
 
 def _merge(data: QueryDict) -> dict[str, Any]:
@@ -104,8 +115,11 @@ def _co_decide(data: QueryDict) -> dict[str, Any]:
     decision = data.get("decision")
     if decision not in ("keep", "release"):
         raise ValidationFailed("请选择维持协办或撤销协办", code="required", field="decision")
-    return {"unit_id": parse_int(data, "unit_id", "协办单位"), "keep": decision == "keep",
-            "note": _text(data, "note")}
+    return {
+        "unit_id": parse_int(data, "unit_id", "协办单位"),
+        "keep": decision == "keep",
+        "note": _text(data, "note"),
+    }
 
 
 def _field(name: str) -> Parser:
@@ -124,27 +138,47 @@ ACTIONS: dict[str, ActionSpec] = {
     "approve": ActionSpec(svc.ticket_approve, _field("note"), "审核通过，答复已公开"),
     "send_back": ActionSpec(svc.ticket_send_back, _field("note"), "已退回重办"),
     "rate": ActionSpec(svc.ticket_rate, _rate, "回访结果已记录", versioned=False),
-    "close_unrated": ActionSpec(svc.ticket_close_unrated, _none, "已按逾期未评价办结",
-                                versioned=False),
+    "close_unrated": ActionSpec(
+        svc.ticket_close_unrated, _none, "已按逾期未评价办结", versioned=False
+    ),
     "archive": ActionSpec(svc.ticket_archive, _none, "已归档", versioned=False),
-    "request_extension": ActionSpec(svc.ticket_request_extension, _extension,
-                                    "延期申请已提交", versioned=False),
-    "decide_extension": ActionSpec(svc.ticket_decide_extension, _decision, "延期申请已审批",
-                                   versioned=False),
+    "request_extension": ActionSpec(
+        svc.ticket_request_extension, _extension, "延期申请已提交", versioned=False
+    ),
+    "decide_extension": ActionSpec(
+        svc.ticket_decide_extension, _decision, "延期申请已审批", versioned=False
+    ),
     "merge": ActionSpec(svc.ticket_merge, _merge, "已并案", versioned=False),
-    "unit_approve": ActionSpec(unit_review.ticket_unit_approve, _field("note"),
-                               "单位审核通过，已报受理中心审核"),
-    "unit_send_back": ActionSpec(unit_review.ticket_unit_send_back, _field("note"),
-                                 "已退回承办人员重新办理"),
-    "co_sign": ActionSpec(cohandling.co_part_sign, _none, "已签收协办任务", versioned=False,
-                          stale_check=False),
-    "co_opinion": ActionSpec(cohandling.co_part_opinion, _field("note"),
-                             "协办意见已提交主办单位", versioned=False, stale_check=False),
-    "co_return": ActionSpec(cohandling.co_part_return, _field("reason"),
-                            "已申请退回协办任务，等待受理中心决定", versioned=False,
-                            stale_check=False),
-    "co_decide": ActionSpec(cohandling.co_part_decide, _co_decide, "已决定协办退回申请",
-                            versioned=False, stale_check=False),
+    "unit_approve": ActionSpec(
+        unit_review.ticket_unit_approve, _field("note"), "单位审核通过，已报受理中心审核"
+    ),
+    "unit_send_back": ActionSpec(
+        unit_review.ticket_unit_send_back, _field("note"), "已退回承办人员重新办理"
+    ),
+    "co_sign": ActionSpec(
+        cohandling.co_part_sign, _none, "已签收协办任务", versioned=False, stale_check=False
+    ),
+    "co_opinion": ActionSpec(
+        cohandling.co_part_opinion,
+        _field("note"),
+        "协办意见已提交主办单位",
+        versioned=False,
+        stale_check=False,
+    ),
+    "co_return": ActionSpec(
+        cohandling.co_part_return,
+        _field("reason"),
+        "已申请退回协办任务，等待受理中心决定",
+        versioned=False,
+        stale_check=False,
+    ),
+    "co_decide": ActionSpec(
+        cohandling.co_part_decide,
+        _co_decide,
+        "已决定协办退回申请",
+        versioned=False,
+        stale_check=False,
+    ),
 }
 
 

@@ -40,14 +40,16 @@ def order_open(*, user: User, ticket_id: int, data: QueryDict) -> SupervisionOrd
     ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     if not may_supervise(user):
         raise PermissionDenied("只有督办人员可以发起督办", code="forbidden_role")
-    return sup.supervision_open(ticket_id=ticket.pk, actor=Actor.staff(user),
-                                note=data.get("note", ""))
+    return sup.supervision_open(
+        ticket_id=ticket.pk, actor=Actor.staff(user), note=data.get("note", "")
+    )
 
 
 def order_respond(*, user: User, order_id: int, data: QueryDict) -> SupervisionOrder:
     order = order_for_staff(user=user, order_id=order_id)
-    return sup.supervision_respond(order_id=order.pk, actor=Actor.staff(user),
-                                   response=data.get("response", ""))
+    return sup.supervision_respond(
+        order_id=order.pk, actor=Actor.staff(user), response=data.get("response", "")
+    )
 
 
 def order_close(*, user: User, order_id: int, data: QueryDict) -> SupervisionOrder:
@@ -55,8 +57,9 @@ def order_close(*, user: User, order_id: int, data: QueryDict) -> SupervisionOrd
     note = data.get("note", "").strip()
     if len(note) > 1000:
         raise ValidationFailed("办结说明不能超过1000字", code="too_long", field="note")
-    return sup.supervision_close(order_id=order.pk, actor=Actor.staff(user),
-                                 outcome=data.get("outcome", ""), note=note)
+    return sup.supervision_close(
+        order_id=order.pk, actor=Actor.staff(user), outcome=data.get("outcome", ""), note=note
+    )
 
 
 def case_share(*, user: User, ticket_id: int, data: QueryDict) -> int:
@@ -66,16 +69,21 @@ def case_share(*, user: User, ticket_id: int, data: QueryDict) -> int:
     member_ids = parse_ints(data, "member_ids", "监督小组成员")
     if len(member_ids) > MAX_MEMBERS:
         raise ValidationFailed(f"一次最多选择{MAX_MEMBERS}人", code="too_many", field="member_ids")
-    return oversight.oversight_share(ticket_id=ticket.pk, actor=Actor.staff(user),
-                                     member_ids=member_ids)
+    return oversight.oversight_share(
+        ticket_id=ticket.pk, actor=Actor.staff(user), member_ids=member_ids
+    )
 
 
 def case_evaluate(*, user: User, ticket_id: int, data: QueryDict) -> OversightEvaluation:
     ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     return oversight.oversight_evaluate(
-        ticket_id=ticket.pk, actor=Actor.staff(user), timeliness=data.get("timeliness", ""),
-        quality=data.get("quality", ""), attitude=data.get("attitude", ""),
-        comment=data.get("comment", ""))
+        ticket_id=ticket.pk,
+        actor=Actor.staff(user),
+        timeliness=data.get("timeliness", ""),
+        quality=data.get("quality", ""),
+        attitude=data.get("attitude", ""),
+        comment=data.get("comment", ""),
+    )
 
 
 def inbox_mark_read(*, user: User, message_ids: list[int] | None = None) -> int:

@@ -67,13 +67,19 @@ class Row:
 
     @property
     def cells(self) -> list[str | int]:
-        return [percent(self.value(k)) if COLUMNS[k][2] else self.value(k) or 0  # type: ignore[misc]
-                for k in COLUMNS]
+        return [
+            percent(self.value(k)) if COLUMNS[k][2] else self.value(k) or 0  # type: ignore[misc]
+            for k in COLUMNS
+        ]
 
 
 def readable_units(user: User) -> list[tuple[str, Unit]]:
-    return [(label, unit) for label, units in dispatch_units() for unit in units
-            if may_read_record(user, unit)]
+    return [
+        (label, unit)
+        for label, units in dispatch_units()
+        for unit in units
+        if may_read_record(user, unit)
+    ]
 
 
 def comparison(user: User, period: Period, sort: Sort) -> list[Row]:
@@ -97,9 +103,15 @@ def headers(sort: Sort) -> list[dict[str, object]]:
     for key, (label, _, _) in COLUMNS.items():
         current = sort.key == key
         desc = not (current and sort.desc)
-        result.append({"key": key, "label": label, "current": current,
-                       "aria": ("descending" if sort.desc else "ascending") if current else "",
-                       "params": Sort(key, desc).params()})
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "current": current,
+                "aria": ("descending" if sort.desc else "ascending") if current else "",
+                "params": Sort(key, desc).params(),
+            }
+        )
     return result
 
 

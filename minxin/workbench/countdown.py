@@ -29,8 +29,12 @@ def _span(delta: dt.timedelta) -> str:
     return f"{hours}小时{minutes}分" if hours else f"{minutes}分钟"
 
 
-def countdown(deadline: dt.datetime | None, *, now: dt.datetime | None = None,
-              warn_at: dt.datetime | None = None) -> Countdown:
+def countdown(
+    deadline: dt.datetime | None,
+    *,
+    now: dt.datetime | None = None,
+    warn_at: dt.datetime | None = None,
+) -> Countdown:
     """`warn_at` is the stage's own yellow moment (a share of its time, set by the
     services); within a day of the deadline is yellow regardless."""
     if deadline is None:

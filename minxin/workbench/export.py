@@ -26,8 +26,21 @@ from minxin.tickets.models import Satisfaction, Status, Ticket
 from minxin.workbench.countdown import overall_countdown, stage_countdown
 
 MAX_ROWS = 10_000
-HEADERS = ["查询码", "标题", "类型", "状态", "分类", "区县", "主办单位", "渠道", "提交时间",
-           "办结期限", "环节期限", "环节时限状态", "满意度"]
+HEADERS = [
+    "查询码",
+    "标题",
+    "类型",
+    "状态",
+    "分类",
+    "区县",
+    "主办单位",
+    "渠道",
+    "提交时间",
+    "办结期限",
+    "环节期限",
+    "环节时限状态",
+    "满意度",
+]
 WIDTHS = [18, 40, 10, 10, 20, 10, 20, 10, 17, 17, 17, 16, 10]
 TRUNCATED = f"仅导出前{MAX_ROWS}条，请缩小查询范围后分批导出"
 ROWS_PER_CHUNK = 500
@@ -49,17 +62,21 @@ PARTS = {
         f'<Override PartName="/xl/workbook.xml" ContentType="{_SHEET_TYPE}.sheet.main+xml"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" '
         f'ContentType="{_SHEET_TYPE}.worksheet+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{_SHEET_TYPE}.styles+xml"/></Types>'),
+        f'<Override PartName="/xl/styles.xml" ContentType="{_SHEET_TYPE}.styles+xml"/></Types>'
+    ),
     "_rels/.rels": (
         f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
     "xl/workbook.xml": (
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-        '<sheet name="诉求" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        '<sheet name="诉求" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'<Relationships xmlns="{_PKG_REL}">'
         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'),
+        f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+    ),
     # Style 1: local date and time; style 2: the bold header.
     "xl/styles.xml": (
         f'<styleSheet xmlns="{_MAIN}"><numFmts count="1">'
@@ -75,17 +92,21 @@ PARTS = {
         '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
         '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-        '</cellStyles></styleSheet>'),
+        "</cellStyles></styleSheet>"
+    ),
 }
 SHEET = "xl/worksheets/sheet1.xml"
 COLUMNS = [chr(ord("A") + i) for i in range(len(HEADERS))]
 _SHEET_HEAD = (
     f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView>'
-    '</sheetViews><cols>'
-    + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-              for i, w in enumerate(WIDTHS, start=1))
-    + "</cols><sheetData>")
+    "</sheetViews><cols>"
+    + "".join(
+        f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+        for i, w in enumerate(WIDTHS, start=1)
+    )
+    + "</cols><sheetData>"
+)
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -96,10 +117,17 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
 
 def _values(t: Ticket) -> list[object]:
     return [
-        t.display_code, t.title, t.request_type.name, Status(t.status).label,
-        str(t.category) if t.category_id else "", t.district.name if t.district_id else "",
-        t.lead_unit.name if t.lead_unit_id else "", t.get_channel_display(),
-        _local(t.created_at), _local(t.due_at), _local(t.stage_due_at),
+        t.display_code,
+        t.title,
+        t.request_type.name,
+        Status(t.status).label,
+        str(t.category) if t.category_id else "",
+        t.district.name if t.district_id else "",
+        t.lead_unit.name if t.lead_unit_id else "",
+        t.get_channel_display(),
+        _local(t.created_at),
+        _local(t.due_at),
+        _local(t.stage_due_at),
         stage_countdown(t).text if t.stage_due_at else overall_countdown(t).text,
         Satisfaction(t.satisfaction).label if t.satisfaction else "",
     ]
@@ -120,9 +148,12 @@ def _cell(ref: str, value: object, style: int = 0) -> str:
     return f'<c r="{ref}" t="inlineStr"{styled}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _row(number: int, values: Sequence[object], style: int = 0,
-         columns: Sequence[str] = COLUMNS) -> bytes:
-    cells = "".join(_cell(f"{col}{number}", v, style) for col, v in zip(columns, values))
+def _row(
+    number: int, values: Sequence[object], style: int = 0, columns: Sequence[str] = COLUMNS
+) -> bytes:
+    cells = "".join(
+        _cell(f"{col}{number}", v, style) for col, v in zip(columns, values, strict=False)
+    )
     return f'<row r="{number}">{cells}</row>'.encode()
 
 
@@ -156,7 +187,8 @@ def tickets_xlsx(tickets: QuerySet[Ticket]) -> Iterator[bytes]:
             sheet.write(_SHEET_HEAD.encode())
             sheet.write(_row(1, HEADERS, HEADER_STYLE))
             for number, ticket in enumerate(
-                    tickets[:MAX_ROWS + 1].iterator(chunk_size=2000), start=2):
+                tickets[: MAX_ROWS + 1].iterator(chunk_size=2000), start=2
+            ):
                 if number > MAX_ROWS + 1:
                     sheet.write(_row(number, [TRUNCATED]))
                     break
@@ -167,8 +199,9 @@ def tickets_xlsx(tickets: QuerySet[Ticket]) -> Iterator[bytes]:
     yield sink.drain()
 
 
-def table_xlsx(sheet: str, headers: Sequence[str], widths: Sequence[int],
-               rows: Sequence[Sequence[object]]) -> bytes:
+def table_xlsx(
+    sheet: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[object]]
+) -> bytes:
     """A small workbook of one table (at most 26 columns), written whole: for summaries of a
     few hundred rows, such as the units' records compared."""
     columns = [chr(ord("A") + i) for i in range(len(headers))]
@@ -178,9 +211,15 @@ def table_xlsx(sheet: str, headers: Sequence[str], widths: Sequence[int],
             if name == "xl/workbook.xml":
                 xml = xml.replace('name="诉求"', f'name="{escape(sheet)}"')
             book.writestr(name, _XML + xml)
-        head = _SHEET_HEAD.split("<cols>")[0] + "<cols>" + "".join(
-            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-            for i, w in enumerate(widths, start=1)) + "</cols><sheetData>"
+        head = (
+            _SHEET_HEAD.split("<cols>")[0]
+            + "<cols>"
+            + "".join(
+                f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                for i, w in enumerate(widths, start=1)
+            )
+            + "</cols><sheetData>"
+        )
         body = [_row(1, headers, HEADER_STYLE, columns)]
         body += [_row(n, values, 0, columns) for n, values in enumerate(rows, start=2)]
         book.writestr(SHEET, head.encode() + b"".join(body) + _SHEET_TAIL.encode())

@@ -44,18 +44,24 @@ def row_marks(user: User, tickets: list[Ticket]) -> dict[int, RowMarks]:
     for ticket_id, level in levels.values_list("ticket_id", "risk_level"):
         marks[ticket_id].risk = RISK_BADGES[RiskLevel(level)]
         marks[ticket_id].critical = level == RiskLevel.CRITICAL
-    flags = list(DuplicateFlag.objects.filter(Q(ticket_id__in=ids) | Q(similar_to_id__in=ids),
-                                              resolved=False)
-                 .select_related("ticket", "similar_to").order_by("-score", "id"))
+    flags = list(
+        DuplicateFlag.objects.filter(
+            Q(ticket_id__in=ids) | Q(similar_to_id__in=ids), resolved=False
+        )
+        .select_related("ticket", "similar_to")
+        .order_by("-score", "id")
+    )
     others = {f.similar_to_id for f in flags} | {f.ticket_id for f in flags}
     # A flag's other request is named only to someone who may open it.
-    visible = set(selectors.tickets_visible_to(user).filter(pk__in=others)
-                  .values_list("pk", flat=True))
+    visible = set(
+        selectors.tickets_visible_to(user).filter(pk__in=others).values_list("pk", flat=True)
+    )
     for flag in flags:
         for mine, other in ((flag.ticket, flag.similar_to), (flag.similar_to, flag.ticket)):
             if mine.pk in marks and other.pk in visible:
                 marks[mine.pk].duplicates.append(
-                    {"kind_label": flag.get_kind_display(), "other": other})
+                    {"kind_label": flag.get_kind_display(), "other": other}
+                )
     return marks
 
 
@@ -67,8 +73,11 @@ def detail_insight(user: User, ticket: Ticket) -> dict[str, Any]:
         "insight": found,
         "risk_badge": RISK_BADGES[RiskLevel(found.risk_level)] if found else None,
         "risk_terms": _terms(found) if found else [],
-        "risk_categories": [CATEGORY_LABELS.get(c, c)
-                            for c in (found.signals.get("categories") or [])] if found else [],
+        "risk_categories": [
+            CATEGORY_LABELS.get(c, c) for c in (found.signals.get("categories") or [])
+        ]
+        if found
+        else [],
         "risk_group": (found.signals.get("group") or None) if found else None,
         "duplicates": duplicates,
         "open_duplicates": sum(1 for d in duplicates if not d["resolved"]),
@@ -77,7 +86,12 @@ def detail_insight(user: User, ticket: Ticket) -> dict[str, Any]:
 
 
 def _terms(found: TicketInsight) -> list[dict[str, Any]]:
-    return [{"term": t.get("term", ""), "kind": KIND_LABELS.get(t.get("kind"), t.get("kind")),
-             "category": CATEGORY_LABELS.get(t.get("category"), t.get("category") or ""),
-             "count": int(t.get("count") or 1)}
-            for t in (found.signals.get("terms") or [])]
+    return [
+        {
+            "term": t.get("term", ""),
+            "kind": KIND_LABELS.get(t.get("kind"), t.get("kind")),
+            "category": CATEGORY_LABELS.get(t.get("category"), t.get("category") or ""),
+            "count": int(t.get("count") or 1),
+        }
+        for t in (found.signals.get("terms") or [])
+    ]

@@ -19,8 +19,9 @@ PENDING_SECONDS = 300
 
 
 def safe_next(request: HttpRequest, raw: str | None) -> str:
-    if raw and url_has_allowed_host_and_scheme(raw, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if raw and url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return raw
     return "/staff/"
 
@@ -32,8 +33,9 @@ def password_step(request: HttpRequest, username: str, password: str) -> User:
     lockout.attempt(request, username)  # counted before the password is checked
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise PermissionDenied(f"用户名或密码错误{lockout.failure_hint(username)}",
-                               code="bad_credentials")
+        raise PermissionDenied(
+            f"用户名或密码错误{lockout.failure_hint(username)}", code="bad_credentials"
+        )
     lockout.passed(request, username)
     return user  # type: ignore[return-value]
 
@@ -87,6 +89,7 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
 def totp_step(request: HttpRequest, user: User, code: str) -> None:
     lockout.attempt(request, user.username)  # counted before the code is checked
     if not security.verify_totp(user, code):
-        raise ValidationFailed(f"动态口令不正确{lockout.failure_hint(user.username)}",
-                               code="bad_totp", field="code")
+        raise ValidationFailed(
+            f"动态口令不正确{lockout.failure_hint(user.username)}", code="bad_totp", field="code"
+        )
     lockout.passed(request, user.username)

@@ -18,8 +18,10 @@ class EnrolmentGate:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (request.path.startswith(("/staff/", "/admin/"))
-                and not request.path.startswith(OPEN_PATHS)
-                and login_flow.must_enrol(request)):
+        if (
+            request.path.startswith(("/staff/", "/admin/"))
+            and not request.path.startswith(OPEN_PATHS)
+            and login_flow.must_enrol(request)
+        ):
             return redirect("workbench:totp")
         return self.get_response(request)

@@ -12,8 +12,9 @@ class StaffTotp(models.Model):
     """A staff member's TOTP secret (RFC 6238). Only a confirmed one is enforced at login,
     so a half-finished enrolment can never lock anyone out."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="totp")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp"
+    )
     # Encrypted at rest like citizens' personal data: a database dump must not be enough
     # to mint a staff member's second factor.
     secret = EncryptedTextField("密钥", max_length=64)

@@ -72,8 +72,9 @@ class SectionView:
     @property
     def alarms(self) -> int:
         """Critical-risk requests among the rows shown."""
-        return sum(1 for r in self.rows if r.ticket.pk in self.marks
-                   and self.marks[r.ticket.pk].critical)
+        return sum(
+            1 for r in self.rows if r.ticket.pk in self.marks and self.marks[r.ticket.pk].critical
+        )
 
 
 def home_context(user: User) -> dict[str, Any]:
@@ -81,8 +82,11 @@ def home_context(user: User) -> dict[str, Any]:
     # Risk comes first, above the supervision orders, and only when there is some.
     alerts = next((v for v in sections if v.section.key == "risk"), None)
     sections = [v for v in sections if v.section.key != "risk"]
-    context = {"sections": sections, "alerts": alerts if alerts and alerts.rows else None,
-               **home_orders(user)}
+    context = {
+        "sections": sections,
+        "alerts": alerts if alerts and alerts.rows else None,
+        **home_orders(user),
+    }
     if any(view.bulk for view in sections):
         context.update(units=dispatch_units(), sign_deadlines=sign_deadlines())
     return context
@@ -99,11 +103,19 @@ def home_orders(user: User) -> dict[str, Any]:
     # 37 ms) to keep 15.
     head = list(orders.values_list("pk", flat=True)[:limit])
     shown = list(orders.filter(pk__in=head))
-    count, more = listed_count(orders, len(shown), limit,  # type: ignore[arg-type]
-                               HOME_COUNT_CAP)
-    return {"home_orders": shown, "orders_count": count, "orders_more": more,
-            # Supervision is a supervisor's or leader's main work; a unit's comes after its queues.
-            "orders_first": user.is_citywide}
+    count, more = listed_count(
+        orders,
+        len(shown),
+        limit,  # type: ignore[arg-type]
+        HOME_COUNT_CAP,
+    )
+    return {
+        "home_orders": shown,
+        "orders_count": count,
+        "orders_more": more,
+        # Supervision is a supervisor's or leader's main work; a unit's comes after its queues.
+        "orders_first": user.is_citywide,
+    }
 
 
 # Filters of the supervision list: key -> (label, states; None = every state)
@@ -130,7 +142,9 @@ def order_list(user: User, key: str) -> QuerySet[SupervisionOrder]:
 
 def order_context(user: User, order: SupervisionOrder) -> dict[str, Any]:
     return {
-        "nav": "supervision", "order": order, "events": order.events.all(),
+        "nav": "supervision",
+        "order": order,
+        "events": order.events.all(),
         "ticket_visible": selectors.tickets_visible_to(user).filter(pk=order.ticket_id).exists(),
         "may_respond": order.state == OrderState.OPEN and order_may_respond(user, order),
         "may_close": order.state != OrderState.CLOSED and may_supervise(user),
@@ -147,23 +161,41 @@ def record_rows(record: dict[str, Any]) -> list[tuple[str, list[tuple[str, objec
     sup, over, ratings = record["supervision"], record["oversight"], record["ratings"]
     reasons = SupervisionOrder.Reason
     return [
-        ("办理", [("主办诉求（件）", record["led"]), ("协办诉求（件）", record["co_handled"]),
-                  ("办结（件）", record["closed"]), ("按期办结（件）", record["on_time"]),
-                  ("按期办结率", percent(record["on_time_rate"])),
-                  ("退回（件）", record["returns"]), ("超期（次）", record["overdue"])]),
-        ("群众评价", [*[(s.label, ratings[s.value]) for s in Satisfaction],
-                      *[(f"{Satisfaction(s).label}率", percent(r))
-                        for s, r in record["rates"].items()],
-                      ("重办（次）", record["reopens"]),
-                      ("重办率", percent(record["reopen_rate"]))]),
-        ("督办", [("新开督办单（件）", record["orders_opened"]),
-                  *[(f"其中{r.label}", sup["by_reason"].get(r.value, 0)) for r in reasons],
-                  *[(f"结果：{o.label}", sup["by_outcome"].get(o.value, 0))
-                    for o in SupervisionOrder.Outcome],
-                  ("升级督办（件）", sup["escalated"]),
-                  ("办结督办单（件）", record["orders_closed"])]),
-        ("监督小组评议", [("评议（次）", over["evaluations"]),
-                          ("含“差”评（次）", over["poor"])]),
+        (
+            "办理",
+            [
+                ("主办诉求（件）", record["led"]),
+                ("协办诉求（件）", record["co_handled"]),
+                ("办结（件）", record["closed"]),
+                ("按期办结（件）", record["on_time"]),
+                ("按期办结率", percent(record["on_time_rate"])),
+                ("退回（件）", record["returns"]),
+                ("超期（次）", record["overdue"]),
+            ],
+        ),
+        (
+            "群众评价",
+            [
+                *[(s.label, ratings[s.value]) for s in Satisfaction],
+                *[(f"{Satisfaction(s).label}率", percent(r)) for s, r in record["rates"].items()],
+                ("重办（次）", record["reopens"]),
+                ("重办率", percent(record["reopen_rate"])),
+            ],
+        ),
+        (
+            "督办",
+            [
+                ("新开督办单（件）", record["orders_opened"]),
+                *[(f"其中{r.label}", sup["by_reason"].get(r.value, 0)) for r in reasons],
+                *[
+                    (f"结果：{o.label}", sup["by_outcome"].get(o.value, 0))
+                    for o in SupervisionOrder.Outcome
+                ],
+                ("升级督办（件）", sup["escalated"]),
+                ("办结督办单（件）", record["orders_closed"]),
+            ],
+        ),
+        ("监督小组评议", [("评议（次）", over["evaluations"]), ("含“差”评（次）", over["poor"])]),
     ]
 
 
@@ -196,14 +228,21 @@ def queue_rows(user: User, section: Section, tickets: list[Ticket]) -> dict[str,
     alarms = sum(1 for m in marks.values() if m.critical)
     if section.key not in INTAKE_LISTS:
         return {"rows": tickets, "bulk": False, "marks": marks, "alarms": alarms}
-    return {"rows": suggested_rows(list(tickets), Suggester()),
-            "bulk": role_may(user, Action.DISPATCH), "units": dispatch_units(),
-            "sign_deadlines": sign_deadlines(), "marks": marks, "alarms": alarms}
+    return {
+        "rows": suggested_rows(list(tickets), Suggester()),
+        "bulk": role_may(user, Action.DISPATCH),
+        "units": dispatch_units(),
+        "sign_deadlines": sign_deadlines(),
+        "marks": marks,
+        "alarms": alarms,
+    }
 
 
 def suggested_rows(tickets: list[Ticket], finder: Suggester) -> list[Row]:
     """Category guesses and top-3 units for a page of requests, with one classifier call."""
-    return [Row(t, s.guesses, s.units) for t, s in zip(tickets, finder.suggest(tickets))]
+    return [
+        Row(t, s.guesses, s.units) for t, s in zip(tickets, finder.suggest(tickets), strict=False)
+    ]
 
 
 def suggested_row(ticket: Ticket, finder: Suggester) -> Row:
@@ -228,11 +267,16 @@ def queue_options() -> dict[str, Any]:
         "sorts": list(listing.SORTS.items()),
         "types": list(RequestType.objects.order_by("pk").values_list("code", "name")),
         "categories": category_groups(),
-        "districts": list(Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True)
-                          .order_by("pk").values_list("pk", "name")),
+        "districts": list(
+            Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True)
+            .order_by("pk")
+            .values_list("pk", "name")
+        ),
         "channels": Channel.choices,
-        "risks": [(level, RiskLevel(level).label) for level in
-                  (RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)],
+        "risks": [
+            (level, RiskLevel(level).label)
+            for level in (RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
+        ],
     }
 
 
@@ -241,7 +285,8 @@ def category_groups() -> list[tuple[Category, list[Category]]]:
     groups: dict[int, tuple[Category, list[Category]]] = {}
     # First levels first on every database (PostgreSQL sorts NULLs last by default).
     rows = Category.objects.filter(is_active=True).order_by(
-        F("parent_id").asc(nulls_first=True), "id")
+        F("parent_id").asc(nulls_first=True), "id"
+    )
     for category in rows:
         if category.parent_id is None:
             groups[category.pk] = (category, [])
@@ -269,7 +314,8 @@ def dispatch_preview(ticket: Ticket) -> dict[str, dt.datetime]:
 def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
     actions = allowed_actions(user, ticket)
     context: dict[str, Any] = {
-        "ticket": ticket, "actions": actions,
+        "ticket": ticket,
+        "actions": actions,
         "events": selectors.full_timeline(ticket),
         "replies": ticket.replies.select_related("unit", "author", "reviewed_by"),
         "assignments": ticket.assignments.select_related("unit").order_by("-active", "role"),
@@ -277,13 +323,12 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "open_co_parts": [part for part in co_parts if part.is_open],
         "my_co_part": co_part_of(user, ticket),
         "extensions": ticket.extensions.select_related("unit", "requested_by"),
-        "pending_extension": ticket.extensions.filter(
-            decision=Extension.Decision.PENDING).first(),
+        "pending_extension": ticket.extensions.filter(decision=Extension.Decision.PENDING).first(),
         "photos": ticket.photos.all(),
         "masked_name": mask_name(ticket.submitter_name),
         "masked_phone": mask_phone(ticket.submitter_phone) if ticket.submitter_phone else "",
-        "may_reveal": may_reveal_contact(user) and bool(
-            ticket.submitter_phone or ticket.submitter_name),
+        "may_reveal": may_reveal_contact(user)
+        and bool(ticket.submitter_phone or ticket.submitter_name),
     }
     if "dispatch" in actions or "accept" in actions:
         context.update(_intake_context(ticket))
@@ -295,7 +340,12 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
 def _intake_context(ticket: Ticket) -> dict[str, Any]:
     finder = Suggester()
     row = suggested_row(ticket, finder)
-    return {"guesses": row.guesses, "suggested_unit": row.unit, "suggested_units": row.units,
-            "owners": finder.units(ticket.category_id, ticket.district_id),
-            "units": dispatch_units(), "categories": category_groups(),
-            "preview": dispatch_preview(ticket)}
+    return {
+        "guesses": row.guesses,
+        "suggested_unit": row.unit,
+        "suggested_units": row.units,
+        "owners": finder.units(ticket.category_id, ticket.district_id),
+        "units": dispatch_units(),
+        "categories": category_groups(),
+        "preview": dispatch_preview(ticket),
+    }

@@ -18,10 +18,20 @@ from minxin.tickets.models import OPEN_STATUSES, OversightShare, Ticket
 from minxin.workbench.permissions import may_evaluate, may_read_orders, may_supervise
 
 EVENT_LABELS = {
-    "accepted": "受理", "rejected": "不予受理", "pending_info": "补充材料", "dispatched": "派遣",
-    "sign_overdue": "签收超时", "warning": "即将超期", "overdue": "已超期", "published": "答复",
-    "supervision": "督办", "merged": "并案", "callback": "回访",
-    "accept_overdue": "受理超时", "dispatch_overdue": "派遣超时", "emergency": "紧急诉求",
+    "accepted": "受理",
+    "rejected": "不予受理",
+    "pending_info": "补充材料",
+    "dispatched": "派遣",
+    "sign_overdue": "签收超时",
+    "warning": "即将超期",
+    "overdue": "已超期",
+    "published": "答复",
+    "supervision": "督办",
+    "merged": "并案",
+    "callback": "回访",
+    "accept_overdue": "受理超时",
+    "dispatch_overdue": "派遣超时",
+    "emergency": "紧急诉求",
 }
 STATUS_LABELS = dict(Delivery.choices)
 MAX_ROWS = 50
@@ -32,7 +42,8 @@ def detail_panels(user: User, ticket: Ticket) -> dict[str, Any]:
     return {
         **merge_links(user, ticket),
         "orders": list(orders_visible_to(user).filter(ticket=ticket)[:MAX_ROWS])
-        if may_read_orders(user) else [],
+        if may_read_orders(user)
+        else [],
         # Any request still open may be supervised, dispatched or not (docs/deadlines.md).
         "may_open_order": may_supervise(user) and ticket.status in OPEN_STATUSES,
         **oversight_panel(user, ticket),
@@ -52,19 +63,20 @@ def merge_links(user: User, ticket: Ticket) -> dict[str, Any]:
 
 
 def oversight_panel(user: User, ticket: Ticket) -> dict[str, Any]:
-    evaluations = list(ticket.oversight_evaluations.select_related("member", "unit")
-                       .order_by("created_at", "id"))
+    evaluations = list(
+        ticket.oversight_evaluations.select_related("member", "unit").order_by("created_at", "id")
+    )
     context: dict[str, Any] = {
         "evaluations": evaluations,
-        "may_evaluate": may_evaluate(user) and not any(e.member_id == user.pk
-                                                       for e in evaluations),
+        "may_evaluate": may_evaluate(user) and not any(e.member_id == user.pk for e in evaluations),
         "verdicts": OversightEvaluation.Verdict.choices,
         "evaluation_fields": EVALUATION_FIELDS,
         "may_share": may_supervise(user) and ticket.status in SHAREABLE,
     }
     if context["may_share"]:
-        shared = set(OversightShare.objects.filter(ticket=ticket)
-                     .values_list("member_id", flat=True))
+        shared = set(
+            OversightShare.objects.filter(ticket=ticket).values_list("member_id", flat=True)
+        )
         context["oversight_members"] = [(m, m.pk in shared) for m in _members()]
     return context
 
@@ -78,8 +90,11 @@ def deliveries(ticket: Ticket) -> list[dict[str, Any]]:
     fields are read: the recipient's phone or address is never loaded for the page."""
     rows = []
     for channel, model in (("短信", SmsMessage), ("邮件", EmailMessage)):
-        for row in model.objects.filter(ticket=ticket).order_by("id").values(
-                "event", "status", "attempts", "created_at", "sent_at")[:MAX_ROWS]:
+        for row in (
+            model.objects.filter(ticket=ticket)
+            .order_by("id")
+            .values("event", "status", "attempts", "created_at", "sent_at")[:MAX_ROWS]
+        ):
             row["channel"] = channel
             row["event_label"] = EVENT_LABELS.get(row["event"], row["event"] or "—")
             row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])

@@ -12,13 +12,20 @@ from minxin.org.models import Unit
 from minxin.tickets.workflow import (
     Action,
     allowed_actions,
-    is_unit_staff_over,
     may_act,
     role_may,
 )
 
-__all__ = ["allowed_actions", "may_act", "may_evaluate", "may_read_orders", "may_read_record",
-           "may_read_records", "may_reveal_contact", "may_supervise"]
+__all__ = [
+    "allowed_actions",
+    "may_act",
+    "may_evaluate",
+    "may_read_orders",
+    "may_read_record",
+    "may_read_records",
+    "may_reveal_contact",
+    "may_supervise",
+]
 
 
 def may_reveal_contact(user: User) -> bool:
@@ -55,5 +62,8 @@ def may_read_record(user: User, unit: Unit) -> bool:
         return False
     if user.is_citywide:
         return True
-    return (user.role == Role.UNIT_HEAD and user.unit_id is not None
-            and unit.path.startswith(user.unit.path))
+    return (
+        user.role == Role.UNIT_HEAD
+        and user.unit_id is not None
+        and unit.path.startswith(user.unit.path)
+    )

@@ -52,8 +52,9 @@ def _running(user: User) -> QuerySet[Ticket]:
     """A unit's staff watch what their unit leads; citywide roles watch everything running."""
     tickets = selectors.tickets_visible_to(user)
     if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
-        return tickets.filter(status__in=[S.DISPATCHED, S.SIGNED],
-                              lead_unit__path__startswith=user.unit.path)
+        return tickets.filter(
+            status__in=[S.DISPATCHED, S.SIGNED], lead_unit__path__startswith=user.unit.path
+        )
     return tickets.filter(status__in=RUNNING)
 
 
@@ -72,8 +73,15 @@ def overall_overdue(user: User) -> QuerySet[Ticket]:
 
 
 # Until the citizen has the answer: a published reply means the danger has been dealt with.
-UNANSWERED = [S.SUBMITTED, S.PENDING_INFO, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.SIGNED,
-              S.REPLIED]
+UNANSWERED = [
+    S.SUBMITTED,
+    S.PENDING_INFO,
+    S.ACCEPTED,
+    S.RETURNED,
+    S.DISPATCHED,
+    S.SIGNED,
+    S.REPLIED,
+]
 
 
 def at_risk(user: User) -> QuerySet[Ticket]:
@@ -82,11 +90,15 @@ def at_risk(user: User) -> QuerySet[Ticket]:
     # the few risky requests (risk_level's index) instead of every unanswered one; filtered
     # first, Django makes it an outer join (rows and count 100 ms instead of 27 at 100,000
     # requests, SQLite; docs/benchmarks.md).
-    return (selectors.tickets_visible_to(user)
-            .annotate(risk_rank=Case(When(insight__risk_level=RiskLevel.CRITICAL,
-                                          then=Value(0)), default=Value(1)))
-            .filter(insight__risk_level__in=[RiskLevel.CRITICAL, RiskLevel.HIGH],
-                    status__in=UNANSWERED))
+    return (
+        selectors.tickets_visible_to(user)
+        .annotate(
+            risk_rank=Case(
+                When(insight__risk_level=RiskLevel.CRITICAL, then=Value(0)), default=Value(1)
+            )
+        )
+        .filter(insight__risk_level__in=[RiskLevel.CRITICAL, RiskLevel.HIGH], status__in=UNANSWERED)
+    )
 
 
 def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
@@ -95,8 +107,9 @@ def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
 
 def _today(user: User) -> QuerySet[Ticket]:
     """Requests waiting for intake that arrived since midnight, city time."""
-    return listing.with_risk(selectors.queue(user=user, name="intake")
-                             .filter(created_at__gte=_midnight()))
+    return listing.with_risk(
+        selectors.queue(user=user, name="intake").filter(created_at__gte=_midnight())
+    )
 
 
 def _midnight() -> dt.datetime:
@@ -120,40 +133,88 @@ def _shared(user: User) -> QuerySet[Ticket]:
 # binds `status__in` values as parameters (measured at 100,000 requests: 125 ms bound, 0.3 ms
 # literal). The values are this module's constants, never input.
 _FINISHED = ", ".join(f"'{status}'" for status in (S.CLOSED, S.REJECTED))
-FINISHED_NOT_ARCHIVED = Q(RawSQL(f'"tickets_ticket"."status" IN ({_FINISHED})', [],
-                                 output_field=BooleanField()))
+FINISHED_NOT_ARCHIVED = Q(
+    RawSQL(f'"tickets_ticket"."status" IN ({_FINISHED})', [], output_field=BooleanField())
+)
 
-SECTIONS = {s.key: s for s in [
-    # Shown above everything else on a home page, and only when it has rows.
-    Section("risk", "风险预警",
+SECTIONS = {
+    s.key: s
+    for s in [
+        # Shown above everything else on a home page, and only when it has rows.
+        Section(
+            "risk",
+            "风险预警",
             "高风险和紧急的诉求（危险信号、群体性诉求），答复前一直列在这里，紧急的在前",
-            at_risk, ("risk_rank", "created_at", "id"), nulls=False),
-    Section("today", "今日新诉求", "今天提交、等待受理派遣的诉求，紧急风险在前，再按环节期限",
-            _today, ("risk_rank", "stage_due_at", "id"), alarm_first=True,
-            queue_key="intake", queue_title="待受理"),
-    Section("intake", "待受理", "新提交、已受理未派遣和被退回的诉求，紧急风险置顶", _intake,
-            ("alarm", "created_at", "id"), alarm_first=True),
-    Section("inbox", "待签收", "已派遣到本单位、等待签收", _queue("inbox")),
-    Section("handling", "办理中", "已签收、等待提交办理结果", _queue("handling")),
-    Section("due_soon", "即将超期", "环节期限在24小时内", due_soon),
-    Section("overdue", "已超期", "已超过环节期限", stage_overdue),
-    Section("overall_overdue", "办结超期", "已超过办结期限仍未答复", overall_overdue,
-            ("due_at", "id")),
-    Section("co", "协办", "本单位协办的诉求：待签收或待提交协办意见", _queue("co")),
-    Section("unit_review", "待单位审核", "承办人员已提交办理结果，等待单位负责人审核",
-            _queue("unit_review")),
-    Section("co_returned", "协办退回待决定", "协办单位申请退回，等待受理中心决定",
-            _queue("co_returned")),
-    Section("review", "待审核", "承办单位已答复、等待审核", _queue("review")),
-    Section("callback", "待回访", "答复已公开、等待评价或回访", _queue("callback")),
-    Section("extensions", "延期待审批", "承办单位提出的延期申请", _queue("extensions")),
-    Section("pending_info", "待补充材料", "等待诉求人补充，办理时限暂停", _queue("pending_info"),
-            ("created_at", "id")),
-    # Closing and rejecting always set closed_at.
-    Section("to_archive", "待归档", "已办结或不予受理、尚未归档", _to_archive,
-            ("closed_at", "id"), nulls=False),
-    Section("shared", "共享给我的案件", "监督小组评议用，只读", _shared, ("-created_at", "-id")),
-]}
+            at_risk,
+            ("risk_rank", "created_at", "id"),
+            nulls=False,
+        ),
+        Section(
+            "today",
+            "今日新诉求",
+            "今天提交、等待受理派遣的诉求，紧急风险在前，再按环节期限",
+            _today,
+            ("risk_rank", "stage_due_at", "id"),
+            alarm_first=True,
+            queue_key="intake",
+            queue_title="待受理",
+        ),
+        Section(
+            "intake",
+            "待受理",
+            "新提交、已受理未派遣和被退回的诉求，紧急风险置顶",
+            _intake,
+            ("alarm", "created_at", "id"),
+            alarm_first=True,
+        ),
+        Section("inbox", "待签收", "已派遣到本单位、等待签收", _queue("inbox")),
+        Section("handling", "办理中", "已签收、等待提交办理结果", _queue("handling")),
+        Section("due_soon", "即将超期", "环节期限在24小时内", due_soon),
+        Section("overdue", "已超期", "已超过环节期限", stage_overdue),
+        Section(
+            "overall_overdue",
+            "办结超期",
+            "已超过办结期限仍未答复",
+            overall_overdue,
+            ("due_at", "id"),
+        ),
+        Section("co", "协办", "本单位协办的诉求：待签收或待提交协办意见", _queue("co")),
+        Section(
+            "unit_review",
+            "待单位审核",
+            "承办人员已提交办理结果，等待单位负责人审核",
+            _queue("unit_review"),
+        ),
+        Section(
+            "co_returned",
+            "协办退回待决定",
+            "协办单位申请退回，等待受理中心决定",
+            _queue("co_returned"),
+        ),
+        Section("review", "待审核", "承办单位已答复、等待审核", _queue("review")),
+        Section("callback", "待回访", "答复已公开、等待评价或回访", _queue("callback")),
+        Section("extensions", "延期待审批", "承办单位提出的延期申请", _queue("extensions")),
+        Section(
+            "pending_info",
+            "待补充材料",
+            "等待诉求人补充，办理时限暂停",
+            _queue("pending_info"),
+            ("created_at", "id"),
+        ),
+        # Closing and rejecting always set closed_at.
+        Section(
+            "to_archive",
+            "待归档",
+            "已办结或不予受理、尚未归档",
+            _to_archive,
+            ("closed_at", "id"),
+            nulls=False,
+        ),
+        Section(
+            "shared", "共享给我的案件", "监督小组评议用，只读", _shared, ("-created_at", "-id")
+        ),
+    ]
+}
 
 # 风险预警 is for the citywide roles that triage and watch; a unit's own lists already mark
 # each risky request, and checking 5,000 risky requests against a unit's assignments to build
@@ -167,8 +228,15 @@ ROLE_SECTIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: ["risk", "overdue", "overall_overdue", "due_soon"],
     Role.LEADER: ["risk", "overall_overdue", "overdue", "due_soon"],
     Role.OVERSIGHT: ["shared"],
-    Role.ADMIN: ["risk", "intake", "review", "callback", "extensions", "overdue",
-                 "overall_overdue"],
+    Role.ADMIN: [
+        "risk",
+        "intake",
+        "review",
+        "callback",
+        "extensions",
+        "overdue",
+        "overall_overdue",
+    ],
 }
 
 
@@ -203,12 +271,17 @@ def _listed(user: User, section: Section, query: ListQuery | None) -> QuerySet[T
     return listing.narrow(tickets, query)
 
 
-def section_tickets(user: User, section: Section,
-                    query: ListQuery | None = None) -> QuerySet[Ticket]:
+def section_tickets(
+    user: User, section: Section, query: ListQuery | None = None
+) -> QuerySet[Ticket]:
     """The whole list, narrowed and sorted as QUERY says (a queue page's choice)."""
     sort = query.sort if query else ""
-    return (_listed(user, section, query).select_related("category__parent")
-            .defer(*selectors.LIST_DEFERRED).order_by(*_ordering(section, sort)))
+    return (
+        _listed(user, section, query)
+        .select_related("category__parent")
+        .defer(*selectors.LIST_DEFERRED)
+        .order_by(*_ordering(section, sort))
+    )
 
 
 def section_head(user: User, section: Section, limit: int) -> list[Ticket]:
@@ -222,16 +295,23 @@ def section_ids(user: User, section: Section, query: ListQuery | None = None) ->
     """The list's ids in its order (or QUERY's), joined only to what sorting and filtering
     need: a queue page slices this, then reads its rows with `section_rows`. Sorted with every
     join the table shows, SQLite took 300 ms for an intake queue of 8,000 requests."""
-    return (_listed(user, section, query).order_by(*_ordering(section, query.sort if query else ""))
-            .values_list("pk", flat=True))
+    return (
+        _listed(user, section, query)
+        .order_by(*_ordering(section, query.sort if query else ""))
+        .values_list("pk", flat=True)
+    )
 
 
 def section_rows(user: User, ids: list[int]) -> list[Ticket]:
     """The rows of IDS, in that order, with what the table shows."""
     if not ids:
         return []
-    rows = (selectors.tickets_visible_to(user).filter(pk__in=ids)
-            .select_related("category__parent").defer(*selectors.LIST_DEFERRED))
+    rows = (
+        selectors.tickets_visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("category__parent")
+        .defer(*selectors.LIST_DEFERRED)
+    )
     by_id = {t.pk: t for t in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -242,8 +322,9 @@ def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, 
     return min(count, cap), count > cap
 
 
-def listed_count(rows: QuerySet[Any], shown: int, limit: int,
-                 cap: int = COUNT_CAP) -> tuple[int, bool]:
+def listed_count(
+    rows: QuerySet[Any], shown: int, limit: int, cap: int = COUNT_CAP
+) -> tuple[int, bool]:
     """A list that fits within its `limit` is its own count: no COUNT query for it."""
     return (shown, False) if shown < limit else capped_count(rows, cap)
 

@@ -30,20 +30,37 @@ TEXT_COUNT_CAP = 500
 class SearchForm(forms.Form):
     code = forms.CharField(label="查询码", required=False, max_length=20)
     q = forms.CharField(label="标题或内容包含", required=False, max_length=50)
-    status = forms.MultipleChoiceField(label="状态", required=False, choices=Status.choices,
-                                       widget=forms.CheckboxSelectMultiple)
-    type = forms.ModelChoiceField(label="类型", required=False, empty_label="全部",
-                                  queryset=RequestType.objects.all(), to_field_name="code")
-    category = forms.ModelChoiceField(label="分类", required=False, empty_label="全部",
-                                      queryset=Category.objects.select_related("parent"))
-    unit = forms.ModelChoiceField(label="主办单位（含下级）", required=False, empty_label="全部",
-                                  queryset=Unit.objects.none())
-    district = forms.ModelChoiceField(label="区县", required=False, empty_label="全部",
-                                      queryset=Unit.objects.filter(kind=Unit.Kind.DISTRICT))
-    date_from = forms.DateField(label="提交日期从", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="至", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.MultipleChoiceField(
+        label="状态", required=False, choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    type = forms.ModelChoiceField(
+        label="类型",
+        required=False,
+        empty_label="全部",
+        queryset=RequestType.objects.all(),
+        to_field_name="code",
+    )
+    category = forms.ModelChoiceField(
+        label="分类",
+        required=False,
+        empty_label="全部",
+        queryset=Category.objects.select_related("parent"),
+    )
+    unit = forms.ModelChoiceField(
+        label="主办单位（含下级）", required=False, empty_label="全部", queryset=Unit.objects.none()
+    )
+    district = forms.ModelChoiceField(
+        label="区县",
+        required=False,
+        empty_label="全部",
+        queryset=Unit.objects.filter(kind=Unit.Kind.DISTRICT),
+    )
+    date_from = forms.DateField(
+        label="提交日期从", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     overdue = forms.BooleanField(label="仅看超期", required=False)
 
     def __init__(self, data: Any = None, *, user: User) -> None:
@@ -78,8 +95,7 @@ def _code_filter(raw: str) -> Q:
     return Q(tracking_code__gte=prefix, tracking_code__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def search_tickets(user: User, data: dict[str, Any], *,
-                   counting: bool = False) -> QuerySet[Ticket]:
+def search_tickets(user: User, data: dict[str, Any], *, counting: bool = False) -> QuerySet[Ticket]:
     """The requests matching the search form's DATA, newest first. COUNTING: the query will
     only be counted, which a text search plans differently (`textsearch.indexed`)."""
     tickets = selectors.tickets_visible_to(user)
@@ -90,8 +106,12 @@ def search_tickets(user: User, data: dict[str, Any], *,
     if data.get("status"):
         tickets = tickets.filter(status__in=data["status"])
     # Category names print as "parent/child": fetch the parent in the same query.
-    return (_refine(tickets, data).select_related("category__parent")
-            .defer(*selectors.LIST_DEFERRED).order_by("-created_at", "-id"))
+    return (
+        _refine(tickets, data)
+        .select_related("category__parent")
+        .defer(*selectors.LIST_DEFERRED)
+        .order_by("-created_at", "-id")
+    )
 
 
 def _refine(tickets: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]:
@@ -130,22 +150,38 @@ def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page:
     if not data.get("q"):
         return page_of(search_tickets(user, data), raw_page)
     # Built only if the page needs a total: a text filter looks its candidates up when built.
-    return page_of(search_tickets(user, data), raw_page, cap=TEXT_COUNT_CAP,
-                   counted=lambda: search_tickets(user, data, counting=True))
+    return page_of(
+        search_tickets(user, data),
+        raw_page,
+        cap=TEXT_COUNT_CAP,
+        counted=lambda: search_tickets(user, data, counting=True),
+    )
 
 
-def page_of(tickets: QuerySet[Ticket], raw_page: str | None, *, cap: int = COUNT_CAP,
-            counted: Callable[[], QuerySet[Ticket]] | None = None) -> Page:
+def page_of(
+    tickets: QuerySet[Ticket],
+    raw_page: str | None,
+    *,
+    cap: int = COUNT_CAP,
+    counted: Callable[[], QuerySet[Ticket]] | None = None,
+) -> Page:
     """Page RAW_PAGE of TICKETS; the total counts COUNTED() (default TICKETS) up to CAP."""
     try:
         number = min(max(1, int(raw_page or 1)), MAX_PAGES)
     except ValueError:
         number = 1
     start = (number - 1) * PAGE_SIZE
-    rows = list(tickets[start:start + PAGE_SIZE + 1])  # one extra row says "there is more"
+    rows = list(tickets[start : start + PAGE_SIZE + 1])  # one extra row says "there is more"
     if rows and len(rows) <= PAGE_SIZE or not rows and number == 1:
         count, capped = start + len(rows), False  # the last page: no need to count
     else:
         count, capped = capped_count(tickets if counted is None else counted(), cap)
-    return Page(rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE, count, capped,
-                number == MAX_PAGES)
+    return Page(
+        rows[:PAGE_SIZE],
+        number,
+        number > 1,
+        len(rows) > PAGE_SIZE,
+        count,
+        capped,
+        number == MAX_PAGES,
+    )

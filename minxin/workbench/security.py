@@ -15,6 +15,8 @@ from minxin.core.errors import Conflict, ValidationFailed
 from minxin.workbench.models import StaffTotp
 
 TOTP_ISSUER = "民心工作台"
+
+
 def has_confirmed_totp(user: User) -> bool:
     return StaffTotp.objects.filter(user=user, confirmed=True).exists()
 
@@ -51,8 +53,9 @@ def _accept_code(device: StaffTotp, code: str) -> bool:
 
 def totp_start(*, user: User) -> StaffTotp:
     """Begin (or restart) enrolment with a fresh secret; a confirmed device is kept as is."""
-    device, _ = StaffTotp.objects.get_or_create(user=user, defaults={
-        "secret": pyotp.random_base32()})
+    device, _ = StaffTotp.objects.get_or_create(
+        user=user, defaults={"secret": pyotp.random_base32()}
+    )
     if not device.confirmed:
         device.secret = pyotp.random_base32()
         device.save(update_fields=["secret"])
@@ -67,7 +70,9 @@ def totp_confirm(*, user: User, code: str) -> StaffTotp:
     if device.confirmed:
         raise Conflict("动态口令已启用", code="totp_already_confirmed")
     if not _accept_code(device, code):
-        raise ValidationFailed("动态口令不正确，请核对手机时间后重试", code="bad_totp", field="code")
+        raise ValidationFailed(
+            "动态口令不正确，请核对手机时间后重试", code="bad_totp", field="code"
+        )
     device.confirmed, device.confirmed_at = True, clock.now()
     device.save(update_fields=["confirmed", "confirmed_at"])
     return device
@@ -77,16 +82,18 @@ def totp_confirm(*, user: User, code: str) -> StaffTotp:
 def totp_disable(*, user: User, code: str) -> None:
     """Turning the factor off needs a current code, so a hijacked session cannot do it."""
     if required(user):
-        raise Conflict("您的角色须使用动态口令，不能停用；更换手机请联系管理员重置",
-                       code="totp_required")
+        raise Conflict(
+            "您的角色须使用动态口令，不能停用；更换手机请联系管理员重置", code="totp_required"
+        )
     if not verify_totp(user, code):
         raise ValidationFailed("动态口令不正确", code="bad_totp", field="code")
     StaffTotp.objects.filter(user=user).delete()
 
 
 def provisioning_uri(device: StaffTotp) -> str:
-    return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.username,
-                                                     issuer_name=TOTP_ISSUER)
+    return pyotp.TOTP(device.secret).provisioning_uri(
+        name=device.user.username, issuer_name=TOTP_ISSUER
+    )
 
 
 verify = verify_totp

@@ -67,13 +67,15 @@ def merge_target(user: User, raw: str) -> int:
         raise ValidationFailed("请填写要并入的诉求的查询码或编号", code="required", field="into_id")
     visible = selectors.tickets_visible_to(user)
     code = normalise(raw)
-    found = visible.filter(tracking_code=code).values_list("pk", flat=True).first() if code \
-        else None
+    found = (
+        visible.filter(tracking_code=code).values_list("pk", flat=True).first() if code else None
+    )
     if found is None and raw.isdigit() and len(raw) <= 18:
         found = visible.filter(pk=int(raw)).values_list("pk", flat=True).first()
     if found is None:
-        raise ValidationFailed("没有找到该诉求，请核对查询码或编号", code="merge_target_not_found",
-                               field="into_id")
+        raise ValidationFailed(
+            "没有找到该诉求，请核对查询码或编号", code="merge_target_not_found", field="into_id"
+        )
     return found
 
 
@@ -105,24 +107,37 @@ class BulkResult:
 MAX_BULK = 100
 
 
-def tickets_bulk_dispatch(*, user: User, items: Iterable[tuple[int, int]], lead_unit_id: int,
-                          co_unit_ids: Iterable[int] = ()) -> list[BulkResult]:
+def tickets_bulk_dispatch(
+    *,
+    user: User,
+    items: Iterable[tuple[int, int]],
+    lead_unit_id: int,
+    co_unit_ids: Iterable[int] = (),
+) -> list[BulkResult]:
     """Dispatch each (ticket id, version) on its own, so one conflict does not undo the rest."""
     if not role_may(user, Action.DISPATCH):
         raise PermissionDenied("只有受理派遣人员可以批量派遣", code="forbidden_role")
     co_ids = list(co_unit_ids)
-    return [_dispatch_one(user, ticket_id, version, lead_unit_id, co_ids)
-            for ticket_id, version in items]
+    return [
+        _dispatch_one(user, ticket_id, version, lead_unit_id, co_ids)
+        for ticket_id, version in items
+    ]
 
 
-def _dispatch_one(user: User, ticket_id: int, version: int, lead_unit_id: int,
-                  co_ids: list[int]) -> BulkResult:
+def _dispatch_one(
+    user: User, ticket_id: int, version: int, lead_unit_id: int, co_ids: list[int]
+) -> BulkResult:
     code = str(ticket_id)
     try:
         ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
         code = ticket.display_code
-        ticket_dispatch(ticket_id=ticket.pk, actor=Actor.staff(user), lead_unit_id=lead_unit_id,
-                        co_unit_ids=co_ids, expected_version=version)
+        ticket_dispatch(
+            ticket_id=ticket.pk,
+            actor=Actor.staff(user),
+            lead_unit_id=lead_unit_id,
+            co_unit_ids=co_ids,
+            expected_version=version,
+        )
     except DomainError as exc:
         return BulkResult(ticket_id, code, False, exc.message, isinstance(exc, Conflict))
     return BulkResult(ticket_id, code, True, "已派遣")
@@ -137,5 +152,9 @@ def tickets_bulk_dispatch_form(*, user: User, data: QueryDict) -> list[BulkResul
         raise ValidationFailed(f"一次最多派遣{MAX_BULK}件", code="too_many", field="ticket")
     items = [(i, parse_version(data.get(f"version_{i}"))) for i in dict.fromkeys(ids)]
     lead = parse_int(data, "lead_unit_id", "主办单位")
-    return tickets_bulk_dispatch(user=user, items=items, lead_unit_id=lead or 0,
-                                 co_unit_ids=parse_ints(data, "co_unit_ids", "协办单位"))
+    return tickets_bulk_dispatch(
+        user=user,
+        items=items,
+        lead_unit_id=lead or 0,
+        co_unit_ids=parse_ints(data, "co_unit_ids", "协办单位"),
+    )

@@ -33,8 +33,9 @@ class CategoryGuess:
     source: str = "model"  # model | keywords
 
 
-def predicted_categories(text: str, k: int = 3,
-                         categories: Sequence[Category] | None = None) -> list[CategoryGuess]:
+def predicted_categories(
+    text: str, k: int = 3, categories: Sequence[Category] | None = None
+) -> list[CategoryGuess]:
     """The classifier's top guesses for one text, else the categories' keyword rules."""
     known = knowledge()
     if categories is None:
@@ -43,12 +44,14 @@ def predicted_categories(text: str, k: int = 3,
 
 
 def keyword_categories(known: Knowledge) -> list[Category]:
-    return [c for c in known.categories.values()
-            if c.is_active and c.parent_id and c.keywords.strip()]
+    return [
+        c for c in known.categories.values() if c.is_active and c.parent_id and c.keywords.strip()
+    ]
 
 
-def _guesses(text: str, model: Sequence[tuple[Category, float]], categories: Sequence[Category],
-             k: int) -> list[CategoryGuess]:
+def _guesses(
+    text: str, model: Sequence[tuple[Category, float]], categories: Sequence[Category], k: int
+) -> list[CategoryGuess]:
     if model:
         return [CategoryGuess(c, p) for c, p in model[:k]]
     return _from_keywords(text, k, categories)
@@ -90,11 +93,15 @@ class Suggester:
         """Category guesses and top-3 units for every ticket, with one classifier call."""
         texts = [f"{t.title}\n{t.content}" for t in tickets]
         model = model_guesses(texts, self.known)
-        guesses = [_guesses(text, m, self.categories, 3) for text, m in zip(texts, model)]
-        cases = [case_of(t, [(g.category, _weight(g)) for g in gs])
-                 for t, gs in zip(tickets, guesses)]
+        guesses = [
+            _guesses(text, m, self.categories, 3) for text, m in zip(texts, model, strict=False)
+        ]
+        cases = [
+            case_of(t, [(g.category, _weight(g)) for g in gs])
+            for t, gs in zip(tickets, guesses, strict=False)
+        ]
         units = self.known.recommend(cases)
-        return [Suggestion(g, u) for g, u in zip(guesses, units)]
+        return [Suggestion(g, u) for g, u in zip(guesses, units, strict=False)]
 
     def best(self, ticket: Ticket) -> Unit | None:
         return self.suggest([ticket])[0].unit

@@ -41,8 +41,11 @@ urlpatterns = [
     # Before the catch-all action route below, which would otherwise claim "supervise".
     path("requests/<wbid:ticket_id>/supervise/", supervision.supervise, name="supervise"),
     path("requests/<wbid:ticket_id>/oversight/share/", oversight.share, name="oversight_share"),
-    path("requests/<wbid:ticket_id>/oversight/evaluate/", oversight.evaluate,
-         name="oversight_evaluate"),
+    path(
+        "requests/<wbid:ticket_id>/oversight/evaluate/",
+        oversight.evaluate,
+        name="oversight_evaluate",
+    ),
     path("requests/<wbid:ticket_id>/<slug:action_slug>/", tickets.act, name="act"),
     path("bulk/dispatch/", tickets.bulk_dispatch, name="bulk_dispatch"),
     path("duplicates/<wbid:flag_id>/merge/", duplicates.merge, name="duplicate_merge"),

@@ -61,7 +61,7 @@ def test_a_flood_of_other_lookups_does_not_lift_a_lock(city, settings):
     for _ in range(settings.TRACKING_LOOKUP_MAX_FAILURES):
         with pytest.raises(DomainError):
             submission.ticket_for_citizen(raw_code=ticket.tracking_code, password=wrong(password))
-    for i in range(400):  # other codes, each a new counter
+    for _i in range(400):  # other codes, each a new counter
         other = codes.new_tracking_code()
         with pytest.raises(DomainError):
             submission.ticket_for_citizen(raw_code=other, password="123456")
@@ -77,16 +77,18 @@ def test_the_owner_who_proved_their_phone_is_never_locked_out(city):
         with pytest.raises(DomainError):
             submission.ticket_for_citizen(raw_code=ticket.tracking_code, password="999999")
     found, actor = submission.ticket_for_citizen(raw_code=ticket.tracking_code, phone=phone)
-    assert found.pk == ticket.pk and actor.citizen_phone == phone
+    assert found.pk == ticket.pk
+    assert actor.citizen_phone == phone
 
 
 @pytest.mark.django_db
 def test_a_client_flooding_many_codes_is_stopped(city, settings):
     settings.TRACKING_LOOKUP_MAX_PER_IP = 20
-    for i in range(20):
+    for _i in range(20):
         with pytest.raises(DomainError) as caught:
-            submission.ticket_for_citizen(raw_code=codes.new_tracking_code(), password="1",
-                                          ip="10.9.9.9")
+            submission.ticket_for_citizen(
+                raw_code=codes.new_tracking_code(), password="1", ip="10.9.9.9"
+            )
         assert not isinstance(caught.value, RateLimited)
     last = codes.new_tracking_code()
     with pytest.raises(RateLimited):
@@ -112,8 +114,9 @@ def test_each_lockout_of_a_key_makes_the_next_window_longer():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("threads", [16, 40])
-def test_parallel_lookups_get_no_more_passwords_checked_than_the_limit(city, settings,
-                                                                      monkeypatch, threads):
+def test_parallel_lookups_get_no_more_passwords_checked_than_the_limit(
+    city, settings, monkeypatch, threads
+):
     # Finding 3: 16 parallel threads got 43 query-password guesses checked (limit 10).
     ticket, password = submit(city)
     checked = Counting(submission.keyed_hash_matches)
@@ -121,8 +124,9 @@ def test_parallel_lookups_get_no_more_passwords_checked_than_the_limit(city, set
 
     def guess(i: int) -> None:
         try:
-            submission.ticket_for_citizen(raw_code=ticket.tracking_code,
-                                          password=f"{i:06d}" if i != 12 else wrong(password))
+            submission.ticket_for_citizen(
+                raw_code=ticket.tracking_code, password=f"{i:06d}" if i != 12 else wrong(password)
+            )
         except DomainError:
             pass
 
@@ -131,8 +135,7 @@ def test_parallel_lookups_get_no_more_passwords_checked_than_the_limit(city, set
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_token_logins_get_no_more_passwords_checked_than_the_limit(city, staff,
-                                                                           settings):
+def test_parallel_token_logins_get_no_more_passwords_checked_than_the_limit(city, staff, settings):
     # Finding 3: 40 parallel token logins, the right password tenth: 18 × 401, then 200.
     # The right password is sent after the flood: inside it, a success that came early
     # would rightly reset the account's count and let later guesses be checked again.
@@ -145,8 +148,15 @@ def test_parallel_token_logins_get_no_more_passwords_checked_than_the_limit(city
     import django.contrib.auth.base_user as base_user
 
     def login(password: str) -> int:
-        return Client().post("/api/v1/auth/token", {"username": "intake", "password": password},
-                             content_type="application/json").status_code
+        return (
+            Client()
+            .post(
+                "/api/v1/auth/token",
+                {"username": "intake", "password": password},
+                content_type="application/json",
+            )
+            .status_code
+        )
 
     original = base_user.check_password
     base_user.check_password = checked

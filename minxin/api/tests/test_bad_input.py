@@ -27,8 +27,9 @@ def test_nasty_text_is_stored_as_text(api, city, text):
     response = submit(api, title=text[:100], content=text, address=text[:200])
     assert response.status_code == 201, response.content
     data = response.json()
-    tracked = api.get(f"/requests/{data['tracking_code']}",
-                      headers={"X-Query-Password": data["query_password"]}).json()
+    tracked = api.get(
+        f"/requests/{data['tracking_code']}", headers={"X-Query-Password": data["query_password"]}
+    ).json()
     assert tracked["content"] == text.replace("\x00", "")
     assert Ticket.objects.count() == 1
 
@@ -42,22 +43,26 @@ def test_stored_markup_is_escaped_on_pages(client, api, city, staff):
     assert b"&lt;script&gt;" in page.content
 
 
-@pytest.mark.parametrize("fields", [
-    {"content": "长" * 100_000},
-    {"title": "标" * 101},
-    {"latitude": 91, "longitude": 10},
-    {"latitude": "north", "longitude": 10},
-    {"latitude": 30},
-    {"district_id": 10**12},
-    {"category_id": -1},
-    {"request_type": "x" * 10_000},
-    {"channel": "pigeon"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"content": "长" * 100_000},
+        {"title": "标" * 101},
+        {"latitude": 91, "longitude": 10},
+        {"latitude": "north", "longitude": 10},
+        {"latitude": 30},
+        {"district_id": 10**12},
+        {"category_id": -1},
+        {"request_type": "x" * 10_000},
+        {"channel": "pigeon"},
+    ],
+)
 def test_invalid_fields_get_a_clear_422(api, city, fields):
     response = submit(api, **fields)
     assert response.status_code == 422, response.content
     error = response.json()["error"]
-    assert error["code"] and error["message"]
+    assert error["code"]
+    assert error["message"]
 
 
 def test_broken_json_and_wrong_types(client, city):
@@ -69,8 +74,9 @@ def test_broken_json_and_wrong_types(client, city):
 
 def test_an_oversized_body_is_refused(client, city, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-    response = client.post("/api/v1/requests", "x" * (2 * 1024 * 1024),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/requests", "x" * (2 * 1024 * 1024), content_type="application/json"
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -79,8 +85,11 @@ def test_odd_tracking_codes_and_ids(api, city):
         response = api.get(f"/requests/{code}")
         assert response.status_code in (400, 404, 422), code
     token = api.login("intake")
-    for path in ("/staff/requests/99999999999999999999", "/staff/requests/-1",
-                 "/staff/queues/nope"):
+    for path in (
+        "/staff/requests/99999999999999999999",
+        "/staff/requests/-1",
+        "/staff/queues/nope",
+    ):
         assert 400 <= api.get(path, token=token).status_code < 500, path
 
 
@@ -90,13 +99,16 @@ def test_nul_bytes_anywhere_are_a_400_not_a_500(api, city):
     intake = api.login("intake")
     created = submit(api).json()
     ticket_id = Ticket.objects.get(tracking_code=created["tracking_code"]).pk
-    rejected = api.post(f"/staff/requests/{ticket_id}/reject", {"reason": "重复\x00提交"},
-                        token=intake)
+    rejected = api.post(
+        f"/staff/requests/{ticket_id}/reject", {"reason": "重复\x00提交"}, token=intake
+    )
     assert rejected.status_code < 500
 
 
-@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded",
-                                  "multipart/form-data; boundary=x", ""])
+@pytest.mark.parametrize(
+    "kind",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""],
+)
 def test_a_body_that_is_not_json_is_refused_with_415(client, city, kind):
     # Finding 9: a third-party page could post text/plain without a CORS preflight.
     body = '{"phone": "13800001111"}'
@@ -106,15 +118,22 @@ def test_a_body_that_is_not_json_is_refused_with_415(client, city, kind):
         assert response.json()["error"]["code"] == "unsupported_media_type"
     from minxin.notify.models import SmsMessage
 
-    assert SmsMessage.objects.count() == 0 and Ticket.objects.count() == 0
+    assert SmsMessage.objects.count() == 0
+    assert Ticket.objects.count() == 0
 
 
 def test_json_with_a_charset_is_accepted_and_no_cors_header_is_sent(client, city):
-    response = client.post("/api/v1/sms/codes", '{"phone": "13800001111"}',
-                           content_type="application/json; charset=utf-8",
-                           HTTP_ORIGIN="https://evil.example")
+    response = client.post(
+        "/api/v1/sms/codes",
+        '{"phone": "13800001111"}',
+        content_type="application/json; charset=utf-8",
+        HTTP_ORIGIN="https://evil.example",
+    )
     assert response.status_code == 202
     assert "Access-Control-Allow-Origin" not in response
-    preflight = client.options("/api/v1/sms/codes", HTTP_ORIGIN="https://evil.example",
-                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    preflight = client.options(
+        "/api/v1/sms/codes",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
     assert "Access-Control-Allow-Origin" not in preflight

@@ -13,15 +13,21 @@ pytestmark = pytest.mark.django_db
 
 def co_dispatched(city, staff) -> Ticket:
     ticket, _ = submit(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id,
-                        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id])
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id],
+    )
     return ticket
 
 
 def parts_state(ticket: Ticket) -> list:
-    return list(Assignment.objects.filter(ticket=ticket).order_by("id")
-                .values_list("status", "opinion", "active"))
+    return list(
+        Assignment.objects.filter(ticket=ticket)
+        .order_by("id")
+        .values_list("status", "opinion", "active")
+    )
 
 
 def test_the_staff_detail_lists_the_co_parts_with_their_clocks(api, city, staff):
@@ -30,7 +36,9 @@ def test_the_staff_detail_lists_the_co_parts_with_their_clocks(api, city, staff)
     parts = {p["unit"]: p for p in detail["co_parts"]}
     assert set(parts) == {"市生态环境局", "和平区"}
     for part in parts.values():
-        assert part["status"] == "pending" and part["due_at"] and part["opinion"] == ""
+        assert part["status"] == "pending"
+        assert part["due_at"]
+        assert part["opinion"] == ""
         assert {"unit_id", "unit", "status", "due_at", "opinion"} <= set(part)
     co_view = api.get(f"/staff/requests/{ticket.pk}", token=api.login("huanbao")).json()
     assert co_view["actions"] == ["co_sign", "co_return"]
@@ -41,8 +49,9 @@ def test_a_co_unit_signs_and_gives_its_opinion_which_the_lead_reads(api, city, s
     ticket = co_dispatched(city, staff)
     token = api.login("huanbao")
     assert api.post(f"/staff/requests/{ticket.pk}/co-sign", token=token).status_code == 200
-    answer = api.post(f"/staff/requests/{ticket.pk}/co-opinion",
-                      {"note": "已现场检查，排污口已封堵"}, token=token)
+    answer = api.post(
+        f"/staff/requests/{ticket.pk}/co-opinion", {"note": "已现场检查，排污口已封堵"}, token=token
+    )
     assert answer.status_code == 200, answer.content
     lead = api.get(f"/staff/requests/{ticket.pk}", token=api.login("zhujian")).json()
     (done,) = [p for p in lead["co_parts"] if p["unit_id"] == staff["huanbao"].unit_id]
@@ -62,12 +71,15 @@ def test_bad_co_input_gets_a_clear_answer_and_changes_nothing(api, city, staff):
     assert parts_state(ticket) == before
     api.post(f"{url}/co-sign", token=huanbao)
     empty = api.post(f"{url}/co-opinion", {"note": "  "}, token=huanbao)
-    assert empty.status_code in (400, 422) and "协办意见" in empty.json()["error"]["message"]
+    assert empty.status_code in (400, 422)
+    assert "协办意见" in empty.json()["error"]["message"]
     assert api.post(f"{url}/co-opinion", {"note": "一"}, token=huanbao).status_code == 200
     twice = api.post(f"{url}/co-opinion", {"note": "二"}, token=huanbao)
     assert twice.status_code == 409
-    assert api.post(f"{url}/co-return", {"reason": ""}, token=api.login("heping")).status_code \
-        in (400, 422)
+    assert api.post(f"{url}/co-return", {"reason": ""}, token=api.login("heping")).status_code in (
+        400,
+        422,
+    )
 
 
 def test_a_lead_reply_with_an_open_part_needs_a_reason(api, city, staff):
@@ -76,7 +88,8 @@ def test_a_lead_reply_with_an_open_part_needs_a_reason(api, city, staff):
     api.post(f"/staff/requests/{ticket.pk}/sign", {}, token=lead)
     body = {"facts": "已核实", "solved": True, "public_reply": "已处理"}
     refused = api.post(f"/staff/requests/{ticket.pk}/reply", body, token=lead)
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "co_parts_open"
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "co_parts_open"
     body["proceed_reason"] = "协办单位已电话反馈"
     assert api.post(f"/staff/requests/{ticket.pk}/reply", body, token=lead).status_code == 200
 
@@ -84,12 +97,22 @@ def test_a_lead_reply_with_an_open_part_needs_a_reason(api, city, staff):
 def test_unit_approve_without_an_approval_step_is_a_conflict(api, city, staff):
     ticket, _ = submit(city)
     intake, lead = api.login("intake"), api.login("zhujian")
-    api.post(f"/staff/requests/{ticket.pk}/dispatch",
-             {"lead_unit_id": staff["zhujian"].unit_id}, token=intake)
+    api.post(
+        f"/staff/requests/{ticket.pk}/dispatch",
+        {"lead_unit_id": staff["zhujian"].unit_id},
+        token=intake,
+    )
     api.post(f"/staff/requests/{ticket.pk}/sign", {}, token=lead)
-    api.post(f"/staff/requests/{ticket.pk}/reply",
-             {"facts": "f", "solved": True, "public_reply": "p"}, token=lead)
-    response = api.post(f"/staff/requests/{ticket.pk}/unit-approve", {"note": "同意"},
-                        token=api.login("zhujian_head"))
-    assert response.status_code == 409 and response.json()["error"]["code"] == "unit_review_off"
+    api.post(
+        f"/staff/requests/{ticket.pk}/reply",
+        {"facts": "f", "solved": True, "public_reply": "p"},
+        token=lead,
+    )
+    response = api.post(
+        f"/staff/requests/{ticket.pk}/unit-approve",
+        {"note": "同意"},
+        token=api.login("zhujian_head"),
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "unit_review_off"
     assert Ticket.objects.get(pk=ticket.pk).status == "replied"

@@ -13,16 +13,31 @@ from minxin.tickets.tests.helpers import as_staff, submit, to_signed
 
 pytestmark = pytest.mark.django_db
 
-STAFF = ["intake", "reviewer", "callback", "supervisor", "leader", "oversight", "admin",
-         "zhujian", "zhujian_head", "renshe"]
+STAFF = [
+    "intake",
+    "reviewer",
+    "callback",
+    "supervisor",
+    "leader",
+    "oversight",
+    "admin",
+    "zhujian",
+    "zhujian_head",
+    "renshe",
+]
 PERSONAS = ["anonymous", "citizen", *STAFF]
 
 
 def _replied(city, staff) -> Ticket:
     ticket, _ = submit(city)
     to_signed(ticket, staff)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="f",
-                     solved=True, public_reply="p")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="f",
+        solved=True,
+        public_reply="p",
+    )
     return ticket
 
 
@@ -34,15 +49,17 @@ def _published(city, staff) -> Ticket:
 
 def _closed(city, staff) -> Ticket:
     ticket = _published(city, staff)
-    svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                    satisfaction="satisfied")
+    svc.ticket_rate(
+        ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), satisfaction="satisfied"
+    )
     return ticket
 
 
 def _dispatched(city, staff) -> Ticket:
     ticket, _ = submit(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     return ticket
 
 
@@ -62,9 +79,12 @@ def _consultation(city, staff) -> Ticket:
 def _co_dispatched(city, staff) -> Ticket:
     """Led by 住建局, with 人社局 co-handling."""
     ticket, _ = submit(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id,
-                        co_unit_ids=[staff["renshe"].unit_id])
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+        co_unit_ids=[staff["renshe"].unit_id],
+    )
     return ticket
 
 
@@ -76,8 +96,9 @@ def _co_signed(city, staff) -> Ticket:
 
 def _co_returned(city, staff) -> Ticket:
     ticket = _co_dispatched(city, staff)
-    cohandling.co_part_return(ticket_id=ticket.pk, actor=as_staff(staff["renshe"]),
-                              reason="非本单位职责")
+    cohandling.co_part_return(
+        ticket_id=ticket.pk, actor=as_staff(staff["renshe"]), reason="非本单位职责"
+    )
     return ticket
 
 
@@ -96,8 +117,11 @@ CASES = {
     "dispatch": (_submitted, "lead", {"intake", "admin"}),
     "sign": (_dispatched, {}, {"zhujian", "zhujian_head"}),
     "return": (_dispatched, {"reason": "非本单位职责"}, {"zhujian", "zhujian_head"}),
-    "reply": (_signed, {"facts": "f", "solved": True, "public_reply": "p"},
-              {"zhujian", "zhujian_head"}),
+    "reply": (
+        _signed,
+        {"facts": "f", "solved": True, "public_reply": "p"},
+        {"zhujian", "zhujian_head"},
+    ),
     "extensions": (_signed, {"days": 3, "reason": "协调中"}, {"zhujian", "zhujian_head"}),
     "approve": (_replied, {}, {"reviewer", "admin"}),
     "send-back": (_replied, {"note": "请补充"}, {"reviewer", "admin"}),
@@ -136,37 +160,44 @@ def test_only_the_right_personas_may_act(api, city, staff, action):
         if persona in allowed:
             continue
         before = Ticket.objects.get(pk=ticket.pk)
-        response = api.post(f"/staff/requests/{ticket.pk}/{action}", body,
-                            **_headers(api, persona))
+        response = api.post(f"/staff/requests/{ticket.pk}/{action}", body, **_headers(api, persona))
         assert response.status_code in (401, 403, 404), (persona, response.content)
         assert "error" in response.json()
         after = Ticket.objects.get(pk=ticket.pk)
         assert (after.status, after.version) == (before.status, before.version)
     for persona in sorted(allowed):
         fresh = make(city, staff)
-        response = api.post(f"/staff/requests/{fresh.pk}/{action}", body,
-                            **_headers(api, persona))
+        response = api.post(f"/staff/requests/{fresh.pk}/{action}", body, **_headers(api, persona))
         assert response.status_code == 200, (persona, response.content)
 
 
 def test_extension_decisions_belong_to_the_dispatch_centre(api, city, staff):
     ticket = _signed(city, staff)
-    ext = svc.ticket_request_extension(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]),
-                                       days=3, reason="协调中")
+    ext = svc.ticket_request_extension(
+        ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), days=3, reason="协调中"
+    )
     for persona in ["anonymous", "citizen", "zhujian", "reviewer", "renshe", "leader"]:
-        response = api.post(f"/staff/extensions/{ext.pk}/decision", {"approve": True},
-                            **_headers(api, persona))
+        response = api.post(
+            f"/staff/extensions/{ext.pk}/decision", {"approve": True}, **_headers(api, persona)
+        )
         assert response.status_code in (401, 403, 404), persona
-    ok = api.post(f"/staff/extensions/{ext.pk}/decision", {"approve": True},
-                  token=api.login("intake"))
+    ok = api.post(
+        f"/staff/extensions/{ext.pk}/decision", {"approve": True}, token=api.login("intake")
+    )
     assert ok.status_code == 200
 
 
 def test_a_unit_sees_only_its_own_requests(api, city, staff):
     ticket = _dispatched(city, staff)
     other, _ = submit(city)
-    for persona, visible in [("zhujian", True), ("zhujian_head", True), ("renshe", False),
-                             ("oversight", False), ("leader", True), ("intake", True)]:
+    for persona, visible in [
+        ("zhujian", True),
+        ("zhujian_head", True),
+        ("renshe", False),
+        ("oversight", False),
+        ("leader", True),
+        ("intake", True),
+    ]:
         response = api.get(f"/staff/requests/{ticket.pk}", token=api.login(persona))
         assert (response.status_code == 200) == visible, persona
     unit_token = api.login("zhujian")
@@ -199,11 +230,22 @@ def test_staff_reads_need_a_staff_token(api, city, path):
 def test_citizen_endpoints_refuse_strangers(api, city, staff):
     ticket = _published(city, staff)
     stranger = {"X-Citizen-Token": citizen_token_issue(phone="13900000000")}
-    assert api.post(f"/requests/{ticket.tracking_code}/rating", {"satisfaction": "satisfied"},
-                    headers=stranger).status_code == 404
+    assert (
+        api.post(
+            f"/requests/{ticket.tracking_code}/rating",
+            {"satisfaction": "satisfied"},
+            headers=stranger,
+        ).status_code
+        == 404
+    )
     assert api.get("/me/requests").status_code == 403
-    assert api.post(f"/requests/{ticket.tracking_code}/supplement", {"note": "x"},
-                    ).status_code == 404
+    assert (
+        api.post(
+            f"/requests/{ticket.tracking_code}/supplement",
+            {"note": "x"},
+        ).status_code
+        == 404
+    )
 
 
 def test_bad_credentials_and_lockout(api, city):

@@ -17,12 +17,15 @@ def test_export_then_erase(api, city):
     me = {"X-Citizen-Token": citizen_token_issue(phone=PHONE)}
     exported = api.get("/me/data", headers=me)
     assert exported.status_code == 200
-    assert PHONE in str(exported.json()) and ticket.display_code in str(exported.json())
+    assert PHONE in str(exported.json())
+    assert ticket.display_code in str(exported.json())
     assert api.post("/me/erase", {"confirm": False}, headers=me).status_code == 422
     erased = api.post("/me/erase", {"confirm": True}, headers=me)
-    assert erased.status_code == 200 and erased.json()["requests"] == 1
+    assert erased.status_code == 200
+    assert erased.json()["requests"] == 1
     ticket = Ticket.objects.get(pk=ticket.pk)
-    assert ticket.submitter_phone == "" and ticket.submitter_name == ""
+    assert ticket.submitter_phone == ""
+    assert ticket.submitter_name == ""
     assert ticket.title == "小区电梯故障"  # the request itself remains, anonymised
 
 

@@ -14,12 +14,14 @@ from minxin.tickets.tests.helpers import submit, to_signed
 pytestmark = pytest.mark.django_db
 
 
-def _ticket(city: dict, title: str, *, kind: str = "complaint", risk: str = "low",
-            days_ago: int = 0) -> Ticket:
+def _ticket(
+    city: dict, title: str, *, kind: str = "complaint", risk: str = "low", days_ago: int = 0
+) -> Ticket:
     ticket, _ = submit(city, kind=kind, title=title)
     TicketInsight.objects.filter(ticket=ticket).update(risk_level=risk)
     Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=clock.now() - dt.timedelta(days=days_ago, minutes=ticket.pk))
+        created_at=clock.now() - dt.timedelta(days=days_ago, minutes=ticket.pk)
+    )
     return ticket
 
 
@@ -48,13 +50,21 @@ def test_critical_requests_come_first_in_the_intake_queue(api, city):
     assert _titles(api, token, "risk=critical") == ["煤气泄漏"]
 
 
-@pytest.mark.parametrize("query, field", [("sort=up", "sort"), ("risk=huge", "risk"),
-                                          ("category=x", "category"), ("overdue=2", "overdue")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("sort=up", "sort"),
+        ("risk=huge", "risk"),
+        ("category=x", "category"),
+        ("overdue=2", "overdue"),
+    ],
+)
 def test_a_bad_parameter_answers_422_naming_it(api, city, query, field):
     response = api.get(f"/staff/queues/intake?{query}", token=api.login("intake"))
     assert response.status_code == 422
     body = response.json()["error"]
-    assert body["code"] == "invalid_filter" and body["field"] == field
+    assert body["code"] == "invalid_filter"
+    assert body["field"] == field
 
 
 def test_another_units_handler_gets_nothing_whatever_the_filters(api, city, staff):
@@ -62,4 +72,5 @@ def test_another_units_handler_gets_nothing_whatever_the_filters(api, city, staf
     mine = api.get("/staff/queues/handling?type=complaint", token=api.login("zhujian"))
     assert [row["title"] for row in mine.json()] == ["住建局的投诉"]
     other = api.get("/staff/queues/handling?type=complaint", token=api.login("renshe"))
-    assert other.status_code == 200 and other.json() == []
+    assert other.status_code == 200
+    assert other.json() == []

@@ -19,9 +19,18 @@ def admin_token(live_server, transactional_db, city, api) -> str:  # type: ignor
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_no_input_causes_a_server_error(case, admin_token, live_server):  # type: ignore[no-untyped-def]
-    case.call_and_validate(base_url=live_server.url, checks=[not_a_server_error],
-                           headers={"Authorization": f"Bearer {admin_token}"})
+    case.call_and_validate(
+        base_url=live_server.url,
+        checks=[not_a_server_error],
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )

@@ -28,10 +28,13 @@ def test_a_checkpoint_signs_the_head_and_verifies(city, staff):
     head = ChainHead.objects.get()
     assert (checkpoint.seq, checkpoint.hash) == (head.seq, head.hash)
     assert signing.signature_valid(
-        public_hex=checkpoint.public_key, signature=checkpoint.signature,
-        message=checkpoint_message(seq=checkpoint.seq, hash=checkpoint.hash, at=checkpoint.at))
+        public_hex=checkpoint.public_key,
+        signature=checkpoint.signature,
+        message=checkpoint_message(seq=checkpoint.seq, hash=checkpoint.hash, at=checkpoint.at),
+    )
     report = chain_verify()
-    assert report.ok and report.checkpoints == 1
+    assert report.ok
+    assert report.checkpoints == 1
 
 
 def test_the_key_can_come_from_the_environment(city, staff, monkeypatch):
@@ -61,8 +64,7 @@ def test_a_checkpoint_beyond_a_truncated_chain_is_caught(city, staff):
     some_history(city, staff)
     checkpoint_create()
     sql("DELETE FROM audit_chainentry WHERE seq > 3")
-    sql("UPDATE audit_chainhead SET seq = 3, hash = %s",
-        ChainEntry.objects.get(seq=3).hash)
+    sql("UPDATE audit_chainhead SET seq = 3, hash = %s", ChainEntry.objects.get(seq=3).hash)
     problems = chain_verify().problems
     assert any("beyond the end of the chain" in p for p in problems), problems
 
@@ -91,7 +93,8 @@ def test_export_lets_an_outside_party_detect_a_rewrite(city, staff, tmp_path):
     data = json.loads(path.read_text())
     assert data["public_key"] == signing.signing_key().public_hex
     head = ChainHead.objects.get().seq
-    assert len(data["checkpoints"]) == 1 and len(data["entries"]) == head
+    assert len(data["checkpoints"]) == 1
+    assert len(data["entries"]) == head
     call_command("audit", "verify", "--against", str(path), stdout=out)
 
     # Whoever controls the database cuts the tail, checkpoints included...

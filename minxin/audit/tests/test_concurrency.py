@@ -58,7 +58,10 @@ def test_concurrent_submissions_are_all_witnessed(city):
             submit(city, title=f"并发{i}")
 
     assert run_at_once(work) == []
-    assert TimelineEvent.objects.count() == THREADS * 3 == ChainEntry.objects.filter(
-        kind="timeline").count()
+    assert (
+        TimelineEvent.objects.count()
+        == THREADS * 3
+        == ChainEntry.objects.filter(kind="timeline").count()
+    )
     report = chain_verify()
     assert report.ok, report.problems

@@ -31,15 +31,27 @@ def rated(city, staff) -> Ticket:
     ticket, _ = submit(city, phone="13800138000")
     to_signed(ticket, staff)
     supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="督办")
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
-                     solved=True, public_reply="电梯已修复。")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="已核实",
+        solved=True,
+        public_reply="电梯已修复。",
+    )
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
-    svc.ticket_rate(ticket_id=ticket.pk, actor=svc.Actor.citizen("13800138000"),
-                    satisfaction="satisfied")
-    oversight_share(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]),
-                    member_ids=[staff["oversight"].pk])
-    oversight_evaluate(ticket_id=ticket.pk, actor=as_staff(staff["oversight"]),
-                       timeliness="good", quality="good", attitude="fair")
+    svc.ticket_rate(
+        ticket_id=ticket.pk, actor=svc.Actor.citizen("13800138000"), satisfaction="satisfied"
+    )
+    oversight_share(
+        ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), member_ids=[staff["oversight"].pk]
+    )
+    oversight_evaluate(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["oversight"]),
+        timeliness="good",
+        quality="good",
+        attitude="fair",
+    )
     report = chain_verify()
     assert report.ok, report.problems
     return Ticket.objects.get(pk=ticket.pk)
@@ -51,8 +63,7 @@ TAMPERING = {
     "a request's satisfaction": "UPDATE tickets_ticket SET satisfaction = 'unsatisfied'",
     "a request's status": "UPDATE tickets_ticket SET status = 'submitted'",
     "a request's category": "UPDATE tickets_ticket SET category_id = NULL",
-    "a request's units": "UPDATE tickets_assignment SET unit_id = "
-                         "(SELECT MIN(id) FROM org_unit)",
+    "a request's units": "UPDATE tickets_assignment SET unit_id = (SELECT MIN(id) FROM org_unit)",
     "a removed unit": "DELETE FROM tickets_assignment",
     "a supervision order": "UPDATE supervision_supervisionorder SET note = '改写的督办意见'",
     "an oversight evaluation": "UPDATE supervision_oversightevaluation SET quality = 'poor'",
@@ -64,8 +75,9 @@ def test_a_covered_record_changed_in_the_database_is_caught(rated, what):
     # Finding 6: changing a reply, the content or the satisfaction left verify at OK.
     sql(TAMPERING[what])
     problems = chain_verify().problems
-    assert any(f"ticket {rated.pk} was changed outside the services" in p
-               for p in problems), problems
+    assert any(f"ticket {rated.pk} was changed outside the services" in p for p in problems), (
+        problems
+    )
 
 
 def test_a_staff_role_changed_in_the_database_is_caught(city, staff):
@@ -74,7 +86,8 @@ def test_a_staff_role_changed_in_the_database_is_caught(city, staff):
     sql("UPDATE accounts_user SET role = 'admin' WHERE id = %s", user.pk)
     seq = ChainEntry.objects.filter(ref=f"staff:{user.pk}").latest("seq").seq
     assert chain_verify().problems == [
-        f"staff {user.pk} was changed outside the services after entry #{seq} recorded it"]
+        f"staff {user.pk} was changed outside the services after entry #{seq} recorded it"
+    ]
 
 
 def test_a_staff_account_changed_through_django_is_covered(city, staff):
@@ -89,9 +102,14 @@ def test_a_staff_account_changed_through_django_is_covered(city, staff):
 
 
 def test_a_staff_account_inserted_in_the_database_is_caught(city):
-    sql("INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, "
+    sql(
+        "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, "
         "email, is_staff, is_active, date_joined, role, display_name, mobile) VALUES "
-        "('x', %s, 'mole', '', '', '', %s, %s, '2026-01-01', 'admin', '', '')", True, True, True)
+        "('x', %s, 'mole', '', '', '', %s, %s, '2026-01-01', 'admin', '', '')",
+        True,
+        True,
+        True,
+    )
     assert any("is not covered by the chain" in p for p in chain_verify().problems)
 
 
@@ -100,26 +118,34 @@ def test_cutting_the_tail_and_the_checkpoints_is_caught_by_the_witness(rated):
     from minxin.audit.tasks import checkpoint_hourly
 
     head = checkpoint_hourly.call_local()
-    assert head == ChainHead.objects.get().seq and len(witness.read()) == 1
+    assert head == ChainHead.objects.get().seq
+    assert len(witness.read()) == 1
     keep = head - 4
     sql("DELETE FROM audit_checkpoint")
     sql("DELETE FROM audit_chainentry WHERE seq > %s", keep)
-    sql("UPDATE audit_chainhead SET seq = %s, hash = %s", keep,
-        ChainEntry.objects.get(seq=keep).hash)
+    sql(
+        "UPDATE audit_chainhead SET seq = %s, hash = %s",
+        keep,
+        ChainEntry.objects.get(seq=keep).hash,
+    )
     problems = chain_verify().problems
-    assert f"witnessed checkpoint #{head} is beyond the end of the chain (#{keep}): the " \
-           "newest entries were cut" in problems
+    assert (
+        f"witnessed checkpoint #{head} is beyond the end of the chain (#{keep}): the "
+        "newest entries were cut" in problems
+    )
 
 
-def test_a_checkpoint_is_signed_every_n_entries(city, staff, settings,
-                                                 django_capture_on_commit_callbacks):
+def test_a_checkpoint_is_signed_every_n_entries(
+    city, staff, settings, django_capture_on_commit_callbacks
+):
     settings.AUDIT_CHECKPOINT_EVERY = 5
     with django_capture_on_commit_callbacks(execute=True):
         for i in range(3):
             submit(city, title=f"诉求{i}")
     assert Checkpoint.objects.exists()
-    assert {c["seq"] for c in witness.read()} == set(Checkpoint.objects.values_list("seq",
-                                                                                   flat=True))
+    assert {c["seq"] for c in witness.read()} == set(
+        Checkpoint.objects.values_list("seq", flat=True)
+    )
 
 
 def test_a_second_database_can_be_the_witness(rated, settings, tmp_path):
@@ -139,15 +165,20 @@ def test_rows_from_before_coverage_are_adopted_once(city, monkeypatch):
     from minxin.audit.services import chain_append
 
     def before_coverage(*, event):  # what record() appended before this change
-        return chain_append(kind="timeline", ref=f"timeline:{event.pk}",
-                            payload=timeline_payload(event), at=event.at)
+        return chain_append(
+            kind="timeline",
+            ref=f"timeline:{event.pk}",
+            payload=timeline_payload(event),
+            at=event.at,
+        )
 
     monkeypatch.setattr("minxin.tickets.timeline.chain_append_timeline", before_coverage)
     ticket, _ = submit(city)
     monkeypatch.undo()
     assert chain_verify().problems == [
         f"ticket {ticket.pk} is not covered by the chain (changed or inserted outside the "
-        "services, or from before coverage: `audit adopt`)"]
+        "services, or from before coverage: `audit adopt`)"
+    ]
     out = io.StringIO()
     call_command("audit", "adopt", stdout=out)
     assert "ticket: 1 rows without a recorded state" in out.getvalue()
@@ -164,9 +195,7 @@ def test_a_covered_row_saved_without_a_timeline_event_is_chained_after_commit(ci
 
     ticket, _ = submit(city)
     to_signed(ticket, staff)
-    order = supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]),
-                             note="督办")
-    supervision_close(order_id=order.pk, actor=as_staff(staff["supervisor"]),
-                      outcome="resolved")
+    order = supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="督办")
+    supervision_close(order_id=order.pk, actor=as_staff(staff["supervisor"]), outcome="resolved")
     report = chain_verify()
     assert report.ok, report.problems

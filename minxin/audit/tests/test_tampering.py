@@ -34,10 +34,13 @@ def first_problem() -> str:
 
 def test_a_changed_chain_entry_is_named(history):
     target = next(e for e in history if '"accept"' in e.payload)
-    sql("UPDATE audit_chainentry SET payload = REPLACE(payload, 'accept', 'reject') "
-        "WHERE seq = %s", target.seq)
-    assert first_problem() == (f"entry #{target.seq} ({target.ref}) was changed: its hash "
-                               "does not match")
+    sql(
+        "UPDATE audit_chainentry SET payload = REPLACE(payload, 'accept', 'reject') WHERE seq = %s",
+        target.seq,
+    )
+    assert first_problem() == (
+        f"entry #{target.seq} ({target.ref}) was changed: its hash does not match"
+    )
 
 
 def test_a_deleted_chain_entry_is_named(history):
@@ -53,9 +56,14 @@ def test_deleting_the_newest_entries_is_caught_by_the_head(history):
 
 def test_an_inserted_chain_entry_is_caught(history):
     last = history[-1]
-    sql("INSERT INTO audit_chainentry (seq, kind, ref, at, payload, prev_hash, hash) "
+    sql(
+        "INSERT INTO audit_chainentry (seq, kind, ref, at, payload, prev_hash, hash) "
         "VALUES (%s, 'timeline', 'timeline:999', %s, '{}', %s, %s)",
-        last.seq + 1, last.at, last.hash, "ab" * 32)
+        last.seq + 1,
+        last.at,
+        last.hash,
+        "ab" * 32,
+    )
     assert "inserted outside the services" in first_problem()
 
 
@@ -64,10 +72,16 @@ def test_an_entry_inserted_in_the_middle_by_renumbering_is_caught(history):
     sql("UPDATE audit_chainentry SET seq = seq + 1000 WHERE seq > 2")
     sql("UPDATE audit_chainentry SET seq = seq - 999 WHERE seq > 1000")
     second = history[1]
-    forged = entry_hash(prev_hash=second.hash, seq=3, kind="admin", ref="x:1", at=second.at,
-                        payload="{}")
-    sql("INSERT INTO audit_chainentry (seq, kind, ref, at, payload, prev_hash, hash) "
-        "VALUES (3, 'admin', 'x:1', %s, '{}', %s, %s)", second.at, second.hash, forged)
+    forged = entry_hash(
+        prev_hash=second.hash, seq=3, kind="admin", ref="x:1", at=second.at, payload="{}"
+    )
+    sql(
+        "INSERT INTO audit_chainentry (seq, kind, ref, at, payload, prev_hash, hash) "
+        "VALUES (3, 'admin', 'x:1', %s, '{}', %s, %s)",
+        second.at,
+        second.hash,
+        forged,
+    )
     assert first_problem().startswith("entry #4 (")
 
 
@@ -86,9 +100,13 @@ def test_a_deleted_timeline_event_is_caught(history):
 
 def test_an_inserted_timeline_event_is_caught(history):
     ticket = Ticket.objects.first()
-    sql("INSERT INTO tickets_timelineevent (ticket_id, at, action, actor_label, from_status, "
+    sql(
+        "INSERT INTO tickets_timelineevent (ticket_id, at, action, actor_label, from_status, "
         "to_status, note, public) VALUES (%s, %s, 'close', 'x', 'accepted', 'closed', '', %s)",
-        ticket.pk, ticket.created_at, True)
+        ticket.pk,
+        ticket.created_at,
+        True,
+    )
     assert "is not in the chain (inserted outside the services)" in first_problem()
 
 
@@ -106,12 +124,24 @@ def test_a_consistently_rewritten_chain_is_caught_by_its_checkpoint(history):
     target = next(e.seq for e in entries if '"accept"' in e.payload)
     prev = entries[0].hash
     for entry in entries[1:]:
-        payload = entry.payload.replace("accept", "reject") if entry.seq == target \
-            else entry.payload
-        digest = entry_hash(prev_hash=prev, seq=entry.seq, kind=entry.kind, ref=entry.ref,
-                            at=entry.at, payload=payload)
-        sql("UPDATE audit_chainentry SET payload = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-            payload, prev, digest, entry.seq)
+        payload = (
+            entry.payload.replace("accept", "reject") if entry.seq == target else entry.payload
+        )
+        digest = entry_hash(
+            prev_hash=prev,
+            seq=entry.seq,
+            kind=entry.kind,
+            ref=entry.ref,
+            at=entry.at,
+            payload=payload,
+        )
+        sql(
+            "UPDATE audit_chainentry SET payload = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            payload,
+            prev,
+            digest,
+            entry.seq,
+        )
         prev = digest
     sql("UPDATE audit_chainhead SET hash = %s", prev)
     # ...but the signed checkpoint no longer matches.

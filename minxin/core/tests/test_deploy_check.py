@@ -29,25 +29,41 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
 def production_env(tmp_path: Path) -> dict[str, str]:
     env = bare_env(tmp_path)
     env.update(
-        MINXIN_PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="minxin.example.gov.cn", MINXIN_DATA_DIR=str(tmp_path),
-        MINXIN_DATA_KEYS=f"k1:{secrets.token_hex(16)}", MINXIN_INDEX_KEY=secrets.token_hex(32),
-        MINXIN_SM2_PRIVATE_KEY=secrets.token_hex(32), DATABASE_URL=f"sqlite:///{tmp_path}/db",
+        MINXIN_PRODUCTION="1",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="minxin.example.gov.cn",
+        MINXIN_DATA_DIR=str(tmp_path),
+        MINXIN_DATA_KEYS=f"k1:{secrets.token_hex(16)}",
+        MINXIN_INDEX_KEY=secrets.token_hex(32),
+        MINXIN_SM2_PRIVATE_KEY=secrets.token_hex(32),
+        DATABASE_URL=f"sqlite:///{tmp_path}/db",
     )
     return env
 
 
 def test_check_deploy_is_clean(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "minxin", "check", "--deploy",
-                           "--fail-level", "WARNING"], cwd=ROOT, env=production_env(tmp_path),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "minxin", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
 
 def run_minxin(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "minxin", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "minxin", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("production", ["1", "0"])
@@ -67,14 +83,16 @@ def test_one_missing_key_is_named(tmp_path):
     del env["MINXIN_INDEX_KEY"]
     done = run_minxin(env, "check", "--deploy")
     assert done.returncode != 0
-    assert "MINXIN_INDEX_KEY" in done.stderr and "MINXIN_DATA_KEYS" not in done.stderr
+    assert "MINXIN_INDEX_KEY" in done.stderr
+    assert "MINXIN_DATA_KEYS" not in done.stderr
 
 
 def test_the_demo_starts_on_generated_keys_and_the_deploy_check_errors(tmp_path):
     env = {**bare_env(tmp_path), "DEBUG": "1", "MINXIN_DEMO": "1"}
     done = run_minxin(env, "check", "--deploy")
     assert done.returncode != 0, done.stdout
-    assert "privacy.E001" in done.stderr and "SECRET_KEY" in done.stderr
+    assert "privacy.E001" in done.stderr
+    assert "SECRET_KEY" in done.stderr
     generated = json.loads((tmp_path / "dev-keys.json").read_text())
     assert set(KEY_NAMES) <= set(generated)
     assert (tmp_path / "dev-keys.json").stat().st_mode & 0o077 == 0

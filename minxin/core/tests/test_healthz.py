@@ -37,11 +37,19 @@ def test_it_refuses_writes(client):
 def test_a_plain_http_probe_is_answered_in_production(tmp_path):
     # Production redirects every plain-HTTP request to HTTPS; a load balancer's probe must
     # get the answer instead.
-    probe = ("import django; django.setup(); from django.test import Client; c = Client(); "
-             "print(c.get('/healthz', HTTP_HOST='minxin.example.gov.cn').status_code, "
-             "c.get('/track/', HTTP_HOST='minxin.example.gov.cn').status_code)")
+    probe = (
+        "import django; django.setup(); from django.test import Client; c = Client(); "
+        "print(c.get('/healthz', HTTP_HOST='minxin.example.gov.cn').status_code, "
+        "c.get('/track/', HTTP_HOST='minxin.example.gov.cn').status_code)"
+    )
     env = {**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "minxin.settings"}
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "301"]

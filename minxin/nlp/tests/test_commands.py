@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from minxin.nlp.models import ModelVersion
-
 from minxin.nlp.tests.conftest import synthetic_rows
 
 
@@ -31,8 +30,15 @@ def _run(*args) -> dict:
     return json.loads(text)
 
 
-REQUIRED = {"accuracy", "macro_f1", "n_test", "train_seconds", "predict_per_second",
-            "baseline_accuracy", "baseline_macro_f1"}
+REQUIRED = {
+    "accuracy",
+    "macro_f1",
+    "n_test",
+    "train_seconds",
+    "predict_per_second",
+    "baseline_accuracy",
+    "baseline_macro_f1",
+}
 
 
 def test_evaluate_with_test_file(tmp_path, capsys):
@@ -43,18 +49,22 @@ def test_evaluate_with_test_file(tmp_path, capsys):
     assert out.count("\n") == 1  # one JSON object, one line
     result = json.loads(out)
     assert REQUIRED <= result.keys()
-    assert result["n_test"] == 42 and result["mode"] == "holdout"
-    assert 0.8 <= result["accuracy"] <= 1 and result["predict_per_second"] > 0
+    assert result["n_test"] == 42
+    assert result["mode"] == "holdout"
+    assert 0.8 <= result["accuracy"] <= 1
+    assert result["predict_per_second"] > 0
 
 
 def test_evaluate_cross_validation(tmp_path, capsys):
     seg = _write(tmp_path / "seg.csv", synthetic_rows(20, seed=3), segmented=True)
     raw = _write(tmp_path / "raw.csv", synthetic_rows(8, seed=4), title=True)
-    call_command("nlp-evaluate", "--train", str(seg), "--train", str(raw), "--cv", "3",
-                 "--no-speed")
+    call_command(
+        "nlp-evaluate", "--train", str(seg), "--train", str(raw), "--cv", "3", "--no-speed"
+    )
     result = json.loads(capsys.readouterr().out)
     assert REQUIRED - {"predict_per_second"} <= result.keys()
-    assert result["mode"] == "cv-raw" and result["n_test"] == 56
+    assert result["mode"] == "cv-raw"
+    assert result["n_test"] == 56
     assert len(result["fold_accuracy"]) == 3
 
 
@@ -63,7 +73,9 @@ def test_train_command_stores_and_activates(tmp_path, capsys):
     data = _write(tmp_path / "raw.csv", synthetic_rows(12, seed=5), title=True)
     call_command("nlp-train", "--train", str(data))
     first = json.loads(capsys.readouterr().out)
-    assert first["is_active"] and first["version"] == 1 and "accuracy" in first["metrics"]
+    assert first["is_active"]
+    assert first["version"] == 1
+    assert "accuracy" in first["metrics"]
     call_command("nlp-train", "--train", str(data), "--holdout", "0")
     assert not json.loads(capsys.readouterr().out)["is_active"]
     call_command("nlp-train", "--train", str(data), "--holdout", "0", "--activate")
@@ -74,4 +86,5 @@ def test_train_command_stores_and_activates(tmp_path, capsys):
     listing = _run("nlp-model", "list")
     assert [v["version"] for v in listing] == [3, 2, 1]
     top = _run("nlp-model", "predict", "公司拖欠工资，农民工讨薪无门", "-k", "2")
-    assert len(top) == 2 and top[0]["category"] == "劳动和社会保障"
+    assert len(top) == 2
+    assert top[0]["category"] == "劳动和社会保障"

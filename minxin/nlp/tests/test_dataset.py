@@ -20,22 +20,29 @@ OTHER = "公司拖欠工资半年，农民工讨薪无门，劳动监察部门�
 
 
 def test_records_of_every_shape_become_rows_and_unlabelled_ones_are_skipped():
-    rows = rows_from_records([
-        LabelledRow("已是标注行", "甲"),
-        ("文本", "乙"),
-        {"title": "标题", "text": "正文", "category": "丙"},
-        {"content": "正文", "label": " 丁 "},
-        ("没有标签", ""),
-        {"text": "   ", "category": "戊"},
-    ])
+    rows = rows_from_records(
+        [
+            LabelledRow("已是标注行", "甲"),
+            ("文本", "乙"),
+            {"title": "标题", "text": "正文", "category": "丙"},
+            {"content": "正文", "label": " 丁 "},
+            ("没有标签", ""),
+            {"text": "   ", "category": "戊"},
+        ]
+    )
     assert [(r.text, r.label) for r in rows] == [
-        ("已是标注行", "甲"), ("文本", "乙"), ("标题\n正文", "丙"), ("正文", "丁")]
+        ("已是标注行", "甲"),
+        ("文本", "乙"),
+        ("标题\n正文", "丙"),
+        ("正文", "丁"),
+    ]
 
 
 def test_a_training_copy_of_a_test_row_is_dropped_and_counted():
     train = [LabelledRow(COPY_B, "城乡建设"), LabelledRow(OTHER, "劳动和社会保障")]
     kept, dropped = drop_near_duplicates(train, [LabelledRow(COPY_A, "城乡建设")])
-    assert kept == [train[1]] and dropped == 1
+    assert kept == [train[1]]
+    assert dropped == 1
 
 
 def test_near_duplicates_share_a_group_and_others_do_not():
@@ -47,7 +54,8 @@ def test_near_duplicates_share_a_group_and_others_do_not():
 def test_a_stratified_split_keeps_order_and_draws_test_rows_from_the_pool_only():
     rows = [LabelledRow(f"文本{i}", "甲乙"[i % 2], segmented=i >= 20) for i in range(40)]
     train, test = split_rows(rows, 10, seed=0, pool=range(20))
-    assert len(test) == 10 and len(train) == 30
+    assert len(test) == 10
+    assert len(train) == 30
     assert all(not r.segmented for r in test)
     assert Counter(r.label for r in test) == {"甲": 5, "乙": 5}
     assert train == [r for r in rows if r not in test]

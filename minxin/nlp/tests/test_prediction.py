@@ -24,9 +24,11 @@ def test_create_activate_and_predict(tiny_model):
     assert predict_category("公司拖欠工资") == []
     model_version_activate(version=v1)
     top = predict_category("公司拖欠工资半年，农民工讨薪无门", k=2)
-    assert len(top) == 2 and isinstance(top[0], Suggestion)
+    assert len(top) == 2
+    assert isinstance(top[0], Suggestion)
     label, confidence = top[0]
-    assert label == "劳动和社会保障" and 0 < confidence <= 1
+    assert label == "劳动和社会保障"
+    assert 0 < confidence <= 1
     assert predict_category("   ") == []
 
 

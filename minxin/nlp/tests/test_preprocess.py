@@ -7,8 +7,12 @@ from minxin.nlp.dataset import near_duplicates
 
 
 def test_clean_drops_place_codes_numbers_latin_and_punctuation():
-    assert pp.clean("A3区杜鹃文苑小区，2019年起ＡＰＰ无法缴费！_x000D_") == "区杜鹃文苑小区年起无法缴费"
-    assert pp.clean("") == "" and pp.clean(None) == ""
+    assert (
+        pp.clean("A3区杜鹃文苑小区，2019年起ＡＰＰ无法缴费！_x000D_")
+        == "区杜鹃文苑小区年起无法缴费"
+    )
+    assert pp.clean("") == ""
+    assert pp.clean(None) == ""
     assert pp.clean("K12县 G4县") == "县县"
 
 
@@ -17,7 +21,8 @@ def test_raw_and_segmented_text_normalise_alike():
     segmented = "市 西湖 建筑 集团 占 道 施工 安全隐患 A3 区 大道 西行 便道 未管 所 路口 加油站 路段 人行道 包括 路灯 杆 圈 施工 围墙 内"
     a, b = pp.normalize(raw).split(), pp.normalize(segmented).split()
     assert a == b
-    assert "的" not in a and "安全隐患" in a
+    assert "的" not in a
+    assert "安全隐患" in a
 
 
 def test_stopwords_file_is_clean():
@@ -29,8 +34,13 @@ def test_stopwords_file_is_clean():
 
 def test_segment_matches_jieba_without_hmm():
     jieba = pp._get_jieba()
-    samples = ["小区门口道路积水严重影响出行", "请求政府加强整顿乡镇区问题", "南门街干净整洁几天又老样子",
-               "长株潭城际铁路开通后公交接驳不便", "鑫苑名家业主反映物业乱收费"]
+    samples = [
+        "小区门口道路积水严重影响出行",
+        "请求政府加强整顿乡镇区问题",
+        "南门街干净整洁几天又老样子",
+        "长株潭城际铁路开通后公交接驳不便",
+        "鑫苑名家业主反映物业乱收费",
+    ]
     for s in samples:
         cleaned = pp.clean(s)
         assert pp.segment(cleaned) == jieba.lcut(cleaned, HMM=False)
@@ -38,7 +48,9 @@ def test_segment_matches_jieba_without_hmm():
 
 def test_segment_matches_jieba_on_real_messages(real_rows):
     jieba = pp._get_jieba()
-    texts = [r.text for r in real_rows["raw"][:150]] + [r.text for r in real_rows["segmented"][:150]]
+    texts = [r.text for r in real_rows["raw"][:150]] + [
+        r.text for r in real_rows["segmented"][:150]
+    ]
     for text in texts:
         cleaned = pp.clean(text)
         assert pp.segment(cleaned) == jieba.lcut(cleaned, HMM=False)
@@ -68,4 +80,5 @@ def test_keywords():
     assert all(len(w) > 1 for w in words)
     assert not set(words) & pp.stopwords()
     assert "积水" in words or "排水管道" in words
-    assert pp.keywords("", 5) == [] and pp.keywords("！！！123", 3) == []
+    assert pp.keywords("", 5) == []
+    assert pp.keywords("！！！123", 3) == []

@@ -17,13 +17,16 @@ def test_activation_switches_and_rollback_restores(tiny_model):
     first = get_active_model()
     v2 = model_version_create(model=tiny_model, activate=True)
     v1.refresh_from_db()
-    assert not v1.is_active and v2.is_active and v2.previous_id == v1.pk
+    assert not v1.is_active
+    assert v2.is_active
+    assert v2.previous_id == v1.pk
     assert ModelVersion.objects.filter(is_active=True).count() == 1
     second = get_active_model()
     assert second is not first  # the cache follows the active version id
 
     back = model_version_rollback()
-    assert back.pk == v1.pk and back.is_active
+    assert back.pk == v1.pk
+    assert back.is_active
     assert get_active_model() is not second
     with pytest.raises(ModelVersionError):
         model_version_rollback()  # v1 had nothing before it
@@ -45,6 +48,7 @@ def test_file_storage(tiny_model, settings, tmp_path):
     settings.NLP_MODEL_STORAGE = "file"
     settings.DATA_DIR = tmp_path
     v = model_version_create(model=tiny_model, activate=True)
-    assert v.blob is None and v.path.startswith("nlp-models/")
+    assert v.blob is None
+    assert v.path.startswith("nlp-models/")
     assert (tmp_path / v.path).stat().st_size == v.size
     assert predict_category("医院乱收费")[0].category == "卫生计生"

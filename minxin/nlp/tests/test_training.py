@@ -13,9 +13,11 @@ def test_train_from_rows(synthetic):
     rows = [{"title": t[:6], "text": t, "category": label} for t, label in synthetic]
     v = train_from_rows(rows, notes="unit test")
     assert v.is_active  # none was active
-    assert v.metrics["n_test"] > 0 and 0 <= v.metrics["accuracy"] <= 1
+    assert v.metrics["n_test"] > 0
+    assert 0 <= v.metrics["accuracy"] <= 1
     assert set(v.labels) == {label for _, label in synthetic}
     v2 = train_from_rows(synthetic, holdout=0)
-    assert not v2.is_active and v2.version == 2
+    assert not v2.is_active
+    assert v2.version == 2
     with pytest.raises(ValueError):
         train_from_rows([("一", "甲"), ("二", "甲")])

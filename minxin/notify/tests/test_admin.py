@@ -23,14 +23,16 @@ def superuser(staff):  # type: ignore[no-untyped-def]
 
 def test_an_sms_in_the_admin_shows_a_masked_phone_and_no_code(client, city, staff):
     # Finding 5: the change page showed the citizen's full phone, unlogged.
-    message = sms_queue(phone=PHONE, purpose="verify", secret="292108",
-                        text=f"您的验证码是{SECRET_MASK}")
+    message = sms_queue(
+        phone=PHONE, purpose="verify", secret="292108", text=f"您的验证码是{SECRET_MASK}"
+    )
     client.force_login(superuser(staff))
     for url in ("/admin/notify/smsmessage/", f"/admin/notify/smsmessage/{message.pk}/change/"):
         page = client.get(url)
         html = page.content.decode()
         assert page.status_code == 200
-        assert PHONE not in html and "292108" not in html
+        assert PHONE not in html
+        assert "292108" not in html
         assert "138****5678" in html
 
 
@@ -43,7 +45,11 @@ def test_no_model_admin_shows_an_encrypted_field(city, staff):
         if not encrypted:
             continue
         checked += 1
-        shown = {*model_admin.get_fields(request), *model_admin.get_list_display(request),
-                 *model_admin.get_search_fields(request), *model_admin.get_list_filter(request)}
+        shown = {
+            *model_admin.get_fields(request),
+            *model_admin.get_list_display(request),
+            *model_admin.get_search_fields(request),
+            *model_admin.get_list_filter(request),
+        }
         assert not encrypted & {str(name) for name in shown}, (model, encrypted & shown)
     assert checked >= 2  # SMS messages and TOTP devices at least

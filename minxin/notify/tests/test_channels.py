@@ -42,26 +42,33 @@ def gateway(settings):
 
 
 def test_the_http_gateway_gets_the_message_and_its_key(gateway):
-    message = SmsMessage.objects.create(idempotency_key="k-1", phone="13800001111",
-                                        text="您的诉求已受理", purpose="accepted")
+    message = SmsMessage.objects.create(
+        idempotency_key="k-1", phone="13800001111", text="您的诉求已受理", purpose="accepted"
+    )
     assert services.deliver("sms", message.pk)
-    assert gateway.received == [{"body": {"phone": "13800001111", "text": "您的诉求已受理",
-                                          "id": "k-1"}, "key": "k-1"}]
+    assert gateway.received == [
+        {"body": {"phone": "13800001111", "text": "您的诉求已受理", "id": "k-1"}, "key": "k-1"}
+    ]
 
 
 def test_a_failing_gateway_leaves_the_message_pending_for_a_retry(gateway):
     gateway.fail = True
-    message = SmsMessage.objects.create(idempotency_key="k-2", phone="13800001111", text="x",
-                                        purpose="accepted")
+    message = SmsMessage.objects.create(
+        idempotency_key="k-2", phone="13800001111", text="x", purpose="accepted"
+    )
     assert not services.deliver("sms", message.pk)
     message.refresh_from_db()
-    assert message.status == Status.PENDING and message.attempts == 1 and message.error
+    assert message.status == Status.PENDING
+    assert message.attempts == 1
+    assert message.error
 
 
 def test_email_carries_a_message_id_from_the_key(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    message = services.email_queue(to="unit@example.gov.cn", subject="督办通知", body="请回复",
-                                   key="mail-1")
+    message = services.email_queue(
+        to="unit@example.gov.cn", subject="督办通知", body="请回复", key="mail-1"
+    )
     assert services.deliver("email", message.pk)
-    assert len(mail.outbox) == 1 and mail.outbox[0].extra_headers["Message-ID"] == "<mail-1@minxin>"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == "<mail-1@minxin>"
     assert EmailMessage.objects.get().status == Status.SENT

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def queue_one(key: str = "k1") -> SmsMessage:
-    message = SmsMessage.objects.create(idempotency_key=key, phone="13800001111", text="hello",
-                                        purpose="test")
+    message = SmsMessage.objects.create(
+        idempotency_key=key, phone="13800001111", text="hello", purpose="test"
+    )
     return message
 
 
@@ -40,7 +41,8 @@ def test_a_worker_that_dies_after_sending_does_not_make_a_second_message():
     later()
     assert services.deliver_due() == 1
     receipt = DeliveryReceipt.objects.get(key="k1")
-    assert receipt.duplicates == 1 and DeliveryReceipt.objects.count() == 1
+    assert receipt.duplicates == 1
+    assert DeliveryReceipt.objects.count() == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
 
@@ -75,7 +77,9 @@ def test_a_failing_gateway_is_retried_with_backoff_until_it_works(settings, monk
     monkeypatch.setattr(services, "_send", flaky)
     assert services.deliver_due() == 0
     message.refresh_from_db()
-    assert message.attempts == 1 and message.status == Status.PENDING and message.next_attempt_at
+    assert message.attempts == 1
+    assert message.status == Status.PENDING
+    assert message.next_attempt_at
     assert services.deliver_due() == 0  # not due yet: backoff
     clock.freeze(message.next_attempt_at + dt.timedelta(seconds=1))
     assert services.deliver_due() == 0
@@ -83,7 +87,8 @@ def test_a_failing_gateway_is_retried_with_backoff_until_it_works(settings, monk
     clock.freeze(message.next_attempt_at + dt.timedelta(seconds=1))
     assert services.deliver_due() == 1
     message.refresh_from_db()
-    assert message.status == Status.SENT and message.attempts == 3
+    assert message.status == Status.SENT
+    assert message.attempts == 3
 
 
 @pytest.mark.django_db
@@ -93,10 +98,10 @@ def test_citizens_are_not_messaged_at_night_unless_urgent(settings):
     clock.freeze(night)
     held = services.sms_queue(phone="13800001111", text="已受理", purpose="accepted", key="a")
     code = services.sms_queue(phone="13800001111", text="验证码", purpose="verify", key="b")
-    urgent = services.sms_queue(phone="13800001111", text="燃气", purpose="x", key="c",
-                                urgent=True)
+    urgent = services.sms_queue(phone="13800001111", text="燃气", purpose="x", key="c", urgent=True)
     assert timezone.localtime(held.next_attempt_at).hour == 8
-    assert code.next_attempt_at is None and urgent.next_attempt_at is None
+    assert code.next_attempt_at is None
+    assert urgent.next_attempt_at is None
     assert services.deliver_due() == 2
     clock.freeze(timezone.make_aware(dt.datetime(2026, 12, 2, 8, 1)))
     assert services.deliver_due() == 1
@@ -131,8 +136,9 @@ def test_a_killed_worker_process_loses_nothing_and_sends_once(when):
     for i in range(3):
         queue_one(f"m{i}")
     env = {**os.environ, "DATABASE_URL": _database_url(), "CRASH": when, "HUEY_IMMEDIATE": "1"}
-    done = subprocess.run([sys.executable, "-c", CRASHING_WORKER], env=env, cwd=ROOT,
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_WORKER], env=env, cwd=ROOT, capture_output=True, timeout=120
+    )
     assert done.returncode == 9, done.stderr.decode()[-2000:]
     later()  # the dead worker's lease runs out; a fresh worker takes over
     assert services.deliver_due() == 3
@@ -154,10 +160,16 @@ class GatewayWithoutKeys:
 
 
 def kill_during_the_call(sender: str) -> None:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CRASH": "after",
-           "HUEY_IMMEDIATE": "1", "SMS_SENDER": sender}
-    done = subprocess.run([sys.executable, "-c", CRASHING_WORKER], env=env, cwd=ROOT,
-                          capture_output=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CRASH": "after",
+        "HUEY_IMMEDIATE": "1",
+        "SMS_SENDER": sender,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_WORKER], env=env, cwd=ROOT, capture_output=True, timeout=120
+    )
     assert done.returncode == 9, done.stderr.decode()[-2000:]
 
 
@@ -169,11 +181,13 @@ def test_a_kill_during_the_gateway_call_leaves_the_message_sending_with_its_key(
     queue_one("m0")
     kill_during_the_call(sender)
     message = SmsMessage.objects.get(idempotency_key="m0")
-    assert message.status == Status.SENDING and message.sending_at is not None
+    assert message.status == Status.SENDING
+    assert message.sending_at is not None
     later()
     assert services.deliver_due() == 0  # not called again: the gateway cannot drop a repeat
     message.refresh_from_db()
-    assert message.status == Status.UNCERTAIN and "人工核实" in message.error
+    assert message.status == Status.UNCERTAIN
+    assert "人工核实" in message.error
     assert DeliveryReceipt.objects.get(key="m0").duplicates == 0
 
 
@@ -186,4 +200,5 @@ def test_an_idempotent_gateway_gets_the_cut_off_message_again_under_the_same_key
     assert services.deliver_due() == 1
     assert SmsMessage.objects.get().status == Status.SENT
     receipt = DeliveryReceipt.objects.get(key="m0")  # one message: the repeat was dropped
-    assert receipt.duplicates == 1 and DeliveryReceipt.objects.count() == 1
+    assert receipt.duplicates == 1
+    assert DeliveryReceipt.objects.count() == 1

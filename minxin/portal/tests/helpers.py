@@ -31,10 +31,15 @@ def form_token(client: Client) -> str:
 
 def base_form(client: Client, city: dict, **overrides: object) -> dict:
     data = {
-        "form_token": form_token(client), "request_type": "complaint",
-        "title": "小区电梯停运一周", "content": "三号楼电梯停运一周，物业不维修，老人上下楼困难。",
-        "category": str(city["category"].pk), "district": str(city["units"]["heping"].pk),
-        "address": "南湖街道文化路12号", "identity": "anonymous", "action": "submit",
+        "form_token": form_token(client),
+        "request_type": "complaint",
+        "title": "小区电梯停运一周",
+        "content": "三号楼电梯停运一周，物业不维修，老人上下楼困难。",
+        "category": str(city["category"].pk),
+        "district": str(city["units"]["heping"].pk),
+        "address": "南湖街道文化路12号",
+        "identity": "anonymous",
+        "action": "submit",
     }
     data.update(overrides)
     return data

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def photo(city, media) -> tuple[Photo, str]:
     ticket, password = submit(city)
-    saved = ticket_add_photo(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                             upload=png().read())
+    saved = ticket_add_photo(
+        ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), upload=png().read()
+    )
     return saved, password
 
 
@@ -33,7 +34,8 @@ def prove(client: Client, photo: Photo, password: str) -> None:
 def test_a_photo_file_is_named_at_random_not_by_tracking_code(photo):
     saved, _ = photo
     assert saved.ticket.tracking_code not in saved.image.name
-    assert saved.image.name.startswith("photos/") and len(saved.image.name) > 30
+    assert saved.image.name.startswith("photos/")
+    assert len(saved.image.name) > 30
 
 
 def test_media_is_not_served_statically_even_in_demo_mode(photo, settings):
@@ -57,7 +59,8 @@ def test_the_citizen_who_proved_the_code_sees_the_photo(client, photo):
     assert client.get(f"/photos/{saved.pk}/").status_code == 404
     prove(client, saved, password)
     response = client.get(f"/photos/{saved.pk}/")
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert "no-store" in response["Cache-Control"]
 

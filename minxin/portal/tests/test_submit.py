@@ -18,26 +18,35 @@ PHONE = "13800138000"
 def test_the_form_lists_types_categories_and_districts(client, city):
     html = client.get("/submit/").content.decode()
     assert 'name="request_type" value="complaint"' in html
-    assert '<optgroup label="城乡建设">' in html and ">物业管理</option>" in html
+    assert '<optgroup label="城乡建设">' in html
+    assert ">物业管理</option>" in html
     assert ">和平区</option>" in html
-    assert 'name="form_token"' in html and "csrfmiddlewaretoken" in html
+    assert 'name="form_token"' in html
+    assert "csrfmiddlewaretoken" in html
 
 
 def test_an_anonymous_request_is_filed_and_confirmed_once(client, city, media):
     response = client.post("/submit/", base_form(client, city, photos=[png(), png("b.png")]))
-    assert response.status_code == 302 and response["Location"] == "/submit/done/"
+    assert response.status_code == 302
+    assert response["Location"] == "/submit/done/"
     ticket = Ticket.objects.get()
-    assert ticket.is_anonymous and ticket.title == "小区电梯停运一周"
-    assert ticket.district == city["units"]["heping"] and ticket.category == city["category"]
+    assert ticket.is_anonymous
+    assert ticket.title == "小区电梯停运一周"
+    assert ticket.district == city["units"]["heping"]
+    assert ticket.category == city["category"]
     assert Photo.objects.filter(ticket=ticket).count() == 2
 
     html = client.get("/submit/done/").content.decode()
     assert ticket.display_code in html
     password = re.search(r'id="query-password">(\d{6})<', html).group(1)
-    assert "将在" in html and "前办结" in html
-    assert "/track/?code=" in html and password not in response["Location"]
+    assert "将在" in html
+    assert "前办结" in html
+    assert "/track/?code=" in html
+    assert password not in response["Location"]
     again = client.get("/submit/done/").content.decode()
-    assert ticket.display_code in again and password not in again and "不再显示" in again
+    assert ticket.display_code in again
+    assert password not in again
+    assert "不再显示" in again
 
 
 def test_a_real_name_request_verifies_the_phone_by_sms(client, city):
@@ -45,10 +54,12 @@ def test_a_real_name_request_verifies_the_phone_by_sms(client, city):
     data = base_form(client, city, identity="real", name="张三", phone=PHONE, code=sms_code(PHONE))
     assert client.post("/submit/", data).status_code == 302
     ticket = Ticket.objects.get()
-    assert not ticket.is_anonymous and ticket.submitter_phone == PHONE
+    assert not ticket.is_anonymous
+    assert ticket.submitter_phone == PHONE
     assert ticket.submitter_name == "张三"
     html = client.get("/submit/done/").content.decode()
-    assert ticket.display_code in html and "查询密码" not in html
+    assert ticket.display_code in html
+    assert "查询密码" not in html
     # The verified phone stays in the session: the next request needs no new code.
     second = base_form(client, city, identity="real", name="张三", title="第二件")
     assert client.post("/submit/", second).status_code == 302
@@ -59,7 +70,8 @@ def test_get_code_without_script_keeps_what_was_typed(client, city):
     data = base_form(client, city, identity="real", name="张三", phone=PHONE, action="send_code")
     html = client.post("/submit/", data).content.decode()
     assert "验证码已发送至138****8000" in html
-    assert 'value="小区电梯停运一周"' in html and "物业不维修" in html
+    assert 'value="小区电梯停运一周"' in html
+    assert "物业不维修" in html
     assert not Ticket.objects.exists()
 
 
@@ -67,12 +79,15 @@ def test_a_wrong_sms_code_is_shown_next_to_the_code_field(client, city):
     client.post("/sms/send/", {"phone": PHONE})
     data = base_form(client, city, identity="real", name="张三", phone=PHONE, code="000000")
     html = client.post("/submit/", data).content.decode()
-    assert 'id="id_code_error" role="alert"' in html and "验证码错误或已过期" in html
-    assert 'aria-invalid="true"' in html and 'value="小区电梯停运一周"' in html
+    assert 'id="id_code_error" role="alert"' in html
+    assert "验证码错误或已过期" in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="小区电梯停运一周"' in html
     # Choices survive too: category, district, identity and name.
     assert f'<option value="{city["category"].pk}" selected>' in html
     assert f'<option value="{city["units"]["heping"].pk}" selected>' in html
-    assert 'value="real" required id="id_identity_0" checked' in html and 'value="张三"' in html
+    assert 'value="real" required id="id_identity_0" checked' in html
+    assert 'value="张三"' in html
     assert not Ticket.objects.exists()
 
 
@@ -83,29 +98,37 @@ def test_a_bad_photo_is_refused_and_nothing_else_is_lost(client, city, media):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_photos_error" role="alert"' in html
-    assert "evil.png" in html and "只支持JPEG或PNG格式" in html
-    assert 'value="小区电梯停运一周"' in html and "物业不维修" in html
+    assert "evil.png" in html
+    assert "只支持JPEG或PNG格式" in html
+    assert 'value="小区电梯停运一周"' in html
+    assert "物业不维修" in html
     assert "请在“现场照片”处重新选择照片" in html
-    assert not Ticket.objects.exists() and not Photo.objects.exists()
+    assert not Ticket.objects.exists()
+    assert not Photo.objects.exists()
 
 
 def test_more_than_nine_photos_are_refused(client, city, media):
     photos = [png(f"p{i}.png") for i in range(10)]
     html = client.post("/submit/", base_form(client, city, photos=photos)).content.decode()
-    assert "最多上传9张照片" in html and not Ticket.objects.exists()
+    assert "最多上传9张照片" in html
+    assert not Ticket.objects.exists()
 
 
 def test_missing_fields_are_named_next_to_each_field(client, city):
     html = client.post("/submit/", base_form(client, city, title="", content="")).content.decode()
-    assert 'id="id_title_error" role="alert"' in html and "请填写标题" in html
-    assert "请填写诉求内容" in html and 'class="error-summary"' in html
+    assert 'id="id_title_error" role="alert"' in html
+    assert "请填写标题" in html
+    assert "请填写诉求内容" in html
+    assert 'class="error-summary"' in html
     assert 'href="#id_title"' in html
 
 
 def test_a_service_error_names_its_field(client, city):
-    html = client.post("/submit/", base_form(client, city, identity="real",
-                                             name="")).content.decode()
-    assert 'id="id_name_error"' in html and "实名提交请填写姓名" in html
+    html = client.post(
+        "/submit/", base_form(client, city, identity="real", name="")
+    ).content.decode()
+    assert 'id="id_name_error"' in html
+    assert "实名提交请填写姓名" in html
 
 
 def test_a_resubmitted_form_files_one_request(client, city):
@@ -120,13 +143,15 @@ def test_a_resubmitted_form_files_one_request(client, city):
 
 def test_a_forged_form_token_is_refused_with_values_kept(client, city):
     html = client.post("/submit/", base_form(client, city, form_token="forged")).content.decode()
-    assert "页面已过期" in html and 'value="小区电梯停运一周"' in html
+    assert "页面已过期" in html
+    assert 'value="小区电梯停运一周"' in html
     assert not Ticket.objects.exists()
 
 
 def test_the_receipt_page_without_a_submission_offers_a_way_on(client, city):
     html = client.get("/submit/done/").content.decode()
-    assert "没有找到" in html and 'href="/track/"' in html
+    assert "没有找到" in html
+    assert 'href="/track/"' in html
 
 
 def test_forms_refuse_posts_without_csrf(city):
@@ -138,10 +163,12 @@ def test_forms_refuse_posts_without_csrf(city):
 def test_an_english_browser_still_gets_chinese_errors(city):
     # Django's own messages (an unknown choice here) follow LANGUAGE_CODE, not the browser.
     english = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    response = english.post("/submit/", base_form(english, city, request_type="nope",
-                                                   district="abc"))
+    response = english.post(
+        "/submit/", base_form(english, city, request_type="nope", district="abc")
+    )
     html = response.content.decode()
-    summary = html[html.index('class="error-summary"'):]
-    summary = summary[:summary.index("</div>")]
-    assert "选择一个有效的选项" in summary and "valid choice" not in summary
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "选择一个有效的选项" in summary
+    assert "valid choice" not in summary
     assert response.headers.get("Content-Language", "zh-hans") == "zh-hans"

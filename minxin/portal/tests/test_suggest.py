@@ -20,7 +20,11 @@ def test_keywords_suggest_second_level_categories(client, city):
 def test_short_or_unmatched_text_suggests_nothing(client, city):
     assert client.get("/submit/suggest", {"text": "a"}).json()["suggestions"] == []
     assert client.get("/submit/suggest", {"text": "今天天气很好"}).json() == {
-        "source": "", "suggestions": [], "unit": None, "emergency": None}
+        "source": "",
+        "suggestions": [],
+        "unit": None,
+        "emergency": None,
+    }
 
 
 def test_an_active_model_is_preferred(client, city, monkeypatch):
@@ -41,27 +45,33 @@ def test_a_failing_model_falls_back_to_keywords(client, city, monkeypatch):
     fake.predict_category = broken
     monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
     data = client.get("/submit/suggest", {"text": "夜间施工噪音扰民"}).json()
-    assert data["source"] == "keywords" and data["suggestions"][0]["name"] == "噪声污染"
+    assert data["source"] == "keywords"
+    assert data["suggestions"][0]["name"] == "噪声污染"
 
 
 def test_a_first_level_model_label_becomes_its_best_child(db, city, monkeypatch):
     import minxin.nlp
     from minxin.portal.suggest import suggest_categories
 
-    monkeypatch.setattr(minxin.nlp, "predict_category",
-                        lambda text, k=3: [("环境保护", 0.91)], raising=False)
+    monkeypatch.setattr(
+        minxin.nlp, "predict_category", lambda text, k=3: [("环境保护", 0.91)], raising=False
+    )
     found, source = suggest_categories("楼下工地夜间施工噪音很大，严重扰民")
-    assert source == "model" and found[0]["name"] == "噪声污染"
+    assert source == "model"
+    assert found[0]["name"] == "噪声污染"
 
 
 def test_the_likely_handling_unit_is_named_in_plain_words(client, city):
     heping = city["units"]["heping"]
-    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管",
-                                          "district": str(heping.pk)}).json()
+    data = client.get(
+        "/submit/suggest", {"text": "小区电梯坏了，物业不管", "district": str(heping.pk)}
+    ).json()
     # 物业管理 is handled by the district within its borders (the responsibility table).
-    assert data["unit"]["name"] == "和平区" and data["unit"]["text"] == "预计由和平区办理"
-    data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管",
-                                          "district": "not-a-number"}).json()
+    assert data["unit"]["name"] == "和平区"
+    assert data["unit"]["text"] == "预计由和平区办理"
+    data = client.get(
+        "/submit/suggest", {"text": "小区电梯坏了，物业不管", "district": "not-a-number"}
+    ).json()
     assert data["unit"]["name"] == "市住房和城乡建设局"
 
 
@@ -72,7 +82,10 @@ def test_the_submission_page_has_a_place_for_the_unit(client, city):
 def test_the_citizen_is_not_offered_near_impossible_categories(client, city, monkeypatch):
     fake = types.ModuleType("minxin.nlp")
     fake.predict_category = lambda text, k=3: [
-        ("城乡建设/物业管理", 0.96), ("环境保护/噪声污染", 0.038), ("城乡建设", 0.002)]
+        ("城乡建设/物业管理", 0.96),
+        ("环境保护/噪声污染", 0.038),
+        ("城乡建设", 0.002),
+    ]
     monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
     data = client.get("/submit/suggest", {"text": "小区电梯坏了，物业不管"}).json()
     assert [s["label"] for s in data["suggestions"]] == ["城乡建设/物业管理"]

@@ -15,20 +15,28 @@ from minxin.portal import prefs
 # The public services of the brief that are not built yet. Each page says so plainly and
 # offers what works today, so no link on the home page is a dead end.
 SERVICES: dict[str, dict[str, str]] = {
-    "knowledge": {"name": "办事指南与便民信息",
-                  "what": "常见事项怎么办、去哪办、带什么材料，以及停水停电、便民服务点等生活信息。"},
-    "cases": {"name": "典型案例库",
-              "what": "经过办理、已去除个人信息的代表性案例，看看类似问题是怎样解决的。"},
-    "policy": {"name": "政策直通车",
-               "what": "各部门负责人用通俗的语言解读新出台的政策。"},
-    "assistant": {"name": "智能客服",
-                  "what": "根据知识库回答您的问题并注明出处，答不了时帮您转为正式诉求。"},
+    "knowledge": {
+        "name": "办事指南与便民信息",
+        "what": "常见事项怎么办、去哪办、带什么材料，以及停水停电、便民服务点等生活信息。",
+    },
+    "cases": {
+        "name": "典型案例库",
+        "what": "经过办理、已去除个人信息的代表性案例，看看类似问题是怎样解决的。",
+    },
+    "policy": {"name": "政策直通车", "what": "各部门负责人用通俗的语言解读新出台的政策。"},
+    "assistant": {
+        "name": "智能客服",
+        "what": "根据知识库回答您的问题并注明出处，答不了时帮您转为正式诉求。",
+    },
 }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html",
-                  {"services": SERVICES, "demo": settings.DEMO_MODE or settings.DEBUG})
+    return render(
+        request,
+        "portal/home.html",
+        {"services": SERVICES, "demo": settings.DEMO_MODE or settings.DEBUG},
+    )
 
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:
@@ -45,8 +53,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def set_view(request: HttpRequest) -> HttpResponse:
     """Flip one display mode; the form posts here when the page has no script."""
     target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     prefs.store(response, prefs.toggle(prefs.read(request), request.POST.get("toggle", "")))
@@ -60,5 +69,8 @@ def demo_sms(request: HttpRequest) -> HttpResponse:
     # The stored text has its code masked; the demo's phone shows what it "received",
     # which the recording sender keeps in demo mode only.
     received = DeliveryReceipt.objects.filter(key=OuterRef("idempotency_key")).values("text")
-    return render(request, "portal/demo_sms.html", {
-        "messages_sent": SmsMessage.objects.annotate(received=Subquery(received[:1]))[:50]})
+    return render(
+        request,
+        "portal/demo_sms.html",
+        {"messages_sent": SmsMessage.objects.annotate(received=Subquery(received[:1]))[:50]},
+    )

@@ -33,18 +33,25 @@ from minxin.tickets.submission import Submission
 _NOT_KEPT = {"csrfmiddlewaretoken", "action", "code"}
 
 
-def _page(request: HttpRequest, form: SubmitForm, *, sms_form: SmsFields | None = None,
-          notice: str = "") -> HttpResponse:
+def _page(
+    request: HttpRequest, form: SubmitForm, *, sms_form: SmsFields | None = None, notice: str = ""
+) -> HttpResponse:
     phone = session.verified_phone(request)
-    return render(request, "portal/submit.html", {
-        "form": form, "sms_form": sms_form or form, "sms_notice": notice,
-        # Errors with no field of their own (rate limits) belong beside the SMS fields only
-        # when they came from "get code"; the main form lists its own at the top.
-        "sms_errors": sms_form.non_field_errors() if sms_form else [],
-        "verified_phone": mask_phone(phone) if phone else "",
-        # Browsers never re-fill a file input, so say so when photos were sent.
-        "photos_lost": bool(request.FILES.getlist("photos")),
-    })
+    return render(
+        request,
+        "portal/submit.html",
+        {
+            "form": form,
+            "sms_form": sms_form or form,
+            "sms_notice": notice,
+            # Errors with no field of their own (rate limits) belong beside the SMS fields only
+            # when they came from "get code"; the main form lists its own at the top.
+            "sms_errors": sms_form.non_field_errors() if sms_form else [],
+            "verified_phone": mask_phone(phone) if phone else "",
+            # Browsers never re-fill a file input, so say so when photos were sent.
+            "photos_lost": bool(request.FILES.getlist("photos")),
+        },
+    )
 
 
 def _kept(request: HttpRequest) -> SubmitForm:
@@ -68,7 +75,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _send_code(request: HttpRequest) -> HttpResponse:
-    """"Get code" without script: send it and redraw the form with everything kept."""
+    """ "Get code" without script: send it and redraw the form with everything kept."""
     sms_form = SmsFields(request.POST)
     sms_form.is_valid()
     phone = sms_form.cleaned_data.get("phone", "")
@@ -94,7 +101,9 @@ def _submit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return _file(request, form, nonce)
     except AlreadySubmitted:
-        messages.info(request, "这份表单已经提交过，没有重复提交。如需反映新的问题，请点“再提交一件”。")
+        messages.info(
+            request, "这份表单已经提交过，没有重复提交。如需反映新的问题，请点“再提交一件”。"
+        )
         return redirect("portal:submitted")
     except DomainError as exc:
         form.show_error(exc)
@@ -104,8 +113,9 @@ def _submit(request: HttpRequest) -> HttpResponse:
 def _file(request: HttpRequest, form: SubmitForm, nonce: str) -> HttpResponse:
     photos = read_photos(form.cleaned_data["photos"])
     phone = _submitter_phone(request, form.cleaned_data)
-    ticket, password = submit_once(nonce=nonce, data=_submission(form.cleaned_data),
-                                   phone=phone, photos=photos)
+    ticket, password = submit_once(
+        nonce=nonce, data=_submission(form.cleaned_data), phone=phone, photos=photos
+    )
     shown = receipt(ticket, password, len(photos))
     shown["emergency"] = danger_notice(f"{ticket.title}\n{ticket.content}")
     session.remember_submitted(request, shown)
@@ -114,10 +124,13 @@ def _file(request: HttpRequest, form: SubmitForm, nonce: str) -> HttpResponse:
 
 def _submission(data: dict) -> Submission:
     return Submission(
-        request_type=data["request_type"], title=data["title"], content=data["content"],
+        request_type=data["request_type"],
+        title=data["title"],
+        content=data["content"],
         category_id=int(data["category"]) if data["category"] else None,
         district_id=int(data["district"]) if data["district"] else None,
-        address=data["address"], anonymous=data["identity"] == "anonymous",
+        address=data["address"],
+        anonymous=data["identity"] == "anonymous",
         name=data["name"],
     )
 
@@ -135,8 +148,9 @@ def _submitter_phone(request: HttpRequest, data: dict) -> str | None:
     if not data["phone"]:
         raise ValidationFailed("实名提交请填写手机号码", code="required", field="phone")
     if not data["code"]:
-        raise ValidationFailed("请先点击“获取验证码”，再填写短信中的验证码", code="required",
-                               field="code")
+        raise ValidationFailed(
+            "请先点击“获取验证码”，再填写短信中的验证码", code="required", field="code"
+        )
     token = sms_code_verify(phone=data["phone"], code=data["code"], ip=client_ip(request))
     session.remember_phone(request, token)
     return check_phone(data["phone"])
@@ -167,12 +181,18 @@ def similar(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def sms_send(request: HttpRequest) -> JsonResponse:
-    """"Get code" with script: the page stays as it is, a live region reads the result."""
+    """ "Get code" with script: the page stays as it is, a live region reads the result."""
     phone = request.POST.get("phone", "")
     try:
         sms_code_request(phone=phone, ip=client_ip(request))
     except DomainError as exc:
-        return JsonResponse({"ok": False, "field": exc.field, "message": exc.message},
-                            status=exc.status)
-    return JsonResponse({"ok": True, "message": sms_sent_text(phone),
-                         "wait": settings.SMS_CODE_MIN_INTERVAL_SECONDS})
+        return JsonResponse(
+            {"ok": False, "field": exc.field, "message": exc.message}, status=exc.status
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": sms_sent_text(phone),
+            "wait": settings.SMS_CODE_MIN_INTERVAL_SECONDS,
+        }
+    )

@@ -33,16 +33,25 @@ def _lookup_url(code: str = "") -> str:
     return reverse("portal:track") + (f"?{urlencode({'code': code})}" if code else "")
 
 
-def _page(request: HttpRequest, code_form: TrackCodeForm | None = None,
-          phone_form: PhoneLookupForm | None = None, notice: str = "") -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    code_form: TrackCodeForm | None = None,
+    phone_form: PhoneLookupForm | None = None,
+    notice: str = "",
+) -> HttpResponse:
     phone = session.verified_phone(request)
     code = request.GET.get("code", "")[:20]
-    return render(request, "portal/track.html", {
-        "code_form": code_form or TrackCodeForm(initial={"tracking_code": code}),
-        "phone_form": phone_form or PhoneLookupForm(), "notice": notice,
-        "verified_phone": mask_phone(phone) if phone else "",
-        "has_grants": bool(request.session.get(session.GRANTS_KEY)),
-    })
+    return render(
+        request,
+        "portal/track.html",
+        {
+            "code_form": code_form or TrackCodeForm(initial={"tracking_code": code}),
+            "phone_form": phone_form or PhoneLookupForm(),
+            "notice": notice,
+            "verified_phone": mask_phone(phone) if phone else "",
+            "has_grants": bool(request.session.get(session.GRANTS_KEY)),
+        },
+    )
 
 
 @never_cache
@@ -57,10 +66,14 @@ def track(request: HttpRequest) -> HttpResponse:
     phone = session.verified_phone(request)
     try:
         if not (password or phone):
-            raise ValidationFailed("请填写查询密码；实名提交的，也可以用下方的手机号查询",
-                                   code="required", field="password")
-        ticket, _ = ticket_for_citizen(raw_code=code, password=password or None, phone=phone,
-                                       ip=client_ip(request))
+            raise ValidationFailed(
+                "请填写查询密码；实名提交的，也可以用下方的手机号查询",
+                code="required",
+                field="password",
+            )
+        ticket, _ = ticket_for_citizen(
+            raw_code=code, password=password or None, phone=phone, ip=client_ip(request)
+        )
     except DomainError as exc:
         form.show_error(exc)
         return _page(request, code_form=form)
@@ -97,8 +110,9 @@ def track_mine(request: HttpRequest) -> HttpResponse:
         messages.info(request, "请先验证手机号，再查看“我的诉求”。")
         return redirect(reverse("portal:track") + "#by-phone")
     tickets = selectors.citizen_tickets(phone=phone)[:200]
-    return render(request, "portal/track_mine.html",
-                  {"tickets": tickets, "verified_phone": mask_phone(phone)})
+    return render(
+        request, "portal/track_mine.html", {"tickets": tickets, "verified_phone": mask_phone(phone)}
+    )
 
 
 @require_POST
@@ -127,21 +141,33 @@ def with_ticket(view: TicketView) -> Callable[[HttpRequest, str], HttpResponse]:
     return never_cache(wrapper)
 
 
-def _detail(request: HttpRequest, ticket: Ticket, *, rate_form: RateForm | None = None,
-            supplement_form: SupplementForm | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    rate_form: RateForm | None = None,
+    supplement_form: SupplementForm | None = None,
+) -> HttpResponse:
     timeline = citizen_timeline(selectors.public_timeline(ticket))
     asked = [e["public_note"] for e in timeline if e["action"] == "request_info"]
     # A reply still under review after a reopening is not the citizen's to see yet.
     reply = selectors.published_reply(ticket) if ticket.status != Status.REPLIED else None
-    return render(request, "portal/track_detail.html", {
-        "ticket": ticket, "timeline": timeline, "reply": reply,
-        "rating_comment": citizen_comment(ticket),
-        "can_rate": ticket.status == Status.PUBLISHED,
-        "can_supplement": ticket.status == Status.PENDING_INFO,
-        "asked": asked[-1] if asked else "",
-        "rate_form": rate_form or RateForm(), "supplement_form": supplement_form or SupplementForm(),
-        "photo_count": ticket.photos.count(),
-    })
+    return render(
+        request,
+        "portal/track_detail.html",
+        {
+            "ticket": ticket,
+            "timeline": timeline,
+            "reply": reply,
+            "rating_comment": citizen_comment(ticket),
+            "can_rate": ticket.status == Status.PUBLISHED,
+            "can_supplement": ticket.status == Status.PENDING_INFO,
+            "asked": asked[-1] if asked else "",
+            "rate_form": rate_form or RateForm(),
+            "supplement_form": supplement_form or SupplementForm(),
+            "photo_count": ticket.photos.count(),
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -156,14 +182,24 @@ def track_rate(request: HttpRequest, ticket: Ticket, actor: Actor) -> HttpRespon
     form = RateForm(request.POST)
     if form.is_valid():
         try:
-            ticket = ticket_rate(ticket_id=ticket.pk, actor=actor,
-                                 satisfaction=form.cleaned_data["satisfaction"],
-                                 comment=form.cleaned_data["comment"])
+            ticket = ticket_rate(
+                ticket_id=ticket.pk,
+                actor=actor,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
         except DomainError as exc:
             form.show_error(exc)
         else:
-            messages.success(request, "感谢您的评价。" + (
-                "您的诉求已退回承办单位重新办理。" if ticket.status != Status.CLOSED else "诉求已办结。"))
+            messages.success(
+                request,
+                "感谢您的评价。"
+                + (
+                    "您的诉求已退回承办单位重新办理。"
+                    if ticket.status != Status.CLOSED
+                    else "诉求已办结。"
+                ),
+            )
             return redirect("portal:track-detail", code=ticket.tracking_code)
     return _detail(request, ticket, rate_form=form)
 

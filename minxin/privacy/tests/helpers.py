@@ -11,11 +11,25 @@ PHONE = "13987654321"
 ADDRESS = "幸福路七十七号三单元"
 
 
-def submit_real_name(city: dict, *, phone: str = PHONE, name: str = NAME,
-                     address: str = ADDRESS, content: str = "楼道灯坏了一个月") -> Ticket:
-    data = Submission(request_type="complaint", title="楼道照明", content=content,
-                      category_id=city["category"].pk, district_id=city["units"]["heping"].pk,
-                      address=address, anonymous=False, name=name,
-                      latitude="41.796500", longitude="123.429100")
+def submit_real_name(
+    city: dict,
+    *,
+    phone: str = PHONE,
+    name: str = NAME,
+    address: str = ADDRESS,
+    content: str = "楼道灯坏了一个月",
+) -> Ticket:
+    data = Submission(
+        request_type="complaint",
+        title="楼道照明",
+        content=content,
+        category_id=city["category"].pk,
+        district_id=city["units"]["heping"].pk,
+        address=address,
+        anonymous=False,
+        name=name,
+        latitude="41.796500",
+        longitude="123.429100",
+    )
     ticket, _ = ticket_submit(data=data, actor=Actor.citizen(phone))
     return ticket

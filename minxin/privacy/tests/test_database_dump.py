@@ -28,11 +28,20 @@ def submit_over_http(api, city) -> str:
     """Submit as a verified citizen, with an idempotency key; returns the citizen token."""
     assert api.post("/sms/codes", {"phone": PHONE}).status_code == 202
     token = api.post("/sms/verify", {"phone": PHONE, "code": sms_code(PHONE)}).json()
-    body = {"request_type": "complaint", "title": "楼道照明", "content": "楼道灯坏了一个月",
-            "anonymous": False, "name": NAME, "address": ADDRESS,
-            "district_id": city["units"]["heping"].pk}
-    created = api.post("/requests", body, headers={"X-Citizen-Token": token["citizen_token"],
-                                                   "Idempotency-Key": "dump-test-1"})
+    body = {
+        "request_type": "complaint",
+        "title": "楼道照明",
+        "content": "楼道灯坏了一个月",
+        "anonymous": False,
+        "name": NAME,
+        "address": ADDRESS,
+        "district_id": city["units"]["heping"].pk,
+    }
+    created = api.post(
+        "/requests",
+        body,
+        headers={"X-Citizen-Token": token["citizen_token"], "Idempotency-Key": "dump-test-1"},
+    )
     assert created.status_code == 201, created.content
     return token["citizen_token"]
 
@@ -61,8 +70,9 @@ def test_no_personal_value_is_stored_in_clear(api, city, staff, client):
     session = client.session
     session["portal.citizen_token"] = token
     session.save()
-    revealed = contact_reveal(ticket_id=Ticket.objects.get().pk, user=staff["intake"],
-                              reason="电话核实")
+    revealed = contact_reveal(
+        ticket_id=Ticket.objects.get().pk, user=staff["intake"], reason="电话核实"
+    )
     assert revealed == {"name": NAME, "phone": PHONE, "address": ADDRESS}
 
     # Signing is not encryption: even decoded, the session's token shows no phone.

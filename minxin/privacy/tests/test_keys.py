@@ -15,9 +15,11 @@ K1, K2 = "11" * 16, "22" * 16
 def test_the_generated_development_keys_are_an_error_for_the_deploy_check():
     assert keys.data_keys().current_id == "dev"
     assert "MINXIN_DATA_KEYS" in keys.development_keys_in_use()
-    errors = [m for m in checks.run_checks(include_deployment_checks=True)
-              if m.id == "privacy.E001"]
-    assert errors and errors[0].level == checks.ERROR
+    errors = [
+        m for m in checks.run_checks(include_deployment_checks=True) if m.id == "privacy.E001"
+    ]
+    assert errors
+    assert errors[0].level == checks.ERROR
 
 
 def test_without_keys_nothing_is_derived(monkeypatch):

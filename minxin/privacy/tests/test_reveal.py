@@ -27,7 +27,11 @@ def test_a_role_that_needs_it_sees_the_contact_and_leaves_a_trace(city, staff, r
     assert contact == {"name": NAME, "phone": PHONE, "address": ADDRESS}
     log = RevealLog.objects.get()
     assert (log.user, log.ticket_id, log.reason, log.role) == (
-        staff[role], ticket.pk, "电话核实地址", staff[role].role)
+        staff[role],
+        ticket.pk,
+        "电话核实地址",
+        staff[role].role,
+    )
     assert ChainEntry.objects.filter(kind="reveal", ref=f"reveal:{log.pk}").exists()
     event = TimelineEvent.objects.get(ticket=ticket, action="reveal_contact")
     assert not event.public
@@ -36,8 +40,9 @@ def test_a_role_that_needs_it_sees_the_contact_and_leaves_a_trace(city, staff, r
     assert chain_verify().ok
 
 
-@pytest.mark.parametrize("role", ["reviewer", "callback", "leader", "oversight", "zhujian",
-                                  "zhujian_head"])
+@pytest.mark.parametrize(
+    "role", ["reviewer", "callback", "leader", "oversight", "zhujian", "zhujian_head"]
+)
 def test_other_roles_are_refused_and_nothing_is_logged(city, staff, role):
     ticket = submit_real_name(city)
     with pytest.raises(PermissionDenied):
@@ -67,10 +72,14 @@ def test_an_anonymous_submitter_cannot_be_revealed_or_traced(city, staff):
         contact_reveal(ticket_id=ticket.pk, user=staff["admin"], reason="核实")
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.submitter_name, ticket.submitter_phone, ticket.submitter_phone_index) == (
-        "", "", "")
+        "",
+        "",
+        "",
+    )
     # No IP is kept on requests, and SMS codes keep only keyed hashes of phone and IP.
     names = {f.name for f in Ticket._meta.get_fields()} | {
-        f.name for f in SmsCode._meta.get_fields()}
+        f.name for f in SmsCode._meta.get_fields()
+    }
     assert not {"ip", "ip_address", "remote_addr", "phone"} & names
     assert not SmsCode.objects.exists()
 
@@ -78,5 +87,6 @@ def test_an_anonymous_submitter_cannot_be_revealed_or_traced(city, staff):
 def test_sms_codes_keep_only_hashes(city):
     sms_code_request(phone=PHONE, ip="10.1.2.3")
     code = SmsCode.objects.get()
-    assert PHONE not in code.phone_index and "10.1.2.3" not in code.ip_index
+    assert PHONE not in code.phone_index
+    assert "10.1.2.3" not in code.ip_index
     assert len(code.phone_index) == len(code.ip_index) == 64

@@ -23,8 +23,9 @@ ESTATE = ["190337", "205277", "223247", "239032", "276460", "283879", "205982"]
 
 @pytest.fixture
 def supervisors(staff) -> list[User]:
-    second = User.objects.create(username="supervisor2", role=Role.SUPERVISOR,
-                                 unit=staff["supervisor"].unit)
+    second = User.objects.create(
+        username="supervisor2", role=Role.SUPERVISOR, unit=staff["supervisor"].unit
+    )
     User.objects.create(username="retired", role=Role.SUPERVISOR, is_active=False)
     return [staff["supervisor"], second]
 
@@ -41,13 +42,15 @@ def test_a_critical_request_alerts_every_active_supervisor(city, supervisors):
     assert len(insight.keywords) >= 5
     alerts = _alerts(ticket)
     assert [a.user_id for a in alerts] == sorted(u.pk for u in supervisors)
-    assert ticket.display_code in alerts[0].text and "不想活" in alerts[0].text
+    assert ticket.display_code in alerts[0].text
+    assert "不想活" in alerts[0].text
 
 
 def test_an_ordinary_request_is_low_and_alerts_no_one(city, supervisors):
     ticket = submit_message(city, message(REPLIES, "33254"))  # a school admissions question
     insight = TicketInsight.objects.get(ticket=ticket)
-    assert insight.risk_level == "low" and insight.signals["terms"] == []
+    assert insight.risk_level == "low"
+    assert insight.signals["terms"] == []
     assert _alerts(ticket) == []
 
 
@@ -56,10 +59,12 @@ def test_many_residents_on_one_matter_make_a_group_request(city, supervisors):
     assert not any("group" in t.insight.signals for t in tickets)
     fifth = submit_message(city, message(LIKES, ESTATE[4]))
     group = fifth.insight.signals["group"]
-    assert group["count"] >= 5 and set(group["ticket_ids"]) <= {t.pk for t in tickets}
+    assert group["count"] >= 5
+    assert set(group["ticket_ids"]) <= {t.pk for t in tickets}
     assert fifth.insight.risk_level in ("high", "critical")
     alerts = _alerts(fifth)
-    assert len(alerts) == 2 and "群体性诉求" in alerts[0].text
+    assert len(alerts) == 2
+    assert "群体性诉求" in alerts[0].text
     # The sixth resident joins a group already reported: no second alert for it.
     sixth = submit_message(city, message(LIKES, ESTATE[5]))
     assert "group" in sixth.insight.signals
@@ -68,8 +73,10 @@ def test_many_residents_on_one_matter_make_a_group_request(city, supervisors):
 
 def test_the_same_matter_across_districts_is_no_group(city, supervisors):
     districts = ["heping", "shenhe", "huanggu", "hunnan", "heping"]
-    tickets = [submit_message(city, message(LIKES, pk), district=d)
-               for pk, d in zip(ESTATE, districts)]
+    tickets = [
+        submit_message(city, message(LIKES, pk), district=d)
+        for pk, d in zip(ESTATE, districts, strict=False)
+    ]
     assert not any("group" in t.insight.signals for t in tickets)
 
 
@@ -83,8 +90,9 @@ def test_a_failed_analysis_never_loses_the_request(city, monkeypatch):
     assert not TicketInsight.objects.filter(ticket=ticket).exists()
 
 
-def test_a_failed_analysis_is_retried_by_the_worker_and_still_alerts(city, supervisors,
-                                                                      monkeypatch):
+def test_a_failed_analysis_is_retried_by_the_worker_and_still_alerts(
+    city, supervisors, monkeypatch
+):
     from minxin.risk.models import MissedAnalysis
     from minxin.risk.tasks import analyse_missed_requests
 

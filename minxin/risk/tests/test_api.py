@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("minxin.similar.tests.urls
 @pytest.fixture
 def risky(city, staff):
     ticket = submit_message(city, message("complaints-sample-raw.csv", "26255"))
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     return ticket
 
 
@@ -28,8 +29,10 @@ def test_staff_who_see_the_request_see_its_insight(api, risky):
         assert response.status_code == 200, (persona, response.content)
         body = response.json()
         assert (body["risk_level"], body["risk_label"]) == ("critical", "紧急")
-        assert body["keywords"] and body["signals"]["terms"]
-        assert 0 <= body["anger"] <= 1 and 0 <= body["urgency"] <= 1
+        assert body["keywords"]
+        assert body["signals"]["terms"]
+        assert 0 <= body["anger"] <= 1
+        assert 0 <= body["urgency"] <= 1
 
 
 def test_the_wrong_personas_are_refused(api, risky):

@@ -16,10 +16,17 @@ from minxin.similar.tests.shared_data import data_file
 def test_risk_evaluate_reports_the_level_distribution():
     terms.reset()
     out = StringIO()
-    call_command("risk-evaluate", "--messages", str(data_file("complaints-sample-raw.csv")),
-                 "--json", stdout=out)
+    call_command(
+        "risk-evaluate",
+        "--messages",
+        str(data_file("complaints-sample-raw.csv")),
+        "--json",
+        stdout=out,
+    )
     result = json.loads(out.getvalue())
-    assert result["n"] == 494 and sum(result["levels"].values()) == 494
-    assert result["share"]["low"] > 0.8 and result["levels"]["critical"] >= 1
+    assert result["n"] == 494
+    assert sum(result["levels"].values()) == 494
+    assert result["share"]["low"] > 0.8
+    assert result["levels"]["critical"] >= 1
     assert "self_harm" in result["danger_categories"]
     assert 0 < result["ms_p50"] <= result["ms_p95"]

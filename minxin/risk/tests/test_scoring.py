@@ -12,8 +12,11 @@ from minxin.risk.services import terms
 from minxin.similar.tests.shared_data import message, messages
 
 pytestmark = pytest.mark.django_db
-RAW, LIKES, UNLABELED = "complaints-sample-raw.csv", "messages-with-likes.csv", \
-    "messages-unlabeled.csv"
+RAW, LIKES, UNLABELED = (
+    "complaints-sample-raw.csv",
+    "messages-with-likes.csv",
+    "messages-unlabeled.csv",
+)
 
 
 @pytest.fixture
@@ -33,8 +36,15 @@ def _danger_terms(assessment: Assessment) -> set[str]:
 
 def test_the_lexicon_is_seeded_and_covers_every_danger(lexicon):
     categories = {t.category for t in lexicon if t.kind == "danger"}
-    assert {"self_harm", "violence", "gas", "collapse", "fire", "group_gathering",
-            "petition"} <= categories
+    assert {
+        "self_harm",
+        "violence",
+        "gas",
+        "collapse",
+        "fire",
+        "group_gathering",
+        "petition",
+    } <= categories
     assert {"跳楼", "燃气泄漏", "塌陷", "集体上访", "拉横幅"} <= {t.term for t in lexicon}
 
 
@@ -96,8 +106,7 @@ def test_the_lexicon_is_data(lexicon):
     terms.reset()
     _, level = _score(row, terms.get())
     assert level != "critical"
-    RiskTerm.objects.create(term="逼我自己辞职", kind="danger", weight=0.95,
-                            category="self_harm")
+    RiskTerm.objects.create(term="逼我自己辞职", kind="danger", weight=0.95, category="self_harm")
     terms.reset()
     assert _score(row, terms.get())[1] == "critical"
 
@@ -105,5 +114,6 @@ def test_the_lexicon_is_data(lexicon):
 def test_scores_stay_within_bounds():
     strong = [Term("跳楼", "danger", 1.0, "self_harm"), Term("！", "anger", 0.9, "emotion")]
     assessment = assess("跳楼跳楼跳楼！！！！！", strong)
-    assert assessment.danger == 1.0 and 0 < assessment.anger <= 1.0
+    assert assessment.danger == 1.0
+    assert 0 < assessment.anger <= 1.0
     assert assess("", strong).danger == 0.0

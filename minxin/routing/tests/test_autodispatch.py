@@ -21,7 +21,9 @@ PROPERTY = "城乡建设/物业管理"  # the district 0.8, the bureau 0.2
 
 def submitted(city, capture, path: str) -> Ticket:  # type: ignore[no-untyped-def]
     with capture(execute=True):  # the worker is queued on commit; HUEY is immediate in tests
-        ticket = submit(city, "交房面积与合同不符", "开发商交付的房屋实测面积比合同少了三平方米", path=path)
+        ticket = submit(
+            city, "交房面积与合同不符", "开发商交付的房屋实测面积比合同少了三平方米", path=path
+        )
     return Ticket.objects.get(pk=ticket.pk)
 
 
@@ -30,36 +32,45 @@ def test_off_by_default(city, django_capture_on_commit_callbacks, settings):
     assert submitted(city, django_capture_on_commit_callbacks, HOUSE).status == Status.SUBMITTED
 
 
-def test_on_dispatches_through_the_services_and_says_so(city, settings,
-                                                        django_capture_on_commit_callbacks):
+def test_on_dispatches_through_the_services_and_says_so(
+    city, settings, django_capture_on_commit_callbacks
+):
     settings.AUTO_DISPATCH_THRESHOLD = 0.9
     ticket = submitted(city, django_capture_on_commit_callbacks, HOUSE)
-    assert ticket.status == Status.DISPATCHED and ticket.lead_unit.code == "zhujian"
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.lead_unit.code == "zhujian"
     event = ticket.events.get(action="dispatch")
-    assert event.actor is None and event.actor_label == "系统"
-    assert "系统自动派遣" in event.note and "置信度1.00" in event.note
+    assert event.actor is None
+    assert event.actor_label == "系统"
+    assert "系统自动派遣" in event.note
+    assert "置信度1.00" in event.note
     # The task running again changes nothing.
     assert autodispatch.auto_dispatch(ticket.pk) is None
     assert ticket.events.filter(action="dispatch").count() == 1
 
 
-def test_below_the_threshold_waits_for_a_dispatcher(city, settings,
-                                                    django_capture_on_commit_callbacks):
+def test_below_the_threshold_waits_for_a_dispatcher(
+    city, settings, django_capture_on_commit_callbacks
+):
     settings.AUTO_DISPATCH_THRESHOLD = 0.9
     ticket = submitted(city, django_capture_on_commit_callbacks, PROPERTY)  # 和平区 at 0.8
-    assert ticket.status == Status.SUBMITTED and not ticket.events.filter(action="accept")
+    assert ticket.status == Status.SUBMITTED
+    assert not ticket.events.filter(action="accept")
 
 
 def test_a_dispatcher_who_accepted_first_wins(city, staff, settings):
     settings.AUTO_DISPATCH_THRESHOLD = 0.5
-    ticket = submit(city, "交房面积与合同不符", "实测面积比合同少", path=HOUSE)  # not run: no commit
+    ticket = submit(
+        city, "交房面积与合同不符", "实测面积比合同少", path=HOUSE
+    )  # not run: no commit
     svc.ticket_accept(ticket_id=ticket.pk, actor=Actor.staff(staff["intake"]))
     assert autodispatch.auto_dispatch(ticket.pk) is None
     assert Ticket.objects.get(pk=ticket.pk).status == Status.ACCEPTED
 
 
-def test_a_dispatcher_acting_during_the_look_wins_without_an_error(city, staff, settings,
-                                                                   monkeypatch):
+def test_a_dispatcher_acting_during_the_look_wins_without_an_error(
+    city, staff, settings, monkeypatch
+):
     settings.AUTO_DISPATCH_THRESHOLD = 0.5
     ticket = submit(city, "交房面积与合同不符", "实测面积比合同少", path=HOUSE)
     real = autodispatch.recommend_for_tickets
@@ -71,7 +82,8 @@ def test_a_dispatcher_acting_during_the_look_wins_without_an_error(city, staff, 
     monkeypatch.setattr(autodispatch, "recommend_for_tickets", meanwhile)
     assert autodispatch.auto_dispatch(ticket.pk) is None  # stale version: theirs stands
     ticket = Ticket.objects.get(pk=ticket.pk)
-    assert ticket.status == Status.ACCEPTED and ticket.lead_unit is None
+    assert ticket.status == Status.ACCEPTED
+    assert ticket.lead_unit is None
     assert ticket.events.filter(action="accept", actor=staff["intake"]).count() == 1
 
 
@@ -80,8 +92,9 @@ def test_high_risk_requests_are_left_to_people(city, settings):
 
     settings.AUTO_DISPATCH_THRESHOLD = 0.5
     ticket = submit(city, "交房面积与合同不符", "实测面积比合同少", path=HOUSE)
-    TicketInsight.objects.update_or_create(ticket=ticket, defaults={
-        "risk_level": RiskLevel.CRITICAL, "computed_at": ticket.created_at})
+    TicketInsight.objects.update_or_create(
+        ticket=ticket, defaults={"risk_level": RiskLevel.CRITICAL, "computed_at": ticket.created_at}
+    )
     assert autodispatch.held_back(ticket) == "high risk"
     assert autodispatch.auto_dispatch(ticket.pk) is None
 
@@ -121,17 +134,20 @@ SWITCH = "/admin/routing/autodispatchsetting/1/change/"
 
 
 def test_the_city_admin_switches_it_on_in_the_admin_and_the_change_is_on_the_chain(
-        city, staff, client, django_capture_on_commit_callbacks):
+    city, staff, client, django_capture_on_commit_callbacks
+):
     admin_client(client, staff)
     page = client.get(SWITCH).content.decode()
-    assert "启用自动派遣" in page and "受理员采纳首选单位建议的比例" in page
+    assert "启用自动派遣" in page
+    assert "受理员采纳首选单位建议的比例" in page
     assert autodispatch.threshold() is None  # off as installed
     response = client.post(SWITCH, {"enabled": "on", "threshold": "0.90"})
     assert response.status_code == 302
     assert autodispatch.threshold() == 0.9
     assert submitted(city, django_capture_on_commit_callbacks, HOUSE).status == Status.DISPATCHED
     entry = ChainEntry.objects.filter(kind="admin").latest("seq")
-    assert entry.ref == "admin:routing.autodispatchsetting:1" and "启用自动派遣" in entry.payload
+    assert entry.ref == "admin:routing.autodispatchsetting:1"
+    assert "启用自动派遣" in entry.payload
     client.post(SWITCH, {"threshold": "0.90"})  # unticked: off again
     assert autodispatch.threshold() is None
 
@@ -139,7 +155,8 @@ def test_the_city_admin_switches_it_on_in_the_admin_and_the_change_is_on_the_cha
 def test_a_threshold_below_one_half_is_refused(city, staff, client):
     admin_client(client, staff)
     response = client.post(SWITCH, {"enabled": "on", "threshold": "0.30"})
-    assert response.status_code == 200 and "0.5" in response.content.decode()
+    assert response.status_code == 200
+    assert "0.5" in response.content.decode()
     assert autodispatch.threshold() is None
 
 

@@ -14,21 +14,35 @@ def codes(guesses) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_the_responsibility_table_alone(city):
     # 房屋质量 has one citywide owner and no district owners; no history, no model.
-    case = Case("楼顶漏水", district_id=city["units"]["heping"].pk,
-                category_id=category("城乡建设/房屋质量").pk, confirmed=True)
+    case = Case(
+        "楼顶漏水",
+        district_id=city["units"]["heping"].pk,
+        category_id=category("城乡建设/房屋质量").pk,
+        confirmed=True,
+    )
     top = knowledge().recommend([case])[0]
-    assert codes(top) == ["zhujian"] and top[0].confidence == pytest.approx(1.0)
+    assert codes(top) == ["zhujian"]
+    assert top[0].confidence == pytest.approx(1.0)
 
 
 def test_the_district_owner_is_preferred(city):
-    case = Case("电梯坏了", district_id=city["units"]["heping"].pk,
-                category_id=category("城乡建设/物业管理").pk, confirmed=True)
+    case = Case(
+        "电梯坏了",
+        district_id=city["units"]["heping"].pk,
+        category_id=category("城乡建设/物业管理").pk,
+        confirmed=True,
+    )
     top = knowledge().recommend([case])[0]
     assert codes(top) == ["heping", "zhujian"]
-    assert top[0].confidence == pytest.approx(0.8) and top[1].confidence == pytest.approx(0.2)
+    assert top[0].confidence == pytest.approx(0.8)
+    assert top[1].confidence == pytest.approx(0.2)
     # Another district's request goes to that district, not to 和平区.
-    elsewhere = Case("电梯坏了", district_id=city["units"]["shenhe"].pk,
-                     category_id=category("城乡建设/物业管理").pk, confirmed=True)
+    elsewhere = Case(
+        "电梯坏了",
+        district_id=city["units"]["shenhe"].pk,
+        category_id=category("城乡建设/物业管理").pk,
+        confirmed=True,
+    )
     assert codes(knowledge().recommend([elsewhere])[0])[0] == "shenhe"
 
 
@@ -44,7 +58,8 @@ def test_history_overrides_the_table_after_repeated_corrections(city, staff):
     assert codes(top)[0] == "nanhu"
     # (3 + 2·0) / (3 + 2) for the street, (0 + 2·0.8) / 5 for the district.
     assert top[0].confidence == pytest.approx(0.6)
-    assert top[1].unit.code == "heping" and top[1].confidence == pytest.approx(0.32)
+    assert top[1].unit.code == "heping"
+    assert top[1].confidence == pytest.approx(0.32)
 
 
 def test_similar_past_requests_vote_for_their_unit(city, staff):
@@ -75,7 +90,8 @@ def test_cached_knowledge_is_reused_within_its_time(city, settings, django_asser
 
 
 def test_a_stale_cache_is_served_at_once_and_refreshed_off_the_page(
-        city, settings, monkeypatch, django_assert_num_queries):
+    city, settings, monkeypatch, django_assert_num_queries
+):
     from types import SimpleNamespace
 
     from minxin.routing import recommend
@@ -95,17 +111,21 @@ def test_a_stale_cache_is_served_at_once_and_refreshed_off_the_page(
     recommend.cache.reset()
     try:
         first = recommend.cache.get()  # the first page loads table and history itself
-        assert first.neighbours is None and len(queued) == 1
+        assert first.neighbours is None
+        assert len(queued) == 1
         queued[0]()  # the background refresh: history and the neighbour index
         fresh = recommend.cache.get()
-        assert fresh is not first and fresh.neighbours is not None and len(queued) == 1
+        assert fresh is not first
+        assert fresh.neighbours is not None
+        assert len(queued) == 1
         recommend.cache.loaded -= 301  # stale: the page still gets an answer with no query
         with django_assert_num_queries(0):
             assert recommend.cache.get() is fresh
         assert len(queued) == 2
         queued[1]()  # history again; the neighbour index is younger than an hour: kept
         again = recommend.cache.get()
-        assert again is not fresh and again.neighbours is fresh.neighbours
+        assert again is not fresh
+        assert again.neighbours is fresh.neighbours
         recommend.cache.loaded -= 301
         recommend.cache.neighbours_loaded -= settings.ROUTING_NEIGHBOURS_SECONDS
         recommend.cache.get()

@@ -11,13 +11,24 @@ from minxin.tickets.submission import Submission, ticket_submit
 REPLIES = "messages-with-replies.csv"
 
 
-def submit_message(city: dict, row: dict[str, str], *, phone: str | None = None,
-                   district: str = "heping", address: str = "") -> Ticket:
+def submit_message(
+    city: dict,
+    row: dict[str, str],
+    *,
+    phone: str | None = None,
+    district: str = "heping",
+    address: str = "",
+) -> Ticket:
     """A real message submitted as a complaint, anonymously unless a phone is given."""
-    data = Submission(request_type="complaint", title=row["title"][:100],
-                      content=row["text"][:5000], anonymous=phone is None,
-                      name="市民" if phone else "", address=address,
-                      district_id=city["units"][district].pk)
+    data = Submission(
+        request_type="complaint",
+        title=row["title"][:100],
+        content=row["text"][:5000],
+        anonymous=phone is None,
+        name="市民" if phone else "",
+        address=address,
+        district_id=city["units"][district].pk,
+    )
     ticket, _ = ticket_submit(data=data, actor=Actor.citizen(phone) if phone else Actor())
     return ticket
 

@@ -26,8 +26,9 @@ def flagged(city, staff):
     first = submit_message(city, message(LIKES, "205982"), phone="13900000000")
     second = submit_message(city, message(LIKES, "276460"))
     # The new request goes to the housing bureau; the earlier one is still at intake.
-    svc.ticket_dispatch(ticket_id=second.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=second.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     return first, second, DuplicateFlag.objects.get(ticket=second)
 
 
@@ -75,8 +76,7 @@ def test_only_intake_merges_or_dismisses(api, flagged):
         assert api.post(path, token=api.login("renshe")).status_code == 404
         assert api.post(path, token=api.login("zhujian")).status_code == 404
         assert api.post(path, token=api.login("leader")).status_code == 403
-    assert api.post("/staff/duplicates/999999/merge", token=api.login("intake")
-                    ).status_code == 404
+    assert api.post("/staff/duplicates/999999/merge", token=api.login("intake")).status_code == 404
     flag.refresh_from_db()
     assert not flag.resolved
 
@@ -85,8 +85,11 @@ def test_intake_merges_through_the_api(api, city):
     # Merging happens at intake, before dispatch (workflow.TRANSITIONS["merge"]).
     submit_message(city, message(LIKES, "205982"), phone="13900000000")
     flag = DuplicateFlag.objects.get(ticket=submit_message(city, message(LIKES, "276460")))
-    response = api.post(f"/staff/duplicates/{flag.pk}/merge", {"note": "同一小区同一事项"},
-                        token=api.login("intake"))
+    response = api.post(
+        f"/staff/duplicates/{flag.pk}/merge",
+        {"note": "同一小区同一事项"},
+        token=api.login("intake"),
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == Status.MERGED
     again = api.post(f"/staff/duplicates/{flag.pk}/dismiss", token=api.login("intake"))

@@ -34,7 +34,8 @@ def test_import_loads_every_row_once(tmp_path):
     assert "created 40, updated 0" in out.getvalue()
     case = PublicCase.objects.get(source="replies", external_id=rows[0]["id"])
     assert (case.title, case.reply) == (rows[0]["title"], rows[0]["reply"])
-    assert case.date is not None and case.reply_date is not None
+    assert case.date is not None
+    assert case.reply_date is not None
     again = StringIO()
     call_command("similar-import", "--replies", str(path), stdout=again)
     assert "created 0, updated 40" in again.getvalue()
@@ -43,21 +44,37 @@ def test_import_loads_every_row_once(tmp_path):
 
 @pytest.mark.django_db
 def test_import_refuses_a_file_without_replies(tmp_path):
-    path = _write(tmp_path / "plain.csv", list(messages("messages-unlabeled.csv")[:3]),
-                  ["id", "title", "text", "date"])
+    path = _write(
+        tmp_path / "plain.csv",
+        list(messages("messages-unlabeled.csv")[:3]),
+        ["id", "title", "text", "date"],
+    )
     with pytest.raises(CommandError, match="reply"):
         call_command("similar-import", "--replies", str(path))
 
 
 def test_evaluate_reports_recall_and_latency(tmp_path):
-    cases = _write(tmp_path / "cases.csv", list(messages("messages-with-replies.csv")[:300]),
-                   REPLY_COLUMNS)
+    cases = _write(
+        tmp_path / "cases.csv", list(messages("messages-with-replies.csv")[:300]), REPLY_COLUMNS
+    )
     padding = data_file("messages-unlabeled.csv")
     out = StringIO()
-    call_command("similar-evaluate", "--cases", str(cases), "--pad-from", str(padding),
-                 "--pad-to", "4000", "--json", stdout=out)
+    call_command(
+        "similar-evaluate",
+        "--cases",
+        str(cases),
+        "--pad-from",
+        str(padding),
+        "--pad-to",
+        "4000",
+        "--json",
+        stdout=out,
+    )
     result = json.loads(out.getvalue())
-    assert result["n_queries"] == 300 and result["n_cases"] == 4000
-    assert result["n_real_padding"] > 2000 and result["n_synthetic_padding"] > 0
-    assert result["recall_at_5"] >= 0.95 and result["recall_at_1"] >= 0.9
+    assert result["n_queries"] == 300
+    assert result["n_cases"] == 4000
+    assert result["n_real_padding"] > 2000
+    assert result["n_synthetic_padding"] > 0
+    assert result["recall_at_5"] >= 0.95
+    assert result["recall_at_1"] >= 0.9
     assert 0 < result["latency_ms_p50"] <= result["latency_ms_p95"]

@@ -24,7 +24,8 @@ def test_a_repeat_by_the_same_person_is_flagged(city):
     again = submit_message(city, message(REPLIES, "4178"), phone=PHONE, district="shenhe")
     flag = DuplicateFlag.objects.get(ticket=again)
     assert (flag.similar_to_id, flag.kind) == (first.pk, DuplicateFlag.Kind.REPEAT)
-    assert flag.score >= 0.35 and not flag.resolved
+    assert flag.score >= 0.35
+    assert not flag.resolved
 
 
 def test_the_same_person_on_another_matter_is_not_flagged(city):
@@ -61,10 +62,12 @@ def test_a_shared_address_makes_a_looser_likeness_enough(city):
     submit_message(city, message(REPLIES, "33254"))
     loose = submit_message(city, message(REPLIES, "33064"))
     assert not DuplicateFlag.objects.filter(ticket=loose).exists()
-    first = submit_message(city, message(REPLIES, "33254"), address="渌口区第一中学",
-                           district="shenhe")
-    near = submit_message(city, message(REPLIES, "33064"), address="渌口区第一中学 招生办",
-                          district="shenhe")
+    first = submit_message(
+        city, message(REPLIES, "33254"), address="渌口区第一中学", district="shenhe"
+    )
+    near = submit_message(
+        city, message(REPLIES, "33064"), address="渌口区第一中学 招生办", district="shenhe"
+    )
     flag = DuplicateFlag.objects.get(ticket=near)
     assert (flag.similar_to_id, flag.kind) == (first.pk, DuplicateFlag.Kind.SAME_MATTER)
     assert 0.35 <= flag.score < 0.5
@@ -89,7 +92,8 @@ def test_intake_merges_a_flagged_request(city, staff):
     assert (merged.status, merged.merged_into_id) == (Status.MERGED, first.pk)
     flag.refresh_from_db()
     assert flag.resolved
-    assert first.events.filter(action="merge").exists() and merged.events.count() == 2
+    assert first.events.filter(action="merge").exists()
+    assert merged.events.count() == 2
     with pytest.raises(Conflict):
         duplicate_merge(flag_id=flag.pk, actor=as_staff(staff["intake"]))
 

@@ -18,10 +18,13 @@ N = 600
 def library() -> tuple[list[dict[str, str]], case_index.CaseIndex]:
     # Real messages with replies, plus other real messages as distractors.
     cases = list(messages("messages-with-replies.csv")[:N])
-    others = list(messages("messages-unlabeled.csv")[:2 * N])
+    others = list(messages("messages-unlabeled.csv")[: 2 * N])
     corpus = cases + others
-    built = case_index.build([str(i) for i in range(len(corpus))],
-                             [r["title"] for r in corpus], [r["text"] for r in corpus])
+    built = case_index.build(
+        [str(i) for i in range(len(corpus))],
+        [r["title"] for r in corpus],
+        [r["text"] for r in corpus],
+    )
     return cases, built
 
 
@@ -40,8 +43,10 @@ def test_a_message_is_found_by_its_title_alone(library):
 
 def test_a_draft_finds_the_case_it_resembles(library):
     cases, built = library
-    found = sum(str(i) in [key for key, _ in built.search(case["text"][:80], k=5)]
-                for i, case in enumerate(cases[:200]))
+    found = sum(
+        str(i) in [key for key, _ in built.search(case["text"][:80], k=5)]
+        for i, case in enumerate(cases[:200])
+    )
     assert found / 200 >= 0.9
 
 

@@ -47,10 +47,18 @@ def test_results_carry_excerpts_and_scores():
     results = similar_cases(rows[0]["title"] + " " + rows[0]["text"][:50], k=3)
     assert 1 <= len(results) <= 3
     first = results[0]
-    assert set(first) == {"source", "id", "title", "excerpt", "reply_excerpt", "reply_date",
-                          "score"}
+    assert set(first) == {
+        "source",
+        "id",
+        "title",
+        "excerpt",
+        "reply_excerpt",
+        "reply_date",
+        "score",
+    }
     assert first["title"] == rows[0]["title"]
-    assert len(first["excerpt"]) <= 121 and "_x000D_" not in first["reply_excerpt"]
+    assert len(first["excerpt"]) <= 121
+    assert "_x000D_" not in first["reply_excerpt"]
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
 
 
@@ -59,12 +67,18 @@ def test_a_closed_request_with_an_approved_reply_is_a_case(city, staff):
     row = messages("messages-unlabeled.csv")[7]
     ticket = submit_message(city, row)
     to_signed(ticket, staff)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
-                     solved=True, public_reply="经核查，已责成物业整改，问题已解决。")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="已核实",
+        solved=True,
+        public_reply="经核查，已责成物业整改，问题已解决。",
+    )
     assert not [r for r in similar_cases(row["title"]) if r["source"] == "ticket"]
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
-    svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                    satisfaction="satisfied")
+    svc.ticket_rate(
+        ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), satisfaction="satisfied"
+    )
     corpus.registry.reset()
     first = similar_cases(row["title"])[0]
     assert (first["source"], first["id"]) == ("ticket", ticket.pk)
@@ -75,8 +89,9 @@ def test_the_index_is_rebuilt_when_the_corpus_changes(monkeypatch):
     rows = import_replies(30)
     assert similar_cases(rows[0]["title"])
     new = messages("messages-with-replies.csv")[500]
-    PublicCase.objects.create(source="late", external_id="1", title=new["title"],
-                              text=new["text"], reply=new["reply"])
+    PublicCase.objects.create(
+        source="late", external_id="1", title=new["title"], text=new["text"], reply=new["reply"]
+    )
     # Within the check interval the process keeps the index it has (no query per search).
     assert not [r for r in similar_cases(new["title"]) if r["title"] == new["title"]]
     monkeypatch.setattr(corpus, "CHECK_SECONDS", 0)

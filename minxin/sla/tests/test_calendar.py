@@ -17,8 +17,10 @@ D = dt.date
 def test_national_day_2026_follows_the_official_schedule():
     # 2026: 1-7 Oct off; Sun 20 Sep and Sat 10 Oct are worked (调休).
     assert add_workdays(D(2026, 9, 30), 3) == D(2026, 10, 10)
-    assert is_workday(D(2026, 9, 20)) and is_workday(D(2026, 10, 10))
-    assert not is_workday(D(2026, 10, 1)) and not is_workday(D(2026, 10, 7))
+    assert is_workday(D(2026, 9, 20))
+    assert is_workday(D(2026, 10, 10))
+    assert not is_workday(D(2026, 10, 1))
+    assert not is_workday(D(2026, 10, 7))
 
 
 def test_between_counts_working_days_after_start_up_to_end():

@@ -17,11 +17,17 @@ pytestmark = pytest.mark.django_db
 def closed(city, staff) -> Ticket:
     ticket, _ = submit(city)
     to_signed(ticket, staff)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="f",
-                     solved=True, public_reply="p")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="f",
+        solved=True,
+        public_reply="p",
+    )
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
-    svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                    satisfaction="basic")
+    svc.ticket_rate(
+        ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), satisfaction="basic"
+    )
     return ticket
 
 
@@ -29,30 +35,55 @@ def test_a_supervisor_opens_the_unit_responds_the_supervisor_closes(api, city, s
     ticket, _ = submit(city)
     to_signed(ticket, staff)
     for persona in ("intake", "zhujian", "reviewer", "leader"):
-        refused = api.post(f"/staff/requests/{ticket.pk}/supervise", {"note": "加快办理"},
-                           token=api.login(persona))
+        refused = api.post(
+            f"/staff/requests/{ticket.pk}/supervise", {"note": "加快办理"}, token=api.login(persona)
+        )
         assert refused.status_code == 403, persona
-    opened = api.post(f"/staff/requests/{ticket.pk}/supervise", {"note": "加快办理"},
-                      token=api.login("supervisor"))
-    assert opened.status_code == 200 and opened.json()["reason"] == "manual"
+    opened = api.post(
+        f"/staff/requests/{ticket.pk}/supervise",
+        {"note": "加快办理"},
+        token=api.login("supervisor"),
+    )
+    assert opened.status_code == 200
+    assert opened.json()["reason"] == "manual"
     order_id = opened.json()["id"]
-    again = api.post(f"/staff/requests/{ticket.pk}/supervise", {"note": "再次"},
-                     token=api.login("supervisor"))
+    again = api.post(
+        f"/staff/requests/{ticket.pk}/supervise", {"note": "再次"}, token=api.login("supervisor")
+    )
     assert again.status_code == 409
     inbox = api.get("/staff/inbox", token=api.login("zhujian")).json()
     assert any(m["event"] == "supervision" for m in inbox)
-    assert api.post(f"/staff/supervision/{order_id}/respond", {"response": "已处理"},
-                    token=api.login("renshe")).status_code == 404
-    responded = api.post(f"/staff/supervision/{order_id}/respond", {"response": "已安排维修"},
-                         token=api.login("zhujian"))
+    assert (
+        api.post(
+            f"/staff/supervision/{order_id}/respond",
+            {"response": "已处理"},
+            token=api.login("renshe"),
+        ).status_code
+        == 404
+    )
+    responded = api.post(
+        f"/staff/supervision/{order_id}/respond",
+        {"response": "已安排维修"},
+        token=api.login("zhujian"),
+    )
     assert responded.json()["state"] == "responded"
-    assert api.post(f"/staff/supervision/{order_id}/close", {"outcome": "resolved"},
-                    token=api.login("zhujian")).status_code == 403
-    done = api.post(f"/staff/supervision/{order_id}/close", {"outcome": "resolved"},
-                    token=api.login("supervisor"))
+    assert (
+        api.post(
+            f"/staff/supervision/{order_id}/close",
+            {"outcome": "resolved"},
+            token=api.login("zhujian"),
+        ).status_code
+        == 403
+    )
+    done = api.post(
+        f"/staff/supervision/{order_id}/close",
+        {"outcome": "resolved"},
+        token=api.login("supervisor"),
+    )
     assert done.json()["state"] == "closed"
-    record = api.get(f"/staff/units/{staff['zhujian'].unit_id}/record",
-                     token=api.login("leader")).json()
+    record = api.get(
+        f"/staff/units/{staff['zhujian'].unit_id}/record", token=api.login("leader")
+    ).json()
     assert record["supervision"]["by_outcome"] == {"resolved": 1}
 
 
@@ -60,34 +91,59 @@ def test_oversight_members_evaluate_only_shared_cases_and_units_see_it(api, city
     ticket = closed(city, staff)
     member = staff["oversight"]
     body = {"timeliness": "good", "quality": "fair", "attitude": "good", "comment": "答复及时"}
-    assert api.post(f"/staff/requests/{ticket.pk}/evaluation", body,
-                    token=api.login("oversight")).status_code == 404
-    assert api.post(f"/staff/requests/{ticket.pk}/oversight-share",
-                    {"member_ids": [member.pk]}, token=api.login("zhujian")).status_code == 403
-    shared = api.post(f"/staff/requests/{ticket.pk}/oversight-share",
-                      {"member_ids": [member.pk]}, token=api.login("admin"))
+    assert (
+        api.post(
+            f"/staff/requests/{ticket.pk}/evaluation", body, token=api.login("oversight")
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/staff/requests/{ticket.pk}/oversight-share",
+            {"member_ids": [member.pk]},
+            token=api.login("zhujian"),
+        ).status_code
+        == 403
+    )
+    shared = api.post(
+        f"/staff/requests/{ticket.pk}/oversight-share",
+        {"member_ids": [member.pk]},
+        token=api.login("admin"),
+    )
     assert shared.json() == {"shared": 1}
     view = api.get(f"/staff/requests/{ticket.pk}", token=api.login("oversight")).json()
     assert view["submitter_phone"] == "" or "****" in view["submitter_phone"]
-    assert api.post(f"/staff/requests/{ticket.pk}/evaluation", body,
-                    token=api.login("oversight")).status_code == 200
-    assert api.post(f"/staff/requests/{ticket.pk}/evaluation", body,
-                    token=api.login("oversight")).status_code == 409
+    assert (
+        api.post(
+            f"/staff/requests/{ticket.pk}/evaluation", body, token=api.login("oversight")
+        ).status_code
+        == 200
+    )
+    assert (
+        api.post(
+            f"/staff/requests/{ticket.pk}/evaluation", body, token=api.login("oversight")
+        ).status_code
+        == 409
+    )
     unit_view = api.get(f"/staff/requests/{ticket.pk}", token=api.login("zhujian")).json()
     assert unit_view["evaluations"][0]["comment"] == "答复及时"
     assert OversightEvaluation.objects.get().unit_id == staff["zhujian"].unit_id
     for action in ("archive", "sign"):
-        assert api.post(f"/staff/requests/{ticket.pk}/{action}",
-                        token=api.login("oversight")).status_code in (403, 409)
+        assert api.post(
+            f"/staff/requests/{ticket.pk}/{action}", token=api.login("oversight")
+        ).status_code in (403, 409)
 
 
 def test_unit_records_are_for_leaders_and_the_units_own_head(api, city, staff):
     unit_id = staff["zhujian"].unit_id
-    assert api.get(f"/staff/units/{unit_id}/record",
-                   token=api.login("zhujian_head")).status_code == 200
+    assert (
+        api.get(f"/staff/units/{unit_id}/record", token=api.login("zhujian_head")).status_code
+        == 200
+    )
     for persona in ("zhujian", "renshe", "oversight"):
-        assert api.get(f"/staff/units/{unit_id}/record",
-                       token=api.login(persona)).status_code == 403, persona
+        assert (
+            api.get(f"/staff/units/{unit_id}/record", token=api.login(persona)).status_code == 403
+        ), persona
     citizen = {"X-Citizen-Token": citizen_token_issue(phone="13800001111")}
     assert api.get(f"/staff/units/{unit_id}/record", headers=citizen).status_code == 401
 
@@ -105,11 +161,16 @@ def test_a_unit_record_covers_the_period_asked_for(api, city, staff):
     unit_id = staff["zhujian"].unit_id
     token = api.login("leader")
     record = api.get(f"/staff/units/{unit_id}/record", token=token).json()
-    assert record["ratings"]["basic"] == 1 and record["rates"]["basic"] == 1.0
-    assert record["led"] == 1 and record["closed"] == 1
-    old = api.get(f"/staff/units/{unit_id}/record?from=2020-01-01&to=2020-12-31",
-                  token=token).json()
+    assert record["ratings"]["basic"] == 1
+    assert record["rates"]["basic"] == 1.0
+    assert record["led"] == 1
+    assert record["closed"] == 1
+    old = api.get(
+        f"/staff/units/{unit_id}/record?from=2020-01-01&to=2020-12-31", token=token
+    ).json()
     assert old["period"] == {"from": "2020-01-01", "to": "2020-12-31"}
-    assert old["ratings"]["basic"] == 0 and old["rates"]["basic"] is None
+    assert old["ratings"]["basic"] == 0
+    assert old["rates"]["basic"] is None
     bad = api.get(f"/staff/units/{unit_id}/record?from=2020-02-30", token=token)
-    assert bad.status_code == 422 and bad.json()["error"]["field"] == "from"
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "from"

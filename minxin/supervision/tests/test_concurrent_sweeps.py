@@ -24,8 +24,9 @@ def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
     intake = as_staff(staff["intake"])
     for _ in range(30):
         ticket, _ = submit(city)
-        svc.ticket_dispatch(ticket_id=ticket.pk, actor=intake,
-                            lead_unit_id=staff["zhujian"].unit_id)
+        svc.ticket_dispatch(
+            ticket_id=ticket.pk, actor=intake, lead_unit_id=staff["zhujian"].unit_id
+        )
     clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 4, 10)))
     barrier = threading.Barrier(4)
     results: list[dict] = []

@@ -29,9 +29,12 @@ def at(moment: dt.datetime) -> dt.datetime:
 def dispatched(city, staff) -> Ticket:
     at(timezone.make_aware(dt.datetime(2026, 11, 2, 10)))
     ticket = submit(city)[0]
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id,
-                        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id])
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id],
+    )
     return ticket
 
 
@@ -50,16 +53,21 @@ def test_a_late_part_is_warned_then_supervised_once(city, staff):
     assert sweep_co_parts(clock.now()) == 0
     assert {p.warn_level for p in parts(ticket).values()} == {1}
     warned = InboxMessage.objects.filter(ticket=ticket, event="co_warning")
-    assert set(warned.values_list("unit_id", flat=True)) == {staff["huanbao"].unit_id,
-                                                            staff["heping"].unit_id}
+    assert set(warned.values_list("unit_id", flat=True)) == {
+        staff["huanbao"].unit_id,
+        staff["heping"].unit_id,
+    }
     at(huanbao.due_at + dt.timedelta(minutes=1))
     assert sweep()["co_parts"] == 2
     assert sweep()["co_parts"] == 0
     orders = SupervisionOrder.objects.filter(ticket=ticket)
     assert set(orders.values_list("unit_id", "reason")) == {
-        (staff["huanbao"].unit_id, "overdue"), (staff["heping"].unit_id, "overdue")}
+        (staff["huanbao"].unit_id, "overdue"),
+        (staff["heping"].unit_id, "overdue"),
+    }
     events = TimelineEvent.objects.filter(ticket=ticket, action__in=["co_warning", "co_overdue"])
-    assert events.count() == 4 and not events.filter(public=True).exists()
+    assert events.count() == 4
+    assert not events.filter(public=True).exists()
 
 
 def test_parts_that_gave_their_opinion_or_were_returned_are_not_swept(city, staff):
@@ -67,8 +75,9 @@ def test_parts_that_gave_their_opinion_or_were_returned_are_not_swept(city, staf
     huanbao = as_staff(staff["huanbao"])
     cohandling.co_part_sign(ticket_id=ticket.pk, actor=huanbao)
     cohandling.co_part_opinion(ticket_id=ticket.pk, actor=huanbao, note="已核查")
-    cohandling.co_part_return(ticket_id=ticket.pk, actor=as_staff(staff["heping"]),
-                              reason="非本单位职责")
+    cohandling.co_part_return(
+        ticket_id=ticket.pk, actor=as_staff(staff["heping"]), reason="非本单位职责"
+    )
     at(parts(ticket)["huanbao"].due_at + dt.timedelta(days=1))
     assert sweep_co_parts(clock.now()) == 0
     assert not SupervisionOrder.objects.filter(ticket=ticket).exists()
@@ -78,8 +87,14 @@ def test_parts_of_a_finished_request_are_not_swept(city, staff):
     ticket = dispatched(city, staff)
     lead = as_staff(staff["zhujian"])
     svc.ticket_sign(ticket_id=ticket.pk, actor=lead)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=lead, facts="f", solved=True, public_reply="p",
-                     proceed_reason="协办单位已电话反馈")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=lead,
+        facts="f",
+        solved=True,
+        public_reply="p",
+        proceed_reason="协办单位已电话反馈",
+    )
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
     at(parts(ticket)["huanbao"].due_at + dt.timedelta(days=1))
     assert sweep_co_parts(clock.now()) == 0
@@ -91,10 +106,12 @@ def test_a_late_co_unit_and_a_late_lead_each_get_their_own_order(city, staff):
     sweep()  # the lead's sign-for stage is overdue
     at(parts(ticket)["huanbao"].due_at + dt.timedelta(minutes=1))
     sweep()
-    units = set(SupervisionOrder.objects.filter(ticket=ticket, state="open")
-                .values_list("unit_id", flat=True))
-    assert units == {staff["zhujian"].unit_id, staff["huanbao"].unit_id,
-                     staff["heping"].unit_id}
+    units = set(
+        SupervisionOrder.objects.filter(ticket=ticket, state="open").values_list(
+            "unit_id", flat=True
+        )
+    )
+    assert units == {staff["zhujian"].unit_id, staff["huanbao"].unit_id, staff["heping"].unit_id}
 
 
 def test_a_late_part_counts_in_the_co_unit_s_record(city, staff):

@@ -28,18 +28,23 @@ def published(ticket: Ticket, staff: dict) -> None:
     ticket.refresh_from_db()
     if ticket.status == Status.DISPATCHED:
         svc.ticket_sign(ticket_id=ticket.pk, actor=unit)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=unit, facts="已核实", solved=True,
-                     public_reply="已修复")
+    svc.ticket_reply(
+        ticket_id=ticket.pk, actor=unit, facts="已核实", solved=True, public_reply="已修复"
+    )
     svc.ticket_approve(ticket_id=ticket.pk, actor=reviewer)
 
 
 def rate(ticket: Ticket, satisfaction: str) -> Ticket:
-    return svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                           satisfaction=satisfaction)
+    return svc.ticket_rate(
+        ticket_id=ticket.pk,
+        actor=Actor.code_holder(ticket.tracking_code),
+        satisfaction=satisfaction,
+    )
 
 
 def test_the_order_opened_for_unsatisfied_closes_when_the_citizen_then_rates_satisfied(
-        client, city, staff):
+    client, city, staff
+):
     ticket, _ = submit(city)
     to_signed(ticket, staff)
     published(ticket, staff)
@@ -50,15 +55,18 @@ def test_the_order_opened_for_unsatisfied_closes_when_the_citizen_then_rates_sat
     rate(ticket, "satisfied")
     order.refresh_from_db()
     assert (order.state, order.outcome) == ("closed", "resolved")
-    assert order.closed_at is not None and order.closed_by is None
+    assert order.closed_at is not None
+    assert order.closed_by is None
     assert order.events.filter(action="follow_close", note__contains="满意").exists()
     entry = ticket.events.get(action="supervise_close")
-    assert not entry.public and f"督办单{order.pk}" in entry.note
+    assert not entry.public
+    assert f"督办单{order.pk}" in entry.note
     assert not InboxMessage.objects.filter(event="supervision_decide").exists()
     assert sweep()["followed"] == 0  # nothing left for the sweep
     client.force_login(staff["supervisor"])
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
-    assert "随诉求办结" in page and "已办结" in page
+    assert "随诉求办结" in page
+    assert "已办结" in page
 
 
 def test_basic_satisfaction_closes_every_live_order_of_the_request(city, staff):
@@ -71,8 +79,7 @@ def test_basic_satisfaction_closes_every_live_order_of_the_request(city, staff):
 
 
 @override_settings(MAX_REOPENS=0)
-def test_unsatisfied_with_no_reopen_left_asks_the_supervisor_who_opened_it_to_decide(
-        city, staff):
+def test_unsatisfied_with_no_reopen_left_asks_the_supervisor_who_opened_it_to_decide(city, staff):
     ticket, _ = submit(city)
     to_signed(ticket, staff)
     sup.supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="加快")
@@ -87,8 +94,9 @@ def test_unsatisfied_with_no_reopen_left_asks_the_supervisor_who_opened_it_to_de
     assert {(m.user_id, m.text.count("请决定")) for m in asks} == {(staff["supervisor"].pk, 1)}
     assert asks.count() == 2
     assert sweep()["followed"] == 0  # asked once, not every minute
-    sup.supervision_close(order_id=orders["manual"].pk, actor=as_staff(staff["supervisor"]),
-                          outcome="unresolved")
+    sup.supervision_close(
+        order_id=orders["manual"].pk, actor=as_staff(staff["supervisor"]), outcome="unresolved"
+    )
 
 
 def test_a_request_closed_unrated_puts_its_order_to_the_supervisors_in_the_sweep(city, staff):
@@ -101,9 +109,13 @@ def test_a_request_closed_unrated_puts_its_order_to_the_supervisors_in_the_sweep
     sweep()  # the rating window passes: to callback
     clock.freeze(timezone.make_aware(dt.datetime(2026, 12, 1, 10)))
     counts = sweep()
-    assert counts["closed_unrated"] == 1 and counts["followed"] == 1
+    assert counts["closed_unrated"] == 1
+    assert counts["followed"] == 1
     order = Order.objects.get(ticket=ticket)
-    assert order.state == "open" and order.events.filter(action="decide_asked").exists()
-    assert InboxMessage.objects.filter(event="supervision_decide",
-                                       user=staff["supervisor"]).count() == 1
+    assert order.state == "open"
+    assert order.events.filter(action="decide_asked").exists()
+    assert (
+        InboxMessage.objects.filter(event="supervision_decide", user=staff["supervisor"]).count()
+        == 1
+    )
     assert sweep()["followed"] == 0

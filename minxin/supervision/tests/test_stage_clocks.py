@@ -41,16 +41,19 @@ def test_a_submitted_request_is_due_for_acceptance_within_four_working_hours(cit
 
 
 def test_an_unaccepted_request_warns_yellow_then_goes_red_with_an_order_to_the_centre(
-        city, staff, api):
+    city, staff, api
+):
     at(2026, 11, 2, 9)  # Monday
     ticket, _ = submit(city)
     at(2026, 11, 2, 12, 30)
     counts = sweep()
-    assert counts["yellow"] == 1 and counts["red"] == 0
+    assert counts["yellow"] == 1
+    assert counts["red"] == 0
     warning = InboxMessage.objects.get(event="warning", ticket=ticket)
     assert warning.unit_id is None  # the centre's inbox
     at(2026, 11, 2, 13, 30)
-    assert sweep()["red"] == 1 and sweep()["red"] == 0
+    assert sweep()["red"] == 1
+    assert sweep()["red"] == 0
     assert fresh(ticket).warn_level == 2
     assert InboxMessage.objects.filter(event="accept_overdue", ticket=ticket, unit=None).exists()
     order = SupervisionOrder.objects.get(ticket=ticket)
@@ -58,13 +61,19 @@ def test_an_unaccepted_request_warns_yellow_then_goes_red_with_an_order_to_the_c
     assert "受理超期" in order.note
     # The centre's intake staff see it and answer it; a unit's handler cannot.
     listed = api.get("/staff/supervision", token=api.login("intake")).json()
-    assert [o["id"] for o in listed] == [order.pk] and listed[0]["unit"] == "市民诉求受理中心"
-    refused = api.post(f"/staff/supervision/{order.pk}/respond", {"response": "已受理"},
-                       token=api.login("zhujian"))
+    assert [o["id"] for o in listed] == [order.pk]
+    assert listed[0]["unit"] == "市民诉求受理中心"
+    refused = api.post(
+        f"/staff/supervision/{order.pk}/respond", {"response": "已受理"}, token=api.login("zhujian")
+    )
     assert refused.status_code == 404
-    answered = api.post(f"/staff/supervision/{order.pk}/respond", {"response": "今日已受理"},
-                        token=api.login("intake"))
-    assert answered.status_code == 200 and answered.json()["state"] == "responded"
+    answered = api.post(
+        f"/staff/supervision/{order.pk}/respond",
+        {"response": "今日已受理"},
+        token=api.login("intake"),
+    )
+    assert answered.status_code == 200
+    assert answered.json()["state"] == "responded"
 
 
 def test_an_accepted_request_left_undispatched_is_swept_and_supervised(city, staff):
@@ -80,9 +89,11 @@ def test_an_accepted_request_left_undispatched_is_swept_and_supervised(city, sta
     assert sweep()["red"] == 1
     assert InboxMessage.objects.filter(event="dispatch_overdue", ticket=ticket).exists()
     order = SupervisionOrder.objects.get(ticket=ticket)
-    assert order.unit_id is None and "派遣超期" in order.note
+    assert order.unit_id is None
+    assert "派遣超期" in order.note
     events = list(fresh(ticket).events.values_list("action", flat=True))
-    assert events.count("warning") == 1 and events.count("overdue") == 1
+    assert events.count("warning") == 1
+    assert events.count("overdue") == 1
     assert "supervise" in events
 
 
@@ -103,8 +114,12 @@ def test_a_returned_request_gets_a_clock_for_its_redispatch(city, staff):
 
 
 def test_a_category_override_shortens_the_accept_and_dispatch_clocks(city, staff):
-    DeadlineOverride.objects.create(request_type=city["types"]["complaint"],
-                                    category=city["category"], accept_hours=1, dispatch_hours=2)
+    DeadlineOverride.objects.create(
+        request_type=city["types"]["complaint"],
+        category=city["category"],
+        accept_hours=1,
+        dispatch_hours=2,
+    )
     at(2026, 11, 2, 9)
     ticket, _ = submit(city)
     assert timezone.localtime(ticket.stage_due_at) == at(2026, 11, 2, 10)
@@ -122,7 +137,8 @@ def test_a_paused_submitted_request_is_not_swept(city, staff):
 
 
 def test_a_supervisor_supervises_an_overdue_request_never_dispatched_from_its_page(
-        client, city, staff):
+    client, city, staff
+):
     at(2026, 11, 2, 9)
     ticket, _ = submit(city)
     at(2026, 11, 3, 9)
@@ -132,7 +148,8 @@ def test_a_supervisor_supervises_an_overdue_request_never_dispatched_from_its_pa
     assert "当前状态下您没有可执行的操作" not in page
     response = client.post(f"/staff/requests/{ticket.pk}/supervise/", {"note": "请立即受理"})
     order = SupervisionOrder.objects.get(ticket=ticket, reason="manual")
-    assert response.status_code == 302 and order.unit_id is None
+    assert response.status_code == 302
+    assert order.unit_id is None
     assert InboxMessage.objects.filter(event="supervision", unit=None, ticket=ticket).exists()
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
     assert "市民诉求受理中心" in page
@@ -145,9 +162,11 @@ def test_a_finished_request_cannot_be_supervised_by_hand(city, staff, api):
     at(2026, 11, 2, 9)
     ticket, _ = submit(city)
     svc.ticket_reject(ticket_id=ticket.pk, actor=as_staff(staff["intake"]), reason="重复提交")
-    refused = api.post(f"/staff/requests/{ticket.pk}/supervise", {"note": "督办"},
-                       token=api.login("supervisor"))
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "ticket_finished"
+    refused = api.post(
+        f"/staff/requests/{ticket.pk}/supervise", {"note": "督办"}, token=api.login("supervisor")
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "ticket_finished"
     assert not SupervisionOrder.objects.exists()
 
 
@@ -157,7 +176,8 @@ def test_an_order_to_the_centre_counts_for_no_unit_in_the_records(city, staff):
     at(2026, 11, 2, 9)
     ticket, _ = submit(city)
     at(2026, 11, 2, 14)
-    assert sweep()["red"] == 1 and SupervisionOrder.objects.get(ticket=ticket).unit_id is None
+    assert sweep()["red"] == 1
+    assert SupervisionOrder.objects.get(ticket=ticket).unit_id is None
     figures = unit_figures(Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
     assert None not in figures
     assert sum(f.orders_opened for f in figures.values()) == 0

@@ -19,8 +19,15 @@ from minxin.tickets.models import Satisfaction, Stage, Status, Ticket
 from minxin.tickets.tests.helpers import as_staff, submit
 
 pytestmark = pytest.mark.django_db
-NOTHING = {"analysed": 0, "yellow": 0, "red": 0, "closed_unrated": 0, "followed": 0,
-           "escalated": 0, "co_parts": 0}
+NOTHING = {
+    "analysed": 0,
+    "yellow": 0,
+    "red": 0,
+    "closed_unrated": 0,
+    "followed": 0,
+    "escalated": 0,
+    "co_parts": 0,
+}
 
 
 def at(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> dt.datetime:
@@ -49,11 +56,13 @@ def test_sign_for_overdue_over_national_day_escalates_on_working_days(city, staf
     at(2026, 9, 29, 9)
     assert sweep() == NOTHING
     at(2026, 9, 29, 17)  # past 80% of the sign-for time
-    assert sweep()["yellow"] == 1 and sweep() == NOTHING
+    assert sweep()["yellow"] == 1
+    assert sweep() == NOTHING
     assert InboxMessage.objects.filter(event="warning", unit=ticket.lead_unit).count() == 1
 
     at(2026, 9, 30, 0, 30)
-    assert sweep()["red"] == 1 and sweep() == NOTHING
+    assert sweep()["red"] == 1
+    assert sweep() == NOTHING
     order = SupervisionOrder.objects.get(ticket=ticket)
     assert (order.reason, order.level) == ("overdue", 1)
     # Two working days to respond, after 30 Sep: the holiday (1-7 Oct), then 8 and 9 Oct.
@@ -65,7 +74,8 @@ def test_sign_for_overdue_over_national_day_escalates_on_working_days(city, staf
     at(2026, 10, 9, 23)
     assert sweep() == NOTHING
     at(2026, 10, 10, 0, 30)  # a Saturday, but a 调休 working day
-    assert sweep()["escalated"] == 1 and sweep() == NOTHING
+    assert sweep()["escalated"] == 1
+    assert sweep() == NOTHING
     order.refresh_from_db()
     assert order.level == 2
     # After Saturday 10 Oct: Sunday 11 is off, then Monday 12 and Tuesday 13.
@@ -77,7 +87,8 @@ def test_sign_for_overdue_over_national_day_escalates_on_working_days(city, staf
     order.refresh_from_db()
     assert order.level == 3
     actions = list(ticket.events.values_list("action", flat=True))
-    assert actions.count("warning") == 1 and actions.count("overdue") == 1
+    assert actions.count("warning") == 1
+    assert actions.count("overdue") == 1
     assert actions.count("supervise_escalate") == 2
     ticket.refresh_from_db()
     assert ticket.events.order_by("at", "id").last().to_status == ticket.status
@@ -125,7 +136,8 @@ def test_an_unrated_reply_goes_to_callback_then_closes_as_not_rated(city, staff,
     at(2026, 12, 1)
     assert sweep()["closed_unrated"] == 1
     ticket.refresh_from_db()
-    assert ticket.status == Status.CLOSED and ticket.satisfaction == Satisfaction.NOT_RATED
+    assert ticket.status == Status.CLOSED
+    assert ticket.satisfaction == Satisfaction.NOT_RATED
 
 
 def test_an_unsatisfied_rating_opens_a_supervision_order(city, staff):
@@ -134,12 +146,18 @@ def test_an_unsatisfied_rating_opens_a_supervision_order(city, staff):
     svc.ticket_sign(ticket_id=ticket.pk, actor=unit)
     svc.ticket_reply(ticket_id=ticket.pk, actor=unit, facts="f", solved=True, public_reply="p")
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
-    svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                    satisfaction="unsatisfied", comment="问题没解决")
+    svc.ticket_rate(
+        ticket_id=ticket.pk,
+        actor=Actor.code_holder(ticket.tracking_code),
+        satisfaction="unsatisfied",
+        comment="问题没解决",
+    )
     order = SupervisionOrder.objects.get(ticket=ticket)
-    assert order.reason == "unsatisfied" and order.unit_id == staff["zhujian"].unit_id
+    assert order.reason == "unsatisfied"
+    assert order.unit_id == staff["zhujian"].unit_id
     ticket.refresh_from_db()
-    assert ticket.status == Status.DISPATCHED and ticket.reopen_count == 1
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.reopen_count == 1
 
 
 def test_swept_events_are_witnessed_on_the_audit_chain(city, staff):
@@ -157,6 +175,7 @@ def test_swept_events_are_witnessed_on_the_audit_chain(city, staff):
 def test_the_clock_colour_is_shown_in_queues(city, staff, api):
     at(2026, 11, 2, 10)
     ticket = dispatched(city, staff)
+
     def colour() -> str:  # a fresh token each time: the clock moves past a token's life
         return api.get("/staff/queues/inbox", token=api.login("zhujian")).json()[0]["clock"]
 

@@ -8,7 +8,8 @@ from minxin.tickets import codes
 
 def test_codes_are_ten_characters_and_valid():
     code = codes.new_tracking_code()
-    assert len(code) == 10 and codes.normalise(code) == code
+    assert len(code) == 10
+    assert codes.normalise(code) == code
 
 
 def test_codes_are_not_sequential():
@@ -19,7 +20,7 @@ def test_codes_are_not_sequential():
 @given(st.integers(0, 9), st.sampled_from(codes.ALPHABET))
 def test_every_single_typo_is_caught(position, replacement):
     code = codes.new_tracking_code()
-    typo = code[:position] + replacement + code[position + 1:]
+    typo = code[:position] + replacement + code[position + 1 :]
     assert (codes.normalise(typo) is None) == (typo != code)
 
 

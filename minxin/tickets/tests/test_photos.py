@@ -30,8 +30,9 @@ def test_location_metadata_is_removed(city, settings, tmp_path):
     raw = jpeg_with_gps()
     assert Image.open(io.BytesIO(raw)).getexif()
     ticket, _ = submit(city)
-    photo = ticket_add_photo(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                             upload=raw)
+    photo = ticket_add_photo(
+        ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), upload=raw
+    )
     stored = photo.image.read()
     assert not Image.open(io.BytesIO(stored)).getexif()
     assert b"PhoneMaker" not in stored
@@ -49,5 +50,6 @@ def test_a_renamed_file_is_judged_by_its_content():
 def test_only_the_submitter_adds_photos(city):
     ticket, _ = submit(city)
     with pytest.raises(PermissionDenied):
-        ticket_add_photo(ticket_id=ticket.pk, actor=Actor.code_holder("OTHERCODE2"),
-                         upload=jpeg_with_gps())
+        ticket_add_photo(
+            ticket_id=ticket.pk, actor=Actor.code_holder("OTHERCODE2"), upload=jpeg_with_gps()
+        )

@@ -23,8 +23,12 @@ migration = importlib.import_module("minxin.tickets.migrations.0012_timeline_pub
 
 def as_before(event: TimelineEvent, note: str, *, public: bool = True) -> None:
     """Make an event look as the old code wrote it, chain entry included."""
-    sql("UPDATE tickets_timelineevent SET note = %s, public_note = '', public = %s WHERE id = %s",
-        note, public, event.pk)
+    sql(
+        "UPDATE tickets_timelineevent SET note = %s, public_note = '', public = %s WHERE id = %s",
+        note,
+        public,
+        event.pk,
+    )
     event.refresh_from_db()
     payload = timeline_payload(event)
     payload.pop("public_note_sm3")
@@ -41,7 +45,8 @@ def test_the_mapping_moves_only_text_addressed_to_the_citizen(city, staff):
     as_before(events["dispatch"], "主办：市住房和城乡建设局；协办：和平区。请住建局牵头核查")
     migration.forwards(apps, None)
     accept, dispatch = (TimelineEvent.objects.get(pk=events[a].pk) for a in ("accept", "dispatch"))
-    assert accept.public_note == "" and citizen_text(accept) == "诉求已受理"
+    assert accept.public_note == ""
+    assert citizen_text(accept) == "诉求已受理"
     assert dispatch.public_note == "市住房和城乡建设局"
     assert citizen_text(dispatch) == "已派遣至市住房和城乡建设局办理"
     assert dispatch.note.endswith("请住建局牵头核查")  # kept, internal
@@ -69,8 +74,10 @@ def test_old_rows_still_verify_and_a_changed_public_note_is_caught(city, staff):
     new = ticket.events.get(action="reject")
     sql("UPDATE tickets_timelineevent SET public_note = '改过的理由' WHERE id = %s", new.pk)
     problems = chain_verify().problems
-    assert problems == [f"timeline {new.pk} was changed after entry "
-                        f"#{ChainEntry.objects.get(ref=f'timeline:{new.pk}').seq} recorded it"]
+    assert problems == [
+        f"timeline {new.pk} was changed after entry "
+        f"#{ChainEntry.objects.get(ref=f'timeline:{new.pk}').seq} recorded it"
+    ]
 
 
 def rechain() -> None:
@@ -80,8 +87,14 @@ def rechain() -> None:
     prev = GENESIS_HASH
     for entry in ChainEntry.objects.order_by("seq"):
         entry.prev_hash = prev
-        entry.hash = entry_hash(prev_hash=prev, seq=entry.seq, kind=entry.kind, ref=entry.ref,
-                                at=entry.at, payload=entry.payload)
+        entry.hash = entry_hash(
+            prev_hash=prev,
+            seq=entry.seq,
+            kind=entry.kind,
+            ref=entry.ref,
+            at=entry.at,
+            payload=entry.payload,
+        )
         entry.save(update_fields=["prev_hash", "hash"])
         prev = entry.hash
     ChainHead.objects.filter(pk=1).update(hash=prev)

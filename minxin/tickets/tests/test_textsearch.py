@@ -18,9 +18,14 @@ TEXT = st.text(alphabet="小区水管漏雨噪音电梯aBcXyZ019 ，。！-①�
 
 
 def new(city: dict, title: str, content: str) -> Ticket:
-    data = Submission(request_type="complaint", title=title, content=content,
-                      category_id=city["category"].pk, anonymous=True,
-                      district_id=city["units"]["heping"].pk)
+    data = Submission(
+        request_type="complaint",
+        title=title,
+        content=content,
+        category_id=city["category"].pk,
+        anonymous=True,
+        district_id=city["units"]["heping"].pk,
+    )
     ticket, _ = ticket_submit(data=data, actor=Actor())
     return ticket
 
@@ -44,8 +49,9 @@ def overwrite(ticket: Ticket, value: str | None) -> None:
     """Damage the index as a crash or a bulk load could: lose TICKET's grams or make them stale."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE tickets_ticket SET grams = %s::tsvector WHERE id = %s",
-                           [value, ticket.pk])
+            cursor.execute(
+                "UPDATE tickets_ticket SET grams = %s::tsvector WHERE id = %s", [value, ticket.pk]
+            )
     elif value is None:
         TicketText.objects.filter(ticket=ticket).delete()
     else:
@@ -60,16 +66,19 @@ def index_holds(ticket: Ticket, term: str) -> bool:
 
 def _index_covers(text: str, term: str) -> bool:
     held = set(textsearch.grams(text).split())
-    return all(any(g.startswith(gram) for g in held) if prefix else gram in held
-               for gram, prefix in textsearch.query_grams(term))
+    return all(
+        any(g.startswith(gram) for g in held) if prefix else gram in held
+        for gram, prefix in textsearch.query_grams(term)
+    )
 
 
 @given(TEXT, st.data())
 def test_every_substring_is_covered_by_the_grams(text, data):
     start = data.draw(st.integers(0, len(text)))
-    term = text[start:data.draw(st.integers(start, len(text)))]
+    term = text[start : data.draw(st.integers(start, len(text)))]
     assert _index_covers(text, term)
-    assert _index_covers(text.upper(), term) and _index_covers(text, term.upper())
+    assert _index_covers(text.upper(), term)
+    assert _index_covers(text, term.upper())
 
 
 def test_grams_are_bigrams_and_run_ends():
@@ -84,12 +93,13 @@ def test_search_finds_short_mixed_and_punctuated_terms(city):
     noise = new(city, "夜间施工噪音", "工地凌晨2点仍在施工")
     assert found("漏") == {leak.pk}
     assert found("漏水") == {leak.pk}
-    assert found("wifi") == {leak.pk} and found("WIFI") == {leak.pk}
+    assert found("wifi") == {leak.pk}
+    assert found("WIFI") == {leak.pk}
     assert found("漏水，已经") == {leak.pk}
     assert found("2点") == {noise.pk}
     assert found("施工噪音") == {noise.pk}
-    assert found("水漏") == set()      # both grams' characters occur, the term does not
-    assert found("，") == {leak.pk}    # nothing to look up: the scan still answers
+    assert found("水漏") == set()  # both grams' characters occur, the term does not
+    assert found("，") == {leak.pk}  # nothing to look up: the scan still answers
     assert found("电梯") == set()
 
 
@@ -123,13 +133,17 @@ def test_reindex_rebuilds_lost_and_stale_rows(city):
     noise = new(city, "噪音", "广场舞噪音")
     overwrite(leak, None)
     overwrite(noise, "过时")
-    assert found("漏水") == set() and found("噪音") == set()
-    assert stored(leak) is None and list(textsearch.missing()) == [leak]
+    assert found("漏水") == set()
+    assert found("噪音") == set()
+    assert stored(leak) is None
+    assert list(textsearch.missing()) == [leak]
 
     assert textsearch.reindex(textsearch.missing()) == 1
-    assert found("漏水") == {leak.pk} and found("噪音") == set()
+    assert found("漏水") == {leak.pk}
+    assert found("噪音") == set()
     assert textsearch.reindex() == Ticket.objects.count()
-    assert found("噪音") == {noise.pk} and not index_holds(noise, "过时")
+    assert found("噪音") == {noise.pk}
+    assert not index_holds(noise, "过时")
 
 
 def test_a_common_term_walks_the_list_with_the_same_answer(city, monkeypatch):
@@ -138,7 +152,8 @@ def test_a_common_term_walks_the_list_with_the_same_answer(city, monkeypatch):
     expected = {t.pk for t in leaks}
     assert found("漏水") == expected
     monkeypatch.setattr(textsearch, "CANDIDATE_LIMIT", 1)  # every term is now "common"
-    assert found("漏水") == expected and found("漏") == expected | {other.pk}
+    assert found("漏水") == expected
+    assert found("漏") == expected | {other.pk}
     counted = Ticket.objects.filter(textsearch.contains("漏", walk=False))
     assert counted.count() == 4
     newest = Ticket.objects.filter(textsearch.contains("漏水")).order_by("-created_at", "-id")

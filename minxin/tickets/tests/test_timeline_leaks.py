@@ -90,8 +90,12 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
         self.direct_answer(answered, m)
         if not anonymous:
             self.reveal(main, m)
-        looked = [(main, main_pw), (merged, merged_pw), (rejected, rejected_pw),
-                  (answered, answered_pw)]
+        looked = [
+            (main, main_pw),
+            (merged, merged_pw),
+            (rejected, rejected_pw),
+            (answered, answered_pw),
+        ]
         seen = self.citizen_views(looked)
         assert any("已派遣至" in text for text in seen)  # the views were really read
         for needle in m.needles():
@@ -99,15 +103,23 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
                 assert needle not in text, f"internal marker {needle!r} reached the citizen"
 
     def submit(self, *, anonymous: bool, kind: str = "complaint") -> tuple[Ticket, str | None]:
-        data = Submission(request_type=kind, title="小区电梯故障", content="三号楼电梯停运一周",
-                          category_id=Category.objects.get(name="物业管理").pk,
-                          anonymous=anonymous, name="" if anonymous else "张三",
-                          district_id=self.units["heping"].pk)
+        data = Submission(
+            request_type=kind,
+            title="小区电梯故障",
+            content="三号楼电梯停运一周",
+            category_id=Category.objects.get(name="物业管理").pk,
+            anonymous=anonymous,
+            name="" if anonymous else "张三",
+            district_id=self.units["heping"].pk,
+        )
         return ticket_submit(data=data, actor=Actor() if anonymous else Actor.citizen(PHONE))
 
     def owner(self, ticket: Ticket) -> Actor:
-        return Actor.citizen(PHONE) if ticket.submitter_phone else Actor.code_holder(
-            ticket.tracking_code)
+        return (
+            Actor.citizen(PHONE)
+            if ticket.submitter_phone
+            else Actor.code_holder(ticket.tracking_code)
+        )
 
     def full_loop(self, ticket: Ticket, m: Markers, *, solved: bool, merged: Ticket) -> None:
         s, t = self.staff, {"ticket_id": ticket.pk}
@@ -115,11 +127,21 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
         svc.ticket_merge(ticket_id=merged.pk, into_id=ticket.pk, actor=s["intake"], note=m.take())
         svc.ticket_request_info(**t, actor=s["intake"], note="请补充电梯停运的照片")
         svc.ticket_supplement(**t, actor=self.owner(ticket), note="照片已补充")
-        svc.ticket_dispatch(**t, actor=s["intake"], lead_unit_id=self.units["renshe"].pk,
-                            co_unit_ids=[self.units["huanbao"].pk], note=m.take())
+        svc.ticket_dispatch(
+            **t,
+            actor=s["intake"],
+            lead_unit_id=self.units["renshe"].pk,
+            co_unit_ids=[self.units["huanbao"].pk],
+            note=m.take(),
+        )
         svc.ticket_return(**t, actor=s["renshe"], reason=m.take())
-        svc.ticket_dispatch(**t, actor=s["intake"], lead_unit_id=self.units["zhujian"].pk,
-                            co_unit_ids=[self.units["huanbao"].pk], note=m.take())
+        svc.ticket_dispatch(
+            **t,
+            actor=s["intake"],
+            lead_unit_id=self.units["zhujian"].pk,
+            co_unit_ids=[self.units["huanbao"].pk],
+            note=m.take(),
+        )
         svc.ticket_sign(**t, actor=s["zhujian"])
         self.extensions(ticket, m)
         cohandling.co_part_sign(**t, actor=s["huanbao"])
@@ -135,8 +157,12 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
         self.reply(ticket, m, solved=solved)
         ticket_unit_approve(**t, actor=s["zhujian_head"], note=m.take())
         svc.ticket_approve(**t, actor=s["reviewer"], note=m.take())
-        svc.ticket_rate(**t, actor=self.owner(ticket), satisfaction=Satisfaction.UNSATISFIED,
-                        comment="还是没有修好")
+        svc.ticket_rate(
+            **t,
+            actor=self.owner(ticket),
+            satisfaction=Satisfaction.UNSATISFIED,
+            comment="还是没有修好",
+        )
         svc.ticket_sign(**t, actor=s["zhujian_head"])
         self.reply(ticket, m, solved=True)
         ticket_unit_approve(**t, actor=s["zhujian_head"], note=m.take())
@@ -148,48 +174,71 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
     def extensions(self, ticket: Ticket, m: Markers) -> None:
         s = self.staff
         for approve in (True, False):
-            ext = svc.ticket_request_extension(ticket_id=ticket.pk, actor=s["zhujian"], days=2,
-                                               reason=m.take())
-            svc.ticket_decide_extension(extension_id=ext.pk, actor=s["intake"], approve=approve,
-                                        note=m.take())
+            ext = svc.ticket_request_extension(
+                ticket_id=ticket.pk, actor=s["zhujian"], days=2, reason=m.take()
+            )
+            svc.ticket_decide_extension(
+                extension_id=ext.pk, actor=s["intake"], approve=approve, note=m.take()
+            )
 
     def reply(self, ticket: Ticket, m: Markers, *, solved: bool) -> None:
-        svc.ticket_reply(ticket_id=ticket.pk, actor=self.staff["zhujian"], facts=m.take(),
-                         solved=solved, unsolved_reason="" if solved else m.take(),
-                         public_reply="电梯已修复，感谢监督。", proceed_reason=m.take())
+        svc.ticket_reply(
+            ticket_id=ticket.pk,
+            actor=self.staff["zhujian"],
+            facts=m.take(),
+            solved=solved,
+            unsolved_reason="" if solved else m.take(),
+            public_reply="电梯已修复，感谢监督。",
+            proceed_reason=m.take(),
+        )
 
     def co_handling(self, ticket: Ticket, m: Markers) -> None:
         s, t = self.staff, {"ticket_id": ticket.pk}
         cohandling.co_part_return(**t, actor=s["huanbao"], reason=m.take())
-        cohandling.co_part_decide(**t, actor=s["intake"], unit_id=self.units["huanbao"].pk,
-                                  keep=True, note=m.take())
+        cohandling.co_part_decide(
+            **t, actor=s["intake"], unit_id=self.units["huanbao"].pk, keep=True, note=m.take()
+        )
         cohandling.co_part_opinion(**t, actor=s["huanbao"], note=m.take())
 
     def supervise(self, ticket: Ticket, m: Markers) -> None:
         order = supervision_open(ticket_id=ticket.pk, actor=self.staff["supervisor"], note=m.take())
         supervision_respond(order_id=order.pk, actor=self.staff["zhujian"], response=m.take())
-        supervision_close(order_id=order.pk, actor=self.staff["supervisor"], outcome="resolved",
-                          note=m.take())
+        supervision_close(
+            order_id=order.pk, actor=self.staff["supervisor"], outcome="resolved", note=m.take()
+        )
 
     def oversee(self, ticket: Ticket, m: Markers) -> None:
         member = self.staff["oversight"]
-        oversight_share(ticket_id=ticket.pk, actor=self.staff["supervisor"],
-                        member_ids=[member.user.pk])
-        oversight_evaluate(ticket_id=ticket.pk, actor=member, timeliness="good", quality="fair",
-                           attitude="good", comment=m.take())
+        oversight_share(
+            ticket_id=ticket.pk, actor=self.staff["supervisor"], member_ids=[member.user.pk]
+        )
+        oversight_evaluate(
+            ticket_id=ticket.pk,
+            actor=member,
+            timeliness="good",
+            quality="fair",
+            attitude="good",
+            comment=m.take(),
+        )
 
     def rejection(self, ticket: Ticket, m: Markers) -> None:
         svc.ticket_accept(ticket_id=ticket.pk, actor=self.staff["intake"], note=m.take())
-        svc.ticket_reject(ticket_id=ticket.pk, actor=self.staff["intake"],
-                          reason="该事项正在诉讼中，请向法院反映")
+        svc.ticket_reject(
+            ticket_id=ticket.pk, actor=self.staff["intake"], reason="该事项正在诉讼中，请向法院反映"
+        )
         svc.ticket_archive(ticket_id=ticket.pk, actor=self.staff["intake"])
 
     def direct_answer(self, ticket: Ticket, m: Markers) -> None:
         svc.ticket_accept(ticket_id=ticket.pk, actor=self.staff["intake"], note=m.take())
-        svc.ticket_answer(ticket_id=ticket.pk, actor=self.staff["intake"],
-                          public_reply="可携带身份证到社区办理。")
-        svc.ticket_rate(ticket_id=ticket.pk, actor=self.staff["callback"],
-                        satisfaction=Satisfaction.SATISFIED, comment=m.take())
+        svc.ticket_answer(
+            ticket_id=ticket.pk, actor=self.staff["intake"], public_reply="可携带身份证到社区办理。"
+        )
+        svc.ticket_rate(
+            ticket_id=ticket.pk,
+            actor=self.staff["callback"],
+            satisfaction=Satisfaction.SATISFIED,
+            comment=m.take(),
+        )
 
     def reveal(self, ticket: Ticket, m: Markers) -> None:
         contact_reveal(ticket_id=ticket.pk, user=self.staff["intake"].user, reason=m.take()[:200])
@@ -207,8 +256,12 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
                 seen += self.by_password(ticket, password)
             else:
                 page = phone_client.get(f"/track/{ticket.tracking_code}/")
-                seen += [self.html(page), self.json(f"/api/v1/requests/{ticket.tracking_code}",
-                                                    {"HTTP_X_CITIZEN_TOKEN": token})]
+                seen += [
+                    self.html(page),
+                    self.json(
+                        f"/api/v1/requests/{ticket.tracking_code}", {"HTTP_X_CITIZEN_TOKEN": token}
+                    ),
+                ]
         seen += [self.html(phone_client.get("/track/mine/"))]
         for path in ("/api/v1/me/requests", "/api/v1/me/data"):
             seen += [self.json(path, {"HTTP_X_CITIZEN_TOKEN": token})]
@@ -220,9 +273,12 @@ class NoInternalTextReachesTheCitizenTest(TestCase):
     def by_password(self, ticket: Ticket, password: str) -> list[str]:
         client = Client()
         client.post("/track/", {"tracking_code": ticket.display_code, "password": password})
-        return [self.html(client.get(f"/track/{ticket.tracking_code}/")),
-                self.json(f"/api/v1/requests/{ticket.tracking_code}",
-                          {"HTTP_X_QUERY_PASSWORD": password})]
+        return [
+            self.html(client.get(f"/track/{ticket.tracking_code}/")),
+            self.json(
+                f"/api/v1/requests/{ticket.tracking_code}", {"HTTP_X_QUERY_PASSWORD": password}
+            ),
+        ]
 
     def html(self, response) -> str:  # type: ignore[no-untyped-def]
         assert response.status_code == 200, response.status_code

@@ -24,8 +24,13 @@ def approval_on(staff, persona: str = "zhujian") -> None:
 
 def replied(city, staff, by: str = "zhujian") -> Ticket:
     ticket = to_signed(submit(city)[0], staff)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff[by]), facts="已核实",
-                     solved=True, public_reply="已修复")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff[by]),
+        facts="已核实",
+        solved=True,
+        public_reply="已修复",
+    )
     return Ticket.objects.get(pk=ticket.pk)
 
 
@@ -33,8 +38,13 @@ def test_a_handler_s_reply_waits_for_the_unit_head_with_the_handling_clock_runni
     approval_on(staff)
     signed = to_signed(submit(city)[0], staff)
     stage_due = Ticket.objects.get(pk=signed.pk).stage_due_at
-    svc.ticket_reply(ticket_id=signed.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
-                     solved=True, public_reply="已修复")
+    svc.ticket_reply(
+        ticket_id=signed.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="已核实",
+        solved=True,
+        public_reply="已修复",
+    )
     ticket = Ticket.objects.get(pk=signed.pk)
     assert ticket.status == Status.UNIT_REVIEW
     assert (ticket.stage, ticket.stage_due_at) == (Stage.REPLY, stage_due)
@@ -42,19 +52,21 @@ def test_a_handler_s_reply_waits_for_the_unit_head_with_the_handling_clock_runni
     assert list(queue(user=staff["zhujian_head"], name="unit_review")) == [ticket]
     assert not queue(user=staff["reviewer"], name="review").filter(pk=ticket.pk).exists()
     assert {str(a) for a in allowed_actions(staff["zhujian_head"], ticket)} >= {
-        "unit_approve", "unit_send_back"}
+        "unit_approve",
+        "unit_send_back",
+    }
     assert "unit_approve" not in allowed_actions(staff["zhujian"], ticket)
 
 
 def test_the_unit_head_approves_it_on_to_the_centre_s_review(city, staff):
     approval_on(staff)
     ticket = replied(city, staff)
-    ticket_unit_approve(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]),
-                        note="同意上报")
+    ticket_unit_approve(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]), note="同意上报")
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.status, ticket.stage) == (Status.REPLIED, Stage.REVIEW)
     event = ticket.events.get(action="unit_approve")
-    assert not event.public and event.note == "同意上报"
+    assert not event.public
+    assert event.note == "同意上报"
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
     assert Ticket.objects.get(pk=ticket.pk).status == Status.PUBLISHED
 
@@ -63,16 +75,22 @@ def test_the_unit_head_sends_it_back_inside_the_unit(city, staff):
     approval_on(staff)
     ticket = replied(city, staff)
     with pytest.raises(ValidationFailed):
-        ticket_unit_send_back(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]),
-                              note="")
-    ticket_unit_send_back(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]),
-                          note="请补充整改照片")
+        ticket_unit_send_back(ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]), note="")
+    ticket_unit_send_back(
+        ticket_id=ticket.pk, actor=as_staff(staff["zhujian_head"]), note="请补充整改照片"
+    )
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.status == Status.SIGNED
     reply = ticket.replies.get()
-    assert reply.review == Reply.Review.SENT_BACK and "请补充整改照片" in reply.review_note
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="已补充",
-                     solved=True, public_reply="已修复")
+    assert reply.review == Reply.Review.SENT_BACK
+    assert "请补充整改照片" in reply.review_note
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="已补充",
+        solved=True,
+        public_reply="已修复",
+    )
     assert Ticket.objects.get(pk=ticket.pk).status == Status.UNIT_REVIEW
 
 

@@ -92,14 +92,20 @@ def invalid(context: template.Context, form: str, name: str) -> str:
 
 
 UNREAD_CAP = 99
-ORDER_EVENTS = {"open": "发起督办", "respond": "单位回复", "escalate": "督办升级", "close": "办结",
-                "follow_close": "随诉求办结", "decide_asked": "提请督办人员决定"}
+ORDER_EVENTS = {
+    "open": "发起督办",
+    "respond": "单位回复",
+    "escalate": "督办升级",
+    "close": "办结",
+    "follow_close": "随诉求办结",
+    "decide_asked": "提请督办人员决定",
+}
 
 
 @register.simple_tag
 def inbox_unread(user: User) -> str:
     """The header's unread count; counting stops past 99 (shown as "99+")."""
-    count = inbox_for(user).filter(read_at=None).order_by()[:UNREAD_CAP + 1].count()
+    count = inbox_for(user).filter(read_at=None).order_by()[: UNREAD_CAP + 1].count()
     return f"{UNREAD_CAP}+" if count > UNREAD_CAP else str(count)
 
 

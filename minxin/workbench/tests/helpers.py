@@ -9,8 +9,9 @@ from minxin.tickets.models import Ticket
 from minxin.tickets.tests.helpers import submit
 
 
-def new_ticket(city: dict, *, phone: str | None = "13800001111", title: str = "小区电梯故障"
-               ) -> Ticket:
+def new_ticket(
+    city: dict, *, phone: str | None = "13800001111", title: str = "小区电梯故障"
+) -> Ticket:
     ticket, _ = submit(city, phone=phone, title=title)
     return ticket
 

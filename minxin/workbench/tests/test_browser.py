@@ -47,8 +47,11 @@ def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"workbench-{name}.png"), full_page=True)
     rules = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
     found = Axe().run(page, options={"resultTypes": ["violations"], "runOnly": rules})
-    bad = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-           for v in found.response["violations"] if v["impact"] in ("critical", "serious")]
+    bad = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in found.response["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
     assert bad == [], f"{name}: {bad}"
 
 
@@ -79,7 +82,8 @@ def test_pages_pass_axe_and_intake_dispatches_by_keyboard(page, city, staff):
         page.keyboard.press("Enter")
     assert "已派遣" in page.locator("main").inner_text()
     ticket.refresh_from_db()
-    assert ticket.status == "dispatched" and ticket.lead_unit.code == "heping"
+    assert ticket.status == "dispatched"
+    assert ticket.lead_unit.code == "heping"
     page.goto(page.base + "/staff/search/?q=电梯")
     axe(page, "search")
 
@@ -120,25 +124,38 @@ def test_supervision_inbox_oversight_and_record_pages_pass_axe(page, city, staff
     from minxin.tickets.tests.helpers import as_staff, to_signed
 
     supervised = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=supervised.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
-    order = sup.supervision_open(ticket_id=supervised.pk, actor=as_staff(staff["supervisor"]),
-                                 note="请说明处理进度")
+    svc.ticket_dispatch(
+        ticket_id=supervised.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+    )
+    order = sup.supervision_open(
+        ticket_id=supervised.pk, actor=as_staff(staff["supervisor"]), note="请说明处理进度"
+    )
     handled = to_signed(new_ticket(city, title="楼道灯不亮"), staff)
-    svc.ticket_reply(ticket_id=handled.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
-                     solved=True, public_reply="已修复")
+    svc.ticket_reply(
+        ticket_id=handled.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="已核实",
+        solved=True,
+        public_reply="已修复",
+    )
     svc.ticket_approve(ticket_id=handled.pk, actor=as_staff(staff["reviewer"]))
     OversightShare.objects.create(ticket=handled, member=staff["oversight"])
     from minxin.risk.models import TicketInsight
+
     TicketInsight.objects.filter(ticket=supervised).update(risk_level="critical")
 
     log_in(page, "supervisor")
     assert page.locator("#sec-risk").is_visible()  # 风险预警 heads the page
     axe(page, "home-supervisor")
-    for path, name in [("/staff/supervision/", "orders"), (f"/staff/supervision/{order.pk}/",
-                       "order-supervisor"), (f"/staff/requests/{handled.pk}/", "detail-share"),
-                       ("/staff/units/", "units"),
-                       (f"/staff/units/{staff['zhujian'].unit_id}/record/", "unit-record")]:
+    for path, name in [
+        ("/staff/supervision/", "orders"),
+        (f"/staff/supervision/{order.pk}/", "order-supervisor"),
+        (f"/staff/requests/{handled.pk}/", "detail-share"),
+        ("/staff/units/", "units"),
+        (f"/staff/units/{staff['zhujian'].unit_id}/record/", "unit-record"),
+    ]:
         page.goto(page.base + path)
         axe(page, name)
     log_out(page)

@@ -11,9 +11,12 @@ from minxin.workbench.tests.helpers import as_user, fresh, new_ticket, post_acti
 
 def co_dispatched(city, staff):  # type: ignore[no-untyped-def]
     ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id,
-                        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id])
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+        co_unit_ids=[staff["huanbao"].unit_id, staff["heping"].unit_id],
+    )
     return ticket
 
 
@@ -21,9 +24,11 @@ def test_a_co_unit_finds_the_request_on_its_home_and_acts_on_its_part(client, ci
     ticket = co_dispatched(city, staff)
     as_user(client, staff["huanbao"])
     home = client.get("/staff/").content.decode()
-    assert 'id="sec-co"' in home and ticket.display_code in home
+    assert 'id="sec-co"' in home
+    assert ticket.display_code in home
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert "签收协办任务" in page and f"/staff/requests/{ticket.pk}/sign/" not in page
+    assert "签收协办任务" in page
+    assert f"/staff/requests/{ticket.pk}/sign/" not in page
     stale = fresh(ticket).version
     svc.ticket_sign(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]))  # the lead moves on
     response = client.post(f"/staff/requests/{ticket.pk}/co-sign/", {"version": stale})
@@ -38,26 +43,32 @@ def test_a_co_unit_finds_the_request_on_its_home_and_acts_on_its_part(client, ci
 def test_the_lead_sees_every_part_and_must_say_why_it_goes_ahead(client, city, staff):
     ticket = co_dispatched(city, staff)
     cohandling.co_part_sign(ticket_id=ticket.pk, actor=as_staff(staff["huanbao"]))
-    cohandling.co_part_opinion(ticket_id=ticket.pk, actor=as_staff(staff["huanbao"]),
-                               note="已核查，排放达标")
+    cohandling.co_part_opinion(
+        ticket_id=ticket.pk, actor=as_staff(staff["huanbao"]), note="已核查，排放达标"
+    )
     svc.ticket_sign(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]))
     as_user(client, staff["zhujian"])
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert "协办情况" in page and "已核查，排放达标" in page and "和平区" in page
+    assert "协办情况" in page
+    assert "已核查，排放达标" in page
+    assert "和平区" in page
     assert "先行答复的理由" in page
     assert post_action(client, ticket, "co-sign").status_code == 403
 
 
 def test_the_centre_decides_a_returned_part_from_the_page(client, city, staff):
     ticket = co_dispatched(city, staff)
-    cohandling.co_part_return(ticket_id=ticket.pk, actor=as_staff(staff["heping"]),
-                              reason="非本区职责")
+    cohandling.co_part_return(
+        ticket_id=ticket.pk, actor=as_staff(staff["heping"]), reason="非本区职责"
+    )
     as_user(client, staff["intake"])
     assert 'id="sec-co_returned"' in client.get("/staff/").content.decode()
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert "非本区职责" in page and "维持协办" in page
-    response = post_action(client, ticket, "co-decide", unit_id=staff["heping"].unit_id,
-                           decision="release")
+    assert "非本区职责" in page
+    assert "维持协办" in page
+    response = post_action(
+        client, ticket, "co-decide", unit_id=staff["heping"].unit_id, decision="release"
+    )
     assert response.status_code == 302
     part = Assignment.objects.get(ticket=ticket, unit=staff["heping"].unit)
     assert (part.status, part.active) == ("released", False)

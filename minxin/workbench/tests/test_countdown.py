@@ -32,6 +32,8 @@ def test_the_badge_shows_colour_label_and_time():
     page = Template("{% load wb %}{% countdown_badge cd %}")
     late = countdown(NOW - dt.timedelta(days=2, hours=3), now=NOW)
     assert page.render(Context({"cd": late})) == (
-        '<span class="badge badge-late">超期：已超期2天3小时</span>')
+        '<span class="badge badge-late">超期：已超期2天3小时</span>'
+    )
     none = page.render(Context({"cd": countdown(None, now=NOW)}))
-    assert none.startswith('<span class="badge badge-none">') and "：" not in none
+    assert none.startswith('<span class="badge badge-none">')
+    assert "：" not in none

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def today_heading(html: str) -> str:
     start = html.index('id="sec-today"')
-    return html[start:html.index("</h2>", start)]
+    return html[start : html.index("</h2>", start)]
 
 
 def test_a_long_list_on_a_home_says_cap_plus(client, city, staff, monkeypatch):
@@ -37,8 +37,9 @@ def test_a_list_within_the_cap_gives_its_exact_count(client, city, staff, monkey
     assert "+件" not in heading
 
 
-def test_lists_after_the_first_show_their_head_and_link_to_the_queue(client, city, staff,
-                                                                     monkeypatch):
+def test_lists_after_the_first_show_their_head_and_link_to_the_queue(
+    client, city, staff, monkeypatch
+):
     from minxin.tickets import services as svc
     from minxin.tickets.tests.helpers import as_staff
 
@@ -49,9 +50,10 @@ def test_lists_after_the_first_show_their_head_and_link_to_the_queue(client, cit
         if i < 2:
             svc.ticket_reject(ticket_id=ticket.pk, actor=as_staff(staff["intake"]), reason="重复")
     html = as_user(client, staff["intake"]).get("/staff/").content.decode()
-    archive = html[html.index('id="sec-to_archive"'):]
-    archive = archive[:archive.index("</section>")]
-    assert "2件" in archive and archive.count("重复诉求") == 1  # 2 rejected, 1 row shown
+    archive = html[html.index('id="sec-to_archive"') :]
+    archive = archive[: archive.index("</section>")]
+    assert "2件" in archive
+    assert archive.count("重复诉求") == 1
     assert "/staff/queues/to_archive/" in archive
-    intake = html[html.index('id="sec-today"'):]
-    assert intake[:intake.index("</section>")].count("重复诉求") == 2  # the first list: 3 rows
+    intake = html[html.index('id="sec-today"') :]
+    assert intake[: intake.index("</section>")].count("重复诉求") == 2  # the first list: 3 rows

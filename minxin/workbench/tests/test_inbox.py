@@ -11,8 +11,9 @@ from minxin.workbench.tests.helpers import as_user, new_ticket
 
 def dispatched_message(city, staff) -> InboxMessage:  # type: ignore[no-untyped-def]
     ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     return InboxMessage.objects.get(unit=staff["zhujian"].unit, ticket=ticket)
 
 
@@ -22,7 +23,8 @@ def test_the_unit_sees_the_dispatch_message_and_the_unread_count(client, city, s
     home = client.get("/staff/").content.decode()
     assert '<span class="count">1</span><span class="sr-only">条未读</span>' in home
     page = client.get("/staff/inbox/").content.decode()
-    assert message.text in page and "未读" in page
+    assert message.text in page
+    assert "未读" in page
     assert f"/staff/requests/{message.ticket_id}/" in page
 
 
@@ -34,19 +36,26 @@ def test_marking_one_message_read(client, city, staff):
     message.refresh_from_db()
     assert message.read_at is not None
     page = client.get("/staff/inbox/").content.decode()
-    assert "已将1条消息标为已读" in page and 'class="count"' not in page
+    assert "已将1条消息标为已读" in page
+    assert 'class="count"' not in page
     assert message.text not in client.get("/staff/inbox/?unread=1").content.decode()
 
 
 def test_marking_all_read_touches_only_the_users_own(client, city, staff):
     mine = dispatched_message(city, staff)
-    other = InboxMessage.objects.create(unit=staff["renshe"].unit, event="warning", text="人社",
-                                        idempotency_key="t:1", created_at=mine.created_at)
+    other = InboxMessage.objects.create(
+        unit=staff["renshe"].unit,
+        event="warning",
+        text="人社",
+        idempotency_key="t:1",
+        created_at=mine.created_at,
+    )
     as_user(client, staff["zhujian"])
     assert client.post("/staff/inbox/read/", {"all": "1"}).status_code == 302
     mine.refresh_from_db()
     other.refresh_from_db()
-    assert mine.read_at is not None and other.read_at is None
+    assert mine.read_at is not None
+    assert other.read_at is None
 
 
 def test_another_units_message_is_not_found(client, city, staff):

@@ -22,8 +22,9 @@ def flagged_pair(city: dict) -> tuple[Ticket, Ticket, DuplicateFlag]:
     earlier = new_ticket(city, phone=None, title="三号楼电梯停运")
     later = new_ticket(city, phone=None, title="三号楼电梯又停了")
     DuplicateFlag.objects.all().delete()
-    flag = DuplicateFlag.objects.create(ticket=later, similar_to=earlier, kind="same_matter",
-                                        score=0.82, created_at=clock.now())
+    flag = DuplicateFlag.objects.create(
+        ticket=later, similar_to=earlier, kind="same_matter", score=0.82, created_at=clock.now()
+    )
     return earlier, later, flag
 
 
@@ -34,20 +35,27 @@ def test_intake_sees_the_flag_on_the_row_and_the_page_and_merges(client, city, s
     assert "疑似重复（同一地点同一事项）" in home
     assert f'href="/staff/requests/{earlier.pk}/">{earlier.display_code}' in home
     page = client.get(f"/staff/requests/{later.pk}/").content.decode()
-    assert "本件疑似重复于更早的诉求" in page and "相似度 0.82" in page
+    assert "本件疑似重复于更早的诉求" in page
+    assert "相似度 0.82" in page
     assert f"/staff/duplicates/{flag.pk}/merge/" in page
-    assert f"将本件并入 {earlier.display_code}" in page and "不是重复" in page
-    response = client.post(f"/staff/duplicates/{flag.pk}/merge/",
-                           {"note": "同一部电梯", "back": later.pk})
-    assert response.status_code == 302 and response["Location"] == f"/staff/requests/{later.pk}/"
+    assert f"将本件并入 {earlier.display_code}" in page
+    assert "不是重复" in page
+    response = client.post(
+        f"/staff/duplicates/{flag.pk}/merge/", {"note": "同一部电梯", "back": later.pk}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/requests/{later.pk}/"
     merged = fresh(later)
-    assert merged.status == Status.MERGED and merged.merged_into_id == earlier.pk
+    assert merged.status == Status.MERGED
+    assert merged.merged_into_id == earlier.pk
     assert DuplicateFlag.objects.get(pk=flag.pk).resolved
     page = client.get(response["Location"]).content.decode()
-    assert "已并案" in page and "本件已并入诉求" in page
+    assert "已并案" in page
+    assert "本件已并入诉求" in page
     # The earlier request's page names the later one, without buttons once resolved.
     page = client.get(f"/staff/requests/{earlier.pk}/").content.decode()
-    assert "更晚提交的诉求疑似重复本件" in page and f"/duplicates/{flag.pk}/merge/" not in page
+    assert "更晚提交的诉求疑似重复本件" in page
+    assert f"/duplicates/{flag.pk}/merge/" not in page
 
 
 def test_intake_dismisses_a_flag(client, city, staff):
@@ -70,7 +78,8 @@ def test_a_handler_cannot_merge_or_dismiss(client, city, staff):
     to_signed(earlier, staff)
     to_signed(later, staff)
     page = client.get(f"/staff/requests/{later.pk}/").content.decode()
-    assert "本件疑似重复于更早的诉求" in page and f"/duplicates/{flag.pk}/merge/" not in page
+    assert "本件疑似重复于更早的诉求" in page
+    assert f"/duplicates/{flag.pk}/merge/" not in page
     assert client.post(f"/staff/duplicates/{flag.pk}/merge/").status_code == 403
     assert client.post(f"/staff/duplicates/{flag.pk}/dismiss/").status_code == 403
     assert not DuplicateFlag.objects.get(pk=flag.pk).resolved
@@ -86,9 +95,13 @@ def test_anonymous_and_get_are_refused(client, city, staff):
 
 
 def test_a_high_risk_request_shows_the_badge_and_its_signals(client, city, staff):
-    data = Submission(request_type="complaint", title="楼道煤气泄漏没人管",
-                      content="我家楼道煤气泄漏好几天了，物业不管，再不处理我就要跳楼了！",
-                      anonymous=True, district_id=city["units"]["heping"].pk)
+    data = Submission(
+        request_type="complaint",
+        title="楼道煤气泄漏没人管",
+        content="我家楼道煤气泄漏好几天了，物业不管，再不处理我就要跳楼了！",
+        anonymous=True,
+        district_id=city["units"]["heping"].pk,
+    )
     ticket, _ = ticket_submit(data=data, actor=Actor())
     insight = TicketInsight.objects.get(ticket=ticket)
     assert insight.risk_level in ("high", "critical")
@@ -97,8 +110,12 @@ def test_a_high_risk_request_shows_the_badge_and_its_signals(client, city, staff
     home = client.get("/staff/").content.decode()
     assert badge in home
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert badge in page and "风险研判" in page and "识别到的信号" in page
-    assert "“跳楼”" in page and "自伤自杀" in page and "燃气" in page
+    assert badge in page
+    assert "风险研判" in page
+    assert "识别到的信号" in page
+    assert "“跳楼”" in page
+    assert "自伤自杀" in page
+    assert "燃气" in page
 
 
 def test_an_ordinary_request_has_no_row_badge(client, city, staff):
@@ -121,11 +138,17 @@ def test_many_flags_on_one_row_are_one_line_per_kind(client, city, staff):
     later = new_ticket(city, phone=None, title="五号楼电梯又停了")
     DuplicateFlag.objects.all().delete()
     for n, other in enumerate(earlier):
-        DuplicateFlag.objects.create(ticket=later, similar_to=other, kind="same_matter",
-                                     score=0.9 - n / 100, created_at=clock.now())
+        DuplicateFlag.objects.create(
+            ticket=later,
+            similar_to=other,
+            kind="same_matter",
+            score=0.9 - n / 100,
+            created_at=clock.now(),
+        )
     as_user(client, staff["intake"])
     home = client.get("/staff/").content.decode()
     row = next(r for r in home.split("<tr>") if f'id="pick-{later.pk}"' in r)
-    assert row.count("疑似重复（同一地点同一事项）") == 1 and "等5件" in row
+    assert row.count("疑似重复（同一地点同一事项）") == 1
+    assert "等5件" in row
     shown = [t for t in earlier if f">{t.display_code}</a>" in row]
     assert shown == earlier[:3]  # the three most similar

@@ -25,7 +25,8 @@ def test_intake_pages_use_constant_queries(client, city, staff):
     few = {path: count(intake, path) for path in paths}
     for i in range(10):  # no district: ten alike in one district would be a group request,
         # and the 风险预警 list above the queue would then need its count (one query)
-        submit(city, f"噪音扰民{i}", f"第{i}家工地夜间施工", path="环境保护/噪声污染",
-               district=None)
+        submit(
+            city, f"噪音扰民{i}", f"第{i}家工地夜间施工", path="环境保护/噪声污染", district=None
+        )
     for path, queries in few.items():
         assert count(intake, path) == queries, path

@@ -20,13 +20,16 @@ def test_intake_merges_by_tracking_code_and_both_pages_link(client, city, staff)
     as_user(client, staff["intake"])
     page = client.get(f"/staff/requests/{duplicate.pk}/").content.decode()
     assert f"/staff/requests/{duplicate.pk}/merge/" in page
-    response = post_action(client, duplicate, "merge", into_id=primary.display_code.lower(),
-                           note="同一部电梯")
+    response = post_action(
+        client, duplicate, "merge", into_id=primary.display_code.lower(), note="同一部电梯"
+    )
     assert response.status_code == 302, response.content.decode()
     merged = fresh(duplicate)
-    assert merged.status == Status.MERGED and merged.merged_into_id == primary.pk
+    assert merged.status == Status.MERGED
+    assert merged.merged_into_id == primary.pk
     page = client.get(response["Location"]).content.decode()
-    assert "已并案" in page and "本件已并入诉求" in page
+    assert "已并案" in page
+    assert "本件已并入诉求" in page
     assert f'href="/staff/requests/{primary.pk}/">{primary.display_code}' in page
     page = client.get(f"/staff/requests/{primary.pk}/").content.decode()
     assert "以下诉求已并入本件" in page
@@ -40,10 +43,15 @@ def test_merge_by_id(client, city, staff):
     assert fresh(duplicate).merged_into_id == primary.pk
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("", "请填写要并入的诉求"), ("ZZZZZ-ZZZZZ", "没有找到该诉求"), ("999999", "没有找到该诉求"),
-    ("SELF", "不能与自身并案"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "请填写要并入的诉求"),
+        ("ZZZZZ-ZZZZZ", "没有找到该诉求"),
+        ("999999", "没有找到该诉求"),
+        ("SELF", "不能与自身并案"),
+    ],
+)
 def test_bad_targets_are_shown_beside_the_field(client, city, staff, target, message):
     duplicate, _ = pair(city)
     as_user(client, staff["intake"])
@@ -51,7 +59,9 @@ def test_bad_targets_are_shown_beside_the_field(client, city, staff, target, mes
     response = post_action(client, duplicate, "merge", into_id=target, note="说明")
     assert response.status_code == 422
     page = response.content.decode()
-    assert message in page and 'aria-invalid="true"' in page and "说明</textarea>" in page
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert "说明</textarea>" in page
     assert fresh(duplicate).status == Status.SUBMITTED
 
 
@@ -66,11 +76,14 @@ def test_merging_into_a_merged_request_is_a_conflict(client, city, staff):
 
 def test_merge_is_offered_only_before_dispatch(client, city, staff):
     ticket, _ = pair(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     as_user(client, staff["intake"])
-    assert f"/staff/requests/{ticket.pk}/merge/" not in client.get(
-        f"/staff/requests/{ticket.pk}/").content.decode()
+    assert (
+        f"/staff/requests/{ticket.pk}/merge/"
+        not in client.get(f"/staff/requests/{ticket.pk}/").content.decode()
+    )
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "callback", "supervisor", "leader"])
@@ -93,6 +106,7 @@ def test_units_cannot_see_undispatched_requests_to_merge(client, city, staff):
 def test_stale_page_is_a_conflict(client, city, staff):
     duplicate, primary = pair(city)
     as_user(client, staff["intake"])
-    response = post_action(client, duplicate, "merge", into_id=str(primary.pk),
-                           version=fresh(duplicate).version + 1)
+    response = post_action(
+        client, duplicate, "merge", into_id=str(primary.pk), version=fresh(duplicate).version + 1
+    )
     assert response.status_code == 409

@@ -11,30 +11,74 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.tests.helpers import as_staff
 from minxin.workbench.tests.helpers import as_user, new_ticket
 
-PERSONAS = ["intake", "zhujian", "zhujian_head", "renshe", "reviewer", "callback",
-            "supervisor", "oversight", "leader", "admin"]
-PAGES = ["/staff/", "/staff/queues/intake/", "/staff/search/", "/staff/search/export.xlsx",
-         "/staff/supervision/", "/staff/inbox/", "/staff/units/", "/staff/account/totp/",
-         "/staff/requests/{ticket}/", "/staff/supervision/{order}/",
-         "/staff/units/{unit}/record/"]
+PERSONAS = [
+    "intake",
+    "zhujian",
+    "zhujian_head",
+    "renshe",
+    "reviewer",
+    "callback",
+    "supervisor",
+    "oversight",
+    "leader",
+    "admin",
+]
+PAGES = [
+    "/staff/",
+    "/staff/queues/intake/",
+    "/staff/search/",
+    "/staff/search/export.xlsx",
+    "/staff/supervision/",
+    "/staff/inbox/",
+    "/staff/units/",
+    "/staff/account/totp/",
+    "/staff/requests/{ticket}/",
+    "/staff/supervision/{order}/",
+    "/staff/units/{unit}/record/",
+]
 # Who may open the pages about one request dispatched to 住建局 (and its order and record).
 SCOPED = {
-    "/staff/requests/{ticket}/": {"intake", "zhujian", "zhujian_head", "reviewer", "callback",
-                                  "supervisor", "leader", "admin"},
+    "/staff/requests/{ticket}/": {
+        "intake",
+        "zhujian",
+        "zhujian_head",
+        "reviewer",
+        "callback",
+        "supervisor",
+        "leader",
+        "admin",
+    },
     # Intake reads orders too: those about requests not yet dispatched are addressed to it.
-    "/staff/supervision/{order}/": {"intake", "zhujian", "zhujian_head", "supervisor", "leader",
-                                    "admin"},
-    "/staff/units/{unit}/record/": {"zhujian_head", "supervisor", "leader", "admin", "intake",
-                                    "reviewer", "callback"},
+    "/staff/supervision/{order}/": {
+        "intake",
+        "zhujian",
+        "zhujian_head",
+        "supervisor",
+        "leader",
+        "admin",
+    },
+    "/staff/units/{unit}/record/": {
+        "zhujian_head",
+        "supervisor",
+        "leader",
+        "admin",
+        "intake",
+        "reviewer",
+        "callback",
+    },
 }
 
 
 @pytest.fixture
 def ids(city, staff) -> dict:
-    ticket = svc.ticket_dispatch(ticket_id=new_ticket(city).pk, actor=as_staff(staff["intake"]),
-                                 lead_unit_id=staff["zhujian"].unit_id)
-    order = open_order(ticket, reason="manual", actor=Actor.staff(staff["supervisor"]),
-                       note="加快办理")
+    ticket = svc.ticket_dispatch(
+        ticket_id=new_ticket(city).pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff["zhujian"].unit_id,
+    )
+    order = open_order(
+        ticket, reason="manual", actor=Actor.staff(staff["supervisor"]), note="加快办理"
+    )
     return {"ticket": ticket.pk, "order": order.pk, "unit": staff["zhujian"].unit_id}
 
 
@@ -43,7 +87,8 @@ def ids(city, staff) -> dict:
 def test_page_against_every_persona(client, city, staff, ids, page):
     url = page.format(**ids)
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/staff/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/staff/login/" in anonymous["Location"]
     for persona in PERSONAS:
         client.logout()
         status = as_user(client, staff[persona]).get(url).status_code

@@ -14,15 +14,24 @@ from minxin.workbench.tests.helpers import as_user, fresh, new_ticket, post_acti
 def dispatched(city, staff, unit: str = "zhujian", co: str | None = None) -> Ticket:
     ticket = new_ticket(city)
     co_ids = [staff[co].unit_id] if co else []
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff[unit].unit_id, co_unit_ids=co_ids)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["intake"]),
+        lead_unit_id=staff[unit].unit_id,
+        co_unit_ids=co_ids,
+    )
     return ticket
 
 
 def replied(city, staff) -> Ticket:
     ticket = to_signed(new_ticket(city), staff)
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="核实",
-                     solved=True, public_reply="已处理")
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="核实",
+        solved=True,
+        public_reply="已处理",
+    )
     return ticket
 
 
@@ -81,8 +90,11 @@ def build(state: str, city, staff) -> Ticket:
     if state == "returned":
         ticket = dispatched(city, staff)
         svc.ticket_return(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), reason="非本单位")
-        svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                            lead_unit_id=staff["zhujian"].unit_id)
+        svc.ticket_dispatch(
+            ticket_id=ticket.pk,
+            actor=as_staff(staff["intake"]),
+            lead_unit_id=staff["zhujian"].unit_id,
+        )
         return ticket
     if state == "dispatched":
         return dispatched(city, staff)
@@ -90,15 +102,17 @@ def build(state: str, city, staff) -> Ticket:
         return to_signed(new_ticket(city), staff)
     if state == "extension":
         ticket = to_signed(new_ticket(city), staff)
-        svc.ticket_request_extension(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]),
-                                     days=2, reason="协调")
+        svc.ticket_request_extension(
+            ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), days=2, reason="协调"
+        )
         return ticket
     ticket = replied(city, staff)
     if state in ("published", "closed"):
         svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
     if state == "closed":
-        svc.ticket_rate(ticket_id=ticket.pk, actor=as_staff(staff["callback"]),
-                        satisfaction="satisfied")
+        svc.ticket_rate(
+            ticket_id=ticket.pk, actor=as_staff(staff["callback"]), satisfaction="satisfied"
+        )
     return ticket
 
 
@@ -119,12 +133,19 @@ def test_wrong_persona_is_hidden_and_refused(client, city, staff, persona, actio
     assert (after.status, after.version) == (before.status, before.version)
 
 
-@pytest.mark.parametrize(("persona", "action", "state"), [
-    ("intake", "dispatch", "new"), ("zhujian", "sign", "dispatched"),
-    ("zhujian_head", "sign", "dispatched"), ("zhujian", "reply", "signed"),
-    ("reviewer", "approve", "replied"), ("reviewer", "send-back", "replied"),
-    ("callback", "rate", "published"), ("intake", "decide-extension", "extension"),
-])
+@pytest.mark.parametrize(
+    ("persona", "action", "state"),
+    [
+        ("intake", "dispatch", "new"),
+        ("zhujian", "sign", "dispatched"),
+        ("zhujian_head", "sign", "dispatched"),
+        ("zhujian", "reply", "signed"),
+        ("reviewer", "approve", "replied"),
+        ("reviewer", "send-back", "replied"),
+        ("callback", "rate", "published"),
+        ("intake", "decide-extension", "extension"),
+    ],
+)
 def test_right_persona_is_offered_the_action(client, city, staff, persona, action, state):
     ticket = build(state, city, staff)
     page = as_user(client, staff[persona]).get(f"/staff/requests/{ticket.pk}/").content.decode()
@@ -140,10 +161,18 @@ def test_unknown_action_and_get_are_refused(client, city, staff):
 
 def test_every_page_needs_login(client, city, staff):
     ticket = new_ticket(city)
-    for path in ("/staff/", f"/staff/requests/{ticket.pk}/", "/staff/search/",
-                 "/staff/search/export.xlsx", "/staff/queues/intake/", "/staff/account/totp/"):
+    for path in (
+        "/staff/",
+        f"/staff/requests/{ticket.pk}/",
+        "/staff/search/",
+        "/staff/search/export.xlsx",
+        "/staff/queues/intake/",
+        "/staff/account/totp/",
+    ):
         assert client.get(path).status_code == 302, path
-    response = client.post(f"/staff/requests/{ticket.pk}/dispatch/",
-                           {"lead_unit_id": staff["zhujian"].unit_id, "version": 1})
+    response = client.post(
+        f"/staff/requests/{ticket.pk}/dispatch/",
+        {"lead_unit_id": staff["zhujian"].unit_id, "version": 1},
+    )
     assert response.status_code == 302
     assert fresh(ticket).status == Status.SUBMITTED

@@ -18,8 +18,15 @@ from minxin.workbench.tests.helpers import as_user
 pytestmark = pytest.mark.django_db
 
 
-def _ticket(city: dict, title: str, *, kind: str = "complaint", risk: str = "low",
-            days_ago: int = 0, **fields: object) -> Ticket:
+def _ticket(
+    city: dict,
+    title: str,
+    *,
+    kind: str = "complaint",
+    risk: str = "low",
+    days_ago: int = 0,
+    **fields: object,
+) -> Ticket:
     ticket, _ = submit(city, kind=kind, title=title)
     TicketInsight.objects.filter(ticket=ticket).update(risk_level=risk)
     # Distinct times, later rows a little earlier; seconds, since on PostgreSQL ids keep
@@ -55,18 +62,29 @@ def test_deadline_sort_puts_the_nearest_stage_deadline_first(client, city, staff
     _ticket(city, "没有环节期限", stage_due_at=None)
     _, html = _page(client, staff["intake"], "/staff/queues/intake/?sort=deadline")
     assert _order(html, "后天到期", "明天到期", "没有环节期限") == [
-        "明天到期", "后天到期", "没有环节期限"]
+        "明天到期",
+        "后天到期",
+        "没有环节期限",
+    ]
 
 
 def test_risk_sort_ranks_critical_high_medium_then_the_rest(client, city, staff):
-    for title, level in (("低风险诉求", "low"), ("中风险诉求", "medium"),
-                         ("高风险诉求", "high"), ("紧急风险诉求", "critical")):
+    for title, level in (
+        ("低风险诉求", "low"),
+        ("中风险诉求", "medium"),
+        ("高风险诉求", "high"),
+        ("紧急风险诉求", "critical"),
+    ):
         to_signed(_ticket(city, title, risk=level), staff)
     _, html = _page(client, staff["supervisor"], "/staff/queues/overdue/?sort=risk")
     assert "暂无" in html  # nothing overdue yet: the sort narrows nothing
     _, html = _page(client, staff["zhujian"], "/staff/queues/handling/?sort=risk")
     assert _order(html, "低风险诉求", "中风险诉求", "高风险诉求", "紧急风险诉求") == [
-        "紧急风险诉求", "高风险诉求", "中风险诉求", "低风险诉求"]
+        "紧急风险诉求",
+        "高风险诉求",
+        "中风险诉求",
+        "低风险诉求",
+    ]
 
 
 def test_filters_narrow_by_type_district_channel_risk_and_overdue(client, city, staff):
@@ -78,9 +96,13 @@ def test_filters_narrow_by_type_district_channel_risk_and_overdue(client, city, 
     _ticket(city, "超期的投诉", stage_due_at=now - dt.timedelta(hours=2))
     titles = ["一件咨询", "电话来的投诉", "沈河区的投诉", "高风险的投诉", "超期的投诉"]
     shenhe = city["units"]["shenhe"].pk
-    for query, expected in (("type=consultation", "一件咨询"), ("channel=phone", "电话来的投诉"),
-                            (f"district={shenhe}", "沈河区的投诉"), ("risk=high", "高风险的投诉"),
-                            ("overdue=on", "超期的投诉")):
+    for query, expected in (
+        ("type=consultation", "一件咨询"),
+        ("channel=phone", "电话来的投诉"),
+        (f"district={shenhe}", "沈河区的投诉"),
+        ("risk=high", "高风险的投诉"),
+        ("overdue=on", "超期的投诉"),
+    ):
         _, html = _page(client, staff["intake"], f"/staff/queues/intake/?{query}")
         listed = [t for t in titles if t in html]
         assert listed == [expected], (query, listed)
@@ -92,7 +114,8 @@ def test_category_filter_includes_the_categorys_children(client, city, staff):
     _ticket(city, "物业的诉求", category=child)
     _ticket(city, "没分类的诉求", category=None)
     _, html = _page(client, staff["intake"], f"/staff/queues/intake/?category={child.parent_id}")
-    assert "物业的诉求" in html and "没分类的诉求" not in html
+    assert "物业的诉求" in html
+    assert "没分类的诉求" not in html
 
 
 def test_a_list_on_one_page_is_split_by_type_and_risk(client, city, staff, monkeypatch):
@@ -100,13 +123,15 @@ def test_a_list_on_one_page_is_split_by_type_and_risk(client, city, staff, monke
     _ticket(city, "投诉一", risk="critical")
     _ticket(city, "投诉二")
     _, html = _page(client, staff["intake"], "/staff/queues/intake/")
-    breakdown = html[html.index('id="breakdown"'):]
-    breakdown = breakdown[:breakdown.index("</p>")]
+    breakdown = html[html.index('id="breakdown"') :]
+    breakdown = breakdown[: breakdown.index("</p>")]
     monkeypatch.setattr(search, "PAGE_SIZE", 2)  # a list longer than its page: no split
     _, html = _page(client, staff["intake"], "/staff/queues/intake/")
     assert 'id="breakdown"' not in html
-    assert "咨询 1件" in breakdown and "投诉 2件" in breakdown
-    assert "紧急风险 1件" in breakdown and "低" not in breakdown  # only what needs attention
+    assert "咨询 1件" in breakdown
+    assert "投诉 2件" in breakdown
+    assert "紧急风险 1件" in breakdown
+    assert "低" not in breakdown
 
 
 def test_the_pager_keeps_the_sort_and_filters(client, city, staff, monkeypatch):
@@ -115,38 +140,52 @@ def test_the_pager_keeps_the_sort_and_filters(client, city, staff, monkeypatch):
     _ticket(city, "第二件")
     _, html = _page(client, staff["intake"], "/staff/queues/intake/?sort=oldest&type=complaint")
     assert 'href="?sort=oldest&amp;type=complaint&amp;page=2"' in html
-    _, second = _page(client, staff["intake"],
-                      "/staff/queues/intake/?sort=oldest&type=complaint&page=2")
-    assert "第一件" in second and "第二件" not in second  # the newer one, created first
+    _, second = _page(
+        client, staff["intake"], "/staff/queues/intake/?sort=oldest&type=complaint&page=2"
+    )
+    assert "第一件" in second
+    assert "第二件" not in second
 
 
-@pytest.mark.parametrize("query", ["sort=sideways", "risk=extreme", "district=abc",
-                                   "overdue=maybe", "channel=fax", "category=-1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=sideways",
+        "risk=extreme",
+        "district=abc",
+        "overdue=maybe",
+        "channel=fax",
+        "category=-1",
+    ],
+)
 def test_a_bad_choice_is_refused_with_a_message_and_lists_nothing(client, city, staff, query):
     _ticket(city, "任何一件")
     response, html = _page(client, staff["intake"], f"/staff/queues/intake/?{query}")
     assert response.status_code == 400
-    assert "的取值无效" in html and 'role="alert"' in html
+    assert "的取值无效" in html
+    assert 'role="alert"' in html
     assert "任何一件" not in html
 
 
 def test_critical_requests_top_the_intake_queue_with_an_alarm_whatever_the_sort(
-        client, city, staff):
+    client, city, staff
+):
     _ticket(city, "燃气泄漏很危险", risk="critical", days_ago=5)
     _ticket(city, "新来的普通诉求")
     for sort in ("", "newest", "deadline"):
         _, html = _page(client, staff["intake"], f"/staff/queues/intake/?sort={sort}")
         assert _order(html, "燃气泄漏很危险", "新来的普通诉求")[0] == "燃气泄漏很危险", sort
         assert '<p class="msg msg-alarm" role="alert"><strong>紧急：</strong>本页有1件' in html
-        row = html[html.rindex("<tr", 0, html.index("燃气泄漏很危险")):]
+        row = html[html.rindex("<tr", 0, html.index("燃气泄漏很危险")) :]
         assert row.startswith('<tr class="row-alarm">')
-        assert "紧急</strong>" in row[:row.index("</tr>")]  # words, not colour alone
+        assert "紧急</strong>" in row[: row.index("</tr>")]  # words, not colour alone
 
 
 def test_a_plain_list_has_no_alarm(client, city, staff):
     _ticket(city, "普通诉求")
     _, html = _page(client, staff["intake"], "/staff/queues/intake/")
-    assert "msg-alarm" not in html and "row-alarm" not in html
+    assert "msg-alarm" not in html
+    assert "row-alarm" not in html
 
 
 def test_intake_home_shows_todays_new_requests_risk_first_then_deadline(client, city, staff):
@@ -158,12 +197,16 @@ def test_intake_home_shows_todays_new_requests_risk_first_then_deadline(client, 
     _ticket(city, "今天的普通诉求乙", stage_due_at=now + dt.timedelta(hours=3))
     _ticket(city, "今天的高风险诉求", risk="high", stage_due_at=now + dt.timedelta(hours=9))
     _, html = _page(client, staff["intake"], "/staff/")
-    today = html[html.index('id="sec-today"'):]
-    today = today[:today.index("</section>")]
+    today = html[html.index('id="sec-today"') :]
+    today = today[: today.index("</section>")]
     assert "上周的旧诉求" not in today
     assert _order(today, "今天的普通诉求甲", "今天的普通诉求乙", "今天的高风险诉求") == [
-        "今天的高风险诉求", "今天的普通诉求乙", "今天的普通诉求甲"]
-    assert "3件" in today and 'href="/staff/queues/intake/"' in today
+        "今天的高风险诉求",
+        "今天的普通诉求乙",
+        "今天的普通诉求甲",
+    ]
+    assert "3件" in today
+    assert 'href="/staff/queues/intake/"' in today
     _, queue = _page(client, staff["intake"], "/staff/queues/intake/")
     assert "上周的旧诉求" in queue
 

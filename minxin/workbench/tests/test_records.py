@@ -13,10 +13,12 @@ from minxin.workbench.tests.helpers import as_user, new_ticket
 
 def supervised(city, staff):  # type: ignore[no-untyped-def]
     ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
-    return sup.supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]),
-                                note="督办")
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
+    return sup.supervision_open(
+        ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="督办"
+    )
 
 
 @pytest.mark.parametrize("persona", ["leader", "supervisor", "admin", "intake"])
@@ -72,15 +74,24 @@ def rated_twice(city, staff):  # type: ignore[no-untyped-def]
     from minxin.tickets.actors import Actor
 
     ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff["zhujian"].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff["zhujian"].unit_id
+    )
     for satisfaction in ("unsatisfied", "satisfied"):
         svc.ticket_sign(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]))
-        svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]), facts="已核实",
-                         solved=True, public_reply="已处理")
+        svc.ticket_reply(
+            ticket_id=ticket.pk,
+            actor=as_staff(staff["zhujian"]),
+            facts="已核实",
+            solved=True,
+            public_reply="已处理",
+        )
         svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
-        svc.ticket_rate(ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code),
-                        satisfaction=satisfaction)
+        svc.ticket_rate(
+            ticket_id=ticket.pk,
+            actor=Actor.code_holder(ticket.tracking_code),
+            satisfaction=satisfaction,
+        )
     return ticket
 
 
@@ -88,14 +99,22 @@ def test_the_record_shows_the_unsatisfied_rating_after_a_later_satisfied(client,
     rated_twice(city, staff)
     as_user(client, staff["zhujian_head"])
     page = client.get(f"/staff/units/{staff['zhujian'].unit_id}/record/").content.decode()
-    for label, value in (("不满意", "1"), ("满意", "1"), ("基本满意", "0"), ("满意率", "50.0%"),
-                         ("不满意率", "50.0%"), ("重办（次）", "1"), ("重办率", "50.0%"),
-                         ("按期办结率", "100.0%"), ("办结（件）", "1")):
+    for label, value in (
+        ("不满意", "1"),
+        ("满意", "1"),
+        ("基本满意", "0"),
+        ("满意率", "50.0%"),
+        ("不满意率", "50.0%"),
+        ("重办（次）", "1"),
+        ("重办率", "50.0%"),
+        ("按期办结率", "100.0%"),
+        ("办结（件）", "1"),
+    ):
         assert f"<td>{label}</td><td>{value}</td>" in page, label
 
 
 def _table(html: str) -> str:
-    return html[html.index('<table id="compare">'):html.index("</table>")]
+    return html[html.index('<table id="compare">') : html.index("</table>")]
 
 
 def test_citywide_roles_compare_every_unit_and_sort_by_any_column(client, city, staff):
@@ -105,8 +124,8 @@ def test_citywide_roles_compare_every_unit_and_sort_by_any_column(client, city, 
     zhujian, renshe = staff["zhujian"].unit, staff["renshe"].unit
     assert f'href="/staff/units/{zhujian.pk}/record/?from=' in table
     assert f'href="/staff/units/{renshe.pk}/record/?from=' in table
-    row = table[table.index(zhujian.name):]
-    assert "<td>50.0%</td>" in row[:row.index("</tr>")]
+    row = table[table.index(zhujian.name) :]
+    assert "<td>50.0%</td>" in row[: row.index("</tr>")]
     ordered = _table(client.get("/staff/units/?sort=unsatisfied&dir=desc").content.decode())
     assert ordered.index(zhujian.name) < ordered.index(renshe.name)
     assert 'aria-sort="descending"' in ordered
@@ -119,20 +138,29 @@ def test_the_comparison_keeps_the_period_and_counts_only_within_it(client, city,
     as_user(client, staff["leader"])
     page = client.get("/staff/units/?from=2020-01-01&to=2020-01-31").content.decode()
     assert "2020-01-01 至 2020-01-31" in page
-    row = _table(page)[_table(page).index(staff["zhujian"].unit.name):]
-    assert "50.0%" not in row[:row.index("</tr>")]
+    row = _table(page)[_table(page).index(staff["zhujian"].unit.name) :]
+    assert "50.0%" not in row[: row.index("</tr>")]
     assert "?from=2020-01-01&amp;to=2020-01-31&amp;sort=" in page  # the sort links keep it
 
 
 def test_a_unit_head_compares_only_the_units_they_may_read(client, city, staff):
     as_user(client, staff["heping_head"])
     table = _table(client.get("/staff/units/").content.decode())
-    assert city["units"]["nanhu"].name in table and city["units"]["heping"].name in table
+    assert city["units"]["nanhu"].name in table
+    assert city["units"]["heping"].name in table
     assert staff["zhujian"].unit.name not in table
 
 
-@pytest.mark.parametrize("query", ["from=2026-13-01", "from=2026-03-02&to=2026-03-01",
-                                   "period=forever", "sort=nonsense", "dir=sideways"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2026-13-01",
+        "from=2026-03-02&to=2026-03-01",
+        "period=forever",
+        "sort=nonsense",
+        "dir=sideways",
+    ],
+)
 def test_a_bad_period_or_sort_is_refused_with_a_message(client, city, staff, query):
     as_user(client, staff["leader"])
     response = client.get(f"/staff/units/?{query}")
@@ -151,7 +179,8 @@ def test_the_comparison_exports_to_excel_for_those_who_may_read_it(client, city,
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("单位", "层级") and "不满意率" in rows[0]
+    assert rows[0][:2] == ("单位", "层级")
+    assert "不满意率" in rows[0]
     assert rows[1][0] == staff["zhujian"].unit.name
     assert rows[1][rows[0].index("不满意")] == 1
     client.logout()

@@ -29,12 +29,13 @@ def test_risky_requests_head_the_home_page_critical_first(client, city, staff):
     critical = _at("critical", city, "楼道煤气味很重")
     for role in ("supervisor", "intake", "leader"):
         page = _home(client, staff[role])
-        alerts = page[page.index('id="sec-risk"'):]
+        alerts = page[page.index('id="sec-risk"') :]
         first = page.index("<section", page.index("</h1>"))  # above the orders and queues
-        assert page.startswith('<section class="panel panel-alert" aria-labelledby="sec-risk"',
-                               first), role
+        assert page.startswith(
+            '<section class="panel panel-alert" aria-labelledby="sec-risk"', first
+        ), role
         assert alerts.index(critical.title) < alerts.index(high.title), role
-        assert "普通的咨询" not in alerts[:alerts.index("</section>")]
+        assert "普通的咨询" not in alerts[: alerts.index("</section>")]
 
 
 def test_the_list_is_left_out_when_nothing_is_risky(client, city, staff):
@@ -49,10 +50,16 @@ def test_an_answered_request_leaves_the_list(client, city, staff):
     client.logout()
     # The unit's own list marks it; the 风险预警 list is the citywide roles'.
     page = _home(client, staff["zhujian"])
-    assert 'id="sec-risk"' not in page and "楼道煤气味很重" in page and "紧急风险" in page
-    svc.ticket_reply(ticket_id=ticket.pk, actor=as_staff(staff["zhujian"]),
-                     facts="燃气公司当天上门检修。", solved=True,
-                     public_reply="已联系燃气公司上门检修，确认无泄漏。")
+    assert 'id="sec-risk"' not in page
+    assert "楼道煤气味很重" in page
+    assert "紧急风险" in page
+    svc.ticket_reply(
+        ticket_id=ticket.pk,
+        actor=as_staff(staff["zhujian"]),
+        facts="燃气公司当天上门检修。",
+        solved=True,
+        public_reply="已联系燃气公司上门检修，确认无泄漏。",
+    )
     svc.ticket_approve(ticket_id=ticket.pk, actor=as_staff(staff["reviewer"]))
     client.logout()
     assert 'id="sec-risk"' not in _home(client, staff["supervisor"])
@@ -61,4 +68,5 @@ def test_an_answered_request_leaves_the_list(client, city, staff):
 def test_the_whole_list_has_its_own_page(client, city, staff):
     ticket = _at("high", city, "小区停水三天居民聚集")
     page = as_user(client, staff["supervisor"]).get("/staff/queues/risk/").content.decode()
-    assert "风险预警" in page and ticket.title in page
+    assert "风险预警" in page
+    assert ticket.title in page

@@ -15,22 +15,28 @@ REQUIRED = ["intake", "supervisor", "admin"]
 
 @pytest.fixture
 def enrolled(staff) -> StaffTotp:
-    return StaffTotp.objects.create(user=staff["intake"], secret=pyotp.random_base32(),
-                                    confirmed=True)
+    return StaffTotp.objects.create(
+        user=staff["intake"], secret=pyotp.random_base32(), confirmed=True
+    )
 
 
 def token(client, username: str = "intake", **extra: str):
-    return client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD,
-                                               **extra}, content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD, **extra},
+        content_type="application/json",
+    )
 
 
 def test_an_api_token_needs_the_totp_code_of_an_enrolled_account(client, enrolled):
     # Finding 4: the password alone returned a working token.
     alone = token(client)
-    assert alone.status_code == 401 and alone.json()["error"]["code"] == "totp_required"
+    assert alone.status_code == 401
+    assert alone.json()["error"]["code"] == "totp_required"
     assert token(client, totp="000000").json()["error"]["code"] == "bad_totp"
     right = token(client, totp=pyotp.TOTP(enrolled.secret).now())
-    assert right.status_code == 200 and right.json()["token"].startswith("mxs_")
+    assert right.status_code == 200
+    assert right.json()["token"].startswith("mxs_")
 
 
 def test_the_admin_login_is_the_workbench_login(client, staff):
@@ -42,13 +48,16 @@ def test_the_admin_login_is_the_workbench_login(client, staff):
     page = client.get("/admin/login/?next=/admin/notify/smsmessage/")
     assert page.status_code == 302
     assert page["Location"] == "/staff/login/?next=%2Fadmin%2Fnotify%2Fsmsmessage%2F"
-    posted = client.post("/admin/login/", {"username": "admin", "password": PASSWORD,
-                                           "next": "/admin/"})
-    assert posted.status_code == 302 and posted["Location"].startswith("/staff/login/")
+    posted = client.post(
+        "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/staff/login/")
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
     assert client.get("/staff/").status_code == 302  # nobody is logged in
-    step = client.post("/staff/login/", {"username": "admin", "password": PASSWORD,
-                                         "next": "/admin/"})
+    step = client.post(
+        "/staff/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+    )
     assert step["Location"] == "/staff/login/totp/"
     device = StaffTotp.objects.get(user=admin)
     done = client.post("/staff/login/totp/", {"code": pyotp.TOTP(device.secret).now()})
@@ -62,7 +71,8 @@ def test_a_role_that_must_have_a_device_is_sent_to_enrol_first(client, staff, se
     for path in ("/staff/", "/admin/", "/staff/requests/1/"):
         assert client.get(path)["Location"] == "/staff/account/totp/", path
     page = client.get("/staff/account/totp/")
-    assert page.status_code == 200 and "须先启用动态口令" in page.content.decode()
+    assert page.status_code == 200
+    assert "须先启用动态口令" in page.content.decode()
     client.post("/staff/account/totp/start/")
     device = StaffTotp.objects.get(user=staff["intake"])
     client.post("/staff/account/totp/confirm/", {"code": pyotp.TOTP(device.secret).now()})
@@ -86,7 +96,8 @@ def test_no_api_token_for_a_required_role_without_a_device(client, staff, settin
 def test_a_required_device_cannot_be_switched_off(client, enrolled, staff, settings):
     settings.TOTP_REQUIRED_ROLES = REQUIRED
     client.force_login(staff["intake"])
-    response = client.post("/staff/account/totp/disable/",
-                           {"code": pyotp.TOTP(enrolled.secret).now()})
+    response = client.post(
+        "/staff/account/totp/disable/", {"code": pyotp.TOTP(enrolled.secret).now()}
+    )
     assert response.status_code == 409
     assert StaffTotp.objects.filter(user=staff["intake"]).exists()

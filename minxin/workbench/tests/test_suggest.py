@@ -31,8 +31,13 @@ def classifier(monkeypatch):
 
     def install(fn):  # type: ignore[no-untyped-def]
         # Pages ask for all their rows in one call: the batch entry point.
-        monkeypatch.setattr(minxin.nlp, "predict_categories",
-                            lambda texts, k=3: [fn(t, k) for t in texts], raising=False)
+        monkeypatch.setattr(
+            minxin.nlp,
+            "predict_categories",
+            lambda texts, k=3: [fn(t, k) for t in texts],
+            raising=False,
+        )
+
     return install
 
 
@@ -47,10 +52,12 @@ def test_classifier_guesses_are_used(city, classifier):
 def test_classifier_failure_falls_back_to_keywords(city, classifier):
     def broken(text, k=3):  # type: ignore[no-untyped-def]
         raise RuntimeError("model missing")
+
     classifier(broken)
     assert predicted_categories("没有任何线索的文本") == []
     guesses = predicted_categories("楼下工地夜间施工噪音扰民")
-    assert guesses[0].category.name == "噪声污染" and guesses[0].source == "keywords"
+    assert guesses[0].category.name == "噪声污染"
+    assert guesses[0].source == "keywords"
 
 
 def test_numpy_style_ids_and_string_ids(city, classifier):
@@ -66,7 +73,8 @@ def test_intake_page_shows_the_classifier_suggestion(client, city, staff, classi
     classifier(lambda text, k=3: [(noise.pk, 0.8)])
     ticket = new_ticket(city)
     page = as_user(client, staff["intake"]).get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert "智能分类建议" in page and "环境保护/噪声污染（置信度0.80）" in page
+    assert "智能分类建议" in page
+    assert "环境保护/噪声污染（置信度0.80）" in page
     assert "智能建议：环境保护/噪声污染" in client.get("/staff/").content.decode()
 
 

@@ -16,15 +16,17 @@ Order = SupervisionOrder
 
 def dispatched(city, staff, unit: str = "zhujian"):  # type: ignore[no-untyped-def]
     ticket = new_ticket(city)
-    svc.ticket_dispatch(ticket_id=ticket.pk, actor=as_staff(staff["intake"]),
-                        lead_unit_id=staff[unit].unit_id)
+    svc.ticket_dispatch(
+        ticket_id=ticket.pk, actor=as_staff(staff["intake"]), lead_unit_id=staff[unit].unit_id
+    )
     return ticket
 
 
 def opened(city, staff, unit: str = "zhujian") -> Order:
     ticket = dispatched(city, staff, unit)
-    return sup.supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]),
-                                note="请三日内说明处理情况")
+    return sup.supervision_open(
+        ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="请三日内说明处理情况"
+    )
 
 
 def test_supervisor_opens_an_order_from_the_request_page(client, city, staff):
@@ -34,11 +36,15 @@ def test_supervisor_opens_an_order_from_the_request_page(client, city, staff):
     assert f"/staff/requests/{ticket.pk}/supervise/" in page
     response = client.post(f"/staff/requests/{ticket.pk}/supervise/", {"note": "请加快办理"})
     order = Order.objects.get(ticket=ticket)
-    assert response.status_code == 302 and response["Location"] == f"/staff/supervision/{order.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/supervision/{order.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert "已发起督办" in page and "请加快办理" in page and "发起督办" in page
+    assert "已发起督办" in page
+    assert "请加快办理" in page
+    assert "发起督办" in page
     assert "办结督办单" in page  # the supervisor may close it
-    assert order.unit == staff["zhujian"].unit and order.reason == Order.Reason.MANUAL
+    assert order.unit == staff["zhujian"].unit
+    assert order.reason == Order.Reason.MANUAL
 
 
 def test_blank_note_is_shown_beside_the_form(client, city, staff):
@@ -72,8 +78,7 @@ def test_only_supervisors_may_open(client, city, staff, persona):
 def test_other_units_handler_gets_404_on_supervise(client, city, staff):
     ticket = dispatched(city, staff)
     as_user(client, staff["renshe"])
-    assert client.post(f"/staff/requests/{ticket.pk}/supervise/",
-                       {"note": "x"}).status_code == 404
+    assert client.post(f"/staff/requests/{ticket.pk}/supervise/", {"note": "x"}).status_code == 404
 
 
 def test_list_shows_level_and_respond_by_to_supervisors_and_leaders(client, city, staff):
@@ -82,18 +87,24 @@ def test_list_shows_level_and_respond_by_to_supervisors_and_leaders(client, city
     for persona in ("supervisor", "leader", "admin"):
         page = as_user(client, staff[persona]).get("/staff/supervision/").content.decode()
         assert f"/staff/supervision/{order.pk}/" in page, persona
-        assert "第2级 · 单位负责人" in page and "剩余" in page
+        assert "第2级 · 单位负责人" in page
+        assert "剩余" in page
         home = client.get("/staff/").content.decode()
-        assert "进行中的督办单" in home and f"/staff/supervision/{order.pk}/" in home
+        assert "进行中的督办单" in home
+        assert f"/staff/supervision/{order.pk}/" in home
 
 
 def test_list_filters_by_state(client, city, staff):
     order = opened(city, staff)
     as_user(client, staff["supervisor"])
-    assert f"/staff/supervision/{order.pk}/" not in client.get(
-        "/staff/supervision/?state=closed").content.decode()
-    assert f"/staff/supervision/{order.pk}/" in client.get(
-        "/staff/supervision/?state=all").content.decode()
+    assert (
+        f"/staff/supervision/{order.pk}/"
+        not in client.get("/staff/supervision/?state=closed").content.decode()
+    )
+    assert (
+        f"/staff/supervision/{order.pk}/"
+        in client.get("/staff/supervision/?state=all").content.decode()
+    )
     assert client.get("/staff/supervision/?state=nonsense").status_code == 200
 
 
@@ -103,14 +114,19 @@ def test_the_unit_sees_its_orders_and_responds(client, city, staff):
     assert f"/staff/supervision/{order.pk}/" in client.get("/staff/supervision/").content.decode()
     assert "本单位的督办单" in client.get("/staff/").content.decode()
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
-    assert "提交督办回复" in page and "办结督办单" not in page
-    response = client.post(f"/staff/supervision/{order.pk}/respond/",
-                           {"response": "已约谈物业，电梯本周修复"})
+    assert "提交督办回复" in page
+    assert "办结督办单" not in page
+    response = client.post(
+        f"/staff/supervision/{order.pk}/respond/", {"response": "已约谈物业，电梯本周修复"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.state == Order.State.RESPONDED and order.responded_by == staff["zhujian"]
+    assert order.state == Order.State.RESPONDED
+    assert order.responded_by == staff["zhujian"]
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
-    assert "单位回复" in page and "已约谈物业" in page and "提交督办回复" not in page
+    assert "单位回复" in page
+    assert "已约谈物业" in page
+    assert "提交督办回复" not in page
 
 
 def test_blank_response_keeps_the_form(client, city, staff):
@@ -123,14 +139,15 @@ def test_blank_response_keeps_the_form(client, city, staff):
 
 def test_supervisor_closes_with_an_outcome_and_the_timeline_shows_it(client, city, staff):
     order = opened(city, staff)
-    sup.supervision_respond(order_id=order.pk, actor=as_staff(staff["zhujian"]),
-                            response="已整改")
+    sup.supervision_respond(order_id=order.pk, actor=as_staff(staff["zhujian"]), response="已整改")
     as_user(client, staff["supervisor"])
-    response = client.post(f"/staff/supervision/{order.pk}/close/",
-                           {"outcome": "resolved", "note": "核实属实"})
+    response = client.post(
+        f"/staff/supervision/{order.pk}/close/", {"outcome": "resolved", "note": "核实属实"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.state == Order.State.CLOSED and order.outcome == "resolved"
+    assert order.state == Order.State.CLOSED
+    assert order.outcome == "resolved"
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
     for step in ("发起督办", "单位回复", "办结", "已整改 核实属实"):
         assert step in page
@@ -152,12 +169,17 @@ def test_intake_reads_orders_but_neither_answers_a_units_nor_closes_any(client, 
     assert client.get("/staff/supervision/").status_code == 200
     page = client.get(f"/staff/supervision/{order.pk}/").content.decode()
     assert f"/staff/supervision/{order.pk}/respond/" not in page
-    assert client.post(f"/staff/supervision/{order.pk}/respond/",
-                       {"response": "已办"}).status_code == 403
-    assert client.post(f"/staff/supervision/{order.pk}/close/",
-                       {"outcome": "resolved"}).status_code == 403
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/respond/", {"response": "已办"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/close/", {"outcome": "resolved"}).status_code
+        == 403
+    )
     order.refresh_from_db()
-    assert order.state == Order.State.OPEN and order.response == ""
+    assert order.state == Order.State.OPEN
+    assert order.response == ""
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "callback", "oversight"])
@@ -166,18 +188,23 @@ def test_roles_without_supervision_are_refused_403(client, city, staff, persona)
     as_user(client, staff[persona])
     assert client.get("/staff/supervision/").status_code == 403
     assert client.get(f"/staff/supervision/{order.pk}/").status_code == 403
-    assert client.post(f"/staff/supervision/{order.pk}/close/",
-                       {"outcome": "resolved"}).status_code == 403
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/close/", {"outcome": "resolved"}).status_code
+        == 403
+    )
     assert "/staff/supervision/" not in client.get("/staff/").content.decode()
 
 
 def test_another_units_order_does_not_exist_for_them(client, city, staff):
     order = opened(city, staff)
     as_user(client, staff["renshe"])
-    assert f"/staff/supervision/{order.pk}/" not in client.get("/staff/supervision/").content.decode()
+    assert (
+        f"/staff/supervision/{order.pk}/" not in client.get("/staff/supervision/").content.decode()
+    )
     assert client.get(f"/staff/supervision/{order.pk}/").status_code == 404
-    assert client.post(f"/staff/supervision/{order.pk}/respond/",
-                       {"response": "x"}).status_code == 404
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/respond/", {"response": "x"}).status_code == 404
+    )
     order.refresh_from_db()
     assert order.state == Order.State.OPEN
 
@@ -186,8 +213,10 @@ def test_another_units_order_does_not_exist_for_them(client, city, staff):
 def test_units_and_leaders_cannot_close(client, city, staff, persona):
     order = opened(city, staff)
     as_user(client, staff[persona])
-    assert client.post(f"/staff/supervision/{order.pk}/close/",
-                       {"outcome": "resolved"}).status_code == 403
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/close/", {"outcome": "resolved"}).status_code
+        == 403
+    )
     order.refresh_from_db()
     assert order.state == Order.State.OPEN
 
@@ -197,13 +226,16 @@ def test_citywide_roles_cannot_respond_for_the_unit(client, city, staff, persona
     order = opened(city, staff)
     as_user(client, staff[persona])
     assert "提交督办回复" not in client.get(f"/staff/supervision/{order.pk}/").content.decode()
-    assert client.post(f"/staff/supervision/{order.pk}/respond/",
-                       {"response": "x"}).status_code == 403
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/respond/", {"response": "x"}).status_code == 403
+    )
 
 
 def test_pages_need_login(client, city, staff):
     order = opened(city, staff)
     for path in ("/staff/supervision/", f"/staff/supervision/{order.pk}/"):
         assert client.get(path).status_code == 302
-    assert client.post(f"/staff/supervision/{order.pk}/close/",
-                       {"outcome": "resolved"}).status_code == 302
+    assert (
+        client.post(f"/staff/supervision/{order.pk}/close/", {"outcome": "resolved"}).status_code
+        == 302
+    )

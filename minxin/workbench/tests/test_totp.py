@@ -19,8 +19,9 @@ def _clear_cache(db):
 
 @pytest.fixture
 def enrolled(staff) -> StaffTotp:
-    return StaffTotp.objects.create(user=staff["intake"], secret=pyotp.random_base32(),
-                                    confirmed=True)
+    return StaffTotp.objects.create(
+        user=staff["intake"], secret=pyotp.random_base32(), confirmed=True
+    )
 
 
 def code(device: StaffTotp) -> str:
@@ -36,7 +37,8 @@ def test_enrolment_shows_a_secret_and_confirms_with_a_code(client, staff):
     client.post("/staff/account/totp/start/")
     device = StaffTotp.objects.get(user=staff["intake"])
     page = client.get("/staff/account/totp/").content.decode()
-    assert device.secret[:4] in page and "待确认" in page
+    assert device.secret[:4] in page
+    assert "待确认" in page
     assert client.post("/staff/account/totp/confirm/", {"code": "000000"}).status_code == 422
     response = client.post("/staff/account/totp/confirm/", {"code": code(device)})
     assert response.status_code == 302
@@ -95,7 +97,8 @@ def test_the_secret_is_encrypted_at_rest(enrolled):
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM workbench_stafftotp WHERE id = %s", [enrolled.pk])
         stored = cursor.fetchone()[0]
-    assert stored.startswith("$SM4$") and enrolled.secret not in stored
+    assert stored.startswith("$SM4$")
+    assert enrolled.secret not in stored
 
 
 def test_a_totp_login_may_reveal_contacts_and_a_password_login_may_not(client, enrolled, city):
@@ -105,12 +108,14 @@ def test_a_totp_login_may_reveal_contacts_and_a_password_login_may_not(client, e
     password(client)
     client.post("/staff/login/totp/", {"code": code(enrolled)})
     shown = client.post(f"/staff/requests/{ticket.pk}/reveal/", {"reason": "电话核实"})
-    assert shown.status_code == 200 and "13812345678" in shown.content.decode()
+    assert shown.status_code == 200
+    assert "13812345678" in shown.content.decode()
     client.post("/staff/logout/")
     StaffTotp.objects.all().delete()
     password(client)
     refused = client.post(f"/staff/requests/{ticket.pk}/reveal/", {"reason": "电话核实"})
-    assert refused.status_code == 403 and "13812345678" not in refused.content.decode()
+    assert refused.status_code == 403
+    assert "13812345678" not in refused.content.decode()
 
 
 def test_the_password_and_the_totp_step_each_renew_the_session_key(client, enrolled):

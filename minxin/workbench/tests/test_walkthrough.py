@@ -13,9 +13,16 @@ def test_full_walk_through_the_pages(client, city, staff):
 
     as_user(client, staff["intake"])
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
-    assert "派遣" in page and "受理" in page
-    response = post_action(client, ticket, "dispatch", lead_unit_id=unit.pk,
-                           co_unit_ids=[city["units"]["chengguan"].pk], note="请尽快处理")
+    assert "派遣" in page
+    assert "受理" in page
+    response = post_action(
+        client,
+        ticket,
+        "dispatch",
+        lead_unit_id=unit.pk,
+        co_unit_ids=[city["units"]["chengguan"].pk],
+        note="请尽快处理",
+    )
     assert response.status_code == 302, response.content.decode()
     assert fresh(ticket).status == Status.DISPATCHED
     assert "已派遣" in client.get(response["Location"]).content.decode()
@@ -24,13 +31,25 @@ def test_full_walk_through_the_pages(client, city, staff):
     assert ticket.display_code in client.get("/staff/").content.decode()
     assert post_action(client, ticket, "sign").status_code == 302
     assert fresh(ticket).status == Status.SIGNED
-    response = post_action(client, ticket, "reply", facts="已到现场核实", solved="1",
-                           public_reply="电梯已修复并通过检测")
+    response = post_action(
+        client,
+        ticket,
+        "reply",
+        facts="已到现场核实",
+        solved="1",
+        public_reply="电梯已修复并通过检测",
+    )
     assert response.status_code == 409  # the co-handling unit has not given its opinion
     assert "尚未提交协办意见" in response.content.decode()
-    response = post_action(client, ticket, "reply", facts="已到现场核实", solved="1",
-                           public_reply="电梯已修复并通过检测",
-                           proceed_reason="城管局已电话反馈，书面意见随后补交")
+    response = post_action(
+        client,
+        ticket,
+        "reply",
+        facts="已到现场核实",
+        solved="1",
+        public_reply="电梯已修复并通过检测",
+        proceed_reason="城管局已电话反馈，书面意见随后补交",
+    )
     assert response.status_code == 302
     assert fresh(ticket).status == Status.REPLIED
 
@@ -43,7 +62,8 @@ def test_full_walk_through_the_pages(client, city, staff):
     response = post_action(client, ticket, "rate", satisfaction="satisfied", comment="电话回访满意")
     assert response.status_code == 302
     done = fresh(ticket)
-    assert done.status == Status.CLOSED and done.rated_by == "callback"
+    assert done.status == Status.CLOSED
+    assert done.rated_by == "callback"
 
     page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
     for step in ("提交诉求", "派遣", "签收", "提交办理结果", "审核通过并公开答复", "评价"):
@@ -59,8 +79,9 @@ def test_validation_error_keeps_what_was_typed(client, city, staff):
     post_action(client, ticket, "dispatch", lead_unit_id=staff["zhujian"].unit_id)
     as_user(client, staff["zhujian"])
     post_action(client, ticket, "sign")
-    response = post_action(client, ticket, "reply", facts="现场核实的详细情况", solved="0",
-                           public_reply="答复")
+    response = post_action(
+        client, ticket, "reply", facts="现场核实的详细情况", solved="0", public_reply="答复"
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "请填写未解决原因" in page
@@ -90,12 +111,17 @@ def test_extension_requested_and_approved(client, city, staff):
     as_user(client, staff["zhujian"])
     post_action(client, ticket, "sign")
     due = fresh(ticket).due_at
-    assert post_action(client, ticket, "request-extension", days=3,
-                       reason="需要多部门协调").status_code == 302
+    assert (
+        post_action(
+            client, ticket, "request-extension", days=3, reason="需要多部门协调"
+        ).status_code
+        == 302
+    )
     ext = fresh(ticket).extensions.get()
     as_user(client, staff["intake"])
-    response = post_action(client, ticket, "decide-extension", extension_id=ext.pk,
-                           decision="approve")
+    response = post_action(
+        client, ticket, "decide-extension", extension_id=ext.pk, decision="approve"
+    )
     assert response.status_code == 302
     assert fresh(ticket).due_at > due
 

@@ -27,8 +27,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
     try:
         user = login_flow.password_step(request, username, request.POST.get("password", ""))
     except DomainError as exc:
-        return render(request, "workbench/login.html",
-                      {"next": next_url, "username": username, "error": exc}, status=exc.status)
+        return render(
+            request,
+            "workbench/login.html",
+            {"next": next_url, "username": username, "error": exc},
+            status=exc.status,
+        )
     if security.has_confirmed_totp(user):
         login_flow.hold_for_totp(request, user, next_url)
         return redirect("workbench:login_totp")
@@ -65,15 +69,22 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def totp_page(request: HttpRequest) -> HttpResponse:
     device = StaffTotp.objects.filter(user=request.user).first()
-    return render(request, "workbench/totp.html",
-                  {**_totp_context(device), "must_enrol": login_flow.must_enrol(request)})
+    return render(
+        request,
+        "workbench/totp.html",
+        {**_totp_context(device), "must_enrol": login_flow.must_enrol(request)},
+    )
 
 
 def _totp_context(device: StaffTotp | None, error: DomainError | None = None) -> dict:
     secret = device.secret if device and not device.confirmed else ""
-    return {"device": device, "error": error, "nav": "security",
-            "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
-            "uri": security.provisioning_uri(device) if secret else ""}
+    return {
+        "device": device,
+        "error": error,
+        "nav": "security",
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "uri": security.provisioning_uri(device) if secret else "",
+    }
 
 
 @login_required
@@ -86,8 +97,9 @@ def totp_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def totp_confirm(request: HttpRequest) -> HttpResponse:
-    response = _totp_change(request, security.totp_confirm,
-                            "动态口令已启用，下次登录需输入6位动态口令")
+    response = _totp_change(
+        request, security.totp_confirm, "动态口令已启用，下次登录需输入6位动态口令"
+    )
     if security.has_confirmed_totp(request.user) and login_flow.must_enrol(request):
         login_flow.enrolled_now(request)
     return response
@@ -105,7 +117,6 @@ def _totp_change(request: HttpRequest, change: Callable[..., object], done: str)
         change(user=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
         device = StaffTotp.objects.filter(user=request.user).first()
-        return render(request, "workbench/totp.html", _totp_context(device, exc),
-                      status=exc.status)
+        return render(request, "workbench/totp.html", _totp_context(device, exc), status=exc.status)
     messages.success(request, done)
     return redirect("workbench:totp")

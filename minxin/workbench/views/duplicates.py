@@ -27,8 +27,9 @@ def dismiss(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 def _resolve(request: HttpRequest, flag_id: int, *, merge: bool, done: str) -> HttpResponse:
     try:
-        services.duplicate_resolve(user=request.user, flag_id=flag_id, merge=merge,
-                                   note=request.POST.get("note", ""))
+        services.duplicate_resolve(
+            user=request.user, flag_id=flag_id, merge=merge, note=request.POST.get("note", "")
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except Forbidden as exc:

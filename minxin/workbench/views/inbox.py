@@ -24,16 +24,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         items = items.filter(read_at=None)
     page = page_of(items.order_by("-id"), request.GET.get("page"))
-    return render(request, "workbench/inbox.html", {
-        "nav": "inbox", "page": page, "unread_only": unread_only,
-        "query": "unread=1" if unread_only else ""})
+    return render(
+        request,
+        "workbench/inbox.html",
+        {
+            "nav": "inbox",
+            "page": page,
+            "unread_only": unread_only,
+            "query": "unread=1" if unread_only else "",
+        },
+    )
 
 
 @login_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
     try:
-        ids = None if request.POST.get("all") == "1" else parse_ints(request.POST, "message", "消息")
+        ids = (
+            None if request.POST.get("all") == "1" else parse_ints(request.POST, "message", "消息")
+        )
         if ids == []:
             raise ValidationFailed("请选择消息", code="required", field="message")
         done = casework.inbox_mark_read(user=request.user, message_ids=ids)

@@ -23,8 +23,10 @@ def share(request: HttpRequest, ticket_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     except DomainError as exc:
         return detail_with_error(request, ticket_id, exc, "share")
-    messages.success(request, f"已提交监督小组评议（新增{made}人）" if made
-                     else "所选成员此前已收到该案件，无需重复提交")
+    messages.success(
+        request,
+        f"已提交监督小组评议（新增{made}人）" if made else "所选成员此前已收到该案件，无需重复提交",
+    )
     return redirect("workbench:detail", ticket_id=ticket_id)
 
 

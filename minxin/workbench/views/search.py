@@ -21,17 +21,19 @@ def search(request: HttpRequest) -> HttpResponse:
         page = search_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "workbench/search.html", {
-        "nav": "search", "form": form, "page": page, "query": query.urlencode()},
-        status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "workbench/search.html",
+        {"nav": "search", "form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
 def export(request: HttpRequest) -> HttpResponseBase:
     form = SearchForm(request.GET, user=request.user)
     if not form.is_valid():
-        return render(request, "workbench/search.html", {"nav": "search", "form": form},
-                      status=400)
+        return render(request, "workbench/search.html", {"nav": "search", "form": form}, status=400)
     workbook = tickets_xlsx(search_tickets(request.user, form.cleaned_data))
     response = StreamingHttpResponse(workbook, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

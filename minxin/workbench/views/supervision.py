@@ -32,13 +32,22 @@ def orders(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("state", "live")
     key = key if key in pages.ORDER_FILTERS else "live"
     page = page_of(pages.order_list(request.user, key), request.GET.get("page"))
-    return render(request, "workbench/orders.html", {
-        "nav": "supervision", "page": page, "state": key, "filters": pages.ORDER_FILTERS,
-        "query": f"state={key}"})
+    return render(
+        request,
+        "workbench/orders.html",
+        {
+            "nav": "supervision",
+            "page": page,
+            "state": key,
+            "filters": pages.ORDER_FILTERS,
+            "query": f"state={key}",
+        },
+    )
 
 
-def _order_page(request: HttpRequest, order_id: int, error: DomainError | None = None,
-                form: str = "") -> HttpResponse:
+def _order_page(
+    request: HttpRequest, order_id: int, error: DomainError | None = None, form: str = ""
+) -> HttpResponse:
     try:
         order = casework.order_for_staff(user=request.user, order_id=order_id)
     except Forbidden as exc:
@@ -48,8 +57,7 @@ def _order_page(request: HttpRequest, order_id: int, error: DomainError | None =
     context = pages.order_context(request.user, order)
     if error is not None:
         context.update(error=error, error_form=form, posted=request.POST)
-    return render(request, "workbench/order.html", context,
-                  status=error.status if error else 200)
+    return render(request, "workbench/order.html", context, status=error.status if error else 200)
 
 
 @never_cache
@@ -124,8 +132,10 @@ def units(request: HttpRequest) -> HttpResponse:
     context["sort"] = sort
     if context["period"] is None:
         return render(request, "workbench/units.html", context, status=400)
-    context.update(rows=comparison.comparison(request.user, context["period"], sort),
-                   headers=comparison.headers(sort))
+    context.update(
+        rows=comparison.comparison(request.user, context["period"], sort),
+        headers=comparison.headers(sort),
+    )
     return render(request, "workbench/units.html", context)
 
 
@@ -134,17 +144,18 @@ def unit_record(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {"nav": "records", **_period_context(request)}
     period = context["period"] or records.shortcut("this_month")
     try:
-        unit, record = casework.record_for_staff(user=request.user, unit_id=unit_id,
-                                                 period=period)
+        unit, record = casework.record_for_staff(user=request.user, unit_id=unit_id, period=period)
     except Forbidden as exc:
         return _forbidden(request, exc)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if context["period"] is None:
-        return render(request, "workbench/unit_record.html", {**context, "unit": unit},
-                      status=400)
-    return render(request, "workbench/unit_record.html",
-                  {**context, "unit": unit, "rows": pages.record_rows(record)})
+        return render(request, "workbench/unit_record.html", {**context, "unit": unit}, status=400)
+    return render(
+        request,
+        "workbench/unit_record.html",
+        {**context, "unit": unit, "rows": pages.record_rows(record)},
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,9 +172,12 @@ def units_export(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     rows = comparison.comparison(request.user, period, sort)
-    body = table_xlsx("单位考核", comparison.export_headers(),
-                      [24, 8] + [10] * len(comparison.COLUMNS),
-                      [[row.unit.name, row.level, *row.cells] for row in rows])
+    body = table_xlsx(
+        "单位考核",
+        comparison.export_headers(),
+        [24, 8] + [10] * len(comparison.COLUMNS),
+        [[row.unit.name, row.level, *row.cells] for row in rows],
+    )
     response = HttpResponse(body, content_type=XLSX)
     name = f"minxin-units-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -31,8 +31,9 @@ from minxin.workbench.search import page_of
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/home.html",
-                  {"nav": "home", **pages.home_context(request.user)})
+    return render(
+        request, "workbench/home.html", {"nav": "home", **pages.home_context(request.user)}
+    )
 
 
 @login_required
@@ -50,8 +51,12 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     # The ids of one page in the list's order, then those rows with what the table shows.
     page = page_of(section_ids(request.user, section, query), request.GET.get("page"))
     page = replace(page, rows=section_rows(request.user, page.rows))
-    context.update(page=page, chosen=query, query=query.params(),
-                   **pages.queue_rows(request.user, section, page.rows))
+    context.update(
+        page=page,
+        chosen=query,
+        query=query.params(),
+        **pages.queue_rows(request.user, section, page.rows),
+    )
     if page.number == 1 and not page.has_next and page.rows:
         context["breakdown"] = breakdown(page.rows, context["marks"])
     return render(request, "workbench/queue.html", context)
@@ -71,15 +76,20 @@ def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "workbench/detail.html", pages.detail_context(request.user, ticket))
 
 
-def detail_with_error(request: HttpRequest, ticket_id: int, error: DomainError,
-                  form: str) -> HttpResponse:
+def detail_with_error(
+    request: HttpRequest, ticket_id: int, error: DomainError, form: str
+) -> HttpResponse:
     """The request page, freshly read, with the error beside the form that caused it."""
     if isinstance(error, Forbidden):
         return render(request, "workbench/403.html", {"error": error}, status=403)
     ticket = _visible(request, ticket_id)
     context = pages.detail_context(request.user, ticket)
-    context.update(error=error, error_form=form, posted=request.POST,
-                   posted_co=request.POST.getlist("co_unit_ids"))
+    context.update(
+        error=error,
+        error_form=form,
+        posted=request.POST,
+        posted_co=request.POST.getlist("co_unit_ids"),
+    )
     return render(request, "workbench/detail.html", context, status=error.status)
 
 
@@ -90,8 +100,9 @@ def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
     if action is None:
         raise Http404
     try:
-        services.ticket_act(user=request.user, ticket_id=ticket_id, action=action,
-                            data=request.POST)
+        services.ticket_act(
+            user=request.user, ticket_id=ticket_id, action=action, data=request.POST
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
@@ -109,10 +120,14 @@ def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
 def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         if settings.REVEAL_REQUIRES_TOTP and not login_flow.passed_second_factor(request):
-            raise Forbidden("查看联系方式须使用两步验证登录：请先在“账户安全”中启用动态口令，"
-                            "退出后重新登录", code="second_factor_required", field="reason")
-        contact_reveal(user=request.user, ticket_id=ticket_id,
-                                reason=request.POST.get("reason", ""))
+            raise Forbidden(
+                "查看联系方式须使用两步验证登录：请先在“账户安全”中启用动态口令，退出后重新登录",
+                code="second_factor_required",
+                field="reason",
+            )
+        contact_reveal(
+            user=request.user, ticket_id=ticket_id, reason=request.POST.get("reason", "")
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:

@@ -29,27 +29,57 @@ class Command(BaseCommand):
     help = "Train on the given CSV files and report accuracy, macro-F1 and speed as JSON."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--train", action="append", required=True, metavar="CSV",
-                            help="labelled training file (repeatable)")
+        parser.add_argument(
+            "--train",
+            action="append",
+            required=True,
+            metavar="CSV",
+            help="labelled training file (repeatable)",
+        )
         parser.add_argument("--test", metavar="CSV", help="labelled test file")
-        parser.add_argument("--test-split", type=float, metavar="F",
-                            help="without --test: hold out this stratified share of the raw "
-                                 "training rows as the test set")
-        parser.add_argument("--cv", type=int, metavar="K",
-                            help="K-fold cross-validation (over the raw training rows)")
-        parser.add_argument("--cv-on", choices=["raw", "all"], default="raw",
-                            help="which rows the CV folds test on (default: raw rows)")
+        parser.add_argument(
+            "--test-split",
+            type=float,
+            metavar="F",
+            help="without --test: hold out this stratified share of the raw "
+            "training rows as the test set",
+        )
+        parser.add_argument(
+            "--cv",
+            type=int,
+            metavar="K",
+            help="K-fold cross-validation (over the raw training rows)",
+        )
+        parser.add_argument(
+            "--cv-on",
+            choices=["raw", "all"],
+            default="raw",
+            help="which rows the CV folds test on (default: raw rows)",
+        )
         parser.add_argument("--seed", type=int, default=0, help="CV shuffling seed")
-        parser.add_argument("--json", action="store_true",
-                            help="compact one-line JSON (the output is JSON either way)")
-        parser.add_argument("--keep-duplicates", action="store_true",
-                            help="do not drop training rows that near-duplicate test rows")
-        parser.add_argument("--no-baseline", action="store_true",
-                            help="skip the char 1-3-gram TF-IDF + LinearSVC reference")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="compact one-line JSON (the output is JSON either way)",
+        )
+        parser.add_argument(
+            "--keep-duplicates",
+            action="store_true",
+            help="do not drop training rows that near-duplicate test rows",
+        )
+        parser.add_argument(
+            "--no-baseline",
+            action="store_true",
+            help="skip the char 1-3-gram TF-IDF + LinearSVC reference",
+        )
         parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
-        parser.add_argument("--config", metavar="JSON", default="{}",
-                            help='model settings to override, e.g. \'{"nb": false}\' '
-                                 "(see minxin.nlp.pipeline.ModelConfig; for ablations)")
+        parser.add_argument(
+            "--config",
+            metavar="JSON",
+            default="{}",
+            help="model settings to override, e.g. '{\"nb\": false}' "
+            "(see minxin.nlp.pipeline.ModelConfig; for ablations)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
@@ -76,12 +106,18 @@ class Command(BaseCommand):
 
 
 def _evaluate(
-    train_rows: list[LabelledRow], test_rows: list[LabelledRow] | None, config: ModelConfig,
+    train_rows: list[LabelledRow],
+    test_rows: list[LabelledRow] | None,
+    config: ModelConfig,
     opts: dict[str, Any],
 ) -> dict[str, Any]:
     """A hold-out on `test_rows` (with a CV nested under "cv" if asked), else a CV."""
-    common: dict[str, Any] = {"config": config, "dedup": not opts["keep_duplicates"],
-                              "baseline": not opts["no_baseline"], "speed": not opts["no_speed"]}
+    common: dict[str, Any] = {
+        "config": config,
+        "dedup": not opts["keep_duplicates"],
+        "baseline": not opts["no_baseline"],
+        "speed": not opts["no_speed"],
+    }
     if test_rows is None:
         k = opts["cv"] or 5
         if k < 2:
@@ -92,8 +128,13 @@ def _evaluate(
     result = evaluate_holdout(train_rows, test_rows, **common)
     result.pop("model", None)
     if opts["cv"]:
-        result["cv"] = cross_validate(train_rows, opts["cv"], on=opts["cv_on"],
-                                      seed=opts["seed"], **{**common, "speed": False})
+        result["cv"] = cross_validate(
+            train_rows,
+            opts["cv"],
+            on=opts["cv_on"],
+            seed=opts["seed"],
+            **{**common, "speed": False},
+        )
     return result
 
 

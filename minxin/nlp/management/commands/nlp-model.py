@@ -1,10 +1,10 @@
 """List, activate and roll back stored classifier versions.
 
-    minxin nlp-model list [--name category]
-    minxin nlp-model activate ID
-    minxin nlp-model rollback [--name category]
-    minxin nlp-model predict "文本……" [-k 3]
-    minxin nlp-model feedback        # how often dispatchers took the suggestions
+minxin nlp-model list [--name category]
+minxin nlp-model activate ID
+minxin nlp-model rollback [--name category]
+minxin nlp-model predict "文本……" [-k 3]
+minxin nlp-model feedback        # how often dispatchers took the suggestions
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ class Command(BaseCommand):
     help = "Manage classifier versions: list, activate ID, rollback, predict TEXT, feedback."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("action", choices=["list", "activate", "rollback", "predict",
-                                                     "feedback"])
+        parser.add_argument(
+            "action", choices=["list", "activate", "rollback", "predict", "feedback"]
+        )
         parser.add_argument("arg", nargs="?", help="version id (activate) or text (predict)")
         parser.add_argument("--name", default=DEFAULT_NAME)
         parser.add_argument("-k", type=int, default=3)
@@ -36,10 +37,17 @@ class Command(BaseCommand):
         try:
             if action == "list":
                 out = [
-                    {"id": v.pk, "name": v.name, "version": v.version, "active": v.is_active,
-                     "created_at": v.created_at.isoformat(), "n_train": v.n_train,
-                     "accuracy": (v.metrics or {}).get("accuracy"),
-                     "macro_f1": (v.metrics or {}).get("macro_f1"), "notes": v.notes}
+                    {
+                        "id": v.pk,
+                        "name": v.name,
+                        "version": v.version,
+                        "active": v.is_active,
+                        "created_at": v.created_at.isoformat(),
+                        "n_train": v.n_train,
+                        "accuracy": (v.metrics or {}).get("accuracy"),
+                        "macro_f1": (v.metrics or {}).get("macro_f1"),
+                        "notes": v.notes,
+                    }
                     for v in ModelVersion.objects.filter(name=name).defer("blob")
                 ]
             elif action == "activate":

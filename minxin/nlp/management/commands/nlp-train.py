@@ -34,20 +34,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--train", action="append", default=[], metavar="CSV")
-        parser.add_argument("--from-requests", action="store_true",
-                            help="train on the platform's closed requests; activate only if "
-                                 "better than the active model on the same held-out rows")
-        parser.add_argument("--label-level", choices=["path", "top", "id"], default="path",
-                            help="labels of the requests: category path, first level, or id")
-        parser.add_argument("--min-rows", type=int, default=50,
-                            help="least number of closed requests needed (--from-requests)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="measure only, store nothing (--from-requests)")
-        parser.add_argument("--activate", action="store_true",
-                            help="activate the new version (also done when none is active)")
-        parser.add_argument("--holdout", type=float, default=None,
-                            help="share kept back for the metrics (default 0.15; 0.2 with "
-                                 "--from-requests; 0 = none for CSV training)")
+        parser.add_argument(
+            "--from-requests",
+            action="store_true",
+            help="train on the platform's closed requests; activate only if "
+            "better than the active model on the same held-out rows",
+        )
+        parser.add_argument(
+            "--label-level",
+            choices=["path", "top", "id"],
+            default="path",
+            help="labels of the requests: category path, first level, or id",
+        )
+        parser.add_argument(
+            "--min-rows",
+            type=int,
+            default=50,
+            help="least number of closed requests needed (--from-requests)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="measure only, store nothing (--from-requests)"
+        )
+        parser.add_argument(
+            "--activate",
+            action="store_true",
+            help="activate the new version (also done when none is active)",
+        )
+        parser.add_argument(
+            "--holdout",
+            type=float,
+            default=None,
+            help="share kept back for the metrics (default 0.15; 0.2 with "
+            "--from-requests; 0 = none for CSV training)",
+        )
         parser.add_argument("--name", default=DEFAULT_NAME, help="model name (default: category)")
         parser.add_argument("--notes", default="", help="free text stored with the version")
         parser.add_argument("--seed", type=int, default=0)
@@ -70,14 +89,27 @@ class Command(BaseCommand):
             raise CommandError("--dry-run goes with --from-requests")
         notes = opts["notes"] or "trained from " + ", ".join(opts["train"])
         try:
-            version = train_from_rows(rows, name=opts["name"], activate=opts["activate"],
-                                      holdout=holdout, notes=notes,
-                                      created_by="nlp-train", seed=opts["seed"])
+            version = train_from_rows(
+                rows,
+                name=opts["name"],
+                activate=opts["activate"],
+                holdout=holdout,
+                notes=notes,
+                created_by="nlp-train",
+                seed=opts["seed"],
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        return {"id": version.pk, "name": version.name, "version": version.version,
-                "is_active": version.is_active, "n_train": version.n_train,
-                "size": version.size, "labels": version.labels, "metrics": version.metrics}
+        return {
+            "id": version.pk,
+            "name": version.name,
+            "version": version.version,
+            "is_active": version.is_active,
+            "n_train": version.n_train,
+            "size": version.size,
+            "labels": version.labels,
+            "metrics": version.metrics,
+        }
 
     def _from_requests(self, base: list[LabelledRow], opts: dict[str, Any]) -> dict[str, Any]:
         from minxin.routing.learning import request_rows
@@ -91,14 +123,21 @@ class Command(BaseCommand):
             raise CommandError("--min-rows must be at least 2")
         own = request_rows(opts["label_level"])
         if len(own) < opts["min_rows"]:
-            raise CommandError(f"only {len(own)} closed requests with a category; "
-                               f"--min-rows is {opts['min_rows']}")
+            raise CommandError(
+                f"only {len(own)} closed requests with a category; --min-rows is {opts['min_rows']}"
+            )
         sources = ["closed requests", *opts["train"]]
         try:
             summary = train_if_better(
-                own, base_rows=base, name=opts["name"], holdout=holdout, seed=opts["seed"],
-                dry_run=opts["dry_run"], created_by="nlp-train --from-requests",
-                notes=opts["notes"] or "trained from " + ", ".join(sources))
+                own,
+                base_rows=base,
+                name=opts["name"],
+                holdout=holdout,
+                seed=opts["seed"],
+                dry_run=opts["dry_run"],
+                created_by="nlp-train --from-requests",
+                notes=opts["notes"] or "trained from " + ", ".join(sources),
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         return {"name": opts["name"], "label_level": opts["label_level"], **summary}

@@ -18,11 +18,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        purge = sub.add_parser("purge", help="remove personal data from requests closed longer "
-                                             "ago than the retention period; a dry run unless "
-                                             "--commit")
-        purge.add_argument("--older-than-days", type=int, default=None,
-                           help="default: PERSONAL_DATA_RETENTION_DAYS (1095)")
+        purge = sub.add_parser(
+            "purge",
+            help="remove personal data from requests closed longer "
+            "ago than the retention period; a dry run unless "
+            "--commit",
+        )
+        purge.add_argument(
+            "--older-than-days",
+            type=int,
+            default=None,
+            help="default: PERSONAL_DATA_RETENTION_DAYS (1095)",
+        )
         purge.add_argument("--commit", action="store_true", help="write the changes")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -34,9 +41,13 @@ class Command(BaseCommand):
         count = personal_data_purge(older_than_days=days, commit=opts["commit"])
         if opts["commit"]:
             codes = sms_codes_purge()
-            self.stdout.write(f"anonymised {count} requests closed over {days} days ago; "
-                              f"deleted {codes} old SMS codes")
+            self.stdout.write(
+                f"anonymised {count} requests closed over {days} days ago; "
+                f"deleted {codes} old SMS codes"
+            )
         else:
             codes = SmsCode.objects.filter(created_at__lt=clock.now() - SMS_CODE_KEEP).count()
-            self.stdout.write(f"would anonymise {count} requests closed over {days} days ago "
-                              f"and delete {codes} old SMS codes; dry run (add --commit)")
+            self.stdout.write(
+                f"would anonymise {count} requests closed over {days} days ago "
+                f"and delete {codes} old SMS codes; dry run (add --commit)"
+            )

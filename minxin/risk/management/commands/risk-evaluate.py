@@ -37,13 +37,19 @@ class Command(BaseCommand):
             ms.append((time.perf_counter() - started) * 1000)
             levels[level_for(assessment)] += 1
             categories.update(assessment.categories)
-        result = {"n": len(texts), "levels": dict(levels),
-                  "share": {k: round(v / max(1, len(texts)), 4) for k, v in levels.items()},
-                  "danger_categories": dict(categories.most_common()),
-                  "ms_p50": round(float(np.percentile(ms, 50)), 2) if ms else 0,
-                  "ms_p95": round(float(np.percentile(ms, 95)), 2) if ms else 0}
-        self.stdout.write(json.dumps(result, ensure_ascii=False) if opts["json"]
-                          else "\n".join(f"{k}: {v}" for k, v in result.items()))
+        result = {
+            "n": len(texts),
+            "levels": dict(levels),
+            "share": {k: round(v / max(1, len(texts)), 4) for k, v in levels.items()},
+            "danger_categories": dict(categories.most_common()),
+            "ms_p50": round(float(np.percentile(ms, 50)), 2) if ms else 0,
+            "ms_p95": round(float(np.percentile(ms, 95)), 2) if ms else 0,
+        }
+        self.stdout.write(
+            json.dumps(result, ensure_ascii=False)
+            if opts["json"]
+            else "\n".join(f"{k}: {v}" for k, v in result.items())
+        )
 
 
 def _texts(path: Path) -> list[str]:

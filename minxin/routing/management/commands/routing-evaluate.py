@@ -69,9 +69,19 @@ class Command(BaseCommand):
         for i, r in enumerate(past):
             d = rng.choice(districts)
             lead = rng.choice(units) if rng.random() < opts["noise"] else truth(r.label, d)
-            rows.append(Ticket(tracking_code=f"SIM{i:07d}", request_type=kind, title=r.text[:40],
-                               content=r.text, category=tops[r.label], district=d,
-                               lead_unit=lead, status="dispatched", created_at=_now()))
+            rows.append(
+                Ticket(
+                    tracking_code=f"SIM{i:07d}",
+                    request_type=kind,
+                    title=r.text[:40],
+                    content=r.text,
+                    category=tops[r.label],
+                    district=d,
+                    lead_unit=lead,
+                    status="dispatched",
+                    created_at=_now(),
+                )
+            )
         Ticket.objects.bulk_create(rows, batch_size=500)
         known = recommend.load_base()
         known.neighbours = recommend.load_neighbours()
@@ -81,12 +91,17 @@ class Command(BaseCommand):
             top = model.predict_top_k([r.text], k=3)[0]
             cases.append(Case(r.text, d.pk, guesses=[(tops[label].pk, p) for label, p in top]))
             answers.append(truth(r.label, d).pk)
-        return {"n_past": len(rows), "n_test": len(test), "noise": opts["noise"],
-                **_score("table_only", _variant(known, history=False, neighbours=False), cases,
-                         answers),
-                **_score("table_history", _variant(known, neighbours=False), cases, answers),
-                **_score("full", known, cases, answers),
-                **_latency(known, model, test, districts, tops)}
+        return {
+            "n_past": len(rows),
+            "n_test": len(test),
+            "noise": opts["noise"],
+            **_score(
+                "table_only", _variant(known, history=False, neighbours=False), cases, answers
+            ),
+            **_score("table_history", _variant(known, neighbours=False), cases, answers),
+            **_score("full", known, cases, answers),
+            **_latency(known, model, test, districts, tops),
+        }
 
 
 def _now():  # type: ignore[no-untyped-def]
@@ -106,22 +121,32 @@ def _variant(known, *, history: bool = True, neighbours: bool = True):  # type: 
 
 def _score(name: str, known, cases, answers) -> dict:  # type: ignore[no-untyped-def]
     got = known.recommend(cases)
-    top1 = sum(1 for g, a in zip(got, answers) if g and g[0].unit.pk == a)
-    top3 = sum(1 for g, a in zip(got, answers) if a in [x.unit.pk for x in g])
-    return {f"{name}_top1": round(top1 / len(cases), 4), f"{name}_top3": round(top3 / len(cases), 4)}
+    top1 = sum(1 for g, a in zip(got, answers, strict=False) if g and g[0].unit.pk == a)
+    top3 = sum(1 for g, a in zip(got, answers, strict=False) if a in [x.unit.pk for x in g])
+    return {
+        f"{name}_top1": round(top1 / len(cases), 4),
+        f"{name}_top3": round(top3 / len(cases), 4),
+    }
 
 
 def _latency(known, model, test, districts, tops) -> dict:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     for r in test:
         top = model.predict_top_k([r.text], k=3)[0]
-        known.recommend([Case(r.text, districts[0].pk,
-                              guesses=[(tops[label].pk, p) for label, p in top])])
+        known.recommend(
+            [Case(r.text, districts[0].pk, guesses=[(tops[label].pk, p) for label, p in top])]
+        )
     single = (time.perf_counter() - started) / len(test)
     batch = test[:15]
     started = time.perf_counter()
     tops_k = model.predict_top_k([r.text for r in batch], k=3)
-    known.recommend([Case(r.text, districts[0].pk, guesses=[(tops[label].pk, p) for label, p in t])
-                     for r, t in zip(batch, tops_k)])
-    return {"ms_per_request_single": round(single * 1000, 2),
-            "ms_per_page_of_15": round((time.perf_counter() - started) * 1000, 2)}
+    known.recommend(
+        [
+            Case(r.text, districts[0].pk, guesses=[(tops[label].pk, p) for label, p in t])
+            for r, t in zip(batch, tops_k, strict=False)
+        ]
+    )
+    return {
+        "ms_per_request_single": round(single * 1000, 2),
+        "ms_per_page_of_15": round((time.perf_counter() - started) * 1000, 2),
+    }

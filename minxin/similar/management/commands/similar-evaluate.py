@@ -23,11 +23,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--cases", type=Path, required=True)
-        parser.add_argument("--pad-to", type=int, default=0,
-                            help="grow the index to this many cases with other messages")
-        parser.add_argument("--pad-from", type=Path, action="append", default=[],
-                            help="padding file (repeatable; default: the other shared files "
-                                 "beside --cases)")
+        parser.add_argument(
+            "--pad-to",
+            type=int,
+            default=0,
+            help="grow the index to this many cases with other messages",
+        )
+        parser.add_argument(
+            "--pad-from",
+            type=Path,
+            action="append",
+            default=[],
+            help="padding file (repeatable; default: the other shared files beside --cases)",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -38,8 +46,12 @@ class Command(BaseCommand):
         cases = read_messages(path)
         if not cases:
             raise CommandError(f"no messages with a title and a text in {path}")
-        result = evaluate(cases, pad_sources=padding_sources(path, opts["pad_from"]),
-                          pad_to=opts["pad_to"], seed=opts["seed"])
+        result = evaluate(
+            cases,
+            pad_sources=padding_sources(path, opts["pad_from"]),
+            pad_to=opts["pad_to"],
+            seed=opts["seed"],
+        )
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return

@@ -17,13 +17,18 @@ from minxin.similar.services import public_cases_import
 
 
 class Command(BaseCommand):
-    help = "Import public cases with their official replies (columns id, title, text, date, " \
-           "reply, reply_date) into the similar-case library."
+    help = (
+        "Import public cases with their official replies (columns id, title, text, date, "
+        "reply, reply_date) into the similar-case library."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--replies", type=Path, required=True, help="CSV file, UTF-8")
-        parser.add_argument("--source", default="", help="name of the library (default: the "
-                            "file's name without extension)")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="name of the library (default: the file's name without extension)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["replies"]
@@ -35,5 +40,6 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"{path} lacks columns: {', '.join(sorted(missing))}")
             counts = public_cases_import(rows=reader, source=opts["source"] or path.stem)
-        self.stdout.write(f"created {counts['created']}, updated {counts['updated']}, "
-                          f"skipped {counts['skipped']}")
+        self.stdout.write(
+            f"created {counts['created']}, updated {counts['updated']}, skipped {counts['skipped']}"
+        )

@@ -12,12 +12,17 @@ from minxin.tickets import textsearch
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the text-search index (character bigrams) of every request, "
-            "or only of those missing from it.")
+    help = (
+        "Rebuild the text-search index (character bigrams) of every request, "
+        "or only of those missing from it."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--missing", action="store_true",
-                            help="only requests that have no index row (e.g. after a bulk load)")
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="only requests that have no index row (e.g. after a bulk load)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
