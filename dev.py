@@ -2,7 +2,7 @@
 """The two commands of the README's quick start.
 
     python3 dev.py demo   set up, load the demo city, serve http://127.0.0.1:8000
-    python3 dev.py test   set up, run the whole test suite on SQLite and on PostgreSQL
+    python3 dev.py test   set up, lint, run the whole test suite on SQLite and on PostgreSQL
 
 Only Python 3.11 and the package registries are needed: everything else is installed
 into ./.venv by this script.
@@ -121,8 +121,16 @@ def shared_data() -> dict[str, str]:
     return {}
 
 
+def lint() -> None:
+    """Fail before the tests on a lint or layout finding (configured in pyproject.toml)."""
+    ruff = str(VENV / "bin" / "ruff")
+    run(ruff, "check", ".")
+    run(ruff, "format", "--check", ".")
+
+
 def test(pytest_args: list[str]) -> None:
     setup("test")
+    lint()
     ensure_chromium()
     os.environ.update(shared_data())
     base = [str(PY), "-m", "pytest", "-q", *pytest_args]

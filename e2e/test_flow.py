@@ -158,7 +158,8 @@ def citizen_tracks_and_rates(web, code: str, password: str) -> None:  # type: ig
     with page.expect_navigation():
         page.get_by_role("button", name="查询", exact=True).click()
     text = page.locator("main").inner_text()
-    assert PUBLIC_REPLY in text and "已答复待评价" in text, text
+    assert PUBLIC_REPLY in text, text
+    assert "已答复待评价" in text, text
     web.shot("flow-14-citizen-tracks")
     web.axe("track with reply")
     page.get_by_label("满意", exact=True).check()

@@ -238,11 +238,11 @@ SUPERVISION_ESCALATE_DAYS = envint("SUPERVISION_ESCALATE_DAYS", 2)
 CALLBACK_WINDOW_DAYS = envint("CALLBACK_WINDOW_DAYS", 3)
 # Automatic dispatch (智能派遣, docs/routing.md): a new request whose top recommended unit has
 # at least this confidence (0-1) is accepted and dispatched by the worker. Unset = off.
-AUTO_DISPATCH_THRESHOLD = (
-    float(env("MINXIN_AUTO_DISPATCH_THRESHOLD"))
-    if env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip()
-    else None
-)
+_threshold = env("MINXIN_AUTO_DISPATCH_THRESHOLD").strip()
+try:
+    AUTO_DISPATCH_THRESHOLD = float(_threshold) if _threshold else None
+except ValueError:
+    AUTO_DISPATCH_THRESHOLD = -1.0
 if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
     raise ValueError("MINXIN_AUTO_DISPATCH_THRESHOLD must be a number in (0, 1]")
 # How long a process keeps the unit recommender's knowledge (table, history, neighbour

@@ -82,6 +82,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key_hash[:8]}"
+
     @staticmethod
     def new_key() -> str:
         return "mxs_" + secrets.token_urlsafe(32)
@@ -109,3 +112,6 @@ class FailureCounter(models.Model):
             models.UniqueConstraint(fields=["scope", "key"], name="failurecounter_scope_key")
         ]
         indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key[:12]} · {self.count}"

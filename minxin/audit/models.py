@@ -24,6 +24,9 @@ class ChainHead(models.Model):
         verbose_name = "存证链头"
         verbose_name_plural = "存证链头"
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class ChainEntry(models.Model):
     seq = models.PositiveBigIntegerField("序号", unique=True)

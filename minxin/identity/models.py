@@ -19,3 +19,6 @@ class SmsCode(models.Model):
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
         indexes = [models.Index(fields=["ip_index", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone_index[:8]} · {self.created_at:%Y-%m-%d %H:%M}"

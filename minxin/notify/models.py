@@ -67,6 +67,9 @@ class SmsMessage(OutboxMessage):
         verbose_name_plural = "短信"
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="sms_due_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.purpose} · {self.text[:20]}"
+
 
 class EmailMessage(OutboxMessage):
     to = models.EmailField("收件人")
@@ -77,6 +80,9 @@ class EmailMessage(OutboxMessage):
         verbose_name = "邮件"
         verbose_name_plural = "邮件"
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.to} · {self.subject}"
 
 
 class InboxMessage(models.Model):
@@ -113,6 +119,9 @@ class InboxMessage(models.Model):
             models.Index(fields=["id"], condition=models.Q(read_at=None), name="inbox_unread_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event} · {self.text[:20]}"
+
 
 class MessageTemplate(models.Model):
     """The wording of each event's message, editable by administrators."""
@@ -143,3 +152,6 @@ class DeliveryReceipt(models.Model):
     text = models.CharField(max_length=500, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     duplicates = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.key

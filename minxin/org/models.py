@@ -139,6 +139,9 @@ class DeadlineOverride(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.request_type} · {self.category}"
+
 
 class Responsibility(models.Model):
     """Which unit owns which category, optionally only within one district (归口办理)."""

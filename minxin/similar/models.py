@@ -44,6 +44,9 @@ class TicketKeyword(models.Model):
     class Meta:
         indexes = [models.Index(fields=["term", "district_id", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} · {self.term}"
+
 
 class DuplicateFlag(models.Model):
     """A new request that looks like another one: intake decides whether to merge (并案)."""

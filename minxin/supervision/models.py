@@ -91,6 +91,9 @@ class SupervisionOrder(models.Model):
     LIVE = ("open", "responded")
     CENTRE = "市民诉求受理中心"
 
+    def __str__(self) -> str:
+        return f"督办单 {self.pk} · {self.ticket}"
+
     @property
     def addressee(self) -> str:
         """Whom the order is addressed to, for pages and the API."""
@@ -140,6 +143,9 @@ class SupervisionEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.order_id} · {self.action}"
+
 
 class OversightEvaluation(models.Model):
     """A member of the oversight group's structured evaluation of a shared case."""
@@ -172,3 +178,6 @@ class OversightEvaluation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "member"], name="one_evaluation_per_member")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} · {self.member}"

@@ -236,6 +236,9 @@ class Assignment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.ticket} · {self.unit} · {self.get_role_display()}"
+
     @property
     def is_open(self) -> bool:
         """Still owes the lead something: not yet signed, working, or awaiting a decision."""
@@ -282,6 +285,9 @@ class TimelineEvent(models.Model):
             models.Index(fields=["action", "at"], name="tickets_event_action_at_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.ticket} · {self.action}"
+
 
 class Reply(models.Model):
     """A unit's handling result, reviewed before the public reply reaches the citizen."""
@@ -311,6 +317,9 @@ class Reply(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket} · 答复 {self.pk}"
+
 
 class Photo(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
@@ -318,6 +327,9 @@ class Photo(models.Model):
     content_type = models.CharField(max_length=20)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.ticket} · 照片 {self.pk}"
 
 
 class Extension(models.Model):
@@ -342,6 +354,9 @@ class Extension(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.ticket} · 延期 {self.pk}"
+
 
 class OversightShare(models.Model):
     """A case shared read-only with a member of the oversight group (监督小组)."""
@@ -357,6 +372,9 @@ class OversightShare(models.Model):
             models.UniqueConstraint(fields=["ticket", "member"], name="uniq_oversight_share")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.ticket} · {self.member}"
+
 
 class TicketText(models.Model):
     """A request's title and content as character bigrams, for the staff text search on SQLite.
@@ -370,3 +388,6 @@ class TicketText(models.Model):
         Ticket, on_delete=models.CASCADE, primary_key=True, related_name="text_index"
     )
     grams = models.TextField()
+
+    def __str__(self) -> str:
+        return str(self.ticket)

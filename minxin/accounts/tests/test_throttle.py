@@ -104,7 +104,7 @@ def test_each_lockout_of_a_key_makes_the_next_window_longer():
     start = clock.now()
     clock.freeze(start)
     windows = []
-    for round_ in range(3):
+    for _round in range(3):
         hits = [throttle.hit(limit, "k") for _ in range(3)]
         assert [h.allowed(limit) for h in hits] == [True, True, False]
         windows.append(hits[0].retry_after)

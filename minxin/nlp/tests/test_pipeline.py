@@ -49,7 +49,7 @@ def test_from_bytes_refuses_other_formats(tiny_model, monkeypatch):
 
 
 def test_train_needs_two_labels():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="two categories"):
         train(["一", "二"], ["甲", "甲"])
 
 

@@ -19,5 +19,5 @@ def test_train_from_rows(synthetic):
     v2 = train_from_rows(synthetic, holdout=0)
     assert not v2.is_active
     assert v2.version == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="two categories"):
         train_from_rows([("一", "甲"), ("二", "甲")])

@@ -116,7 +116,7 @@ def test_a_bad_threshold_is_refused_at_start(raw, monkeypatch):
     import minxin.settings
 
     monkeypatch.setenv("MINXIN_AUTO_DISPATCH_THRESHOLD", raw)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="MINXIN_AUTO_DISPATCH_THRESHOLD"):
         importlib.reload(minxin.settings)
     monkeypatch.delenv("MINXIN_AUTO_DISPATCH_THRESHOLD")
     importlib.reload(minxin.settings)

@@ -223,7 +223,7 @@ def test_pages_offer_exactly_what_the_services_accept_for_every_persona_in_every
             taken = {
                 str(a)
                 for a in TRANSITIONS
-                if accepted(lambda a=a: TRIES[a](ticket, as_staff(user), context))
+                if accepted(lambda a=a, t=ticket, u=user: TRIES[a](t, as_staff(u), context))
             }
             assert offered == taken, (state, persona, offered, taken)
             pairs += len(taken)

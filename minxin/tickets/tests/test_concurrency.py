@@ -56,7 +56,8 @@ def test_two_handlers_signing_at_once_one_wins_one_gets_a_conflict(city, staff, 
     )
     wins = [r for r in results if isinstance(r, Ticket)]
     conflicts = [r for r in results if isinstance(r, Conflict)]
-    assert len(wins) == 1 and len(conflicts) == 1, results
+    assert len(wins) == 1, results
+    assert len(conflicts) == 1, results
     ticket.refresh_from_db()
     assert ticket.status == Status.SIGNED
     assert ticket.events.filter(action="sign").count() == 1
