@@ -7,6 +7,7 @@ SQLite by default; PostgreSQL by setting DATABASE_URL. Secrets may come from
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -131,9 +132,11 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{DATA_DIR / 'minxin.sqlite3'}"
-    config = dj_database_url.parse(env("DATABASE_URL") or default_sqlite, conn_max_age=60)
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(env("DATABASE_URL") or default_sqlite, conn_max_age=60)
+    )
     if config["ENGINE"].endswith("sqlite3"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["CONN_MAX_AGE"] = 0

@@ -10,7 +10,7 @@ class StaffAdmin(AuditedAdminMixin, UserAdmin):
     list_display = ("username", "display_name", "role", "unit", "is_active")
     list_filter = ("role", "unit", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("民心", {"fields": ("display_name", "role", "unit", "mobile")}),
     )
     add_fieldsets = (

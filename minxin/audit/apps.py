@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AuditConfig(AppConfig):
@@ -12,9 +12,9 @@ class AuditConfig(AppConfig):
         from minxin.audit.coverage import TICKET_PARTS, part_saved, staff_deleted, staff_saved
 
         for label in ["tickets.Ticket", *TICKET_PARTS]:
-            model = self.apps.get_model(label)
+            model = apps.get_model(label)
             post_save.connect(part_saved, sender=model, dispatch_uid=f"audit-saved-{label}")
             post_delete.connect(part_saved, sender=model, dispatch_uid=f"audit-deleted-{label}")
-        user = self.apps.get_model("accounts", "User")
+        user = apps.get_model("accounts", "User")
         post_save.connect(staff_saved, sender=user, dispatch_uid="audit-staff-saved")
         post_delete.connect(staff_deleted, sender=user, dispatch_uid="audit-staff-deleted")

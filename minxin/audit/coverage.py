@@ -84,7 +84,7 @@ def ticket_states(ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     ticket_model = apps.get_model("tickets.Ticket")
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         r["id"]: {"ticket": {k: _plain(r[k]) for k in TICKET_FIELDS}}
         for r in ticket_model.objects.filter(pk__in=ids).values("id", *TICKET_FIELDS)
     }
@@ -133,10 +133,10 @@ def part_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> 
         _witness_changed({ticket_id}, {})
         return
     if not any(func is _flush for _, func, _ in connection.run_on_commit):
-        connection.minxin_pending = set()  # type: ignore[attr-defined]
-        connection.minxin_recorded = {}  # type: ignore[attr-defined]
+        connection.minxin_pending = set()
+        connection.minxin_recorded = {}
         transaction.on_commit(_flush)
-    connection.minxin_pending.add(ticket_id)  # type: ignore[attr-defined]
+    connection.minxin_pending.add(ticket_id)
 
 
 def note_recorded(ticket_id: int, digest: str | None) -> None:
@@ -146,14 +146,15 @@ def note_recorded(ticket_id: int, digest: str | None) -> None:
     if recorded is not None:
         recorded[ticket_id] = digest
     # Writes before this record are in its digest; a write after it adds the id back.
-    getattr(connection, "minxin_pending", set()).discard(ticket_id)
+    pending: set[int] = getattr(connection, "minxin_pending", set())
+    pending.discard(ticket_id)
 
 
 def _flush() -> None:
     connection = transaction.get_connection()
-    pending = getattr(connection, "minxin_pending", set())
-    recorded = getattr(connection, "minxin_recorded", {})
-    connection.minxin_pending, connection.minxin_recorded = set(), {}  # type: ignore[attr-defined]
+    pending: set[int] = getattr(connection, "minxin_pending", set())
+    recorded: dict[int, str | None] = getattr(connection, "minxin_recorded", {})
+    connection.minxin_pending, connection.minxin_recorded = set(), {}
     if pending:
         _witness_changed(pending, recorded)
 

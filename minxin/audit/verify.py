@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from minxin.audit import witness
 from minxin.audit.chain import (
@@ -156,18 +156,25 @@ def _check_witnessed(report: Report, batch: list[ChainEntry]) -> None:
     """Each witnessed row still matches the payload its entry recorded."""
     by_kind: dict[str, dict[int, ChainEntry]] = {}
     for entry in batch:
-        kind, _, pk = entry.ref.partition(":")
-        if kind == entry.kind and kind in WITNESSED and pk.isdigit():
-            by_kind.setdefault(kind, {})[int(pk)] = entry
+        kind, _, ref_pk = entry.ref.partition(":")
+        if kind == entry.kind and kind in WITNESSED and ref_pk.isdigit():
+            by_kind.setdefault(kind, {})[int(ref_pk)] = entry
     for kind, entries in by_kind.items():
-        model, payload = witnessed(kind)
-        rows = model.objects.in_bulk(list(entries))
+        model, payload = _witnessed(kind)
+        rows = model._default_manager.in_bulk(list(entries))
         for pk, entry in entries.items():
             report.records += 1
             if pk not in rows:
                 report.fail(f"{kind} {pk} (entry #{entry.seq}) was deleted")
             elif not _matches(payload(rows[pk]), entry.payload):
                 report.fail(f"{kind} {pk} was changed after entry #{entry.seq} recorded it")
+
+
+def _witnessed(kind: str) -> tuple[type[Model], Any]:
+    found = witnessed(kind)
+    if found is None:
+        raise ValueError(f"{kind} is not a witnessed kind")
+    return found
 
 
 def _matches(current: dict[str, Any], recorded: str) -> bool:
@@ -186,11 +193,11 @@ def _matches(current: dict[str, Any], recorded: str) -> bool:
 
 def _check_unwitnessed(report: Report, kind: str, batch_size: int) -> None:
     """Rows with no chain entry were written behind the services' back."""
-    model, _ = witnessed(kind)
+    model, _ = _witnessed(kind)
     last = 0
     while True:
         pks = list(
-            model.objects.filter(pk__gt=last)
+            model._default_manager.filter(pk__gt=last)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -13,13 +15,13 @@ HIDDEN_FIELDS = {"phone", "phone_index", "secret"}
 class OutboxAdmin(admin.ModelAdmin):
     list_filter = ("status", "event")
 
-    def get_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         names = [f.name for f in self.model._meta.fields if f.name not in HIDDEN_FIELDS]
         return [*names, *self.extra_fields]
 
     extra_fields: tuple[str, ...] = ()
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
 
 
@@ -57,6 +59,6 @@ class InboxMessageAdmin(admin.ModelAdmin):
 class MessageTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("event", "text")
 
-    def get_changeform_initial_data(self, request):  # type: ignore[no-untyped-def]
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         event = request.GET.get("event", "")
         return {"event": event, "text": DEFAULT_TEMPLATES.get(event, "")}

@@ -34,7 +34,8 @@ from minxin.notify.templates_default import DEFAULT_TEMPLATES
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 8
-CHANNELS = {"sms": SmsMessage, "email": EmailMessage}
+Outbox = type[SmsMessage] | type[EmailMessage]
+CHANNELS: dict[str, Outbox] = {"sms": SmsMessage, "email": EmailMessage}
 
 
 class _Blank(dict):
@@ -194,7 +195,7 @@ def _may_repeat(channel: str) -> bool:
     return channel == "email" or sender_is_idempotent()
 
 
-def _set_aside(model: type, message: SmsMessage | EmailMessage, lease: dt.datetime) -> None:
+def _set_aside(model: Outbox, message: SmsMessage | EmailMessage, lease: dt.datetime) -> None:
     logger.error(
         "%s %s: the worker died during the gateway call and the sender cannot drop "
         "a repeat; not re-sent, marked uncertain",
@@ -209,7 +210,7 @@ def _set_aside(model: type, message: SmsMessage | EmailMessage, lease: dt.dateti
 
 
 def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
-    if channel == "sms":
+    if isinstance(message, SmsMessage):
         text = (
             message.text.replace(SECRET_MASK, message.secret, 1) if message.secret else message.text
         )
@@ -221,7 +222,7 @@ def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
 
 
 def _failed(
-    model: type, message: SmsMessage | EmailMessage, lease: dt.datetime, exc: Exception
+    model: Outbox, message: SmsMessage | EmailMessage, lease: dt.datetime, exc: Exception
 ) -> None:
     attempts = message.attempts + 1
     backoff = dt.timedelta(seconds=min(30 * 2**attempts, 3600))

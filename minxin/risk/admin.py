@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin
 from minxin.risk.models import EmergencyLine, MissedAnalysis, RiskTerm, TicketInsight
@@ -21,7 +24,7 @@ class TicketInsightAdmin(admin.ModelAdmin):
     list_select_related = ("ticket",)
     raw_id_fields = ("ticket",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # computed at submission; the lexicon is what staff tune
 
 
@@ -34,10 +37,10 @@ class MissedAnalysisAdmin(admin.ModelAdmin):
     list_select_related = ("ticket",)
     raw_id_fields = ("ticket",)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

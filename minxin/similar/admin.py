@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from minxin.similar.models import DuplicateFlag, PublicCase
 
@@ -17,5 +20,5 @@ class DuplicateFlagAdmin(admin.ModelAdmin):
     list_select_related = ("ticket", "similar_to")
     raw_id_fields = ("ticket", "similar_to")
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # merged or dismissed through the services, which keep the timeline

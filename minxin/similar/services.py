@@ -107,7 +107,9 @@ def _moment(value: str | None) -> dt.datetime | None:
 def public_cases_import(*, rows: Iterable[dict[str, str]], source: str) -> dict[str, int]:
     """Insert or update cases by (source, id); rows need id, title, text and reply."""
     existing = dict(PublicCase.objects.filter(source=source).values_list("external_id", "pk"))
-    new, changed, skipped, now = [], [], 0, clock.now()
+    new: list[PublicCase] = []
+    changed: list[PublicCase] = []
+    skipped, now = 0, clock.now()
     for row in rows:
         external_id, title = (row.get("id") or "").strip(), (row.get("title") or "").strip()
         if not (external_id and title and row.get("text") and row.get("reply")):

@@ -29,7 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         texts = [text for path in opts["messages"] for text in _texts(path)]
-        lexicon, levels, categories, ms = terms.get(), Counter(), Counter(), []
+        lexicon, ms = terms.get(), []
+        levels: Counter[str] = Counter()
+        categories: Counter[str] = Counter()
         for text in texts:
             started = time.perf_counter()
             weighted_keywords(text)  # part of the submission's cost, so part of the timing
