@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "minxin.api",
     "minxin.portal",
     "minxin.workbench",
+    "minxin.cityfile",
     "minxin.demo",
 ]
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("login/", auth.login_page, name="login"),
     path("login/totp/", auth.login_totp, name="login_totp"),
     path("logout/", auth.logout_view, name="logout"),
+    path("password/set/<uidb64>/<token>/", auth.password_set, name="password_set"),
     path("account/totp/", auth.totp_page, name="totp"),
     path("account/totp/start/", auth.totp_start, name="totp_start"),
     path("account/totp/confirm/", auth.totp_confirm, name="totp_confirm"),

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from minxin.notify.models import DeliveryReceipt, SmsMessage
+from minxin.org import readiness
 from minxin.portal import prefs
 
 # The public services of the brief that are not built yet. Each page says so plainly and
@@ -35,8 +36,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"services": SERVICES, "demo": settings.DEMO_MODE or settings.DEBUG},
+        {
+            "services": SERVICES,
+            "demo": settings.DEMO_MODE or settings.DEBUG,
+            **not_ready_context(),
+        },
     )
+
+
+def not_ready_context() -> dict[str, object]:
+    """Empty once the city can take requests; else what its administrator must set up."""
+    if readiness.can_take_requests():
+        return {}
+    return {"missing": readiness.missing_setup(), "hint": readiness.SETUP_HINT}
 
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:

@@ -25,6 +25,7 @@ from minxin.portal.submitting import (
 )
 from minxin.portal.suggest import suggestion_payload
 from minxin.portal.views.common import client_ip, sms_sent_text
+from minxin.portal.views.pages import not_ready_context
 from minxin.risk.services import danger_notice
 from minxin.tickets.display import mask_phone
 from minxin.tickets.submission import Submission
@@ -63,6 +64,9 @@ def _kept(request: HttpRequest) -> SubmitForm:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    if not_ready := not_ready_context():
+        # No type or no unit yet: a form that could not be routed is not offered.
+        return render(request, "portal/not_ready.html", not_ready, status=503)
     if request.method == "GET":
         return _page(request, SubmitForm(initial={"form_token": form_token_new()}))
     action = request.POST.get("action", "submit")

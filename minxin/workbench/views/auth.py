@@ -7,8 +7,11 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -120,3 +123,19 @@ def _totp_change(request: HttpRequest, change: Callable[..., object], done: str)
         return render(request, "workbench/totp.html", _totp_context(device, exc), status=exc.status)
     messages.success(request, done)
     return redirect("workbench:totp")
+
+
+class PasswordSet(PasswordResetConfirmView):
+    """A new account's one-time set-password link (`minxin city import` prints or mails it):
+    Django's reset-token check, then the password validators; the link dies once used."""
+
+    template_name = "workbench/password_set.html"
+    success_url = reverse_lazy("workbench:login")
+    post_reset_login = False
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        messages.success(self.request, "密码已设置，请用新密码登录。")
+        return super().form_valid(form)
+
+
+password_set = PasswordSet.as_view()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.org import readiness
 from minxin.privacy.services import contact_reveal
 from minxin.tickets import listing, selectors
 from minxin.tickets.listing import ListQuery
@@ -32,7 +33,14 @@ from minxin.workbench.search import page_of
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "workbench/home.html", {"nav": "home", **pages.home_context(request.user)}
+        request,
+        "workbench/home.html",
+        {
+            "nav": "home",
+            "setup_missing": readiness.missing_setup(),
+            "setup_hint": readiness.SETUP_HINT,
+            **pages.home_context(request.user),
+        },
     )
 
 
