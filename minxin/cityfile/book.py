@@ -42,9 +42,9 @@ class Book:
         }
         for row in self.rows("units"):
             old = units.get(row.get("code"))
-            kind = row.values.get("kind", old.kind if old else None)
-            parent = row.values["parent"] if "parent" in row.values else old and old.parent
-            units[row.get("code")] = UnitInfo(kind, parent)
+            kind = row.values.get("kind") or (old.kind if old else "")
+            parent = row.values["parent"] if "parent" in row.values else (old and old.parent)
+            units[row.get("code")] = UnitInfo(kind, parent or None)
         return units
 
     def district_of(self, code: str) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from minxin.cityfile.book import README_TITLE
 from minxin.cityfile.spec import Sheet, Values
@@ -47,7 +48,7 @@ def book_write(
     return counts
 
 
-def _dress(ws, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _dress(ws: Worksheet, widths: list[int]) -> None:
     ws.freeze_panes = "A2"
     for cell in ws[1]:
         cell.font = BOLD

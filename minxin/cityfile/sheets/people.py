@@ -24,7 +24,9 @@ class HolidayYears(Sheet):
     key_columns = ("year",)
 
     def current(self) -> dict[Key, Values]:
-        return {(r["year"],): r for r in HolidayYear.objects.values("year", "complete", "note")}
+        return {
+            (r["year"],): dict(r) for r in HolidayYear.objects.values("year", "complete", "note")
+        }
 
     def write(self, new: list[Row], changed: list[Row], book: Book) -> None:
         for row in new + changed:
@@ -46,7 +48,7 @@ class Holidays(Sheet):
 
     def current(self) -> dict[Key, Values]:
         rows = Holiday.objects.values("date", "is_workday", "name")
-        return {(r["date"],): r for r in rows}
+        return {(r["date"],): dict(r) for r in rows}
 
     def write(self, new: list[Row], changed: list[Row], book: Book) -> None:
         Holiday.objects.bulk_create([Holiday(**r.values) for r in new])
