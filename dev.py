@@ -47,9 +47,15 @@ def minxin(*args: str, env: dict | None = None) -> None:
     run(str(PY), "-m", "minxin", *args, env=env)
 
 
+# The demo runs as production does (no DEBUG: Chinese error pages, no tracebacks, static
+# files from WhiteNoise) with its own switch, which allows the install's development keys
+# and the demo's SMS inbox (minxin/settings.py, docs/security.md).
+DEMO_ENV = {"MINXIN_DEMO": "1", "DEBUG": "0"}
+
+
 def demo() -> None:
     setup("")
-    env = {"DEBUG": "1", "MINXIN_DEMO": "1"}
+    env = DEMO_ENV
     minxin("migrate", "--noinput", "-v0", env=env)
     minxin("seed_demo", env=env)
     load_shared_data(env)

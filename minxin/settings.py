@@ -230,7 +230,7 @@ SMS_GATEWAY_IDEMPOTENT = envbool("SMS_GATEWAY_IDEMPOTENT", "True")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEBUG or DEMO_MODE
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

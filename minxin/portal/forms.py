@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import DjangoTemplates
 
 from minxin.core.errors import DomainError
+from minxin.identity.services import check_phone
 from minxin.org.models import Category, RequestType, Unit
 from minxin.tickets.models import Satisfaction
 from minxin.tickets.submission import MAX_PHOTOS
@@ -46,6 +47,15 @@ class PortalForm(forms.Form):
         """Attach a service's error to the field it names, or to the form as a whole."""
         field = SERVICE_FIELDS.get(error.field or "", error.field)
         self.add_error(field if field in self.fields else None, error.message)
+
+
+class RadioGroup(forms.RadioSelect):
+    """Radios whose group states that a choice is required (`field.html` draws it as a
+    fieldset with role="radiogroup" and aria-required). A `required` on each radio made
+    browsers report an untouched group as invalid before the citizen had done anything."""
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return False
 
 
 # ---- submission --------------------------------------------------------------------------
@@ -130,7 +140,7 @@ class SubmitForm(SmsFields):
 
     request_type = forms.ChoiceField(
         label="诉求类型",
-        widget=forms.RadioSelect,
+        widget=RadioGroup,
         error_messages={"required": "请选择诉求类型", "invalid_choice": "请选择诉求类型"},
     )
     title = forms.CharField(
@@ -162,7 +172,7 @@ class SubmitForm(SmsFields):
     )
     identity = forms.ChoiceField(
         label="提交方式",
-        widget=forms.RadioSelect,
+        widget=RadioGroup,
         initial="real",
         choices=[
             ("real", "实名提交（验证手机号，办理进度短信通知您）"),
@@ -200,12 +210,46 @@ class SubmitForm(SmsFields):
         "photos",
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, phone_verified: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A phone proved earlier in this visit: no phone or code is asked again.
+        self.phone_verified = phone_verified
         self.fields["request_type"].choices = type_choices()
         self.fields["request_type"].help_text = type_hint()
         self.fields["category"].choices = category_choices()
         self.fields["district"].choices = district_choices()
+
+    def clean(self) -> dict[str, Any]:
+        """A real-name request's own rules, checked in the same round as every other field,
+        so the summary at the top of the page lists everything to fix at once."""
+        data = super().clean()
+        if data.get("identity") != "real":
+            return data
+        if not data.get("name", "").strip():
+            self.add_error("name", "实名提交请填写姓名")
+        if self.phone_verified:
+            return data
+        if not data.get("phone"):
+            self.add_error("phone", "实名提交请填写手机号码")
+        else:
+            try:
+                check_phone(data["phone"])
+            except DomainError as exc:
+                self.show_error(exc)
+        if not data.get("code"):
+            self.add_error("code", "请先点击“获取验证码”，再填写短信中的验证码")
+        return data
+
+    def sms_code_to_verify(self) -> tuple[str, str] | None:
+        """The phone and SMS code of a real-name request, once both are well formed (other
+        fields may still have errors: a right code is worth keeping meanwhile)."""
+        self.is_valid()
+        data = self.cleaned_data
+        if self.phone_verified or data.get("identity") != "real":
+            return None
+        if self.has_error("phone") or self.has_error("code"):
+            return None
+        return (data["phone"], data["code"]) if data.get("phone") and data.get("code") else None
 
 
 class TrackCodeForm(PortalForm):
@@ -224,7 +268,8 @@ class TrackCodeForm(PortalForm):
         label="查询密码",
         required=False,
         max_length=20,
-        help_text="匿名提交时得到的6位数字。实名提交并已验证手机号的，可不填。",
+        help_text="匿名提交时得到的6位数字。实名提交的没有查询密码，不用填："
+        "用提交时的手机号接收短信验证码即可查看（本次已验证手机号的，直接点“查询”）。",
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
@@ -232,11 +277,14 @@ class TrackCodeForm(PortalForm):
 class PhoneLookupForm(SmsFields):
     conditional: ClassVar[dict[str, str]] = {"phone": "", "code": ""}
 
+    # The code typed in the other form: once the phone is proved, that request opens.
+    tracking_code = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
 
 class RateForm(PortalForm):
     satisfaction = forms.ChoiceField(
         label="您对办理结果是否满意",
-        widget=forms.RadioSelect,
+        widget=RadioGroup,
         choices=[(s.value, s.label) for s in Satisfaction if s != Satisfaction.NOT_RATED],
         help_text="选择“不满意”时，诉求将退回承办单位重新办理。",
         error_messages={

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,14 @@ def test_user_text_is_escaped(client, city):
 def test_the_demo_sms_box_is_kept(client, settings):
     settings.DEMO_MODE = True
     assert client.get("/demo/sms/").status_code == 200
+
+
+def test_the_stylesheet_names_chinese_fonts_before_any_generic_family():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("portal/site.css")).read_text()
+    fonts = re.search(r"--font:([^;]+);", css).group(1)
+    names = [name.strip().strip('"') for name in fonts.split(",")]
+    generic = min(names.index(g) for g in ("system-ui", "sans-serif", "-apple-system"))
+    for face in ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC"):
+        assert names.index(face) < generic, names

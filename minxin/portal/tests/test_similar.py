@@ -70,6 +70,7 @@ def test_a_broken_index_returns_nothing_not_an_error(client, monkeypatch):
 
 def test_the_submit_page_has_the_region_and_no_inline_script(client, city):
     page = client.get("/submit/").content.decode()
-    assert 'aria-live="polite" data-similar data-similar-url="/submit/similar"' in page
+    assert '<div class="similar" data-similar data-similar-url="/submit/similar">' in page
+    assert 'role="status" aria-live="polite" data-similar-status' in page
     assert "<script>" not in page
     assert " style=" not in page

@@ -195,3 +195,31 @@ def test_proving_a_phone_by_sms_renews_the_session_key(client, city):
     client.post("/track/phone/", {"phone": PHONE, "action": "send_code"})
     client.post("/track/phone/", {"phone": PHONE, "code": sms_code(PHONE), "action": "verify"})
     assert client.cookies["sessionid"].value != planted
+
+
+def test_a_real_name_request_is_tracked_with_an_sms_code_and_no_password(client, city):
+    ticket, password = submit(city, phone=PHONE, title="我的路灯诉求")
+    assert password is None
+    page = client.get(f"/track/?code={ticket.display_code}").content.decode()
+    assert "实名提交的没有查询密码，不用填" in page
+    assert "短信验证码" in page
+    # Code alone, on another browser: no password is asked, the phone form takes over.
+    html = client.post("/track/", {"tracking_code": ticket.display_code}).content.decode()
+    assert "实名提交的不用查询密码" in html
+    assert f'name="tracking_code" value="{ticket.display_code}"' in html
+    assert ticket.title not in html
+    client.post("/track/phone/", {"phone": PHONE, "action": "send_code"})
+    response = client.post(
+        "/track/phone/",
+        {
+            "phone": PHONE,
+            "code": sms_code(PHONE),
+            "tracking_code": ticket.display_code,
+            "action": "verify",
+        },
+    )
+    assert response["Location"] == f"/track/{ticket.tracking_code}/"
+    assert ticket.title in client.get(response["Location"]).content.decode()
+    # Now the code alone opens it, as the help text says.
+    again = client.post("/track/", {"tracking_code": ticket.display_code})
+    assert again["Location"] == f"/track/{ticket.tracking_code}/"

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minxin.core.errors import DomainError, ValidationFailed
-from minxin.identity.services import check_phone, sms_code_request, sms_code_verify
+from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.portal import session
 from minxin.portal.forms import SmsFields, SubmitForm
 from minxin.portal.similar import cases_like
@@ -97,11 +97,12 @@ def _submit(request: HttpRequest) -> HttpResponse:
     nonce = form_token_nonce(data.get("form_token", ""))
     if nonce is None:
         data["form_token"] = form_token_new()
-    form = SubmitForm(data, request.FILES)
+    form = SubmitForm(data, request.FILES, phone_verified=bool(session.verified_phone(request)))
     try:
         if nonce is None:
             raise ValidationFailed("页面已过期，请核对内容后再次提交", code="form_expired")
         check_not_used(nonce)
+        _verify_sms_code(request, form)
         if form.is_valid():
             return _file(request, form, nonce)
     except AlreadySubmitted:
@@ -139,25 +140,25 @@ def _submission(data: dict) -> Submission:
     )
 
 
+def _verify_sms_code(request: HttpRequest, form: SubmitForm) -> None:
+    """Check a real-name submitter's SMS code in the same round as the other fields. A right
+    code proves the phone for the rest of the visit, so fixing another field costs no new
+    code; a wrong one is listed with the other errors (DomainError, on the code field)."""
+    given = form.sms_code_to_verify()
+    if given is None:
+        return
+    phone, code = given
+    session.remember_phone(request, sms_code_verify(phone=phone, code=code, ip=client_ip(request)))
+
+
 def _submitter_phone(request: HttpRequest, data: dict) -> str | None:
-    """The verified phone of a real-name submitter, verifying the SMS code if need be."""
+    """The phone a real-name submitter proved by SMS in this visit."""
     if data["identity"] == "anonymous":
         return None
-    # Checked before the code is spent, so one slip does not cost the citizen a new code.
-    if not data["name"].strip():
-        raise ValidationFailed("实名提交请填写姓名", code="required", field="name")
     phone = session.verified_phone(request)
-    if phone:
-        return phone
-    if not data["phone"]:
-        raise ValidationFailed("实名提交请填写手机号码", code="required", field="phone")
-    if not data["code"]:
-        raise ValidationFailed(
-            "请先点击“获取验证码”，再填写短信中的验证码", code="required", field="code"
-        )
-    token = sms_code_verify(phone=data["phone"], code=data["code"], ip=client_ip(request))
-    session.remember_phone(request, token)
-    return check_phone(data["phone"])
+    if not phone:  # the proof expired while the form was open
+        raise ValidationFailed("手机号验证已过期，请重新获取验证码", code="required", field="code")
+    return phone
 
 
 @never_cache

@@ -18,7 +18,7 @@ from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.portal import session
 from minxin.portal.forms import PhoneLookupForm, RateForm, SupplementForm, TrackCodeForm
 from minxin.portal.views.common import client_ip, sms_sent_text
-from minxin.tickets import selectors
+from minxin.tickets import codes, selectors
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import citizen_comment, mask_phone
 from minxin.tickets.models import Status, Ticket
@@ -46,7 +46,7 @@ def _page(
         "portal/track.html",
         {
             "code_form": code_form or TrackCodeForm(initial={"tracking_code": code}),
-            "phone_form": phone_form or PhoneLookupForm(),
+            "phone_form": phone_form or PhoneLookupForm(initial={"tracking_code": code}),
             "notice": notice,
             "verified_phone": mask_phone(phone) if phone else "",
             "has_grants": bool(request.session.get(session.GRANTS_KEY)),
@@ -64,10 +64,14 @@ def track(request: HttpRequest) -> HttpResponse:
         return _page(request, code_form=form)
     code, password = form.cleaned_data["tracking_code"], form.cleaned_data["password"]
     phone = session.verified_phone(request)
+    # A real-name request has no password: the phone form takes the code along, so proving
+    # the phone by SMS opens this request.
+    phone_form = PhoneLookupForm(initial={"tracking_code": code})
     try:
         if not (password or phone):
             raise ValidationFailed(
-                "请填写查询密码；实名提交的，也可以用下方的手机号查询",
+                "实名提交的不用查询密码，请在“用手机号查询”中获取短信验证码，验证后即可查看；"
+                "匿名提交的，请填写查询密码",
                 code="required",
                 field="password",
             )
@@ -76,7 +80,7 @@ def track(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         form.show_error(exc)
-        return _page(request, code_form=form)
+        return _page(request, code_form=form, phone_form=phone_form)
     session.remember_grant(request, ticket.tracking_code, password)
     return redirect("portal:track-detail", code=ticket.tracking_code)
 
@@ -100,7 +104,8 @@ def track_phone(request: HttpRequest) -> HttpResponse:
         form.show_error(exc)
         return _page(request, phone_form=form)
     session.remember_phone(request, token)
-    return redirect("portal:track-mine")
+    code = codes.normalise(form.cleaned_data.get("tracking_code", ""))
+    return redirect("portal:track-detail", code=code) if code else redirect("portal:track-mine")
 
 
 @never_cache

@@ -152,12 +152,26 @@
   /* ---- 智能预判: how similar problems were handled, while the citizen types ---- */
   function showSimilarCases(form) {
     var region = form.querySelector("[data-similar]");
+    var status = form.querySelector("[data-similar-status]");
     var title = form.querySelector("[name=title]");
     var content = form.querySelector("[name=content]");
     if (!region || !title || !content) { return; }
     var timer = null;
+    var told = null;
     var lastText = "";
     var lastShown = "";
+
+    /* A few words once the list has settled, not the cases themselves: they are there to
+       be read when the citizen chooses, and typing must not be talked over. */
+    function tell(count) {
+      if (!status) { return; }
+      window.clearTimeout(told);
+      status.textContent = "";
+      if (!count) { return; }
+      told = window.setTimeout(function () {
+        status.textContent = "找到" + count + "条相似案例，列在问题分类下方";
+      }, 1500);
+    }
 
     function line(tag, className, text) {
       var el = document.createElement(tag);
@@ -171,6 +185,7 @@
       if (key === lastShown) { return; }
       lastShown = key;
       region.textContent = "";
+      tell(cases.length);
       if (!cases.length) { return; }
       var heading = document.createElement("h3");
       heading.textContent = "类似问题是这样处理的";

@@ -135,11 +135,14 @@
   if (window.MutationObserver) {
     var observer = new MutationObserver(function (records) {
       if (!enabled()) { return; }
+      // One redraw changes a region many times (a node per line): say it once.
+      var changed = [];
       records.forEach(function (r) {
         var region = r.target.nodeType === 1 ? r.target : r.target.parentElement;
         var live = region && region.closest("[aria-live]");
-        if (live) { speak(textOf(live), true); }
+        if (live && changed.indexOf(live) < 0) { changed.push(live); }
       });
+      changed.forEach(function (live) { speak(textOf(live), true); });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[aria-live]"), function (region) {
       observer.observe(region, { childList: true, characterData: true, subtree: true });
