@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from minxin.accounts.models import User
-from minxin.core import clock
+from minxin.core import clock, process_cache
 from minxin.demo import city as demo_city
 from minxin.demo.seed import build_city
 from minxin.org.models import Category, RequestType, Unit
@@ -37,15 +37,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_model_cache(settings):
-    """Each test sees the classifier its own database holds: a model cached by an earlier
-    test (whose rows were rolled back, and whose id may be reused) must not leak in."""
-    from minxin.nlp.prediction import active_models
-
+def _fresh_process_caches(settings):
+    """Each test sees what its own database holds: a value cached by an earlier test (whose
+    rows were rolled back, and whose ids may be reused) must not leak in."""
     settings.NLP_ACTIVE_CHECK_SECONDS = 0
-    active_models.forget()
+    process_cache.reset_all()
     yield
-    active_models.forget()
+    process_cache.reset_all()
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ it (`minxin.nlp.registry` tells the cache).
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.conf import settings
 
+from minxin.core.process_cache import ProcessCache
 from minxin.nlp.models import DEFAULT_NAME, ModelVersion
 from minxin.nlp.pipeline import Model
 from minxin.nlp.storage import load_model
@@ -42,65 +41,47 @@ class Suggestion(NamedTuple):
     confidence: float
 
 
-class _Entry(NamedTuple):
+class _Active(NamedTuple):
     version_id: int | None
     model: Model | None
-    checked_at: float
+
+
+def _active(name: str, previous: _Active | None) -> _Active:
+    """The active version of `name`: the held one while its id is unchanged, else loaded."""
+    pk = ModelVersion.objects.filter(name=name, is_active=True).values_list("pk", flat=True).first()
+    if pk is None:
+        return _Active(None, None)
+    if previous is not None and previous.version_id == pk:
+        return previous
+    try:
+        return _Active(pk, load_model(ModelVersion.objects.get(pk=pk)))
+    except Exception:
+        # A broken version must not take intake down: no suggestions until it is fixed.
+        logger.exception("nlp: active model %s of %r cannot be loaded", pk, name)
+        return _Active(pk, None)
 
 
 class ActiveModels:
     """The active model of each name, loaded once per process and version."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
+        self._cache: ProcessCache[str, _Active] = ProcessCache(
+            "nlp active models", _active, ttl=lambda: settings.NLP_ACTIVE_CHECK_SECONDS
+        )
 
     def version_id(self, name: str = DEFAULT_NAME) -> int | None:
         """The version this process holds for `name` (None if none)."""
-        entry = self._entries.get(name)
-        return entry.version_id if entry else None
+        held = self._cache.peek(name)
+        return held.version_id if held else None
 
     def remember(self, name: str, version_id: int | None, model: Model | None) -> None:
-        with self._lock:
-            self._entries[name] = _Entry(version_id, model, time.monotonic())
+        self._cache.put(name, _Active(version_id, model))
 
     def forget(self, name: str | None = None) -> None:
-        with self._lock:
-            if name is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(name, None)
+        self._cache.forget(name)
 
     def get(self, name: str = DEFAULT_NAME) -> Model | None:
-        entry = self._entries.get(name)
-        ttl = settings.NLP_ACTIVE_CHECK_SECONDS
-        if entry is not None and ttl > 0 and time.monotonic() - entry.checked_at < ttl:
-            return entry.model
-        pk = (
-            ModelVersion.objects.filter(name=name, is_active=True)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is None or (entry is not None and entry.version_id == pk):
-            model = entry.model if entry is not None and pk is not None else None
-            self.remember(name, pk, model)
-            return model
-        with self._lock:
-            entry = self._entries.get(name)
-            if entry is not None and entry.version_id == pk and entry.model is not None:
-                return entry.model
-            model = self._load(name, pk)
-            self._entries[name] = _Entry(pk, model, time.monotonic())
-        return model
-
-    @staticmethod
-    def _load(name: str, pk: int) -> Model | None:
-        try:
-            return load_model(ModelVersion.objects.get(pk=pk))
-        except Exception:
-            # A broken version must not take intake down: no suggestions until it is fixed.
-            logger.exception("nlp: active model %s of %r cannot be loaded", pk, name)
-            return None
+        return self._cache.get(name).model
 
 
 active_models = ActiveModels()

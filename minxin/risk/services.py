@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 
 from django.db import transaction
 from django.db.models import F
 
 from minxin.accounts.models import Role, User
 from minxin.core import clock
+from minxin.core.process_cache import ProcessCache
 from minxin.notify.services import inbox_post, render
 from minxin.risk.models import EmergencyLine, MissedAnalysis, RiskLevel, RiskTerm, TicketInsight
 from minxin.risk.scoring import Assessment, Term, assess, level_for
@@ -30,30 +29,14 @@ TERMS_TTL = 60.0
 ALERT_LEVELS = (RiskLevel.HIGH, RiskLevel.CRITICAL)
 
 
-class _TermCache:
-    """The active lexicon, reloaded at most every TERMS_TTL seconds: an admin's edit takes
-    effect within a minute and a submission costs no query for it."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.terms: list[Term] = []
-        self.loaded = float("-inf")
-
-    def get(self) -> list[Term]:
-        with self.lock:
-            if time.monotonic() - self.loaded >= TERMS_TTL:
-                rows = RiskTerm.objects.filter(active=True).values_list(
-                    "term", "kind", "weight", "category"
-                )
-                self.terms, self.loaded = [Term(*row) for row in rows if row[0]], time.monotonic()
-            return self.terms
-
-    def reset(self) -> None:
-        with self.lock:
-            self.loaded = float("-inf")
+def _load_terms(_key: None, _previous: list[Term] | None) -> list[Term]:
+    rows = RiskTerm.objects.filter(active=True).values_list("term", "kind", "weight", "category")
+    return [Term(*row) for row in rows if row[0]]
 
 
-terms = _TermCache()
+# The active lexicon, reloaded at most every TERMS_TTL seconds: an admin's edit takes effect
+# within a minute and a submission costs no query for it.
+terms: ProcessCache[None, list[Term]] = ProcessCache("risk terms", _load_terms, ttl=TERMS_TTL)
 
 
 def analyse_submission(ticket: Ticket) -> TicketInsight | None:
@@ -116,7 +99,7 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
     keywords_store(ticket=ticket, vector=vector)
     near = neighbours(ticket, vector)
     duplicates_flag(ticket=ticket, vector=vector, near=near)
-    assessment = assess(text, terms.get())
+    assessment = assess(text, terms.get(None))
     group = group_of(ticket, near)
     insight = TicketInsight.objects.create(
         ticket=ticket,
@@ -203,7 +186,7 @@ def danger_notice(text: str) -> dict | None:
     or critical, with the same lexicon staff tune): the dangers read and the numbers to
     call now. None otherwise, and None rather than an error if the check itself fails."""
     try:
-        assessment = assess(text[:5000], terms.get())
+        assessment = assess(text[:5000], terms.get(None))
         kinds = [c for c in assessment.categories if c in SAFETY]
         if level_for(assessment) not in ALERT_LEVELS or not kinds:
             return None

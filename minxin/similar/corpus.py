@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
+from minxin.core import process_cache
+from minxin.core.process_cache import ProcessCache
 from minxin.similar import index as case_index
 from minxin.similar.models import PublicCase
 from minxin.tickets.models import Reply, Status, Ticket
@@ -65,30 +67,20 @@ def index_dir() -> Path:
     return Path(getattr(settings, "SIMILAR_INDEX_DIR", "") or settings.DATA_DIR / "similar")
 
 
-class _Registry:
-    """This process's index, and when it last looked for a newer corpus."""
+class _Held(NamedTuple):
+    index: case_index.CaseIndex
+    built: float  # when this process built or loaded it
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.index: case_index.CaseIndex | None = None
-        self.checked = self.built = float("-inf")
 
-    def current(self) -> case_index.CaseIndex:
-        with self.lock:
-            now = time.monotonic()
-            if self.index is not None and now - self.checked < CHECK_SECONDS:
-                return self.index
-            self.checked = now
-            version = corpus_version()
-            if self.index is None or (
-                self.index.version != version and now - self.built >= REBUILD_SECONDS
-            ):
-                self.index, self.built = _load_or_build(version), now
-            return self.index
-
-    def reset(self) -> None:
-        with self.lock:
-            self.index, self.checked, self.built = None, float("-inf"), float("-inf")
+def _current(_key: None, previous: _Held | None) -> _Held:
+    """The held index, unless the corpus changed and the last build is old enough."""
+    version = corpus_version()
+    now = process_cache.monotonic()
+    if previous is None or (
+        previous.index.version != version and now - previous.built >= REBUILD_SECONDS
+    ):
+        return _Held(_load_or_build(version), now)
+    return previous
 
 
 def _load_or_build(version: str) -> case_index.CaseIndex:
@@ -112,4 +104,11 @@ def _load_or_build(version: str) -> case_index.CaseIndex:
     return built
 
 
-registry = _Registry()
+# This process's index, looked at again (one query) at most every CHECK_SECONDS.
+indexes: ProcessCache[None, _Held] = ProcessCache(
+    "similar cases", _current, ttl=lambda: CHECK_SECONDS
+)
+
+
+def current_index() -> case_index.CaseIndex:
+    return indexes.get(None).index

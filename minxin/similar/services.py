@@ -13,7 +13,7 @@ from minxin.accounts.models import Role
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied
 from minxin.privacy.services import scrub
-from minxin.similar.corpus import PUBLIC, TICKET, registry
+from minxin.similar.corpus import PUBLIC, TICKET, current_index
 from minxin.similar.models import DuplicateFlag, PublicCase
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Reply, Ticket
@@ -35,7 +35,7 @@ def similar_cases(query: str, k: int = 5) -> list[dict]:
     # Fetch extra: the same case can be on file more than once (a library imported under two
     # names, a request and its repeat), and a citizen should see k different answers.
     hits = [
-        (key, score) for key, score in registry.current().search(query, 3 * k) if score >= MIN_SCORE
+        (key, score) for key, score in current_index().search(query, 3 * k) if score >= MIN_SCORE
     ]
     found = _public_cases([key for key, _ in hits]) | _ticket_cases([key for key, _ in hits])
     results, seen = [], set()

@@ -17,6 +17,7 @@ import chinese_calendar
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from minxin.core.process_cache import ProcessCache
 from minxin.sla.models import CalendarFallback, Holiday, HolidayYear
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class WorkCalendar:
 
     def _load(self, years: set[int]) -> None:
         for year in years - self.loaded:
-            overrides, complete = _year_table(self.generation, year)
+            overrides, complete = _tables.get((self.generation, year))
             self.overrides.update(overrides)
             if complete:
                 self.admin_years.add(year)
@@ -72,7 +73,6 @@ class WorkCalendar:
 
 
 _GENERATION_KEY = "minxin:holidays:generation"
-_tables: dict[tuple[str, int], tuple[dict[dt.date, bool], bool]] = {}
 
 
 def _generation() -> str:
@@ -88,16 +88,18 @@ def holidays_changed() -> None:
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _year_table(generation: str, year: int) -> tuple[dict[dt.date, bool], bool]:
-    key = (generation, year)
-    if key not in _tables:
-        if len(_tables) > 256:
-            _tables.clear()
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        rows = Holiday.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
-        complete = HolidayYear.objects.filter(year=year, complete=True).exists()
-        _tables[key] = (dict(rows), complete)
-    return _tables[key]
+def _load_year(key: tuple[str, int], _previous: object) -> tuple[dict[dt.date, bool], bool]:
+    year = key[1]
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = Holiday.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
+    complete = HolidayYear.objects.filter(year=year, complete=True).exists()
+    return dict(rows), complete
+
+
+# The holiday table per (generation, year): a new generation is a new key, so no entry ages.
+_tables: ProcessCache[tuple[str, int], tuple[dict[dt.date, bool], bool]] = ProcessCache(
+    "holiday table", _load_year, ttl=float("inf"), max_entries=256
+)
 
 
 def _report_fallback(year: int) -> None:

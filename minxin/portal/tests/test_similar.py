@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from minxin.similar import corpus
 from minxin.similar.services import public_cases_import
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,8 @@ CASES = [
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(settings, tmp_path):
+def own_index_dir(settings, tmp_path):
     settings.SIMILAR_INDEX_DIR = str(tmp_path)
-    corpus.registry.reset()
-    yield
-    corpus.registry.reset()
 
 
 def test_similar_returns_the_imported_cases_with_a_short_reply(client):

@@ -8,13 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from minxin.risk.services import terms
 from minxin.similar.tests.shared_data import data_file
 
 
 @pytest.mark.django_db
 def test_risk_evaluate_reports_the_level_distribution():
-    terms.reset()
     out = StringIO()
     call_command(
         "risk-evaluate",

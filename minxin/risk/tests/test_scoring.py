@@ -21,8 +21,7 @@ RAW, LIKES, UNLABELED = (
 
 @pytest.fixture
 def lexicon() -> list[Term]:
-    terms.reset()
-    return terms.get()
+    return terms.get(None)
 
 
 def _score(row: dict[str, str], lexicon: list[Term]) -> tuple[Assessment, str]:
@@ -104,11 +103,11 @@ def test_the_lexicon_is_data(lexicon):
     row = message(RAW, "26255")
     RiskTerm.objects.filter(term="不想活").update(weight=0.2)
     terms.reset()
-    _, level = _score(row, terms.get())
+    _, level = _score(row, terms.get(None))
     assert level != "critical"
     RiskTerm.objects.create(term="逼我自己辞职", kind="danger", weight=0.95, category="self_harm")
     terms.reset()
-    assert _score(row, terms.get())[1] == "critical"
+    assert _score(row, terms.get(None))[1] == "critical"
 
 
 def test_scores_stay_within_bounds():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from minxin.core import process_cache
 from minxin.routing.recommend import Case, knowledge, recommend_for_tickets
 from minxin.routing.tests.helpers import category, dispatch, submit
 
@@ -75,61 +76,62 @@ def test_similar_past_requests_vote_for_their_unit(city, staff):
     assert recommend_for_tickets([past])[0] == []
 
 
-def test_cached_knowledge_is_reused_within_its_time(city, settings, django_assert_num_queries):
-    from minxin.routing.recommend import cache
+class _Queued:
+    """Records the background refreshes instead of starting threads inside a test."""
 
+    def __init__(self) -> None:
+        self.targets: list = []
+
+    def __call__(self, target, args, daemon):  # type: ignore[no-untyped-def]
+        queued = self
+
+        class Thread:
+            def start(self) -> None:
+                queued.targets.append(lambda: target(*args))
+
+        return Thread()
+
+
+@pytest.fixture
+def queued(monkeypatch) -> _Queued:
+    queued = _Queued()
+    monkeypatch.setattr(process_cache, "Thread", queued)
+    monkeypatch.setattr(process_cache.connections, "close_all", lambda: None)
+    return queued
+
+
+def test_cached_knowledge_is_reused_within_its_time(
+    city, settings, queued, django_assert_num_queries
+):
     settings.ROUTING_CACHE_SECONDS = 300
-    cache.reset()
-    cache.building = True  # no background index build inside a test transaction
-    try:
-        cache.get()
-        with django_assert_num_queries(0):
-            cache.get()
-    finally:
-        cache.reset()
+    knowledge()
+    with django_assert_num_queries(0):
+        knowledge()
 
 
 def test_a_stale_cache_is_served_at_once_and_refreshed_off_the_page(
-    city, settings, monkeypatch, django_assert_num_queries
+    city, settings, monkeypatch, queued, django_assert_num_queries
 ):
-    from types import SimpleNamespace
-
-    from minxin.routing import recommend
-
     settings.ROUTING_CACHE_SECONDS = 300
-    queued = []
-
-    class Thread:  # record the refresh instead of starting a thread inside the test
-        def __init__(self, target, daemon):  # type: ignore[no-untyped-def]
-            self.target = target
-
-        def start(self) -> None:
-            queued.append(self.target)
-
-    monkeypatch.setattr(recommend.threading, "Thread", Thread)
-    monkeypatch.setattr(recommend, "connection", SimpleNamespace(close=lambda: None))
-    recommend.cache.reset()
-    try:
-        first = recommend.cache.get()  # the first page loads table and history itself
-        assert first.neighbours is None
-        assert len(queued) == 1
-        queued[0]()  # the background refresh: history and the neighbour index
-        fresh = recommend.cache.get()
-        assert fresh is not first
-        assert fresh.neighbours is not None
-        assert len(queued) == 1
-        recommend.cache.loaded -= 301  # stale: the page still gets an answer with no query
-        with django_assert_num_queries(0):
-            assert recommend.cache.get() is fresh
-        assert len(queued) == 2
-        queued[1]()  # history again; the neighbour index is younger than an hour: kept
-        again = recommend.cache.get()
-        assert again is not fresh
-        assert again.neighbours is fresh.neighbours
-        recommend.cache.loaded -= 301
-        recommend.cache.neighbours_loaded -= settings.ROUTING_NEIGHBOURS_SECONDS
-        recommend.cache.get()
-        queued[2]()  # now it is rebuilt
-        assert recommend.cache.get().neighbours is not fresh.neighbours
-    finally:
-        recommend.cache.reset()
+    now = process_cache.monotonic()
+    monkeypatch.setattr(process_cache, "monotonic", lambda: now)
+    first = knowledge()  # the first page loads table and history itself
+    assert first.neighbours is None
+    assert len(queued.targets) == 1
+    queued.targets[0]()  # the background refresh: history and the neighbour index
+    fresh = knowledge()
+    assert fresh is not first
+    assert fresh.neighbours is not None
+    assert len(queued.targets) == 1
+    now += 301  # stale: the page still gets an answer with no query
+    with django_assert_num_queries(0):
+        assert knowledge() is fresh
+    assert len(queued.targets) == 2
+    queued.targets[1]()  # history again; the neighbour index is younger than an hour: kept
+    again = knowledge()
+    assert again is not fresh
+    assert again.neighbours is fresh.neighbours
+    now += settings.ROUTING_NEIGHBOURS_SECONDS
+    knowledge()
+    queued.targets[2]()  # now it is rebuilt
+    assert knowledge().neighbours is not fresh.neighbours

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from minxin.identity.services import citizen_token_issue
-from minxin.similar import corpus
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.tests.helpers import import_replies, submit_message
 from minxin.similar.tests.shared_data import message
@@ -34,7 +33,6 @@ def flagged(city, staff):
 
 def test_anyone_may_look_up_similar_cases(api, db, settings, tmp_path):
     settings.SIMILAR_INDEX_DIR = str(tmp_path)
-    corpus.registry.reset()
     rows = import_replies(80)
     response = api.get("/similar-cases", {"q": rows[3]["title"], "k": 3})
     assert response.status_code == 200, response.content
@@ -42,7 +40,6 @@ def test_anyone_may_look_up_similar_cases(api, db, settings, tmp_path):
     assert response.json()[0]["reply_excerpt"]
     assert api.get("/similar-cases", {"q": ""}).status_code == 422
     assert api.get("/similar-cases", {"q": "电梯", "k": 99}).status_code == 422
-    corpus.registry.reset()
 
 
 def test_intake_sees_the_flags_of_a_request(api, flagged):

@@ -19,11 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(settings, tmp_path):
+def own_index_dir(settings, tmp_path):
     settings.SIMILAR_INDEX_DIR = str(tmp_path)
-    corpus.registry.reset()
-    yield
-    corpus.registry.reset()
 
 
 def test_a_public_case_is_found_by_its_title_with_its_reply():
@@ -79,7 +76,7 @@ def test_a_closed_request_with_an_approved_reply_is_a_case(city, staff):
     svc.ticket_rate(
         ticket_id=ticket.pk, actor=Actor.code_holder(ticket.tracking_code), satisfaction="satisfied"
     )
-    corpus.registry.reset()
+    corpus.indexes.reset()
     first = similar_cases(row["title"])[0]
     assert (first["source"], first["id"]) == ("ticket", ticket.pk)
     assert first["reply_excerpt"] == "经核查，已责成物业整改，问题已解决。"
@@ -108,8 +105,8 @@ def test_another_process_loads_the_saved_index(monkeypatch, tmp_path):
         raise AssertionError("the saved index should have been loaded")
 
     monkeypatch.setattr(corpus, "build_index", no_rebuild)
-    fresh = corpus._Registry()
-    assert len(fresh.current()) == 30
+    corpus.indexes.reset()  # as in a new process
+    assert len(corpus.current_index()) == 30
 
 
 def test_a_blank_query_finds_nothing():

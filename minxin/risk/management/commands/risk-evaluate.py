@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         texts = [text for path in opts["messages"] for text in _texts(path)]
-        lexicon, ms = terms.get(), []
+        lexicon, ms = terms.get(None), []
         levels: Counter[str] = Counter()
         categories: Counter[str] = Counter()
         for text in texts:
