@@ -65,14 +65,14 @@ class ProcessCache(Generic[K, V]):
             held = self._values.get(key)
             if held is not None and ttl > 0 and monotonic() - held[1] < ttl:
                 return held[0]
-            later = self._background and ttl > 0 and (held is not None or self._first is not None)
-            if not later:
+            later = self._background and ttl > 0
+            if later and held is None and self._first is not None:
+                held = (self._first(key), float("-inf"))
+                self._store(key, *held)
+            if not later or held is None:
                 value = self._load(key, held[0] if held is not None else None)
                 self._store(key, value, monotonic())
                 return value
-            if held is None and self._first is not None:
-                held = (self._first(key), float("-inf"))
-                self._store(key, *held)
             start = key not in self._refreshing
             self._refreshing.add(key)
         if start:

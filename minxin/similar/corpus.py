@@ -14,8 +14,8 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
@@ -67,7 +67,8 @@ def index_dir() -> Path:
     return Path(getattr(settings, "SIMILAR_INDEX_DIR", "") or settings.DATA_DIR / "similar")
 
 
-class _Held(NamedTuple):
+@dataclass(frozen=True)
+class _Held:
     index: case_index.CaseIndex
     built: float  # when this process built or loaded it
 
