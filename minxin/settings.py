@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "minxin.similar",
     "minxin.routing",
     "minxin.risk",
+    "minxin.insight",
     "minxin.api",
     "minxin.portal",
     "minxin.workbench",

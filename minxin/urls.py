@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
+    path("staff/", include("minxin.insight.urls")),
     path("staff/", include("minxin.workbench.urls")),
     path("", include("minxin.portal.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsightConfig(AppConfig):
+    name = "minxin.insight"
+    verbose_name = "民生热点与预测"

@@ -1,0 +1,117 @@
+"""Hot topics, the district map, early-warning thresholds and alerts, the 红黑榜."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class DistrictShape(models.Model):
+    """One district's outline from the city's GeoJSON (`minxin city-geojson FILE`), as
+    [[lon, lat], ...] rings; matched to the district unit of the same name."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    adcode = models.CharField("行政区划代码", max_length=12, blank=True)
+    rings = models.JSONField("边界")
+    loaded_at = models.DateTimeField("导入时间")
+
+    class Meta:
+        verbose_name = "区县边界"
+        verbose_name_plural = "区县边界"
+        ordering = ["adcode", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopicSnapshot(models.Model):
+    """The hot topics of the requests of one period, as the worker computed them."""
+
+    computed_at = models.DateTimeField("计算时间", db_index=True)
+    first = models.DateField("开始日期")
+    last = models.DateField("结束日期")
+    n_requests = models.PositiveIntegerField("诉求数")
+    # [topics.as_json(topic, rank), ...] hottest first; "ids" are request ids.
+    topics = models.JSONField("热点", default=list)
+
+    class Meta:
+        verbose_name = "热点快照"
+        verbose_name_plural = "热点快照"
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.first}–{self.last}（{len(self.topics)}个热点）"
+
+
+def _positive(limit: int | float) -> list:
+    return [MinValueValidator(0), MaxValueValidator(limit)]
+
+
+class WarningSettings(models.Model):
+    """The early-warning thresholds (one row), edited in the admin."""
+
+    trend_min_size = models.PositiveSmallIntegerField(
+        "上升热点：最少诉求数", default=8, help_text="本期至少这么多件诉求的热点才可能预警"
+    )
+    trend_min_growth = models.FloatField(
+        "上升热点：最低增幅",
+        default=1.0,
+        validators=_positive(100),
+        help_text="与上期相比的增幅，1.0 即翻一番；上期没有的新热点视为满足",
+    )
+    group_min_size = models.PositiveSmallIntegerField(
+        "群体性诉求：最少人数", default=5, validators=[MinValueValidator(2)]
+    )
+    group_hours = models.PositiveSmallIntegerField(
+        "群体性诉求：时间窗口（小时）", default=48, validators=[MinValueValidator(1)]
+    )
+    group_similarity = models.FloatField(
+        "群体性诉求：内容相似度下限",
+        default=0.35,
+        validators=_positive(1),
+        help_text="两件诉求关键词的余弦相似度，0到1",
+    )
+    address_similarity = models.FloatField(
+        "群体性诉求：地址相似度下限",
+        default=0.5,
+        validators=_positive(1),
+        help_text="两件诉求地址的字符重合度，0到1；无地址时按同一区县计",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "预警阈值"
+        verbose_name_plural = "预警阈值"
+
+    def __str__(self) -> str:
+        return "预警阈值"
+
+    @classmethod
+    def current(cls) -> WarningSettings:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class InsightAlert(models.Model):
+    """A trending topic or a group request the worker found; every supervisor was told."""
+
+    class Kind(models.TextChoices):
+        TREND = "trend", "上升热点"
+        GROUP = "group", "群体性诉求"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=120, unique=True)
+    summary = models.CharField("摘要", max_length=300)
+    keywords = models.JSONField("关键词", default=list)
+    ticket_ids = models.JSONField("诉求", default=list)
+    district = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField("预警时间", db_index=True)
+
+    class Meta:
+        verbose_name = "热点预警"
+        verbose_name_plural = "热点预警"
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.summary}"
