@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin
 from minxin.insight.models import DistrictShape, InsightAlert, TopicSnapshot, WarningSettings
@@ -19,7 +21,7 @@ class WarningSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "updated_at",
     )
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not WarningSettings.objects.exists()
 
 
@@ -28,10 +30,10 @@ class InsightAlertAdmin(admin.ModelAdmin):
     list_display = ("raised_at", "kind", "summary", "district")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -39,10 +41,10 @@ class InsightAlertAdmin(admin.ModelAdmin):
 class TopicSnapshotAdmin(admin.ModelAdmin):
     list_display = ("computed_at", "first", "last", "n_requests")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -52,8 +54,8 @@ class DistrictShapeAdmin(admin.ModelAdmin):
 
     list_display = ("name", "adcode", "loaded_at")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

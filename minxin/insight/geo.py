@@ -23,10 +23,11 @@ EMPTY = "#f4f4f4"
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
     kind, coords = geometry.get("type"), geometry.get("coordinates")
+    polygons: list
     if kind == "Polygon":
         polygons = [coords]
     elif kind == "MultiPolygon":
-        polygons = coords
+        polygons = list(coords or [])
     else:
         raise ValidationFailed(f"不支持的几何类型：{kind}", code="invalid_geojson")
     # Outer rings only, rounded to about 10 m: holes and detail add bytes, not legibility.
@@ -127,3 +128,17 @@ def _fill(value: float | None, top: float) -> str:
 
 def _fmt(x: float) -> str:
     return f"{x:.0f}" if x >= 10 or x == int(x) else f"{x:.1f}"
+
+
+DEMO_FILE = "shenyang-districts.geojson"
+
+
+def demo_shapes_load() -> int:
+    """The demo city's districts are Shenyang's: their outlines are read from the shared
+    real data when it is there (never copied into the repository); 0 when it is not."""
+    from minxin.nlp.dataset import shared_data_dir
+
+    folder = shared_data_dir()
+    if folder is None or not (folder / DEMO_FILE).is_file():
+        return 0
+    return shapes_load(folder / DEMO_FILE)

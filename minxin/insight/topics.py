@@ -158,7 +158,7 @@ def _count_previous(topics: list[Topic], earlier: object, distance: float) -> No
     if not topics:
         return
     centres = np.vstack([t.centroid for t in topics])
-    likeness = cosine_similarity(earlier, centres)  # type: ignore[arg-type]
+    likeness = cosine_similarity(earlier, centres)
     nearest, best = likeness.argmax(axis=1), likeness.max(axis=1)
     counts = Counter(int(i) for i, s in zip(nearest, best, strict=True) if s >= 1 - distance)
     for i, topic in enumerate(topics):

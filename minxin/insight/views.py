@@ -37,14 +37,14 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         context.update(error=exc, period=None)
         return render(request, "insight/hotspots.html", context, status=400)
     tickets = tickets_visible_to(request.user)  # type: ignore[arg-type]
-    volumes = dict(
+    rows = (
         tickets.filter(created_at__gte=period.start, created_at__lt=period.end)
         .values_list("district__name")
         .annotate(n=Count("id"))
         .values_list("district__name", "n")
         .order_by()
     )
-    volumes.pop(None, None)
+    volumes: dict[str, float] = {name: n for name, n in rows if name}
     context.update(
         snapshot=latest(),
         map=district_map(volumes),

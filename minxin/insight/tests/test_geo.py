@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from minxin.insight.geo import PALETTE, district_map
+from minxin.insight.geo import DEMO_FILE, PALETTE, demo_shapes_load, district_map
 from minxin.insight.models import DistrictShape
 from minxin.insight.tests.helpers import shared
 
@@ -70,3 +70,11 @@ def test_a_bad_file_is_refused_and_the_old_outlines_kept(db, tmp_path, content, 
     with pytest.raises(CommandError, match=message):
         call_command("city-geojson", str(bad))
     assert list(DistrictShape.objects.values_list("name", flat=True)) == ["东区"]
+
+
+def test_the_demo_reads_the_shared_outlines_when_present(db, monkeypatch, tmp_path):
+    folder = shared(DEMO_FILE).parent
+    monkeypatch.setenv("MINXIN_SHARED_DATA", str(tmp_path))
+    assert demo_shapes_load() == 0  # no file: no map, no error
+    monkeypatch.setenv("MINXIN_SHARED_DATA", str(folder))
+    assert demo_shapes_load() == 13

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             docs = [doc for doc, _ in read_messages(opts["messages"])]
             topics = topics_find(docs, distance=opts["distance"], min_size=opts["min_size"])
             shown = [as_json(t, rank) for rank, t in enumerate(topics[: opts["top"]], 1)]
-            result = {"n": len(docs), "topics_found": len(topics), "topics": shown}
+            result: dict[str, Any] = {"n": len(docs), "topics_found": len(topics), "topics": shown}
         else:
             from minxin.insight.hotspots import snapshot_take
 
