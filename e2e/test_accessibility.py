@@ -195,6 +195,10 @@ def test_similar_cases_are_announced_once_in_a_few_words(web, city_db, monkeypat
     page.add_init_script(FAKE_SPEECH)
     page.context.add_cookies([{"name": "mx_view", "value": "voice", "url": web.base}])
     page.goto(web.base + "/submit/")
+    page.get_by_label("投诉").focus()  # 语音导航 says the group is required
+    spoken = page.evaluate("window.__spoken")
+    assert "诉求类型" in spoken[-1]
+    assert "必填" in spoken[-1]
     page.get_by_label("标题").fill("电梯停运")
     page.get_by_label("诉求内容").press_sequentially("三号楼电梯停了一周", delay=40)
     page.locator(".similar-list li").nth(2).wait_for()
@@ -278,6 +282,11 @@ def test_my_requests_become_cards_on_a_phone(web, city_db):
     assert page.locator(".table thead").evaluate("h => getComputedStyle(h).position") == "absolute"
     web.shot("portal-track-mine-phone")
     web.axe("my requests on a phone")
+    # Nothing scrolls sideways with large text either, nor on the form.
+    page.context.add_cookies([{"name": "mx_view", "value": "large", "url": web.base}])
+    for path in ("/track/mine/", "/submit/", "/track/"):
+        page.goto(web.base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
 
 
 def test_the_chinese_error_pages_are_accessible(web, city_db, monkeypatch):

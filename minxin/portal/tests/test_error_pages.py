@@ -42,6 +42,16 @@ def test_a_failure_gets_the_chinese_error_page_without_details(city, monkeypatch
     assert "Traceback" not in html
 
 
+def test_a_refused_form_gets_a_chinese_page(city):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/submit/", {"title": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>页面已过期，请重新填写</h1>" in html
+    assert "Cookie" in html
+    assert "CSRF" not in html
+
+
 DEMO_PROBE = """
 import django
 django.setup()

@@ -46,6 +46,7 @@ def test_every_page_has_landmarks_and_a_skip_link(client, city):
         assert "<footer" in html
         assert "/static/portal/site.css" in html
         assert "http://" not in html.split("<body", 1)[0]  # nothing from elsewhere
+        assert "{#" not in html  # a template comment spread over lines is printed
 
 
 def test_high_contrast_persists_across_pages(client, city):

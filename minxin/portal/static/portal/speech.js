@@ -72,7 +72,9 @@
       }
       parts.push(byIds(el.getAttribute("aria-describedby")));
     }
-    if (el.required) { parts.splice(1, 0, "必填"); }
+    // A radio group states it on the group (aria-required), not on each radio.
+    var groupRequired = choice && group && group.getAttribute("aria-required") === "true";
+    if (el.required || groupRequired) { parts.splice(1, 0, "必填"); }
     if (el.getAttribute("aria-invalid") === "true") { parts.unshift("有错误"); }
     return parts.filter(Boolean).join("。");
   }
