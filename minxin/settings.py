@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "minxin.workbench",
     "minxin.cityfile",
     "minxin.demo",
+    "minxin.publicinfo",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
     path("staff/", include("minxin.insight.urls")),
+    path("staff/public/", include("minxin.publicinfo.staff_urls")),
     path("staff/", include("minxin.workbench.urls")),
+    path("", include("minxin.publicinfo.urls")),
     path("", include("minxin.portal.urls")),
 ]
 

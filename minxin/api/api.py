@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from minxin.api import citizen, errors, insight, meta, staff, supervision
+from minxin.publicinfo import api as publicinfo
 
 api = NinjaAPI(
     title="民心 Minxin API",
@@ -23,6 +24,9 @@ api.add_router("/staff", insight.router, auth=staff.staff_auth)
 # Similar public cases for the submission page: no login.
 api.add_router("/", insight.public_router)
 api.add_router("/meta", meta.router)
+# The public services (typical cases, guides, notices, search, assistant) and their staff side.
+api.add_router("/", publicinfo.public_router)
+api.add_router("/staff", publicinfo.staff_router, auth=staff.staff_auth)
 
 
 @api.get("/ping", tags=["meta"])

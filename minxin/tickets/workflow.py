@@ -74,6 +74,10 @@ class Action(StrEnum):
     # 单位审核: the unit head approves a handler's reply before the centre reviews it
     UNIT_APPROVE = "unit_approve"
     UNIT_SEND_BACK = "unit_send_back"
+    # 典型案例库 (publicinfo.cases): a closed request nominated, its redacted case published
+    CASE_NOMINATE = "case_nominate"
+    CASE_PUBLISH = "case_publish"
+    CASE_WITHDRAW = "case_withdraw"
 
 
 A = Action
@@ -191,6 +195,12 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.CO_OVERDUE: (SYSTEM,),
     A.UNIT_APPROVE: (LEAD_HEAD,),
     A.UNIT_SEND_BACK: (LEAD_HEAD,),
+    A.CASE_NOMINATE: (
+        _staff(CENTRE_ROLES, REVIEW_ROLES, CALLBACK_ROLES, SUPERVISOR_ROLES),
+        LEAD_HEAD,
+    ),
+    A.CASE_PUBLISH: (_staff(REVIEW_ROLES),),
+    A.CASE_WITHDRAW: (_staff(REVIEW_ROLES),),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -234,6 +244,9 @@ ACTION_LABELS: dict[str, str] = {
     A.CO_OVERDUE: "协办超期",
     A.UNIT_APPROVE: "单位审核通过",
     A.UNIT_SEND_BACK: "单位审核退回",
+    A.CASE_NOMINATE: "推荐为典型案例",
+    A.CASE_PUBLISH: "公开典型案例",
+    A.CASE_WITHDRAW: "撤回典型案例",
 }
 
 

@@ -23,7 +23,7 @@ def test_home_leads_to_submit_track_and_the_public_services(client, city):
         assert href in html
 
 
-@pytest.mark.parametrize("slug", ["knowledge", "cases", "policy", "assistant"])
+@pytest.mark.parametrize("slug", ["knowledge", "policy", "assistant"])
 def test_each_public_service_says_honestly_it_is_coming(client, slug):
     html = client.get(f"/services/{slug}/").content.decode()
     assert "正在建设中" in html
@@ -31,12 +31,16 @@ def test_each_public_service_says_honestly_it_is_coming(client, slug):
     assert 'href="/track/"' in html
 
 
+def test_a_built_service_leads_to_its_page(client):
+    assert client.get("/services/cases/")["Location"] == "/cases/"
+
+
 def test_an_unknown_service_is_not_found(client):
     assert client.get("/services/nothing/").status_code == 404
 
 
 def test_every_page_has_landmarks_and_a_skip_link(client, city):
-    for path in ("/", "/submit/", "/track/", "/accessibility/", "/services/cases/"):
+    for path in ("/", "/submit/", "/track/", "/accessibility/", "/cases/"):
         html = client.get(path).content.decode()
         assert '<html lang="zh-CN"' in html
         assert 'href="#main"' in html

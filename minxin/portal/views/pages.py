@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -51,9 +51,15 @@ def not_ready_context() -> dict[str, object]:
     return {"missing": readiness.missing_setup(), "hint": readiness.SETUP_HINT}
 
 
+# The services that are built (minxin.publicinfo): the home page's link leads there.
+BUILT = {"cases": "publicinfo:cases"}
+
+
 def service(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in SERVICES:
         raise Http404
+    if slug in BUILT:
+        return redirect(BUILT[slug])
     return render(request, "portal/coming.html", {"service": SERVICES[slug]})
 
 

@@ -1,0 +1,45 @@
+"""The public services in a real browser: staff nominate and publish a typical case, a citizen
+finds and reads it; every public page passes axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e.test_flow import log_in, press
+from minxin.publicinfo.tests.helpers import closed_ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_reviewer_publishes_a_case_and_a_citizen_finds_it(web, more_web, city, staff):
+    ticket = closed_ticket(city, staff)
+    reviewer = more_web()
+    log_in(reviewer, "reviewer")
+    page = reviewer.page
+    page.goto(f"{reviewer.base}/staff/requests/{ticket.pk}/")
+    press(reviewer, "推荐理由（可选）", "推荐为典型案例")
+    assert "/staff/public/cases/" in page.url
+    assert "13812345678" in page.locator("main").inner_text()  # what was masked, for review
+    reviewer.shot("public-case-review")
+    page.get_by_label("我已逐项核对，文中不含姓名、电话、证件号码、车牌和详细地址").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="公开本案例").click()
+    assert "案例已公开" in page.locator("main").inner_text()
+
+    citizen = web.page
+    citizen.goto(web.base + "/")
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="典型案例库").click()
+    web.axe("case library")
+    citizen.get_by_label("关键词").fill("烧烤 噪音")
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="查找").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="楼下烧烤店夜间噪音扰民").click()
+    text = citizen.locator("main").inner_text()
+    assert "办理情况" in text
+    assert "答复" in text
+    assert "13812345678" not in text
+    assert "张伟" not in text
+    web.shot("public-case")
+    web.axe("case page")

@@ -1,0 +1,29 @@
+"""The case library's panel on the workbench request page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from minxin.publicinfo.cases import NOMINABLE
+from minxin.publicinfo.models import TypicalCase
+from minxin.tickets.workflow import Action, may_act
+
+register = template.Library()
+
+
+@register.inclusion_tag("publicinfo/_nominate_panel.html", takes_context=True)
+def case_panel(context: template.Context) -> dict[str, Any]:
+    """Whether the request is a typical case already, or whether this user may nominate it."""
+    user, ticket = context["user"], context["ticket"]
+    case = TypicalCase.objects.filter(ticket=ticket).first()
+    may = (
+        case is None and ticket.status in NOMINABLE and may_act(user, ticket, Action.CASE_NOMINATE)
+    )
+    return {
+        "case_panel": {"case": case, "may_nominate": may},
+        "ticket": ticket,
+        "error": context.get("error"),
+        "error_form": context.get("error_form"),
+    }
