@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "minxin.cityfile",
     "minxin.demo",
     "minxin.publicinfo",
+    "minxin.ops",
 ]
 
 MIDDLEWARE = [
+    "minxin.ops.requestid.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,18 +310,46 @@ DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
 NLP_MODEL_STORAGE = env("NLP_MODEL_STORAGE", "db")
 NLP_ACTIVE_CHECK_SECONDS = float(env("NLP_ACTIVE_CHECK_SECONDS", "5"))
 
+# Every line carries the request's id. MINXIN_LOG_FORMAT=json writes one JSON object a line
+# (time, level, logger, message, request_id and the access line's method, route, status,
+# duration_ms) for a log collector; the default is plain text.
+LOG_FORMAT = env("MINXIN_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ValueError("MINXIN_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "minxin.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        # One line per request; LOG_ACCESS_LEVEL=WARNING silences it where a proxy logs.
+        "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
+    },
 }
+# /metrics answers loopback without a proxy header, or this bearer token.
+METRICS_TOKEN = env("MINXIN_METRICS_TOKEN")
 
 if not DEBUG and envbool("MINXIN_PRODUCTION", "False"):
     SECURE_SSL_REDIRECT = True
     # A load balancer probes its nodes over plain HTTP; a redirect would read as "down".
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|livez|readyz|metrics)$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000

@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.utils.http import urlencode
 
 from minxin.api.api import api
-from minxin.core.views import healthz
 from minxin.portal.views.photos import photo
 
 
@@ -15,7 +14,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("", include("minxin.ops.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
