@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minxin.demo",
     "minxin.publicinfo",
     "minxin.ops",
+    "minxin.analytics",
 ]
 
 MIDDLEWARE = [

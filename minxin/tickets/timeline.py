@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from minxin.analytics.marks import touch as rollups_touch
 from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
 from minxin.org.models import Unit
@@ -88,6 +89,8 @@ def record(
     )
     # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
     chain_append_timeline(event=event)
+    # The days whose figures this step may change, for the worker (docs/analytics.md).
+    rollups_touch(ticket, event.at)
     code = ticket.tracking_code
     transaction.on_commit(lambda: tracking_cache.forget_view(code))
     return event

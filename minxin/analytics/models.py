@@ -1,0 +1,90 @@
+"""The daily rollups the dashboards read (docs/analytics.md).
+
+Rows are derived data: `analytics.rollups` recomputes whole days from the requests, so a
+row is never edited by hand and `minxin analytics rebuild` can always start again. The key
+columns are plain ids (0 = none), so one unique index covers every key on every database.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+KEY_FIELDS = ["request_type_id", "category_id", "district_id", "unit_id", "channel"]
+
+
+class RollupKey(models.Model):
+    day = models.DateField()
+    request_type_id = models.IntegerField()
+    category_id = models.IntegerField()  # the second-level category; 0 = not classified
+    district_id = models.IntegerField()  # 0 = no district given
+    unit_id = models.IntegerField()  # the unit the figure belongs to; 0 = none (centre)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.request_type_id}/{self.category_id}/{self.district_id}/{self.unit_id}/{self.channel}"
+
+
+class DailyRollup(RollupKey):
+    """One day's counts for one key. Which request lands on which day is defined in
+    `analytics.figures` (submission day, closing day, day of a co-handling opinion)."""
+
+    submitted = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    response_minutes = models.BigIntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    handling_days = models.BigIntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    co_done = models.IntegerField(default=0)
+    co_on_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_rollup_key")
+        ]
+
+
+class HandlingCount(RollupKey):
+    """How many requests closed that day took WORKDAYS working days: the distribution the
+    90th percentile is read from."""
+
+    workdays = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *KEY_FIELDS, "workdays"], name="analytics_handling_key"
+            )
+        ]
+
+
+class RollupDay(models.Model):
+    """A day whose rollups exist; its row is the lock two workers take before recomputing
+    it, and says when it was last computed."""
+
+    day = models.DateField(primary_key=True)
+    computed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class RollupMark(models.Model):
+    """A day whose figures a change of a request touched, written in the same transaction
+    as the change (`analytics.marks.touch`) and cleared by the worker once recomputed.
+    Append-only, with no unique key: writers never wait for one another here."""
+
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -1,0 +1,164 @@
+"""Keeping the daily rollups right (docs/analytics.md, "Rollups").
+
+Every step on a request marks the days it may change (`analytics.marks.touch`, called by
+`tickets.timeline.record` inside the step's transaction, so a committed change always has
+its mark). The worker (`refresh`, every minute) recomputes each marked day whole from the
+requests, then deletes the marks it read. Two workers, or a worker and a rebuild, take the
+day's `RollupDay` row lock first; the day is read after the lock is held, so it sees every
+change committed before (PostgreSQL's READ COMMITTED reads a fresh snapshot per statement).
+A mark is deleted only by a recompute that started after the mark's transaction committed:
+nothing a writer did is ever left out, however many write at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from minxin.analytics.figures import (
+    COUNTS,
+    Figures,
+    Scope,
+    closed_in,
+    co_parts_in,
+    first_response_at,
+    handling_workdays,
+    published_at,
+    response_minutes,
+    submitted_in,
+)
+from minxin.analytics.models import KEY_FIELDS, DailyRollup, HandlingCount, RollupDay, RollupMark
+from minxin.core import clock
+from minxin.supervision.records import Period
+from minxin.tickets.models import Satisfaction, Ticket
+
+Key = tuple[dt.date, int, int, int, int, str]
+DIMS = ["request_type_id", "category_id", "district_id", "lead_unit_id", "channel"]
+CO_DIMS = [
+    "ticket__request_type_id",
+    "ticket__category_id",
+    "ticket__district_id",
+    "unit_id",
+    "ticket__channel",
+]
+RATING_FIELDS = {
+    Satisfaction.SATISFIED: "satisfied",
+    Satisfaction.BASIC: "basic",
+    Satisfaction.UNSATISFIED: "unsatisfied",
+}
+MARK_BATCH = 2000
+
+
+def _key(moment: dt.datetime, dims: list) -> Key:
+    type_id, category_id, district_id, unit_id, channel = dims
+    day = timezone.localdate(moment)
+    return (day, type_id, category_id or 0, district_id or 0, unit_id or 0, channel)
+
+
+def compute(period: Period) -> dict[Key, Figures]:
+    """Each day's figures per key over PERIOD, read from the requests (three queries)."""
+    cells: dict[Key, Figures] = defaultdict(Figures)
+    everything = Scope()
+    submitted = submitted_in(period, everything).annotate(first=first_response_at())
+    for *dims, created, first in submitted.values_list(*DIMS, "created_at", "first"):
+        cell = cells[_key(created, dims)]
+        cell.submitted += 1
+        if first is not None:
+            cell.responded += 1
+            cell.response_minutes += response_minutes(created, first)
+    closed = closed_in(period, everything).annotate(published=published_at())
+    columns = ["closed_at", "created_at", "due_at", "published", "satisfaction", "reopen_count"]
+    for *dims, closed_at, created, due, published, rating, reopens in closed.values_list(
+        *DIMS, *columns
+    ):
+        cell = cells[_key(closed_at, dims)]
+        cell.closed += 1
+        cell.reopened += reopens > 0
+        if rating in RATING_FIELDS:
+            setattr(cell, RATING_FIELDS[rating], getattr(cell, RATING_FIELDS[rating]) + 1)
+        if published is not None:
+            cell.on_time += due is not None and published <= due
+            days = handling_workdays(created, published)
+            cell.handling_days += days
+            cell.handling[days] += 1
+    parts = co_parts_in(period, everything)
+    for *dims, opinion_at, due in parts.values_list(*CO_DIMS, "opinion_at", "due_at"):
+        cell = cells[_key(opinion_at, dims)]
+        cell.co_done += 1
+        cell.co_on_time += due is not None and opinion_at <= due
+    return cells
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+@transaction.atomic
+def recompute(first: dt.date, last: dt.date) -> int:
+    """Replace the rollups of the days FIRST..LAST with figures read now; returns the
+    number of keys written."""
+    RollupDay.objects.bulk_create(
+        [RollupDay(day=d) for d in _days(first, last)], ignore_conflicts=True
+    )
+    # The lock: a second worker on these days waits here, then reads after our commit.
+    list(RollupDay.objects.select_for_update().filter(day__range=(first, last)).order_by("day"))
+    cells = compute(Period(first, last))
+    DailyRollup.objects.filter(day__range=(first, last)).delete()
+    HandlingCount.objects.filter(day__range=(first, last)).delete()
+    rows, histogram = [], []
+    for key, figures in cells.items():
+        names = dict(zip(["day", *KEY_FIELDS], key, strict=True))
+        counts = {n: getattr(figures, n) for n in COUNTS}
+        rows.append(DailyRollup(**names, **counts))
+        histogram += [
+            HandlingCount(**names, workdays=d, count=n) for d, n in figures.handling.items()
+        ]
+    DailyRollup.objects.bulk_create(rows, batch_size=1000)
+    HandlingCount.objects.bulk_create(histogram, batch_size=1000)
+    RollupDay.objects.filter(day__range=(first, last)).update(computed_at=clock.now())
+    return len(rows)
+
+
+def refresh(batch: int = MARK_BATCH) -> int:
+    """Recompute the days marked since the last run (the worker, every minute); returns
+    the number of days recomputed."""
+    marks = list(RollupMark.objects.order_by("id").values_list("id", "day")[:batch])
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for mark_id, day in marks:
+        by_day[day].append(mark_id)
+    for day in sorted(by_day):
+        with transaction.atomic():
+            recompute(day, day)
+            RollupMark.objects.filter(id__in=by_day[day]).delete()
+    return len(by_day)
+
+
+def refresh_all() -> int:
+    days = 0
+    while True:
+        done = refresh()
+        if not done:
+            return days
+        days += done
+
+
+def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
+    """Recompute every day from the first request (or FIRST) to today (or LAST), a month
+    at a time, each month in its own transaction; returns the number of keys written."""
+    oldest = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if oldest is None and first is None:
+        DailyRollup.objects.all().delete()
+        HandlingCount.objects.all().delete()
+        return 0
+    first = first or timezone.localdate(oldest)
+    last = last or clock.today()
+    written, start = 0, first
+    while start <= last:
+        following = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = min(last, following - dt.timedelta(days=1))
+        written += recompute(start, end)
+        start = end + dt.timedelta(days=1)
+    return written

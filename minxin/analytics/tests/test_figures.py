@@ -1,0 +1,135 @@
+"""The figures' definitions on a month of requests walked through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from minxin.analytics import rollups
+from minxin.analytics.figures import Scope, backlog_now, breakdown, direct, period_figures
+from minxin.analytics.tests.walk import (
+    accept,
+    at,
+    co_opinion,
+    dispatch,
+    rate,
+    reply_and_approve,
+    sign,
+    submit,
+)
+from minxin.supervision.records import Period
+from minxin.tickets import services as svc
+from minxin.tickets.actors import Actor
+
+MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+@pytest.fixture
+def month(city, staff):  # type: ignore[no-untyped-def]
+    """Five requests of March 2026 (Mondays to Fridays, no holidays in between)."""
+    at("2026-03-02", 9)
+    on_time = submit(city)
+    at("2026-03-02", 11)  # first response two hours after submission
+    accept(on_time, staff)
+    dispatch(on_time, staff, "zhujian", co=("renshe",))
+    sign(on_time, staff, "zhujian")
+    co_opinion(on_time, staff, "renshe")
+    at("2026-03-04")
+    reply_and_approve(on_time, staff, "zhujian")
+    at("2026-03-05")
+    rate(on_time, staff, "satisfied")
+
+    at("2026-03-02", 9)
+    late = submit(city, district="shenhe", channel="phone")
+    accept(late, staff, category="噪声污染")
+    dispatch(late, staff, "huanbao")
+    sign(late, staff, "huanbao")
+    at("2026-03-30")  # past the 15 working days
+    reply_and_approve(late, staff, "huanbao")
+    rate(late, staff, "basic")
+
+    at("2026-03-03")
+    rejected = submit(city)
+    svc.ticket_reject(ticket_id=rejected.pk, actor=Actor.staff(staff["intake"]), reason="重复")
+
+    reopened = submit(city)
+    accept(reopened, staff)
+    dispatch(reopened, staff, "zhujian")
+    sign(reopened, staff, "zhujian")
+    reply_and_approve(reopened, staff, "zhujian")
+    rate(reopened, staff, "unsatisfied")  # 重办 to the same unit
+    sign(reopened, staff, "zhujian")
+    at("2026-03-10")
+    reply_and_approve(reopened, staff, "zhujian")
+    rate(reopened, staff, "satisfied")
+
+    at("2026-03-03", 14)
+    consultation = submit(city, kind="consultation")
+    svc.ticket_answer(
+        ticket_id=consultation.pk, actor=Actor.staff(staff["intake"]), public_reply="可以办理"
+    )
+    svc.ticket_close_unrated(ticket_id=consultation.pk, actor=Actor.system_actor())
+
+    at("2026-03-31", 20)
+    open_one = submit(city)
+    accept(open_one, staff)
+    return {"on_time": on_time, "late": late, "reopened": reopened}
+
+
+def test_the_city_figures_follow_their_definitions(month):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    f = period_figures(MARCH, Scope())
+    assert f.submitted == 6
+    assert (f.closed, f.on_time) == (4, 3)  # the rejection is not a closing; one late
+    assert f.on_time_rate == 0.75
+    assert (f.satisfied, f.basic, f.unsatisfied, f.rated) == (2, 1, 0, 3)
+    assert f.satisfaction_rate == 1.0  # the unrated consultation is not in it
+    assert f.reopened == 1
+    assert f.reopen_rate == 0.25
+    # Working days from submission to the last reply: 2 (3/2→3/4), 20 (3/2→3/30),
+    # 5 (3/3→3/10), 0 (answered the same day).
+    assert sorted(f.handling.elements()) == [0, 2, 5, 20]
+    assert f.avg_handling_workdays == 27 / 4
+    assert f.p90_handling_workdays == 20
+    assert (f.co_done, f.co_on_time) == (1, 1)
+    assert f.responded == 6
+    assert (f.avg_response_hours or 0) > 0
+
+
+def test_rollups_agree_with_the_requests(month):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    assert period_figures(MARCH, Scope()) == direct(MARCH, Scope())
+    early = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 5))
+    assert period_figures(early, Scope()) == direct(early, Scope())
+
+
+def test_a_unit_reads_its_own_figures(month, staff):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    zhujian = Scope(unit_ids=frozenset({staff["zhujian"].unit_id}))
+    f = period_figures(MARCH, zhujian)
+    assert (f.submitted, f.closed, f.reopened) == (2, 2, 1)
+    renshe = period_figures(MARCH, Scope(unit_ids=frozenset({staff["renshe"].unit_id})))
+    assert (renshe.co_done, renshe.closed) == (1, 0)
+
+
+def test_breakdowns_by_district_and_channel(month, city):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    by_district = breakdown(MARCH, Scope(), "district")
+    assert by_district[city["units"]["shenhe"].pk].submitted == 1
+    assert by_district[city["units"]["heping"].pk].submitted == 5
+    assert breakdown(MARCH, Scope(), "channel")["phone"].closed == 1
+
+
+def test_backlog_and_overdue_now(month):  # type: ignore[no-untyped-def]
+    at("2026-04-30")
+    now = backlog_now(Scope())
+    assert now == {"backlog": 1, "overdue": 1}
+
+
+def test_a_rebuild_gives_what_the_worker_kept(month):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    kept = period_figures(MARCH, Scope())
+    at("2026-04-01")
+    rollups.rebuild()
+    assert period_figures(MARCH, Scope()) == kept
