@@ -94,6 +94,10 @@ def response_minutes(created: dt.datetime, first: dt.datetime) -> int:
     return max(0, int((first - created).total_seconds() // 60))
 
 
+def on_time(done: dt.datetime | None, due: dt.datetime | None) -> bool:
+    return done is not None and due is not None and done <= due
+
+
 def within(period: Period, name: str) -> Q:
     return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
 
@@ -248,7 +252,8 @@ def _grouped(period: Period, scope: Scope, by: list[str]) -> dict[tuple, Figures
     result: dict[tuple, Figures] = {}
     for row in _sums(DailyRollup.objects.filter(_rows(period, scope)), by):
         key = tuple(row[b] for b in by)
-        result[key] = Figures(**{n: row[n] or 0 for n in COUNTS})
+        counts: dict[str, int] = {n: row[n] or 0 for n in COUNTS}
+        result[key] = Figures(**counts)  # type: ignore[arg-type]
     for key, histogram in _histograms(period, scope, by).items():
         result.setdefault(key, Figures()).handling = histogram
     return result
@@ -338,5 +343,5 @@ def direct(period: Period, scope: Scope) -> Figures:
         found.handling[days] += 1
     for opinion_at, due in co_parts_in(period, scope).values_list("opinion_at", "due_at"):
         found.co_done += 1
-        found.co_on_time += due is not None and opinion_at <= due
+        found.co_on_time += on_time(opinion_at, due)
     return found

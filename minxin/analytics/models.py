@@ -24,7 +24,8 @@ class RollupKey(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.day} {self.request_type_id}/{self.category_id}/{self.district_id}/{self.unit_id}/{self.channel}"
+        keys = "/".join(str(getattr(self, name)) for name in KEY_FIELDS)
+        return f"{self.day} {keys}"
 
 
 class DailyRollup(RollupKey):

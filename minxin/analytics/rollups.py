@@ -26,6 +26,7 @@ from minxin.analytics.figures import (
     co_parts_in,
     first_response_at,
     handling_workdays,
+    on_time,
     published_at,
     response_minutes,
     submitted_in,
@@ -80,7 +81,7 @@ def compute(period: Period) -> dict[Key, Figures]:
         if rating in RATING_FIELDS:
             setattr(cell, RATING_FIELDS[rating], getattr(cell, RATING_FIELDS[rating]) + 1)
         if published is not None:
-            cell.on_time += due is not None and published <= due
+            cell.on_time += on_time(published, due)
             days = handling_workdays(created, published)
             cell.handling_days += days
             cell.handling[days] += 1
@@ -88,7 +89,7 @@ def compute(period: Period) -> dict[Key, Figures]:
     for *dims, opinion_at, due in parts.values_list(*CO_DIMS, "opinion_at", "due_at"):
         cell = cells[_key(opinion_at, dims)]
         cell.co_done += 1
-        cell.co_on_time += due is not None and opinion_at <= due
+        cell.co_on_time += on_time(opinion_at, due)
     return cells
 
 

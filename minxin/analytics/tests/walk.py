@@ -64,6 +64,11 @@ def co_opinion(t: Ticket, users: dict[str, User], unit: str) -> None:
 
 
 def reply_and_approve(t: Ticket, users: dict[str, User], unit: str) -> None:
+    reply(t, users, unit)
+    approve(t, users)
+
+
+def reply(t: Ticket, users: dict[str, User], unit: str) -> None:
     svc.ticket_reply(
         ticket_id=t.pk,
         actor=staff(users, unit),
@@ -72,6 +77,9 @@ def reply_and_approve(t: Ticket, users: dict[str, User], unit: str) -> None:
         public_reply="已协调物业修复",
         proceed_reason="协办单位意见稍后补充",
     )
+
+
+def approve(t: Ticket, users: dict[str, User]) -> None:
     svc.ticket_approve(ticket_id=t.pk, actor=staff(users, "reviewer"))
 
 
