@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.http import urlencode
 
 from minxin.api.api import api
+from minxin.insight.ranking_views import public_ranking
 from minxin.portal.views.photos import photo
 
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
+    path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),
     path("staff/public/", include("minxin.publicinfo.staff_urls")),
     path("staff/", include("minxin.workbench.urls")),

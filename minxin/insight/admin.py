@@ -3,7 +3,14 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin
-from minxin.insight.models import DistrictShape, InsightAlert, TopicSnapshot, WarningSettings
+from minxin.insight.models import (
+    DistrictShape,
+    InsightAlert,
+    Ranking,
+    RankingWeights,
+    TopicSnapshot,
+    WarningSettings,
+)
 
 
 @admin.register(WarningSettings)
@@ -58,4 +65,42 @@ class DistrictShapeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(RankingWeights)
+class RankingWeightsAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The 红黑榜's score: weights of its parts, the least closed requests to be ranked, the
+    sizes of the lists. A month already published keeps the rules it was computed with."""
+
+    list_display = (
+        "__str__",
+        "on_time",
+        "satisfaction",
+        "reopen",
+        "returns",
+        "supervision",
+        "oversight",
+        "min_closed",
+        "red_count",
+        "black_count",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not RankingWeights.objects.exists()
+
+
+@admin.register(Ranking)
+class RankingAdmin(admin.ModelAdmin):
+    """Computed and published on the workbench's 红黑榜 page; never edited here."""
+
+    list_display = ("month", "status", "computed_at", "published_at", "published_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -115,3 +115,87 @@ class InsightAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.summary}"
+
+
+class RankingWeights(models.Model):
+    """The 红黑榜's score (one row, edited in the admin; docs/analytics.md, "红黑榜")."""
+
+    on_time = models.PositiveSmallIntegerField("按期办结率权重", default=30)
+    satisfaction = models.PositiveSmallIntegerField("满意率权重", default=30)
+    reopen = models.PositiveSmallIntegerField("重办率权重", default=10)
+    returns = models.PositiveSmallIntegerField("退单率权重", default=10)
+    supervision = models.PositiveSmallIntegerField("督办率权重", default=10)
+    oversight = models.PositiveSmallIntegerField("第三方评议权重", default=10)
+    min_closed = models.PositiveSmallIntegerField(
+        "上榜最少办结件数", default=5, help_text="当月办结少于此数的单位列为“样本不足”，不排名"
+    )
+    red_count = models.PositiveSmallIntegerField("红榜单位数", default=3)
+    black_count = models.PositiveSmallIntegerField("黑榜单位数", default=3)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "红黑榜评分规则"
+        verbose_name_plural = "红黑榜评分规则"
+
+    def __str__(self) -> str:
+        return "红黑榜评分规则"
+
+    @classmethod
+    def current(cls) -> RankingWeights:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class Ranking(models.Model):
+    """One month's 红黑榜: a draft the worker or a supervisor computes, then published by a
+    supervisor and frozen (its rows and weights never change; a digest is on the audit
+    chain). Every published month is kept."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待审核"
+        PUBLISHED = "published", "已发布"
+
+    month = models.DateField("月份", unique=True, help_text="该月1日")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    weights = models.JSONField("评分规则")
+    computed_at = models.DateTimeField("计算时间")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    digest = models.CharField("发布摘要（SM3）", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "红黑榜"
+        verbose_name_plural = "红黑榜"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月}红黑榜（{self.get_status_display()}）"
+
+
+class RankingRow(models.Model):
+    class List(models.TextChoices):
+        RED = "red", "红榜"
+        BLACK = "black", "黑榜"
+        NONE = "", "—"
+
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="rows")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField("名次", null=True, blank=True)  # None: too few
+    score = models.FloatField("得分", null=True, blank=True)
+    listed = models.CharField("榜单", max_length=5, choices=List.choices, blank=True)
+    closed = models.PositiveIntegerField("办结件数")
+    # {"on_time": rate or None, "satisfaction": ..., "reopen": ..., "returns": ...,
+    #  "supervision": ..., "oversight": ...}: each component's rate, as published.
+    parts = models.JSONField("分项")
+
+    class Meta:
+        verbose_name = "红黑榜单位"
+        verbose_name_plural = "红黑榜单位"
+        ordering = ["ranking", "rank", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "unit"], name="uniq_ranking_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking_id} {self.unit_id} {self.rank}"

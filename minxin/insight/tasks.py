@@ -1,12 +1,15 @@
-"""The worker's hot-topic snapshot and early warning, every hour."""
+"""The worker's hot-topic snapshot and early warning every hour, and the 红黑榜 draft on the
+first of every month."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from minxin.core import clock
 from minxin.insight.hotspots import snapshot_take
 from minxin.insight.warning import warnings_raise
 
@@ -21,3 +24,17 @@ def hotspots_hourly() -> int:
     if raised:
         logger.warning("raised %s early warnings", len(raised))
     return len(raised)
+
+
+@db_periodic_task(crontab(day="1", hour="2", minute="30"))
+@lock_task("insight-ranking")
+def ranking_monthly() -> None:
+    """Last month's 红黑榜 draft, for a supervisor to review and publish."""
+    from minxin.core.errors import Conflict
+    from minxin.insight.ranking import ranking_compute
+
+    last_month = (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    try:
+        ranking_compute(month=last_month)
+    except Conflict:  # already published by hand: frozen
+        logger.info("ranking for %s already published", last_month)
