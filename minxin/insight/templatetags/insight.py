@@ -15,3 +15,10 @@ def get(mapping: dict, key: str) -> Any:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def reads_insight(user: object) -> bool:
+    from minxin.insight.views import may_read_insight
+
+    return may_read_insight(user)

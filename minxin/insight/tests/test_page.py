@@ -56,3 +56,10 @@ def test_a_bad_period_gets_a_400_in_chinese(supervisor_client, query, message):
     response = supervisor_client.get(f"/staff/hotspots/?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_the_workbench_menu_leads_here_for_the_citywide_roles(client, staff):
+    client.force_login(staff["leader"])
+    assert 'href="/staff/hotspots/">民生热点' in client.get("/staff/").content.decode()
+    client.force_login(staff["heping"])
+    assert "民生热点" not in client.get("/staff/").content.decode()
