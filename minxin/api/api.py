@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
-from minxin.api import citizen, errors, insight, meta, staff, supervision
+from minxin.api import actions, citizen, errors, insight, meta, staff, supervision
 from minxin.publicinfo import api as publicinfo
 
 api = NinjaAPI(
@@ -19,6 +19,7 @@ errors.install(api)
 api.add_router("/", citizen.router)
 api.add_router("/auth", staff.auth_router)
 api.add_router("/staff", staff.router, auth=staff.staff_auth)
+api.add_router("/staff", actions.router, auth=staff.staff_auth)
 api.add_router("/staff", supervision.router, auth=staff.staff_auth)
 api.add_router("/staff", insight.router, auth=staff.staff_auth)
 # Similar public cases for the submission page: no login.

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from minxin.accounts import lockout
+from minxin.accounts.login import login_finish, login_password, login_second_factor
 from minxin.accounts.models import ApiToken, User
 from minxin.core import clock
-from minxin.core.errors import PermissionDenied
+from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import citizen_token_phone
 from minxin.workbench import security as second_factor
 
@@ -50,29 +49,25 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def staff_login(request: HttpRequest, *, username: str, password: str, totp: str) -> User:
     """The account these credentials prove: the password, then the TOTP code for an account
-    with a device (each try counted before it is checked, on the workbench's counter).
-    An account whose role requires a device and has none gets no token."""
-    lockout.attempt(request, username)
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        raise PermissionDenied("用户名或密码错误", code="bad_credentials", status=401)
-    lockout.passed(request, username)
-    if second_factor.enrolled(user):
-        if not totp:
-            raise PermissionDenied(
-                "该账号已启用动态口令，请同时提供 totp",
-                code="totp_required",
-                field="totp",
-                status=401,
-            )
-        lockout.attempt(request, username)
-        if not second_factor.verify(user, totp):
-            raise PermissionDenied("动态口令不正确", code="bad_totp", field="totp", status=401)
-    elif second_factor.required(user):
+    with a device, through the workbench's login steps (`accounts.login`), answered as the
+    API's 401s. An account whose role requires a device and has none gets no token."""
+    try:
+        user = login_password(request, username=username, password=password)
+        enrolled = second_factor.enrolled(user)
+        if enrolled:
+            if not totp:
+                raise PermissionDenied(
+                    "该账号已启用动态口令，请同时提供 totp", code="totp_required", field="totp"
+                )
+            login_second_factor(request, user=user, code=totp, verify=second_factor.verify)
+    except (PermissionDenied, ValidationFailed) as exc:
+        field = "totp" if exc.code in ("totp_required", "bad_totp") else exc.field
+        raise PermissionDenied(exc.message, code=exc.code, field=field, status=401) from exc
+    if not enrolled and second_factor.required(user):
         raise PermissionDenied(
             "该角色须先在工作台启用动态口令，才能获取接口令牌",
             code="totp_enrolment_required",
             status=403,
         )
-    lockout.clear_failures(username)
-    return user  # type: ignore[return-value]
+    login_finish(user=user)
+    return user

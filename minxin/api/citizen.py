@@ -13,6 +13,7 @@ from minxin.api.auth import citizen_phone, client_ip
 from minxin.api.schemas import (
     CitizenTokenOut,
     ErrorOut,
+    PersonalDataOut,
     PhoneIn,
     PublicTicketOut,
     RatingIn,
@@ -20,9 +21,9 @@ from minxin.api.schemas import (
     SubmitIn,
     SubmittedOut,
     SupplementIn,
-    TicketSummaryOut,
     VerifyIn,
 )
+from minxin.api.ticket_out import TicketSummaryOut
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.tickets import codes, selectors, tracking_cache
@@ -157,7 +158,13 @@ def supplement(request: HttpRequest, tracking_code: str, payload: SupplementIn) 
     return public_ticket(ticket)
 
 
-@router.post("/requests/{tracking_code}/photos", response={201: dict, **ERRORS})
+class PhotoOut(Schema):
+    id: int
+    content_type: str
+    size: int
+
+
+@router.post("/requests/{tracking_code}/photos", response={201: PhotoOut, **ERRORS})
 def add_photo(
     request: HttpRequest, tracking_code: str, photo: File[UploadedFile], password: Form[str] = ""
 ) -> Reply:
@@ -169,13 +176,11 @@ def add_photo(
 
 
 @router.get("/me/requests", response={200: list[TicketSummaryOut], **ERRORS})
-def my_requests(request: HttpRequest) -> list[dict]:
+def my_requests(request: HttpRequest) -> list[Ticket]:
     phone = citizen_phone(request)
     if not phone:
         raise PermissionDenied("请先通过短信验证码验证手机号", code="phone_not_verified")
-    from minxin.api.staff import summary
-
-    return [summary(t) for t in selectors.citizen_tickets(phone=phone)[:200]]
+    return list(selectors.citizen_tickets(phone=phone)[:200])
 
 
 # ---- personal-information rights (个人信息保护法) ------------------------------------------
@@ -188,7 +193,7 @@ def _verified(request: HttpRequest) -> Actor:
     return Actor.citizen(phone)
 
 
-@router.get("/me/data", response={200: dict, **ERRORS})
+@router.get("/me/data", response={200: PersonalDataOut, **ERRORS})
 def my_data(request: HttpRequest) -> dict:
     """Everything the platform holds about the verified phone, as JSON."""
     from minxin.privacy.services import personal_data_export
@@ -200,7 +205,12 @@ class EraseIn(Schema):
     confirm: bool = Field(..., description="must be true: erasure cannot be undone")
 
 
-@router.post("/me/erase", response={200: dict, **ERRORS})
+class ErasedOut(Schema):
+    requests: int = Field(..., description="requests anonymised")
+    messages: int = Field(..., description="messages whose phone and text were removed")
+
+
+@router.post("/me/erase", response={200: ErasedOut, **ERRORS})
 def erase_my_data(request: HttpRequest, payload: EraseIn) -> dict:
     """Remove the verified phone's personal data; the anonymised requests remain."""
     from minxin.privacy.services import personal_data_erase

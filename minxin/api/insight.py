@@ -12,14 +12,16 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minxin.api.schemas import ErrorOut, StaffTicketOut
-from minxin.api.staff import ERRORS, _user, detail
+from minxin.api.schemas import ErrorOut
+from minxin.api.staff import ERRORS, staff_user
+from minxin.api.ticket_out import StaffTicketOut
 from minxin.core.errors import NotFound
 from minxin.risk.selectors import insight_for
 from minxin.similar import selectors as similar_selectors
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.services import duplicate_dismiss, duplicate_merge, similar_cases
 from minxin.tickets.actors import Actor
+from minxin.tickets.models import Ticket
 from minxin.tickets.selectors import ticket_for_staff
 
 router = Router(tags=["insight"])
@@ -57,6 +59,28 @@ class DuplicateOut(Schema):
     other: OtherTicketOut
 
 
+class TermMatchOut(Schema):
+    term: str
+    kind: str = Field(..., description="anger | urgency | danger")
+    weight: float
+    category: str
+    count: float
+
+
+class GroupOut(Schema):
+    """A group request (群体性诉求): this many about one matter in one district."""
+
+    count: int
+    ticket_ids: list[int]
+    hours: int
+
+
+class SignalsOut(Schema):
+    terms: list[TermMatchOut] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    group: GroupOut | None = None
+
+
 class InsightOut(Schema):
     ticket_id: int
     anger: float
@@ -64,7 +88,7 @@ class InsightOut(Schema):
     danger: float
     risk_level: str
     risk_label: str
-    signals: dict
+    signals: SignalsOut
     keywords: list[str]
     computed_at: dt.datetime
 
@@ -85,7 +109,7 @@ def cases_like(
 
 @router.get("/requests/{ticket_id}/duplicates", response={200: list[DuplicateOut], **ERRORS})
 def duplicates(request: HttpRequest, ticket_id: int) -> list[dict]:
-    user = _user(request)
+    user = staff_user(request)
     ticket = ticket_for_staff(user=user, ticket_id=ticket_id)
     return similar_selectors.duplicate_flags_for(ticket, user=user)
 
@@ -95,30 +119,29 @@ def _flag_in_scope(request: HttpRequest, flag_id: int) -> DuplicateFlag:
     flag = DuplicateFlag.objects.filter(pk=flag_id).first()
     if flag is None:
         raise NotFound("疑似重复记录不存在", code="flag_not_found")
-    ticket_for_staff(user=_user(request), ticket_id=flag.ticket_id)
-    ticket_for_staff(user=_user(request), ticket_id=flag.similar_to_id)
+    ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
+    ticket_for_staff(user=staff_user(request), ticket_id=flag.similar_to_id)
     return flag
 
 
 @router.post("/duplicates/{flag_id}/merge", response={200: StaffTicketOut, **ERRORS})
-def merge_duplicate(request: HttpRequest, flag_id: int, payload: MergeFlagIn) -> dict:
+def merge_duplicate(request: HttpRequest, flag_id: int, payload: MergeFlagIn) -> Ticket:
     flag = _flag_in_scope(request, flag_id)
-    duplicate_merge(flag_id=flag.pk, actor=Actor.staff(_user(request)), note=payload.note)
-    user = _user(request)
-    return detail(ticket_for_staff(user=user, ticket_id=flag.ticket_id), user)
+    duplicate_merge(flag_id=flag.pk, actor=Actor.staff(staff_user(request)), note=payload.note)
+    return ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
 
 
 @router.post("/duplicates/{flag_id}/dismiss", response={200: list[DuplicateOut], **ERRORS})
 def dismiss_duplicate(request: HttpRequest, flag_id: int) -> list[dict]:
     flag = _flag_in_scope(request, flag_id)
-    duplicate_dismiss(flag_id=flag.pk, actor=Actor.staff(_user(request)))
-    ticket = ticket_for_staff(user=_user(request), ticket_id=flag.ticket_id)
-    return similar_selectors.duplicate_flags_for(ticket, user=_user(request))
+    duplicate_dismiss(flag_id=flag.pk, actor=Actor.staff(staff_user(request)))
+    ticket = ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
+    return similar_selectors.duplicate_flags_for(ticket, user=staff_user(request))
 
 
 @router.get("/requests/{ticket_id}/insight", response={200: InsightOut, **ERRORS})
 def insight(request: HttpRequest, ticket_id: int) -> dict:
-    ticket = ticket_for_staff(user=_user(request), ticket_id=ticket_id)
+    ticket = ticket_for_staff(user=staff_user(request), ticket_id=ticket_id)
     found = insight_for(ticket)
     if found is None:
         raise NotFound("该诉求尚无研判结果", code="insight_not_found")

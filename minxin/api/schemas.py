@@ -118,78 +118,6 @@ class PublicTicketOut(Schema):
     timeline: list[CitizenEventOut]
 
 
-class TicketSummaryOut(Schema):
-    id: int
-    tracking_code: str
-    display_code: str
-    title: str
-    request_type: str
-    status: str
-    status_label: str
-    category: str | None
-    lead_unit: str | None
-    created_at: dt.datetime
-    due_at: dt.datetime | None
-    stage: str
-    stage_due_at: dt.datetime | None
-    version: int
-    clock: str = Field("", description="green / yellow / red for the current stage's clock")
-
-
-class AssignmentOut(Schema):
-    unit_id: int
-    unit: str
-    role: str
-    active: bool
-
-
-class CoPartOut(Schema):
-    """A co-handling unit's part (协办) with its own clock and opinion. Internal: the
-    opinion is for the lead and the centre, never shown to the citizen."""
-
-    unit_id: int
-    unit: str
-    status: str = Field(..., description="pending | signed | done | returned | released")
-    status_label: str
-    active: bool
-    due_at: dt.datetime | None
-    signed_at: dt.datetime | None
-    opinion: str
-    opinion_at: dt.datetime | None
-    return_reason: str
-
-
-class ExtensionOut(Schema):
-    id: int
-    days: int
-    reason: str
-    decision: str
-
-
-class StaffTicketOut(TicketSummaryOut):
-    content: str
-    address: str
-    district: str | None
-    latitude: float | None
-    longitude: float | None
-    channel: str
-    is_anonymous: bool
-    submitter_name: str
-    submitter_phone: str
-    reopen_count: int
-    satisfaction: str
-    assignments: list[AssignmentOut]
-    co_parts: list[CoPartOut]
-    extensions: list[ExtensionOut]
-    replies: list[dict]
-    timeline: list[EventOut]
-    actions: list[str]
-    warn_level: int
-    notifications: list[dict]
-    supervision: list[dict]
-    evaluations: list[dict]
-
-
 class RatingIn(Schema):
     satisfaction: str = Field(..., description="satisfied | basic | unsatisfied")
     comment: str = Field("", max_length=500)
@@ -326,3 +254,54 @@ class UnitOut(Schema):
     name: str
     kind: str
     parent_id: int | None
+
+
+class ExportedEventOut(Schema):
+    """A step of an exported request, as the citizen's timeline shows it."""
+
+    at: str = Field(..., description="ISO 8601")
+    action: str
+    text: str
+    public_note: str
+    unit: str | None
+    actor: str
+    to_status: str
+    to_status_label: str
+
+
+class ExportedRequestOut(Schema):
+    tracking_code: str
+    type: str
+    title: str
+    content: str
+    category: str | None
+    district: str | None
+    address: str
+    name: str
+    phone: str
+    latitude: str | None
+    longitude: str | None
+    channel: str
+    status: str
+    submitted_at: str
+    closed_at: str | None
+    satisfaction: str
+    rating_comment: str
+    reply: str | None
+    photos: list[str]
+    timeline: list[ExportedEventOut]
+
+
+class ExportedMessageOut(Schema):
+    at: str
+    text: str
+    status: str
+
+
+class PersonalDataOut(Schema):
+    """Everything the platform holds about a verified phone (个人信息查阅、复制)."""
+
+    phone: str
+    exported_at: str
+    requests: list[ExportedRequestOut]
+    messages: list[ExportedMessageOut]

@@ -7,12 +7,15 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minxin.api.staff import ERRORS, _user, detail
+from minxin.api.records_out import UnitRecordOut
+from minxin.api.staff import ERRORS, staff_user
+from minxin.api.ticket_out import StaffTicketOut
 from minxin.core.errors import NotFound
 from minxin.supervision import oversight, records, selectors
 from minxin.supervision import services as sup
 from minxin.tickets import selectors as ticket_selectors
 from minxin.tickets.actors import Actor
+from minxin.tickets.models import Ticket
 from minxin.workbench.casework import record_for_staff
 
 router = Router(tags=["supervision"])
@@ -87,7 +90,7 @@ def _order(o) -> dict:  # type: ignore[no-untyped-def]
 def list_orders(
     request: HttpRequest, state: str | None = None, limit: int = Query(100, ge=1, le=500)
 ) -> list[dict]:
-    orders = selectors.orders_visible_to(_user(request))
+    orders = selectors.orders_visible_to(staff_user(request))
     if state:
         orders = orders.filter(state=state)
     return [_order(o) for o in orders[:limit]]
@@ -95,7 +98,7 @@ def list_orders(
 
 @router.post("/requests/{ticket_id}/supervise", response={200: OrderOut, **ERRORS})
 def supervise(request: HttpRequest, ticket_id: int, payload: SuperviseIn) -> dict:
-    user = _user(request)
+    user = staff_user(request)
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     return _order(
         sup.supervision_open(ticket_id=ticket_id, actor=Actor.staff(user), note=payload.note)
@@ -103,7 +106,7 @@ def supervise(request: HttpRequest, ticket_id: int, payload: SuperviseIn) -> dic
 
 
 def _visible_order(request: HttpRequest, order_id: int) -> int:
-    if not selectors.orders_visible_to(_user(request)).filter(pk=order_id).exists():
+    if not selectors.orders_visible_to(staff_user(request)).filter(pk=order_id).exists():
         raise NotFound("督办单不存在或您无权查看", code="order_not_found")
     return order_id
 
@@ -112,7 +115,7 @@ def _visible_order(request: HttpRequest, order_id: int) -> int:
 def respond(request: HttpRequest, order_id: int, payload: RespondIn) -> dict:
     order = sup.supervision_respond(
         order_id=_visible_order(request, order_id),
-        actor=Actor.staff(_user(request)),
+        actor=Actor.staff(staff_user(request)),
         response=payload.response,
     )
     return _order(order)
@@ -122,7 +125,7 @@ def respond(request: HttpRequest, order_id: int, payload: RespondIn) -> dict:
 def close(request: HttpRequest, order_id: int, payload: CloseIn) -> dict:
     order = sup.supervision_close(
         order_id=_visible_order(request, order_id),
-        actor=Actor.staff(_user(request)),
+        actor=Actor.staff(staff_user(request)),
         outcome=payload.outcome,
         note=payload.note,
     )
@@ -140,13 +143,17 @@ def inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[di
             "created_at": m.created_at,
             "read": m.read_at is not None,
         }
-        for m in selectors.inbox_for(_user(request))[:limit]
+        for m in selectors.inbox_for(staff_user(request))[:limit]
     ]
 
 
-@router.post("/requests/{ticket_id}/oversight-share", response={200: dict, **ERRORS})
+class SharedOut(Schema):
+    shared: int = Field(..., description="members the case was newly shared with")
+
+
+@router.post("/requests/{ticket_id}/oversight-share", response={200: SharedOut, **ERRORS})
 def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
-    user = _user(request)
+    user = staff_user(request)
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     made = oversight.oversight_share(
         ticket_id=ticket_id, actor=Actor.staff(user), member_ids=payload.member_ids
@@ -154,17 +161,17 @@ def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
     return {"shared": made}
 
 
-@router.post("/requests/{ticket_id}/evaluation", response={200: dict, **ERRORS})
-def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> dict:
-    user = _user(request)
+@router.post("/requests/{ticket_id}/evaluation", response={200: StaffTicketOut, **ERRORS})
+def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> Ticket:
+    user = staff_user(request)
     ticket = ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     oversight.oversight_evaluate(ticket_id=ticket.pk, actor=Actor.staff(user), **payload.dict())
-    return detail(ticket, user)
+    return ticket
 
 
-@router.get("/units/{unit_id}/record", response={200: dict, **ERRORS})
+@router.get("/units/{unit_id}/record", response={200: UnitRecordOut, **ERRORS})
 def record(request: HttpRequest, unit_id: int) -> dict:
     """A unit's record over `from`/`to` (dates) or `period` (this_month, last_month,
     this_year); default this month. Figures as defined in `minxin.supervision.records`."""
     period = records.period_from(request.GET)
-    return record_for_staff(user=_user(request), unit_id=unit_id, period=period)[1]
+    return record_for_staff(user=staff_user(request), unit_id=unit_id, period=period)[1]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import time
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from minxin.accounts import lockout
+from minxin.accounts.login import login_finish, login_password, login_second_factor
 from minxin.accounts.models import User
-from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.workbench import security
 
 PENDING = "wb_pending_login"
@@ -28,16 +27,7 @@ def safe_next(request: HttpRequest, raw: str | None) -> str:
 
 def password_step(request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials prove, counting failures towards the lockout."""
-    if not username or not password:
-        raise ValidationFailed("请输入用户名和密码", code="required", field="username")
-    lockout.attempt(request, username)  # counted before the password is checked
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        raise PermissionDenied(
-            f"用户名或密码错误{lockout.failure_hint(username)}", code="bad_credentials"
-        )
-    lockout.passed(request, username)
-    return user  # type: ignore[return-value]
+    return login_password(request, username=username, password=password)
 
 
 SECOND_FACTOR = "wb_second_factor"
@@ -45,7 +35,7 @@ MUST_ENROL = "wb_must_enrol"
 
 
 def finish(request: HttpRequest, user: User, *, second_factor: bool = False) -> None:
-    lockout.clear_failures(user.username)
+    login_finish(user=user)
     request.session.pop(PENDING, None)
     # A user restored from the session after the TOTP step carries no backend attribute.
     backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
@@ -87,9 +77,4 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
 
 
 def totp_step(request: HttpRequest, user: User, code: str) -> None:
-    lockout.attempt(request, user.username)  # counted before the code is checked
-    if not security.verify_totp(user, code):
-        raise ValidationFailed(
-            f"动态口令不正确{lockout.failure_hint(user.username)}", code="bad_totp", field="code"
-        )
-    lockout.passed(request, user.username)
+    login_second_factor(request, user=user, code=code, verify=security.verify_totp)

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from minxin.accounts.models import Role, User
-from minxin.notify.models import EmailMessage, SmsMessage
-from minxin.notify.models import Status as Delivery
+from minxin.notify.deliveries import Delivery, ticket_deliveries
 from minxin.supervision.models import OversightEvaluation
 from minxin.supervision.oversight import SHAREABLE
 from minxin.supervision.selectors import orders_visible_to
@@ -17,23 +16,6 @@ from minxin.tickets import selectors
 from minxin.tickets.models import OPEN_STATUSES, OversightShare, Ticket
 from minxin.workbench.permissions import may_evaluate, may_read_orders, may_supervise
 
-EVENT_LABELS = {
-    "accepted": "受理",
-    "rejected": "不予受理",
-    "pending_info": "补充材料",
-    "dispatched": "派遣",
-    "sign_overdue": "签收超时",
-    "warning": "即将超期",
-    "overdue": "已超期",
-    "published": "答复",
-    "supervision": "督办",
-    "merged": "并案",
-    "callback": "回访",
-    "accept_overdue": "受理超时",
-    "dispatch_overdue": "派遣超时",
-    "emergency": "紧急诉求",
-}
-STATUS_LABELS = dict(Delivery.choices)
 MAX_ROWS = 50
 EVALUATION_FIELDS = [("timeliness", "办理时效"), ("quality", "答复质量"), ("attitude", "服务态度")]
 
@@ -85,18 +67,5 @@ def _members() -> QuerySet[User]:
     return User.objects.filter(role=Role.OVERSIGHT, is_active=True).order_by("pk")
 
 
-def deliveries(ticket: Ticket) -> list[dict[str, Any]]:
-    """Every SMS and email this request caused and whether it went out. Only the delivery
-    fields are read: the recipient's phone or address is never loaded for the page."""
-    rows = []
-    for channel, model in (("短信", SmsMessage), ("邮件", EmailMessage)):
-        for row in (
-            model.objects.filter(ticket=ticket)
-            .order_by("id")
-            .values("event", "status", "attempts", "created_at", "sent_at")[:MAX_ROWS]
-        ):
-            row["channel"] = channel
-            row["event_label"] = EVENT_LABELS.get(row["event"], row["event"] or "—")
-            row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-            rows.append(row)
-    return sorted(rows, key=lambda r: r["created_at"])
+def deliveries(ticket: Ticket) -> list[Delivery]:
+    return ticket_deliveries(ticket.pk, limit=MAX_ROWS)
