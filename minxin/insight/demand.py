@@ -1,5 +1,6 @@
 """The dashboard's demand forecasts: weekly volume per first-level category and per district
-over the last two years of requests, and the next HORIZON weeks with an 80% interval."""
+over the last two years of requests, and the next HORIZON weeks with an 80% interval;
+computed by the worker each night and stored (`DemandForecast`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from minxin.core import clock
 from minxin.insight.forecast import Prediction, forecast, monday
+from minxin.insight.models import DemandForecast
 from minxin.tickets.models import Ticket
 
 HISTORY_WEEKS = 2 * 52 + 1
 HORIZON = 4
 SHOWN_WEEKS = 12
 UNKNOWN = "未分类"
+BY = ("category", "district")
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,34 @@ def demand_forecasts(tickets: QuerySet[Ticket], *, by: str) -> list[Series]:
         predictions = forecast(own, weeks[active:], horizon=HORIZON)
         series.append(Series(name, weeks[active:], [int(c) for c in own], predictions))
     return series
+
+
+KEEP = 14
+
+
+def _plain(series: Series) -> dict:
+    return {
+        "name": series.name,
+        "recent": [[week.isoformat(), n] for week, n in series.recent],
+        "predictions": [
+            {"week": p.week.isoformat(), "mean": p.mean, "low": p.low, "high": p.high}
+            for p in series.predictions
+        ],
+    }
+
+
+def forecasts_store() -> DemandForecast:
+    """Every request's weekly series and forecasts, kept for the dashboard (the worker, each
+    night: the pages never aggregate two years of requests while someone waits)."""
+    tickets = Ticket.objects.all()
+    stored = DemandForecast.objects.create(
+        computed_at=clock.now(),
+        series={by: [_plain(s) for s in demand_forecasts(tickets, by=by)] for by in BY},
+    )
+    old = DemandForecast.objects.values_list("pk", flat=True)[KEEP:]
+    DemandForecast.objects.filter(pk__in=list(old)).delete()
+    return stored
+
+
+def forecasts_latest() -> DemandForecast | None:
+    return DemandForecast.objects.first()

@@ -199,3 +199,21 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ranking_id} {self.unit_id} {self.rank}"
+
+
+class DemandForecast(models.Model):
+    """The weekly demand forecasts the worker computes each night, per first-level category
+    and per district (`insight.demand`)."""
+
+    computed_at = models.DateTimeField("计算时间", db_index=True)
+    # {"category": [series...], "district": [series...]}; a series is {"name", "recent":
+    # [[week, n], ...], "predictions": [{"week", "mean", "low", "high"}, ...]}.
+    series = models.JSONField("预测")
+
+    class Meta:
+        verbose_name = "需求预测"
+        verbose_name_plural = "需求预测"
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.computed_at:%Y-%m-%d %H:%M}"

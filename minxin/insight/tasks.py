@@ -1,5 +1,5 @@
-"""The worker's hot-topic snapshot and early warning every hour, and the 红黑榜 draft on the
-first of every month."""
+"""The worker's hot-topic snapshot and early warning every hour, the demand forecasts every
+night, and the 红黑榜 draft on the first of every month."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from minxin.core import clock
+from minxin.insight.demand import forecasts_store
 from minxin.insight.hotspots import snapshot_take
 from minxin.insight.warning import warnings_raise
 
@@ -24,6 +25,12 @@ def hotspots_hourly() -> int:
     if raised:
         logger.warning("raised %s early warnings", len(raised))
     return len(raised)
+
+
+@db_periodic_task(crontab(hour="3", minute="10"))
+@lock_task("insight-forecasts")
+def forecasts_nightly() -> None:
+    forecasts_store()
 
 
 @db_periodic_task(crontab(day="1", hour="2", minute="30"))

@@ -4,18 +4,18 @@ forecasts (/staff/hotspots/)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from minxin.accounts.models import CITYWIDE_ROLES
+from minxin.analytics.figures import Scope, breakdown
 from minxin.core.errors import ValidationFailed
-from minxin.insight.demand import demand_forecasts
+from minxin.insight.demand import forecasts_latest
 from minxin.insight.geo import district_map
 from minxin.insight.hotspots import latest
 from minxin.insight.models import InsightAlert
+from minxin.org.models import Unit
 from minxin.supervision import records
-from minxin.tickets.selectors import tickets_visible_to
 
 ALERTS_SHOWN = 10
 
@@ -23,6 +23,15 @@ ALERTS_SHOWN = 10
 def may_read_insight(user: object) -> bool:
     """The city-wide roles see the city's hot spots; a unit's staff see their unit's work."""
     return getattr(user, "role", None) in CITYWIDE_ROLES
+
+
+def district_volumes(period: records.Period) -> dict[str, float]:
+    """Requests submitted in `period` per district name (the figures' volume, from the
+    rollups), for the city-wide readers this page is for."""
+    by_id = breakdown(period, Scope(), "district")
+    units = Unit.objects.filter(pk__in=[k for k in by_id if k])
+    names: dict[int | str, str] = dict(units.values_list("pk", "name"))
+    return {names[k]: f.submitted for k, f in by_id.items() if k in names and f.submitted}
 
 
 @login_required
@@ -36,22 +45,16 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         context.update(error=exc, period=None)
         return render(request, "insight/hotspots.html", context, status=400)
-    tickets = tickets_visible_to(request.user)  # type: ignore[arg-type]
-    rows = (
-        tickets.filter(created_at__gte=period.start, created_at__lt=period.end)
-        .values_list("district__name")
-        .annotate(n=Count("id"))
-        .values_list("district__name", "n")
-        .order_by()
-    )
-    volumes: dict[str, float] = {name: n for name, n in rows if name}
+    volumes = district_volumes(period)
+    forecasts = forecasts_latest()
     context.update(
         snapshot=latest(),
         map=district_map(volumes),
         volumes=sorted(volumes.items(), key=lambda kv: -kv[1]),
         alerts=InsightAlert.objects.select_related("district")[:ALERTS_SHOWN],
-        by_category=demand_forecasts(tickets, by="category"),
-        by_district=demand_forecasts(tickets, by="district"),
+        forecasts=forecasts,
+        by_category=forecasts.series.get("category", []) if forecasts else [],
+        by_district=forecasts.series.get("district", []) if forecasts else [],
     )
     return render(request, "insight/hotspots.html", context)
 

@@ -20,6 +20,7 @@ def test_the_hotspot_page_passes_axe(page, city, staff):  # noqa: F811
     for i in range(4):
         request(city, f"道路积水{i}", f"文化路雨后道路积水严重，车辆无法通行{i}")
     snapshot_take()
+    call_command("analytics", "refresh")
     log_in_by_keyboard(page, "supervisor")
     page.goto(page.base + "/staff/hotspots/")
     assert page.locator("svg path").count() == 13

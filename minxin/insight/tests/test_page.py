@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from minxin.core import clock
+from minxin.insight.demand import forecasts_store
 from minxin.insight.hotspots import snapshot_take
 from minxin.insight.tests.helpers import request, shared
 
@@ -21,6 +22,8 @@ def test_the_page_shows_topics_map_table_and_forecasts(supervisor_client, city):
     snapshot_take()
     today = clock.today()
     clock.freeze(clock.now() + dt.timedelta(days=7))  # a whole week of history to forecast from
+    forecasts_store()  # the worker's nightly run
+    call_command("analytics", "refresh")  # the worker's rollups
     response = supervisor_client.get(f"/staff/hotspots/?from={today}&to={clock.today()}")
     page = response.content.decode()
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from minxin.demo import city
 from minxin.demo.seed import build_city, seed_requests
+from minxin.insight.demand import forecasts_store
 from minxin.insight.geo import demo_shapes_load
 from minxin.insight.hotspots import snapshot_take
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         made = seed_requests(count=opts["requests"])
         if demo_shapes_load():
             self.stdout.write("District map loaded from the shared Shenyang GeoJSON.")
-        snapshot_take()  # the hot-spot page has topics before the worker's first hour
+        snapshot_take()  # the hot-spot page has topics and forecasts before the worker runs
+        forecasts_store()
         if made:
             self.stdout.write(f"Demo city loaded with {made} requests.")
             # The seeded trail is signed and witnessed at once: a cut tail is caught from now.
