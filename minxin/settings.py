@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # Listed so the API docs page serves Swagger UI from our own static files, not a CDN.
     "ninja",
+    "minxin.encryption",
     "minxin.accounts",
     "minxin.org",
     "minxin.sla",

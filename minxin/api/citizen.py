@@ -12,7 +12,6 @@ from minxin.api import idempotency
 from minxin.api.auth import citizen_phone, client_ip
 from minxin.api.schemas import (
     CitizenTokenOut,
-    ErrorOut,
     PersonalDataOut,
     PhoneIn,
     PublicTicketOut,
@@ -24,6 +23,7 @@ from minxin.api.schemas import (
     VerifyIn,
 )
 from minxin.api.ticket_out import TicketSummaryOut
+from minxin.core.api_errors import ErrorOut
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.identity.services import sms_code_request, sms_code_verify
 from minxin.tickets import codes, selectors, tracking_cache

@@ -12,9 +12,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minxin.api.schemas import ErrorOut
 from minxin.api.staff import ERRORS, staff_user
 from minxin.api.ticket_out import StaffTicketOut
+from minxin.core.api_errors import ErrorOut
 from minxin.core.errors import NotFound
 from minxin.risk.selectors import insight_for
 from minxin.similar import selectors as similar_selectors

@@ -7,16 +7,6 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
 class PhoneIn(Schema):
     phone: str = Field(..., max_length=20)
 

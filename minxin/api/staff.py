@@ -12,9 +12,10 @@ from ninja import Query, Router
 
 from minxin.accounts.models import ApiToken, User
 from minxin.api.auth import StaffToken, staff_login
-from minxin.api.schemas import ErrorOut, LoginIn, TokenOut
+from minxin.api.schemas import LoginIn, TokenOut
 from minxin.api.ticket_out import StaffTicketOut, TicketSummaryOut
 from minxin.core import clock
+from minxin.core.api_errors import ErrorOut
 from minxin.tickets import listing, selectors
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket

@@ -14,10 +14,7 @@ from minxin.accounts import throttle
 from minxin.core import clock
 from minxin.core.errors import PermissionDenied, RateLimited, ValidationFailed
 from minxin.core.hashing import keyed_hash, keyed_hash_matches
-from minxin.identity.models import SmsCode
-from minxin.notify.models import SECRET_MASK
-from minxin.notify.services import sms_queue
-from minxin.privacy.crypto import (
+from minxin.encryption.crypto import (
     DecryptionError,
     blind_index,
     decrypt,
@@ -25,7 +22,10 @@ from minxin.privacy.crypto import (
     is_encrypted,
     phone_index,
 )
-from minxin.privacy.keys import KeyConfigError
+from minxin.encryption.keys import KeyConfigError
+from minxin.identity.models import SmsCode
+from minxin.notify.models import SECRET_MASK
+from minxin.notify.services import sms_queue
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 _TOKEN_SALT = "minxin.citizen"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from minxin.privacy.fields import BlindIndexField, EncryptedTextField
+from minxin.encryption.fields import BlindIndexField, EncryptedTextField
 
 SECRET_MASK = "******"
 

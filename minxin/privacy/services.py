@@ -20,9 +20,9 @@ from minxin.audit.chain import iso
 from minxin.audit.services import chain_append
 from minxin.core import clock
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.encryption.crypto import phone_index
 from minxin.notify.models import SmsMessage
 from minxin.notify.models import Status as OutboxStatus
-from minxin.privacy.crypto import phone_index
 from minxin.privacy.models import RevealLog, reveal_payload
 from minxin.tickets import textsearch
 from minxin.tickets.actors import Actor

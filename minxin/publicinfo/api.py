@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from minxin.accounts.models import User
-from minxin.api.schemas import ErrorOut
+from minxin.core.api_errors import ErrorOut
 from minxin.publicinfo import cases, public, search
 from minxin.publicinfo.models import TypicalCase
 

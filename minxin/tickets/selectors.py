@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from minxin.accounts.models import Role, User
 from minxin.core.errors import NotFound
-from minxin.privacy.crypto import phone_index
+from minxin.encryption.crypto import phone_index
 from minxin.tickets.models import (
     Assignment,
     Extension,

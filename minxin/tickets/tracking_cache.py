@@ -43,7 +43,7 @@ def cached_view(
 
 
 def _phone_matches(phone: str, digest: str) -> bool:
-    from minxin.privacy.crypto import phone_index
+    from minxin.encryption.crypto import phone_index
 
     return phone_index(phone) == digest
 

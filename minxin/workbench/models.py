@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from minxin.privacy.fields import EncryptedTextField
+from minxin.encryption.fields import EncryptedTextField
 
 
 class StaffTotp(models.Model):

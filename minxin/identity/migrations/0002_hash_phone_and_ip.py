@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def hash_existing(apps, schema_editor):
-    from minxin.privacy.crypto import blind_index, phone_index
+    from minxin.encryption.crypto import blind_index, phone_index
 
     SmsCode = apps.get_model("identity", "SmsCode")
     for code in SmsCode.objects.iterator(chunk_size=500):

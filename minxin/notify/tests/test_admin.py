@@ -6,9 +6,9 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
+from minxin.encryption.fields import EncryptedTextField
 from minxin.notify.models import SECRET_MASK
 from minxin.notify.services import sms_queue
-from minxin.privacy.fields import EncryptedTextField
 
 pytestmark = pytest.mark.django_db
 PHONE = "13812345678"

@@ -17,11 +17,11 @@ from hypothesis.extra.django import TestCase
 
 from minxin.accounts.models import User
 from minxin.demo.seed import build_city
+from minxin.encryption.crypto import phone_index
 from minxin.identity.services import citizen_token_issue
 from minxin.notify.models import SmsMessage
 from minxin.org.models import Category, Unit
 from minxin.portal.session import TOKEN_KEY
-from minxin.privacy.crypto import phone_index
 from minxin.privacy.services import contact_reveal
 from minxin.supervision.oversight import oversight_evaluate, oversight_share
 from minxin.supervision.services import supervision_close, supervision_open, supervision_respond

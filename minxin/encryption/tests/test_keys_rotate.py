@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from minxin.encryption import keys, rotation
 from minxin.notify.models import SmsMessage
 from minxin.notify.services import sms_queue
-from minxin.privacy import keys, rotation
 from minxin.privacy.tests.helpers import PHONE, submit_real_name
 from minxin.tickets.models import Ticket
 

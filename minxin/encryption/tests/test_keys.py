@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core import checks
 
-from minxin.privacy import keys
-from minxin.privacy.crypto import decrypt, encrypt, key_id_of
+from minxin.encryption import keys
+from minxin.encryption.crypto import decrypt, encrypt, key_id_of
 
 K1, K2 = "11" * 16, "22" * 16
 

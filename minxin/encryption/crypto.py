@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from minxin.privacy.keys import data_keys, index_key
+from minxin.encryption.keys import data_keys, index_key
 
 PREFIX = "$SM4$"
 _NONCE = 12

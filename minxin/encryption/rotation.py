@@ -16,9 +16,9 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from minxin.privacy.crypto import decrypt, is_encrypted, key_id_of
-from minxin.privacy.fields import BlindIndexField, EncryptedTextField
-from minxin.privacy.keys import data_keys
+from minxin.encryption.crypto import decrypt, is_encrypted, key_id_of
+from minxin.encryption.fields import BlindIndexField, EncryptedTextField
+from minxin.encryption.keys import data_keys
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from minxin.privacy.crypto import DecryptionError, decrypt, encrypt, phone_index
+from minxin.encryption.crypto import DecryptionError, decrypt, encrypt, phone_index
 from minxin.privacy.tests.helpers import ADDRESS, NAME, PHONE, submit_real_name
 from minxin.tickets.models import Ticket
 from minxin.tickets.selectors import citizen_tickets

@@ -23,8 +23,8 @@ from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.lookups import IsNull, Lookup
 
-from minxin.privacy.crypto import DecryptionError, blind_index, decrypt, encrypt, is_encrypted
-from minxin.privacy.keys import KeyConfigError
+from minxin.encryption.crypto import DecryptionError, blind_index, decrypt, encrypt, is_encrypted
+from minxin.encryption.keys import KeyConfigError
 
 _CIPHERTEXT_RE = re.compile(r"^\$SM4\$[A-Za-z0-9_-]{1,16}\$[A-Za-z0-9+/]+=*$")
 

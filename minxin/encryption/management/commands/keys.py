@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from gmssl.sm2 import default_ecc_table
 
-from minxin.privacy.keys import data_keys
+from minxin.encryption.keys import data_keys
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "generate":
             return self._generate()
-        from minxin.privacy.rotation import keys_rotate
+        from minxin.encryption.rotation import keys_rotate
 
         if opts["batch_size"] < 1:
             self.stderr.write("--batch-size must be at least 1")

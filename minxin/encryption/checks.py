@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-from minxin.privacy.keys import development_keys_in_use
+from minxin.encryption.keys import development_keys_in_use
 
 
 @checks.register(checks.Tags.security, deploy=True)
