@@ -302,6 +302,10 @@ LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
 LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 50)
 SMS_CODE_MAX_ATTEMPTS_PER_IP = envint("SMS_CODE_MAX_ATTEMPTS_PER_IP", 50)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
+# Public figures withhold counts below this, and rates over fewer requests (docs/analytics.md).
+ANALYTICS_PUBLIC_MIN_COUNT = envint("ANALYTICS_PUBLIC_MIN_COUNT", 5)
+# The monthly report's CJK font file; empty: Noto Sans CJK from fonts-noto-cjk.
+ANALYTICS_PDF_FONT = env("ANALYTICS_PDF_FONT", "")
 # An emergency (risk level 紧急: gas, fire, collapse, self-harm, violence) is accepted and
 # dispatched within this many clock hours of arriving, nights and holidays included.
 EMERGENCY_DISPATCH_HOURS = envint("EMERGENCY_DISPATCH_HOURS", 2)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.http import urlencode
 
+from minxin.analytics.public_views import stats as public_stats
 from minxin.api.api import api
 from minxin.insight.ranking_views import public_ranking
 from minxin.portal.views.photos import photo
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
+    path("staff/dashboard/", include("minxin.analytics.urls")),
+    path("stats/", public_stats, name="stats"),
     path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),
     path("staff/public/", include("minxin.publicinfo.staff_urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from minxin.analytics import api as analytics
 from minxin.api import actions, citizen, errors, insight, meta, staff, supervision
 from minxin.publicinfo import api as publicinfo
 
@@ -28,6 +29,8 @@ api.add_router("/meta", meta.router)
 # The public services (typical cases, guides, notices, search, assistant) and their staff side.
 api.add_router("/", publicinfo.public_router)
 api.add_router("/staff", publicinfo.staff_router, auth=staff.staff_auth)
+# The public figures (docs/analytics.md): no login.
+api.add_router("/stats", analytics.router)
 
 
 @api.get("/ping", tags=["meta"])

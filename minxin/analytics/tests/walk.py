@@ -9,11 +9,14 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.org.models import Category
+from minxin.supervision.records import Period
 from minxin.tickets import cohandling
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
 from minxin.tickets.submission import Submission, ticket_submit
+
+MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:

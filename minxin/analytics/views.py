@@ -1,0 +1,123 @@
+"""The dashboard (/staff/dashboard/), its drill-down lists and its exports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from minxin.analytics import panels, tables
+from minxin.analytics.access import dashboard_scope, reader, scope_label
+from minxin.analytics.charts import dashboard_charts
+from minxin.analytics.drill import drill
+from minxin.analytics.models import RollupDay
+from minxin.analytics.params import Query, parse
+from minxin.core.errors import DomainError, NotFound
+from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.org.models import Category, RequestType, Unit
+from minxin.supervision.records import SHORTCUTS, shortcut
+from minxin.tickets.models import Channel
+from minxin.workbench.export import table_xlsx
+from minxin.workbench.search import page_of
+from minxin.workbench.views.search import XLSX
+
+CITY_DIMENSIONS = ["type", "category", "district", "channel", "unit"]
+UNIT_DIMENSIONS = ["type", "category", "channel", "unit"]
+
+
+def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if isinstance(error, Forbidden):
+        return render(request, "workbench/403.html", {"error": error}, status=403)
+    status = 404 if isinstance(error, NotFound) else 400
+    return render(
+        request, "analytics/error.html", {"error": error, "nav": "dashboard"}, status=status
+    )
+
+
+def _query(request: HttpRequest) -> Query:
+    return parse(request.GET, dashboard_scope(reader(request)))
+
+
+def _dimensions(query: Query) -> list[str]:
+    return CITY_DIMENSIONS if query.scope.unit_ids is None else UNIT_DIMENSIONS
+
+
+def _choices() -> dict[str, object]:
+    return {
+        "types": RequestType.objects.all(),
+        "categories": Category.objects.filter(parent=None),
+        "districts": Unit.objects.filter(kind=Unit.Kind.DISTRICT),
+        "channels": Channel.choices,
+        "shortcuts": [(label, shortcut(key)) for key, label in SHORTCUTS.items()],
+    }
+
+
+@never_cache
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        query = _query(request)
+    except DomainError as exc:
+        return refused(request, exc)
+    shown = tables.dashboard_tables(query, _dimensions(query))
+    tables.link(query, shown)
+    context = {
+        "nav": "dashboard",
+        "query": query,
+        "period": query.period,
+        "tables": shown,
+        "charts": dashboard_charts(shown),
+        "panels": panels.panels_for(reader(request), query),
+        "computed_at": RollupDay.objects.order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first(),
+        "scope_label": scope_label(reader(request)),
+        **_choices(),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@never_cache
+@login_required
+def requests_behind(request: HttpRequest) -> HttpResponse:
+    try:
+        label, query, rows = drill(reader(request), dashboard_scope(reader(request)), request.GET)
+    except DomainError as exc:
+        return refused(request, exc)
+    page = page_of(rows, request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "analytics/drill.html",
+        {
+            "nav": "dashboard",
+            "label": label,
+            "query": query,
+            "page": page,
+            "rows": page.rows,
+            "marks": {},
+            "keep": kept.urlencode(),
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, key: str) -> HttpResponse:
+    """One of the dashboard's tables as shown, as a spreadsheet."""
+    try:
+        query = _query(request)
+    except DomainError as exc:
+        return refused(request, exc)
+    found = {t.key: t for t in tables.dashboard_tables(query, _dimensions(query))}
+    if key not in found:
+        return refused(request, NotFound("没有这张统计表", code="table_not_found"))
+    table = found[key]
+    body = table_xlsx(
+        table.title, table.columns, [24] + [14] * (len(table.columns) - 1), table.plain()
+    )
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"minxin-{key}-{query.period.first:%Y%m%d}-{query.period.last:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
