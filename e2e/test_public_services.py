@@ -43,3 +43,46 @@ def test_a_reviewer_publishes_a_case_and_a_citizen_finds_it(web, more_web, city,
     assert "张伟" not in text
     web.shot("public-case")
     web.axe("case page")
+
+
+def test_a_unit_publishes_a_guide_and_a_citizen_finds_it_and_answers(web, more_web, city, staff):
+    unit = more_web()
+    log_in(unit, "zhujian")
+    page = unit.page
+    page.goto(unit.base + "/staff/public/guides/new/")
+    unit.axe("guide form")
+    for label, value in [
+        ("事项名称", "房屋维修资金申请"),
+        ("适用情形", "住宅共用部位维修需要使用维修资金"),
+        ("所需材料（每行一项）", "申请表\n业主大会决议"),
+        ("办理步骤（每行一步）", "物业提出方案\n业主表决\n提交申请"),
+        ("办理时限", "10个工作日"),
+        ("办理地点", "市住建局政务大厅"),
+        ("办公时间", "工作日 9:00-17:00"),
+        ("咨询电话", "12345"),
+    ]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("办理单位").select_option(label=staff["zhujian"].unit.name)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    assert "办事指南已保存" in page.locator("main").inner_text()
+
+    citizen = web.page
+    citizen.goto(web.base + "/")
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="办事指南与便民信息").click()
+    web.axe("guides")
+    citizen.get_by_label("关键词").fill("维修资金")
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="查找").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="房屋维修资金申请").first.click()
+    assert "业主大会决议" in citizen.locator("main").inner_text()
+    web.axe("guide")
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="有帮助").click()
+    assert "感谢您的反馈" in citizen.locator("main").inner_text()
+    assert citizen.get_by_role("button", name="有帮助").count() == 0
+    citizen.goto(web.base + "/search/?q=维修资金")
+    web.axe("search")
+    assert citizen.get_by_role("link", name="房屋维修资金申请").count() == 1

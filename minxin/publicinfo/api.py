@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from minxin.accounts.models import User
 from minxin.core.api_errors import ErrorOut
-from minxin.publicinfo import cases, public, search
+from minxin.publicinfo import cases, guides, public, search
 from minxin.publicinfo.models import TypicalCase
 
 public_router = Router(tags=["public"])
@@ -97,6 +97,73 @@ def search_all(request: HttpRequest, params: Query[SearchQuery]) -> list[dict[st
         offset=(params.page - 1) * public.PAGE_SIZE,
     )
     return [search.hit_dict(hit) for hit in hits]
+
+
+class GuideOut(Schema):
+    id: int
+    title: str
+    unit: str
+    summary: str
+    materials: list[str]
+    steps: list[str]
+    fees: str
+    time_limit: str
+    office: str
+    hours: str
+    contact: str
+    updated_at: dt.datetime
+    helpful_yes: int
+    helpful_no: int
+    url: str
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    area: str
+    unit: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime | None
+    url: str
+
+
+class FeedbackIn(Schema):
+    helpful: bool
+    comment: str = Field("", max_length=500)
+
+
+@public_router.get("/guides", response={200: list[GuideOut], **ERRORS})
+def guide_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every published guide, by title (search them with `GET /search?kind=guide`)."""
+    return [guides.guide_dict(g) for g in public.published_guides().order_by("title", "id")]
+
+
+@public_router.get("/guides/{guide_id}", response={200: GuideOut, **ERRORS})
+def guide_detail(request: HttpRequest, guide_id: int) -> dict[str, Any]:
+    return guides.guide_dict(guides.guide_public(guide_id))
+
+
+@public_router.post("/guides/{guide_id}/feedback", response={200: GuideOut, **ERRORS})
+def guide_feedback(request: HttpRequest, guide_id: int, payload: FeedbackIn) -> dict[str, Any]:
+    """这个指南有帮助吗: one answer per browser session (cookie); 409 `already_voted`."""
+    if not request.session.session_key:
+        request.session.save()
+    guide = guides.guide_vote(
+        guide_id=guide_id,
+        session_key=request.session.session_key or "",
+        helpful=payload.helpful,
+        comment=payload.comment,
+    )
+    return guides.guide_dict(guide)
+
+
+@public_router.get("/notices", response={200: list[NoticeOut], **ERRORS})
+def notice_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """便民信息 in force now or coming, soonest first."""
+    return [guides.notice_dict(n) for n in public.current_notices()[:200]]
 
 
 # ---- staff ------------------------------------------------------------------------------

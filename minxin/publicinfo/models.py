@@ -68,9 +68,16 @@ class Guide(models.Model):
     List fields hold one item a line."""
 
     title = models.CharField("事项名称", max_length=100)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="办理单位"
+    )
     category = models.ForeignKey(
-        "org.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="分类",
     )
     summary = models.TextField("适用情形", max_length=2000)
     materials = models.TextField("所需材料（每行一项）", max_length=4000)
@@ -130,9 +137,16 @@ class Notice(models.Model):
     title = models.CharField("标题", max_length=100)
     body = models.TextField("内容", max_length=4000)
     area = models.CharField("影响范围或地址", max_length=200, blank=True)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="发布单位"
+    )
     district = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="区县",
     )
     valid_from = models.DateTimeField("开始时间")
     valid_until = models.DateTimeField("结束时间", null=True, blank=True)
@@ -172,6 +186,8 @@ class SearchEntry(models.Model):
     category_id = models.BigIntegerField(null=True, blank=True)
     unit_id = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()
+    # A notice leaves the results when its period is over.
+    valid_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "ref_id"], name="uniq_search_entry")]

@@ -28,12 +28,13 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from minxin.core import clock
 from minxin.publicinfo.models import SearchEntry
 
 WORD = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+$")
 MAX_QUERY_WORDS = 12
 MAX_QUERY_CHARS = 200
-RANK_WINDOW = 5_000
+RANK_WINDOW = 1_000
 SNIPPET_CHARS = 120
 
 
@@ -80,6 +81,7 @@ def entry_write(
     district_id: int | None = None,
     category_id: int | None = None,
     unit_id: int | None = None,
+    valid_until: dt.datetime | None = None,
 ) -> SearchEntry:
     """Add or replace one public document in the index."""
     with transaction.atomic():
@@ -95,6 +97,7 @@ def entry_write(
                 "category_id": category_id,
                 "unit_id": unit_id,
                 "updated_at": updated_at,
+                "valid_until": valid_until,
             },
         )
         if connection.vendor == "sqlite":
@@ -161,8 +164,8 @@ def search(
 
 
 def _filters(kinds: list[str] | None, filters: dict[str, int | None]) -> tuple[str, list[Any]]:
-    where = ""
-    params: list[Any] = []
+    where = " AND (e.valid_until IS NULL OR e.valid_until >= %s)"
+    params: list[Any] = [clock.now()]
     if kinds:
         where += " AND e.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
         params += kinds

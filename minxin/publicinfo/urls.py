@@ -1,9 +1,15 @@
 from django.urls import path
 
-from minxin.publicinfo import views
+from minxin.publicinfo import guide_views, views
 
 app_name = "publicinfo"
 urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("guides/", guide_views.guide_index, name="guides"),
+    path("guides/<int:guide_id>/", guide_views.guide_detail, name="guide"),
+    path("guides/<int:guide_id>/vote/", guide_views.guide_vote, name="guide_vote"),
+    path("notices/", guide_views.notice_list, name="notices"),
+    path("notices/<int:notice_id>/", guide_views.notice_detail, name="notice"),
+    path("search/", guide_views.search_page, name="search"),
 ]

@@ -52,7 +52,7 @@ def not_ready_context() -> dict[str, object]:
 
 
 # The services that are built (minxin.publicinfo): the home page's link leads there.
-BUILT = {"cases": "publicinfo:cases"}
+BUILT = {"cases": "publicinfo:cases", "knowledge": "publicinfo:guides"}
 
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:

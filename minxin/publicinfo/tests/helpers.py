@@ -35,3 +35,20 @@ def closed_ticket(
     return svc.ticket_rate(
         ticket_id=ticket.pk, actor=Actor.staff(staff["callback"]), satisfaction="satisfied"
     )
+
+
+def guide_data(unit_id: int, **extra: object) -> dict[str, object]:
+    return {
+        "title": "居住证办理",
+        "unit": unit_id,
+        "summary": "在本市居住半年以上的非本市户籍人员",
+        "materials": "居民身份证\n近期一寸照片\n居住证明",
+        "steps": "到社区警务室申报\n提交材料\n15个工作日后领取",
+        "fees": "不收费",
+        "time_limit": "15个工作日",
+        "office": "各派出所户籍窗口",
+        "hours": "工作日 9:00-17:00",
+        "contact": "12345",
+        "published": "on",
+        **extra,
+    }
