@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from minxin.accounts.models import User
 from minxin.core.api_errors import ErrorOut
@@ -21,6 +21,8 @@ from minxin.publicinfo.models import TypicalCase
 public_router = Router(tags=["public"])
 staff_router = Router(tags=["public"])
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
+MAX_ID = 2**53  # ids beyond any table's; larger numbers are refused before they reach SQL
+Id = Path(..., ge=1, le=MAX_ID)
 
 
 class CaseOut(Schema):
@@ -44,9 +46,11 @@ class CaseListOut(Schema):
 
 class CaseFilter(Schema):
     q: str = Field("", max_length=100, description="关键词（结巴分词，全部命中）")
-    category: int | None = Field(None, description="分类编号（一级分类，含其子分类）")
-    district: int | None = None
-    unit: int | None = Field(None, description="办理单位编号")
+    category: int | None = Field(
+        None, ge=1, le=MAX_ID, description="分类编号（一级分类，含其子分类）"
+    )
+    district: int | None = Field(None, ge=1, le=MAX_ID)
+    unit: int | None = Field(None, ge=1, le=MAX_ID, description="办理单位编号")
     page: int = Field(1, ge=1, le=public.MAX_PAGE)
 
 
@@ -68,7 +72,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any
 
 
 @public_router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
-def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def case_detail(request: HttpRequest, case_id: int = Id) -> dict[str, Any]:
     return cases.case_dict(cases.case_public(case_id))
 
 
@@ -142,12 +146,12 @@ def guide_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @public_router.get("/guides/{guide_id}", response={200: GuideOut, **ERRORS})
-def guide_detail(request: HttpRequest, guide_id: int) -> dict[str, Any]:
+def guide_detail(request: HttpRequest, guide_id: int = Id) -> dict[str, Any]:
     return guides.guide_dict(guides.guide_public(guide_id))
 
 
 @public_router.post("/guides/{guide_id}/feedback", response={200: GuideOut, **ERRORS})
-def guide_feedback(request: HttpRequest, guide_id: int, payload: FeedbackIn) -> dict[str, Any]:
+def guide_feedback(request: HttpRequest, payload: FeedbackIn, guide_id: int = Id) -> dict[str, Any]:
     """这个指南有帮助吗: one answer per browser session (cookie); 409 `already_voted`."""
     if not request.session.session_key:
         request.session.save()
@@ -216,7 +220,7 @@ class WithdrawIn(Schema):
 
 
 @staff_router.post("/requests/{ticket_id}/nominate", response={201: StaffCaseOut, **ERRORS})
-def nominate(request: HttpRequest, ticket_id: int, payload: NominateIn) -> Status:
+def nominate(request: HttpRequest, payload: NominateIn, ticket_id: int = Id) -> Status:
     """Nominate a closed request as a typical case (409 `case_already_nominated` twice)."""
     case = cases.case_nominate(user=_user(request), ticket_id=ticket_id, reason=payload.reason)
     return Status(201, staff_case(case))
@@ -229,12 +233,12 @@ def staff_cases(request: HttpRequest, status: str = "nominated") -> list[dict[st
 
 
 @staff_router.get("/cases/{case_id}", response={200: StaffCaseOut, **ERRORS})
-def staff_case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def staff_case_detail(request: HttpRequest, case_id: int = Id) -> dict[str, Any]:
     return staff_case(cases.case_for_staff(user=_user(request), case_id=case_id))
 
 
 @staff_router.put("/cases/{case_id}", response={200: StaffCaseOut, **ERRORS})
-def case_edit(request: HttpRequest, case_id: int, payload: CaseEditIn) -> dict[str, Any]:
+def case_edit(request: HttpRequest, payload: CaseEditIn, case_id: int = Id) -> dict[str, Any]:
     data = payload.dict(exclude={"expected_version"})
     case = cases.case_edit(
         user=_user(request), case_id=case_id, data=data, expected_version=payload.expected_version
@@ -243,7 +247,7 @@ def case_edit(request: HttpRequest, case_id: int, payload: CaseEditIn) -> dict[s
 
 
 @staff_router.post("/cases/{case_id}/publish", response={200: StaffCaseOut, **ERRORS})
-def case_publish(request: HttpRequest, case_id: int, payload: PublishIn) -> dict[str, Any]:
+def case_publish(request: HttpRequest, payload: PublishIn, case_id: int = Id) -> dict[str, Any]:
     case = cases.case_publish(
         user=_user(request),
         case_id=case_id,
@@ -254,7 +258,7 @@ def case_publish(request: HttpRequest, case_id: int, payload: PublishIn) -> dict
 
 
 @staff_router.post("/cases/{case_id}/withdraw", response={200: StaffCaseOut, **ERRORS})
-def case_withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def case_withdraw(request: HttpRequest, payload: WithdrawIn, case_id: int = Id) -> dict[str, Any]:
     case = cases.case_withdraw(
         user=_user(request),
         case_id=case_id,

@@ -34,7 +34,7 @@ from minxin.publicinfo.models import SearchEntry
 WORD = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+$")
 MAX_QUERY_WORDS = 12
 MAX_QUERY_CHARS = 200
-RANK_WINDOW = 1_000
+RANK_WINDOW = 200
 SNIPPET_CHARS = 120
 
 
