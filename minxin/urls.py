@@ -21,7 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
-    path("staff/dashboard/", include("minxin.analytics.urls")),
     path("stats/", public_stats, name="stats"),
     path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),

@@ -10,24 +10,20 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from minxin.analytics import tables
-from minxin.analytics.access import dashboard_scope, reader, scope_label
-from minxin.analytics.params import Query, parse
+from minxin.analytics.params import Query
 from minxin.analytics.tables import Table
 from minxin.core import clock
-from minxin.core.errors import DomainError, ValidationFailed
+from minxin.core.errors import ValidationFailed
 
 FONTS = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 ]
 CHART_BLUE = (46, 94, 170)
-IGNORED = ("month", "from", "to", "period")
 
 
 def font_path() -> str:
@@ -147,21 +143,3 @@ def build(query: Query, scope_label: str) -> bytes:
     ):
         pdf.figures_table(tables.breakdown_table(query, dimension))
     return bytes(pdf.output())
-
-
-@login_required
-def monthly_report(request: HttpRequest) -> HttpResponse:
-    from minxin.analytics.views import refused
-
-    try:
-        user = reader(request)
-        scope = dashboard_scope(user)
-        first, last = month_of(request.GET.get("month"))
-        params = {k: str(v) for k, v in request.GET.items() if k not in IGNORED}
-        query = parse({**params, "from": f"{first}", "to": f"{last}"}, scope)
-        body = build(query, scope_label(user))
-    except DomainError as exc:
-        return refused(request, exc)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="minxin-report-{first:%Y-%m}.pdf"'
-    return response

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from minxin.workbench.views import (
     auth,
+    dashboard,
     duplicates,
     inbox,
     oversight,
@@ -59,6 +60,10 @@ urlpatterns = [
     path("supervision/<wbid:order_id>/close/", supervision.close, name="order_close"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/requests/", dashboard.requests_behind, name="dashboard_requests"),
+    path("dashboard/export/<slug:key>.xlsx", dashboard.export, name="dashboard_export"),
+    path("dashboard/report.pdf", dashboard.monthly_report, name="dashboard_report"),
     path("units/", supervision.units, name="units"),
     path("units/export.xlsx", supervision.units_export, name="units_export"),
     path("units/<wbid:unit_id>/record/", supervision.unit_record, name="unit_record"),

@@ -1,4 +1,5 @@
-"""The dashboard (/staff/dashboard/), its drill-down lists and its exports."""
+"""The dashboard (/staff/dashboard/, docs/analytics.md), its drill-down lists, its exports
+and the monthly report: the pages; the figures and tables are `minxin.analytics`'."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from minxin.analytics import panels, tables
+from minxin.analytics import panels, report, tables
 from minxin.analytics.access import dashboard_scope, reader, scope_label
 from minxin.analytics.charts import dashboard_charts
 from minxin.analytics.drill import drill
@@ -120,4 +121,23 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(body, content_type=XLSX)
     name = f"minxin-{key}-{query.period.first:%Y%m%d}-{query.period.last:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+IGNORED = ("month", "from", "to", "period")  # the report's month replaces the period
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    try:
+        user = reader(request)
+        scope = dashboard_scope(user)
+        first, last = report.month_of(request.GET.get("month"))
+        params = {k: str(v) for k, v in request.GET.items() if k not in IGNORED}
+        query = parse({**params, "from": f"{first}", "to": f"{last}"}, scope)
+        body = report.build(query, scope_label(user))
+    except DomainError as exc:
+        return refused(request, exc)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minxin-report-{first:%Y-%m}.pdf"'
     return response
