@@ -349,6 +349,8 @@ LOGGING = {
         "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
     },
 }
+# Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
+SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}
 # /metrics answers loopback without a proxy header, or this bearer token.
 METRICS_TOKEN = env("MINXIN_METRICS_TOKEN")
 
