@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from minxin.analytics.rollups import rebuild as rollups_rebuild
 from minxin.demo import city
 from minxin.demo.seed import build_city, seed_requests
 from minxin.insight.demand import forecasts_store
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             self.stdout.write("District map loaded from the shared Shenyang GeoJSON.")
         snapshot_take()  # the hot-spot page has topics and forecasts before the worker runs
         forecasts_store()
+        rollups_rebuild()  # the dashboard has its figures before the worker runs
         if made:
             self.stdout.write(f"Demo city loaded with {made} requests.")
             # The seeded trail is signed and witnessed at once: a cut tail is caught from now.
