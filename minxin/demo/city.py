@@ -7,17 +7,30 @@ from __future__ import annotations
 
 CENTRE = ("市民诉求受理中心", "centre")
 
+# name, code, parent code. Who does what follows how a Chinese city divides the work
+# (docs/city-setup.md, "The demo city"): the market regulator for lifts (特种设备), food and
+# medicines, consumer disputes and prices; 城管 for street facilities, 占道 and 违建; 住建 for
+# housing, 物业, gas and heating; 公安 for social-life noise, its traffic police for traffic.
 BUREAUS = [
-    ("市住房和城乡建设局", "zhujian"),
-    ("市人力资源和社会保障局", "renshe"),
-    ("市教育局", "jiaoyu"),
-    ("市商务局", "shangwu"),
-    ("市生态环境局", "huanbao"),
-    ("市卫生健康委员会", "weijian"),
-    ("市交通运输局", "jiaotong"),
-    ("市城市管理局", "chengguan"),
-    ("市市场监督管理局", "shichang"),
-    ("市文化和旅游局", "wenlv"),
+    ("市住房和城乡建设局", "zhujian", None),
+    ("市人力资源和社会保障局", "renshe", None),
+    ("市教育局", "jiaoyu", None),
+    ("市商务局", "shangwu", None),
+    ("市生态环境局", "huanbao", None),
+    ("市卫生健康委员会", "weijian", None),
+    ("市交通运输局", "jiaotong", None),
+    ("市城市管理局", "chengguan", None),
+    ("市市场监督管理局", "shichang", None),
+    ("市文化和旅游局", "wenlv", None),
+    ("市公安局", "gongan", None),
+    ("市医疗保障局", "yibao", None),
+    ("市水务局", "shuiwu", None),
+]
+# Other units: vertical agencies and public institutions that also answer requests.
+OTHERS = [
+    ("市公安局交通警察支队", "jiaojing", "gongan"),
+    ("市住房公积金管理中心", "gongjijin", None),
+    ("市邮政管理局", "youzheng", None),
 ]
 
 DISTRICTS = [
@@ -27,78 +40,80 @@ DISTRICTS = [
     ("浑南区", "hunnan", [("浑南区桃仙街道", "taoxian")]),
 ]
 
-REQUEST_TYPES = [
-    # code, name, deadline, sign, review, callback, direct answer
-    ("complaint", "投诉", 15, 1, 1, 5, False),
-    ("consultation", "咨询", 3, 1, 1, 3, True),
-    ("suggestion", "建议", 15, 1, 1, 5, False),
-    ("help", "求助", 5, 1, 1, 3, False),
-    ("report", "举报", 15, 1, 1, 5, False),
-]
-
-# first level (as in the shared data) -> second level with keywords, and the owning bureau
-CATEGORIES = {
+# The first level is the public data's seven labels (the classifier's), each with the unit
+# that takes a request only that much is known about. Second level: keywords, the owning
+# unit, and whether each district also handles it within its borders (属地).
+CATEGORIES: dict[str, tuple[str, dict[str, tuple[str, str, bool]]]] = {
     "城乡建设": (
         "zhujian",
         {
-            "物业管理": "物业 小区 业委会 电梯 物业费",
-            "房屋质量": "漏水 裂缝 开发商 交房 质量",
-            "市政设施": "路灯 井盖 道路 破损 积水",
-            "违章建筑": "违建 搭建 私搭乱建 违章",
+            "物业管理": ("物业 小区 业委会 物业费 维修基金 保洁", "zhujian", True),
+            "房屋质量": ("漏水 裂缝 开发商 交房 质量 墙皮", "zhujian", False),
+            "燃气供应": ("燃气 煤气 天然气 漏气 燃气费 燃气表", "zhujian", False),
+            "供热采暖": ("供暖 暖气 供热 采暖费 室温", "zhujian", False),
+            "供水排水": ("停水 供水 水压 自来水 水费 下水道 排水", "shuiwu", False),
+            "市政设施": ("路灯 井盖 道路 破损 积水 人行道 护栏", "chengguan", True),
+            "市容秩序": ("占道 占道经营 摊贩 乱摆 垃圾 广告牌 市容", "chengguan", True),
+            "违章建筑": ("违建 搭建 私搭乱建 违章 加建", "chengguan", True),
+            "住房公积金": ("公积金 提取 公积金贷款 缴存", "gongjijin", False),
         },
     ),
     "劳动和社会保障": (
         "renshe",
         {
-            "工资拖欠": "工资 拖欠 欠薪 农民工 讨薪",
-            "社会保险": "社保 医保 养老保险 缴费 退休",
-            "就业创业": "就业 招聘 培训 创业 补贴",
+            "工资拖欠": ("工资 拖欠 欠薪 农民工 讨薪", "renshe", False),
+            "社会保险": ("社保 养老保险 缴费 退休 养老金", "renshe", False),
+            "医疗保险": ("医保 报销 异地就医 医保卡 门诊统筹", "yibao", False),
+            "就业创业": ("就业 招聘 培训 创业 补贴 失业", "renshe", False),
         },
     ),
     "教育文体": (
         "jiaoyu",
         {
-            "入学招生": "入学 学位 招生 划片 转学",
-            "校外培训": "培训机构 补课 退费 学费",
-            "文体设施": "体育馆 图书馆 健身 场馆",
+            "入学招生": ("入学 学位 招生 划片 转学", "jiaoyu", False),
+            "校外培训": ("培训机构 补课 退费 学费", "jiaoyu", False),
+            "文体设施": ("体育馆 图书馆 健身 场馆 文化馆", "wenlv", False),
         },
     ),
     "商贸旅游": (
-        "shangwu",
+        "shichang",
         {
-            "消费维权": "退款 商家 消费 欺诈 预付卡",
-            "旅游服务": "景区 导游 门票 旅行社",
-            "市场秩序": "占道经营 市场 摊贩 价格",
+            "消费维权": ("退款 商家 消费 欺诈 预付卡 假货 售后", "shichang", False),
+            "食品安全": ("食品 过期 变质 餐馆 后厨 食物中毒 无证经营", "shichang", False),
+            "电梯安全": ("电梯 困人 停运 特种设备 维保 年检", "shichang", False),
+            "价格收费": ("价格 收费 乱收费 涨价 明码标价", "shichang", False),
+            "商贸流通": ("超市 商场 农贸市场 菜市场 商业网点 加油站", "shangwu", False),
+            "旅游服务": ("景区 导游 门票 旅行社", "wenlv", False),
         },
     ),
     "环境保护": (
         "huanbao",
         {
-            "噪声污染": "噪音 噪声 施工 扰民 夜间",
-            "大气污染": "油烟 烟尘 异味 臭味 焚烧",
-            "水污染": "污水 排污 河道 黑臭",
+            "噪声污染": ("施工 工地 夜间施工 工厂 噪声 噪音 机器", "huanbao", True),
+            "社会生活噪声": ("广场舞 邻居 楼上 装修噪音 KTV 酒吧 喇叭 高音", "gongan", False),
+            "大气污染": ("油烟 烟尘 异味 臭味 焚烧 尾气 废气 粉尘", "huanbao", False),
+            "水污染": ("污水 排污 河道 黑臭", "huanbao", False),
         },
     ),
     "卫生计生": (
         "weijian",
         {
-            "医疗服务": "医院 医生 看病 挂号 医疗",
-            "公共卫生": "疫苗 防疫 卫生 消毒",
-            "生育服务": "生育 准生证 产假 计生",
+            "医疗服务": ("医院 医生 看病 挂号 医疗", "weijian", False),
+            "公共卫生": ("疫苗 防疫 卫生 消毒", "weijian", False),
+            "生育服务": ("生育 准生证 产假 计生", "weijian", False),
+            "药品安全": ("药品 假药 药店 处方药 医疗器械", "shichang", False),
         },
     ),
     "交通运输": (
         "jiaotong",
         {
-            "公交出行": "公交 线路 站点 班次 地铁",
-            "出租网约车": "出租车 网约车 拒载 绕路",
-            "道路交通": "红绿灯 停车 拥堵 交通 车位",
+            "公交出行": ("公交 线路 站点 班次 地铁", "jiaotong", False),
+            "出租网约车": ("出租车 网约车 拒载 绕路", "jiaotong", False),
+            "道路交通": ("红绿灯 违停 拥堵 信号灯 违章停车 交警", "jiaojing", False),
+            "快递物流": ("快递 快递员 丢件 驿站 物流 包裹", "youzheng", False),
         },
     ),
 }
-
-# Second-level categories that districts handle within their own borders.
-DISTRICT_OWNED = {"市政设施", "违章建筑", "噪声污染", "物业管理"}
 
 DEMO_PASSWORD = "minxin-demo-2026"
 # Work mobiles of the staff on the demo's duty roster (emergency alerts by SMS).
@@ -131,7 +146,7 @@ STAFF = [
 SAMPLES = [
     (
         "complaint",
-        "城乡建设/物业管理",
+        "商贸旅游/电梯安全",
         "小区电梯频繁故障无人维修",
         "我住的小区3号楼电梯本月已停运四次，物业只贴通知不维修，老人上下楼非常困难，请督促物业尽快修复。",
         "南湖街道文化路12号",
@@ -187,9 +202,9 @@ SAMPLES = [
     ),
     (
         "report",
-        "商贸旅游/市场秩序",
+        "城乡建设/市容秩序",
         "举报商户占道经营堵塞消防通道",
-        "小区门口几家水果店长期把货架摆到消防通道上，救护车都进不来，请城管和商务部门处理。",
+        "小区门口几家水果店长期把货架摆到消防通道上，救护车都进不来，请城管部门处理。",
         "太原街街道",
     ),
     (
@@ -243,6 +258,30 @@ SAMPLES = [
     ),
 ]
 
+SAMPLES += [
+    (
+        "complaint",
+        "商贸旅游/食品安全",
+        "外卖餐馆后厨卫生脏乱",
+        "在一家外卖店点的盒饭里吃出了虫子，去店里看后厨又脏又乱，也没有看到健康证，请监管部门检查。",
+        "沈河区小南街",
+    ),
+    (
+        "complaint",
+        "环境保护/社会生活噪声",
+        "广场舞音响深夜扰民",
+        "小区广场每天晚上跳广场舞到十点以后，音响开得很大，孩子没法写作业，老人也睡不着。",
+        "皇姑区华山路",
+    ),
+    (
+        "complaint",
+        "环境保护/大气污染",
+        "渣土车尾气黑烟严重",
+        "每天早上一批渣土车从小区门口经过，排气管冒黑烟，尾气味道很呛，窗户都不敢开。",
+        "浑南区桃仙大街",
+    ),
+]
+
 # Submitted in the last hours, after the walked requests, so the demo shows the risk signals:
 # danger words (gas, a threat of self-harm) and a group request (five residents, one matter,
 # one district, within hours). (type code, category path, title, content, district code,
@@ -250,7 +289,7 @@ SAMPLES = [
 RECENT = [
     (
         "help",
-        "城乡建设/市政设施",
+        "城乡建设/燃气供应",
         "楼道里煤气味很重，担心燃气泄漏",
         (
             "我们单元楼道从昨晚开始有很浓的煤气味，敲了几家门都说不是自己家的，担心燃气泄漏发生爆炸，"
@@ -271,7 +310,7 @@ RECENT = [
         "沈河区北站路工地",
     ),
     *[
-        ("complaint", "城乡建设/市政设施", title, content, "huanggu", "皇姑区长江街明珠小区")
+        ("complaint", "城乡建设/供水排水", title, content, "huanggu", "皇姑区长江街明珠小区")
         for title, content in [
             (
                 "明珠小区停水三天没人管",

@@ -14,9 +14,11 @@ import random
 from django.db import transaction
 
 from minxin.accounts.models import User
+from minxin.cityfile.services import city_import
 from minxin.core import clock
 from minxin.demo import city
-from minxin.org.models import Category, RequestType, Responsibility, Unit
+from minxin.demo.cityfile import DEMO_FILE
+from minxin.org.models import Category, Responsibility, Unit
 from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
 from minxin.tickets.actors import Actor
@@ -42,77 +44,14 @@ PATHS = {
 
 @transaction.atomic
 def build_city() -> None:
-    centre, _ = Unit.objects.get_or_create(
-        code="centre", defaults={"name": city.CENTRE[0], "kind": Unit.Kind.CENTRE}
-    )
-    for name, code in city.BUREAUS:
-        Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": Unit.Kind.BUREAU})
-    for name, code, streets in city.DISTRICTS:
-        district, _ = Unit.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": Unit.Kind.DISTRICT}
-        )
-        for street_name, street_code in streets:
-            Unit.objects.get_or_create(
-                code=street_code,
-                defaults={"name": street_name, "kind": Unit.Kind.STREET, "parent": district},
-            )
-    for sort, (code, name, days, sign, review, callback, direct) in enumerate(city.REQUEST_TYPES):
-        RequestType.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "deadline_days": days,
-                "sign_days": sign,
-                "review_days": review,
-                "callback_days": callback,
-                "direct_answer": direct,
-                "sort": sort,
-            },
-        )
-    _build_categories()
-    _build_staff()
-
-
-def _build_categories() -> None:
-    districts = list(Unit.objects.filter(kind=Unit.Kind.DISTRICT))
-    for top_name, (bureau_code, children) in city.CATEGORIES.items():
-        top, _ = Category.objects.get_or_create(name=top_name, parent=None)
-        bureau = Unit.objects.get(code=bureau_code)
-        Responsibility.objects.get_or_create(category=top, district=None, unit=bureau)
-        for name, keywords in children.items():
-            child, _ = Category.objects.get_or_create(
-                name=name, parent=top, defaults={"keywords": keywords}
-            )
-            Responsibility.objects.get_or_create(category=child, district=None, unit=bureau)
-            if name in city.DISTRICT_OWNED:
-                for district in districts:
-                    Responsibility.objects.get_or_create(
-                        category=child, district=district, unit=district
-                    )
-
-
-def _build_staff() -> None:
-    units = {u.code: u for u in Unit.objects.all()}
-    wanted = list(city.STAFF)
-    named = {row[3] for row in wanted if row[2] == "handler"}
-    wanted += [
-        (code, f"{unit.name} 承办人", "handler", code)
-        for code, unit in units.items()
-        if code not in named and unit.kind != Unit.Kind.CENTRE
-    ]
-    for username, display, role, unit_code in wanted:
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User(
-            username=username,
-            display_name=display,
-            role=role,
-            unit=units.get(unit_code) if unit_code else None,
-            is_staff=role == "admin",
-            is_superuser=role == "admin",
-        )
+    """Load the demo city from its file, as a city would load its own; the demo's staff get
+    the demo password instead of a set-password link."""
+    loaded = city_import(path=DEMO_FILE, commit=True)
+    if loaded.problems:
+        raise RuntimeError("\n".join(str(p) for p in loaded.problems))
+    for user in User.objects.filter(username__in=loaded.new_accounts):
         user.set_password(city.DEMO_PASSWORD)
-        user.save()
+        user.save(update_fields=["password"])
 
 
 def seed_requests(count: int = 330, seed: int = 2026) -> int:
