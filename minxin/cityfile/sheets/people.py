@@ -96,13 +96,16 @@ class Staff(Sheet):
         }
 
     def check(self, book: Book) -> Iterator[Problem]:
+        # An account made before (`createsuperuser` makes a unitless handler) is taken as it
+        # is, so that an export of any database imports back.
+        existing = set(User.objects.filter(unit=None).values_list("username", flat=True))
         for row in self.rows:
             unit = row.get("unit")
             if len(row.get("username")) > 150:
                 yield self.problem(row, "用户名最长 150 个字符", "username")
             if unit and unit not in book.units:
                 yield self.problem(row, f"单位“{unit}”不存在", "unit")
-            elif not unit and row.get("role") in UNIT_ROLES:
+            elif not unit and row.get("role") in UNIT_ROLES and row.get("username") not in existing:
                 role = Role(row.get("role")).label
                 yield self.problem(row, f"角色“{role}”必须填写所属单位", "unit")
 

@@ -116,6 +116,13 @@ def test_export_then_import_is_the_identity(tmp_path, capsys):
     assert ("nanhu", "和平区南湖街道", "街道/乡镇", "heping", "heping", "是", "否") in units
 
 
+def test_an_account_made_by_createsuperuser_exports_and_imports_back(tmp_path, capsys):
+    User.objects.create_superuser("root", password="x-root-2026")  # role: handler, no unit
+    call_command("city", "export", str(tmp_path / "out.xlsx"))
+    call_command("city", "import", str(tmp_path / "out.xlsx"))
+    assert capsys.readouterr().out.splitlines()[-1] == "no changes（没有变化）"
+
+
 def test_the_demo_city_round_trips(city, tmp_path, capsys):
     call_command("city", "export", str(tmp_path / "demo.xlsx"))
     call_command("city", "import", str(tmp_path / "demo.xlsx"))
