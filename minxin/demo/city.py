@@ -47,7 +47,7 @@ CATEGORIES: dict[str, tuple[str, dict[str, tuple[str, str, bool]]]] = {
     "城乡建设": (
         "zhujian",
         {
-            "物业管理": ("物业 小区 业委会 物业费 维修基金 保洁", "zhujian", True),
+            "物业管理": ("物业 小区 业委会 物业费 维修基金 电梯", "zhujian", True),
             "房屋质量": ("漏水 裂缝 开发商 交房 质量 墙皮", "zhujian", False),
             "燃气供应": ("燃气 煤气 天然气 漏气 燃气费 燃气表", "zhujian", False),
             "供热采暖": ("供暖 暖气 供热 采暖费 室温", "zhujian", False),

@@ -55,3 +55,11 @@ def test_an_import_never_touches_an_existing_password(tmp_path):
     wang = User.objects.get(username="wang")
     assert wang.role == "intake"
     assert wang.check_password("kept-password-1")
+
+
+def test_a_mail_that_cannot_be_sent_leaves_the_link_printed(tmp_path, settings, capsys):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    call_command("city", "import", str(workbook(tmp_path / "s.xlsx", STAFF)), "--commit")
+    out = capsys.readouterr().out
+    assert re.search(r"li: 邮件未能发送（.+），请转交此链接：http\S+/staff/password/set/", out)

@@ -54,3 +54,17 @@ def test_plain_requests_go_to_the_unit_that_owns_them(city, path, district, expe
     )
     case = Case("", district_id=city["units"][district].pk, category_id=found.pk, confirmed=True)
     assert [g.unit.code for g in knowledge().recommend([case])[0]] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("电梯困人，老人被困在里面半小时", "市市场监督管理局"),
+        ("楼道里有很浓的煤气味，怀疑燃气泄漏", "市住房和城乡建设局"),
+        ("渣土车尾气冒黑烟，废气呛人", "市生态环境局"),
+        ("每晚广场舞高音喇叭扰民", "市公安局"),
+    ],
+)
+def test_a_citizen_typing_a_plain_complaint_is_told_the_expected_unit(client, city, text, unit):
+    data = client.get("/submit/suggest", {"text": text}).json()
+    assert data["unit"]["name"] == unit
