@@ -37,7 +37,7 @@ def _types() -> list[Values]:
 
 
 def _units() -> list[Values]:
-    rows = [{"code": city.CENTRE[1], "name": city.CENTRE[0], "kind": "centre"}]
+    rows: list[Values] = [{"code": city.CENTRE[1], "name": city.CENTRE[0], "kind": "centre"}]
     rows += [
         {"code": code, "name": name, "kind": "bureau", "parent": parent}
         for name, code, parent in city.BUREAUS
