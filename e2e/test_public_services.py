@@ -86,3 +86,37 @@ def test_a_unit_publishes_a_guide_and_a_citizen_finds_it_and_answers(web, more_w
     citizen.goto(web.base + "/search/?q=维修资金")
     web.axe("search")
     assert citizen.get_by_role("link", name="房屋维修资金申请").count() == 1
+
+
+def test_the_assistant_cites_or_says_it_does_not_know_and_hands_over(web, city, staff):
+    from minxin.publicinfo.guides import guide_save
+    from minxin.publicinfo.models import Guide
+
+    guide = Guide(
+        title="居住证办理",
+        unit=staff["zhujian"].unit,
+        summary="在本市居住半年以上的非本市户籍人员可以申领居住证",
+        materials="居民身份证\n照片",
+        steps="申报\n领取",
+        time_limit="15个工作日",
+        office="派出所户籍窗口",
+        hours="工作日",
+        contact="12345",
+    )
+    guide_save(user=staff["zhujian"], guide=guide)
+    page = web.page
+    page.goto(web.base + "/services/assistant/")
+    web.axe("assistant")
+    page.get_by_label("您的问题").fill("居住证怎么办理？")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提问").click()
+    assert page.get_by_role("link", name="居住证办理").count() == 1
+    web.axe("assistant answer")
+    page.get_by_label("您的问题").fill("火星上能种土豆吗")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提问").click()
+    assert "没有找到" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="转为咨询诉求").click()
+    assert page.get_by_label("标题").input_value() == "火星上能种土豆吗"
+    assert page.get_by_label("咨询").is_checked()

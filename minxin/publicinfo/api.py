@@ -15,7 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from minxin.accounts.models import User
 from minxin.core.api_errors import ErrorOut
-from minxin.publicinfo import cases, guides, public, search
+from minxin.publicinfo import assistant, cases, guides, public, search
 from minxin.publicinfo.models import TypicalCase
 
 public_router = Router(tags=["public"])
@@ -168,6 +168,29 @@ def guide_feedback(request: HttpRequest, payload: FeedbackIn, guide_id: int = Id
 def notice_list(request: HttpRequest) -> list[dict[str, Any]]:
     """便民信息 in force now or coming, soonest first."""
     return [guides.notice_dict(n) for n in public.current_notices()[:200]]
+
+
+class QuestionIn(Schema):
+    question: str = Field(..., max_length=assistant.MAX_QUESTION)
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+    score: float
+
+
+class AnswerOut(Schema):
+    answer: str
+    answered: bool = Field(..., description="false：没有找到能回答的内容，answer 如实说明")
+    sources: list[SourceOut]
+    request_url: str = Field(..., description="预填了问题的咨询诉求表单")
+
+
+@public_router.post("/assistant", response={200: AnswerOut, **ERRORS})
+def ask(request: HttpRequest, payload: QuestionIn) -> dict[str, Any]:
+    """智能客服: an answer from what is public, with its sources (at most 3, best first)."""
+    return assistant.answer(payload.question)
 
 
 # ---- staff ------------------------------------------------------------------------------

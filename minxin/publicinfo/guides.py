@@ -74,6 +74,10 @@ def notice_save(*, user: User, notice: Notice) -> Notice:
     return notice
 
 
+def reindex(item: Guide | Notice) -> None:
+    _index(item, published=item.published)
+
+
 def _index(item: Guide | Notice, *, published: bool) -> None:
     kind = SearchEntry.Kind.GUIDE if isinstance(item, Guide) else SearchEntry.Kind.NOTICE
     if not published:

@@ -175,6 +175,7 @@ class SearchEntry(models.Model):
         GUIDE = "guide", "办事指南"
         NOTICE = "notice", "便民信息"
         POLICY = "policy", "政策解读"
+        FAQ = "faq", "常见问题"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     ref_id = models.BigIntegerField()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minxin.publicinfo import guide_views, views
+from minxin.publicinfo import assistant_views, guide_views, views
 
 app_name = "publicinfo"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("notices/", guide_views.notice_list, name="notices"),
     path("notices/<int:notice_id>/", guide_views.notice_detail, name="notice"),
     path("search/", guide_views.search_page, name="search"),
+    path("assistant/", assistant_views.assistant_page, name="assistant"),
+    path("faq/<int:faq_id>/", assistant_views.faq_detail, name="faq"),
 ]

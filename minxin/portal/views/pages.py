@@ -52,7 +52,11 @@ def not_ready_context() -> dict[str, object]:
 
 
 # The services that are built (minxin.publicinfo): the home page's link leads there.
-BUILT = {"cases": "publicinfo:cases", "knowledge": "publicinfo:guides"}
+BUILT = {
+    "cases": "publicinfo:cases",
+    "knowledge": "publicinfo:guides",
+    "assistant": "publicinfo:assistant",
+}
 
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:

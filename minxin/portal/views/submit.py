@@ -55,6 +55,15 @@ def _page(
     )
 
 
+# What another page may fill in for the citizen (the assistant's "转为诉求"), never sent:
+# the citizen reads and submits it.
+PREFILL = {"request_type": 20, "title": 100, "content": 2000}
+
+
+def prefill(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET[k][:n] for k, n in PREFILL.items() if request.GET.get(k)}
+
+
 def _kept(request: HttpRequest) -> SubmitForm:
     """An unbound form showing what was typed, without judging fields not yet finished."""
     values = {k: v for k, v in request.POST.items() if k not in _NOT_KEPT}
@@ -68,7 +77,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         # No type or no unit yet: a form that could not be routed is not offered.
         return render(request, "portal/not_ready.html", not_ready, status=503)
     if request.method == "GET":
-        return _page(request, SubmitForm(initial={"form_token": form_token_new()}))
+        initial = {"form_token": form_token_new(), **prefill(request)}
+        return _page(request, SubmitForm(initial=initial))
     action = request.POST.get("action", "submit")
     if action == "send_code":
         return _send_code(request)
