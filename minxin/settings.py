@@ -315,6 +315,9 @@ DEADLINE_WARN_SHARE = float(env("DEADLINE_WARN_SHARE", "0.8"))
 # DATA_DIR/nlp-models ("file"); a process checks which version is active at most this often.
 NLP_MODEL_STORAGE = env("NLP_MODEL_STORAGE", "db")
 NLP_ACTIVE_CHECK_SECONDS = float(env("NLP_ACTIVE_CHECK_SECONDS", "5"))
+# The category model shipped in the package (minxin/nlp/default_model/) answers while no
+# stored version is active; False = no suggestions until the city trains its own.
+NLP_DEFAULT_MODEL = envbool("NLP_DEFAULT_MODEL", "True")
 
 # Every line carries the request's id. MINXIN_LOG_FORMAT=json writes one JSON object a line
 # (time, level, logger, message, request_id and the access line's method, route, status,

@@ -17,9 +17,10 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
+from minxin.nlp.calibration import reliability
 from minxin.nlp.dataset import LabelledRow, near_duplicate_groups, near_duplicates
 from minxin.nlp.fitting import train_normalized
-from minxin.nlp.pipeline import Model, ModelConfig, baseline_pipeline
+from minxin.nlp.pipeline import Model, ModelConfig, baseline_pipeline, softmax
 from minxin.nlp.preprocess import normalize
 
 __all__ = ["classification_metrics", "cross_validate", "evaluate_holdout", "measure_speed"]
@@ -78,6 +79,7 @@ class _Trial:
     train_seconds: float
     model: Model
     baseline_pred: list[str] | None
+    confidence: list[float]  # the top-1 confidence of each prediction
 
 
 def _trial(
@@ -109,6 +111,7 @@ def _trial(
     classes = model.classes
     truth = [rows[i].label for i in test_idx]
     top3 = np.argsort(-scores, axis=1)[:, :3]
+    confidence = softmax(scores, model.temperature).max(axis=1).tolist()
     hits = sum(1 for t, row in zip(truth, top3, strict=True) if t in {classes[c] for c in row})
     base = (
         _baseline_predictions([rows[i] for i in train_idx], [rows[i] for i in test_idx])
@@ -124,6 +127,7 @@ def _trial(
         seconds,
         model,
         base,
+        confidence,
     )
 
 
@@ -142,6 +146,13 @@ def _normalize_all(rows: Sequence[LabelledRow], max_chars: int) -> tuple[list[st
 
 def _accuracy(truth: Sequence[str], pred: Sequence[str]) -> float:
     return round(float(np.mean([a == b for a, b in zip(truth, pred, strict=True)])), 4)
+
+
+def _calibration(trials: Sequence[_Trial]) -> dict[str, Any]:
+    """Reliability of the top-1 confidences over every trial's test rows."""
+    confidence = [c for t in trials for c in t.confidence]
+    correct = [a == b for t in trials for a, b in zip(t.truth, t.pred, strict=True)]
+    return reliability(confidence, correct)
 
 
 def _with_baseline(result: dict[str, Any], truth: list[str], base: list[str]) -> dict[str, Any]:
@@ -190,6 +201,7 @@ def evaluate_holdout(
         "train_seconds": round(trial.train_seconds, 2),
         "temperature": round(trial.model.temperature, 4),
         "labels": trial.model.classes,
+        "calibration": _calibration([trial]),
     }
     if speed:
         result.update(measure_speed(trial.model, [r.text for r in test_rows]))
@@ -284,6 +296,7 @@ def _cv_summary(
         "n_train_dropped_near_duplicates_mean": round(mean_dropped, 1) if dropped else 0,
         "dedup": dedup,
         "train_seconds": round(float(np.mean([t.train_seconds for t in trials])), 2),
+        "calibration": _calibration(trials),
     }
     if trials and trials[0].baseline_pred is not None:
         base = [p for trial in trials for p in trial.baseline_pred or []]

@@ -1,6 +1,7 @@
 """Stored classifier versions (模型版本): train, activate, roll back.
 
-A trained `minxin.nlp.pipeline.Model` is serialised (joblib, zlib) into `blob`, or, when
+A trained `minxin.nlp.pipeline.Model` is serialised (a compressed .npz of arrays and JSON,
+`minxin.nlp.arrays`; rows written before that format hold joblib) into `blob`, or, when
 ``settings.NLP_MODEL_STORAGE == "file"``, into a file under ``settings.DATA_DIR /
 "nlp-models"`` whose relative path is kept in `path`. At most one version per `name` is
 active; `previous` remembers which version was active before this one was activated, so

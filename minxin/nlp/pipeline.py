@@ -26,7 +26,7 @@ Public API: `Model.predict_top_k(texts, k)`, `Model.to_bytes()` / `Model.from_by
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -168,7 +168,7 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
             if not self.nb:
                 r = np.ones_like(r)
             target = (y_idx == c).astype(np.int8)
-            svm = LinearSVC(C=self.C)
+            svm = LinearSVC(C=self.C, random_state=0)  # reproducible builds
             svm.fit(X.multiply(r.astype(np.float32)).tocsr(), target)
             coef[c] = svm.coef_[0] * r
             intercept[c] = svm.intercept_[0]
@@ -211,6 +211,23 @@ def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def count_blocks(pipeline: Pipeline) -> Iterator[tuple[int | None, Pipeline, float]]:
+    """The TF-IDF blocks of a (fitted or unfitted) pipeline in column order: the number of
+    lead tokens it reads (None = the whole text), its counts -> tfidf pipeline, its weight."""
+    union = pipeline.named_steps["features"]
+    weights = union.transformer_weights or {}
+    for name, step in union.transformer_list:
+        weight = weights.get(name, 1.0)
+        if "take" not in step.named_steps:
+            yield None, step, weight
+            continue
+        n = (step.named_steps["take"].kw_args or {}).get("n", 8)
+        inner = step.named_steps["union"]
+        inner_weights = inner.transformer_weights or {}
+        for sub_name, sub in inner.transformer_list:
+            yield n, sub, weight * inner_weights.get(sub_name, 1.0)
 
 
 @dataclass
@@ -281,24 +298,12 @@ class Model:
         blocks = self.__dict__.get("_blocks_cache")
         if blocks is None:
             blocks: list[_Block] = []
-            union = self.pipeline.named_steps["features"]
-            weights = union.transformer_weights or {}
             offset = 0
-            for name, step in union.transformer_list:
-                weight = weights.get(name, 1.0)
-                if "take" in step.named_steps:
-                    n = (step.named_steps["take"].kw_args or {}).get("n", 8)
-                    inner = step.named_steps["union"]
-                    subs = inner.transformer_list
-                    inner_weights = inner.transformer_weights or {}
-                else:
-                    n, subs, inner_weights = None, [(name, step)], {}
-                for sub_name, sub in subs:
-                    counts = sub.named_steps["counts"]
-                    idf = sub.named_steps["tfidf"].idf_.astype(np.float64)
-                    w = weight * inner_weights.get(sub_name, 1.0)
-                    blocks.append((n, counts, idf, offset, w))
-                    offset += counts.n_features_out_
+            for n, sub, weight in count_blocks(self.pipeline):
+                counts = sub.named_steps["counts"]
+                idf = sub.named_steps["tfidf"].idf_.astype(np.float64)
+                blocks.append((n, counts, idf, offset, weight))
+                offset += counts.n_features_out_
             self.__dict__["_blocks_cache"] = blocks
         return blocks
 
@@ -329,14 +334,18 @@ class Model:
         return state
 
     def to_bytes(self) -> bytes:
-        import joblib
+        """The model as a compressed .npz of arrays and JSON (`minxin.nlp.arrays`)."""
+        from minxin.nlp.arrays import model_to_npz
 
-        buf = io.BytesIO()
-        joblib.dump(self, buf, compress=("zlib", 3))
-        return buf.getvalue()
+        return model_to_npz(self)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Model:
+        from minxin.nlp.arrays import is_npz, model_from_npz
+
+        if is_npz(data):
+            return model_from_npz(data)
+        # Versions stored before the .npz format: joblib rows of the city's own database.
         import joblib
 
         model = joblib.load(io.BytesIO(data))

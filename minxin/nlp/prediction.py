@@ -19,6 +19,7 @@ from typing import NamedTuple
 from django.conf import settings
 
 from minxin.core.process_cache import ProcessCache
+from minxin.nlp.default import default_model
 from minxin.nlp.models import DEFAULT_NAME, ModelVersion
 from minxin.nlp.pipeline import Model
 from minxin.nlp.storage import load_model
@@ -49,8 +50,8 @@ class _Active(NamedTuple):
 def _active(name: str, previous: _Active | None) -> _Active:
     """The active version of `name`: the held one while its id is unchanged, else loaded."""
     pk = ModelVersion.objects.filter(name=name, is_active=True).values_list("pk", flat=True).first()
-    if pk is None:
-        return _Active(None, None)
+    if pk is None:  # no stored version: the model shipped in the package, if switched on
+        return _Active(None, default_model(name))
     if previous is not None and previous.version_id == pk:
         return previous
     try:

@@ -38,7 +38,7 @@ def model_fields(data: bytes, *, name: str, number: int) -> dict[str, Any]:
     fields: dict[str, Any] = {"sha256": digest, "size": len(data)}
     if settings.NLP_MODEL_STORAGE != "file":
         return {**fields, "blob": data}
-    rel = Path("nlp-models") / f"{name}-v{number}-{digest[:12]}.joblib"
+    rel = Path("nlp-models") / f"{name}-v{number}-{digest[:12]}.npz"
     target = Path(settings.DATA_DIR) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from minxin.audit.admin import AuditedAdminMixin
 
 from .feedback import acceptance_rates
-from .models import AutoDispatchSetting, SuggestionFeedback
+from .models import AutoDispatchSetting, LabelMapping, SuggestionFeedback
+from .recommend import load_base
 
 
 def _percent(rate: float | None) -> str:
@@ -87,3 +88,34 @@ class AutoDispatchSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
             rate = acceptance_rates()["overall"]["unit_acceptance"]
             extra["subtitle"] = f"受理员采纳首选单位建议的比例：{_percent(rate)}"
         return super().changeform_view(request, object_id, form_url, extra)
+
+
+@admin.register(LabelMapping)
+class LabelMappingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Which of the city's categories each classifier label means; the list's title says
+    what every label of the model in use means now (by a row here, or by name)."""
+
+    list_display = ("label", "category", "model_name")
+    list_filter = ("model_name",)
+    list_select_related = ("category__parent",)
+    search_fields = ("label", "category__name")
+    autocomplete_fields = ("category",)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        extra = {**(extra_context or {}), "subtitle": label_summary()}
+        return super().changelist_view(request, extra)
+
+
+def label_summary() -> str:
+    """ "当前模型标签：环境保护→生态环境；商贸旅游→商贸旅游；……" for the model in use."""
+    from minxin.nlp.prediction import get_active_model
+
+    model = get_active_model()
+    if model is None:
+        return "当前没有可用的分类模型"
+    known = load_base()
+    parts = []
+    for label in model.classes:
+        category = known.category_for(label)
+        parts.append(f"{label}→{category if category is not None else '（未对应，不作建议）'}")
+    return "当前模型标签：" + "；".join(parts)

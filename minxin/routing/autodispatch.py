@@ -5,8 +5,8 @@ threshold, every change on the audit chain); a deployment may instead pin it wit
 MINXIN_AUTO_DISPATCH_THRESHOLD. While it is on, a request just submitted is queued for the
 worker after commit. The worker accepts and dispatches it through the normal services as the
 system, when its top recommended unit's confidence reaches the threshold and it is neither
-high-risk (nor unanalysed: its risk unknown) nor a suspected duplicate. Running twice, or after a dispatcher already took it,
-does nothing.
+high-risk (nor unanalysed: its risk unknown) nor a suspected duplicate. Running twice, or
+after a dispatcher already took it, does nothing.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.db import transaction
 
 from minxin.core.errors import DomainError
 from minxin.risk.models import RiskLevel, TicketInsight
+from minxin.routing.labels import model_guesses
 from minxin.routing.models import AutoDispatchSetting
-from minxin.routing.recommend import knowledge, model_guesses, recommend_for_tickets
+from minxin.routing.recommend import knowledge, recommend_for_tickets
 from minxin.similar.models import DuplicateFlag
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket
@@ -101,4 +102,4 @@ def auto_dispatch(ticket_id: int) -> Ticket | None:
 
 def _top_category(ticket: Ticket) -> int | None:
     guesses = model_guesses([f"{ticket.title}\n{ticket.content}"], knowledge())[0]
-    return guesses[0][0].pk if guesses else None
+    return guesses[0].category.pk if guesses else None

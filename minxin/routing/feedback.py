@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from minxin.accounts.models import User
 from minxin.core import clock
 from minxin.nlp.models import ModelVersion
+from minxin.routing.labels import model_guesses
 from minxin.routing.models import SuggestionFeedback
-from minxin.routing.recommend import Knowledge, case_of, knowledge, model_guesses
+from minxin.routing.recommend import Knowledge, case_of, knowledge
 from minxin.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def _record(
             .first()
         )
         feedback.suggested_categories = [
-            {"category_id": c.pk, "label": str(c), "confidence": round(p, 4)} for c, p in guesses
+            {"category_id": g.category.pk, "label": str(g.category), "confidence": g.confidence}
+            for g in guesses
         ]
     if category_id is not None:
         feedback.chosen_category_id = category_id

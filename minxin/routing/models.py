@@ -97,3 +97,36 @@ class AutoDispatchSetting(models.Model):
 
     def __str__(self) -> str:
         return f"自动派遣：{'启用' if self.enabled else '关闭'}（阈值{self.threshold}）"
+
+
+class LabelMapping(models.Model):
+    """What a classifier label means in this city's category tree (模型标签映射).
+
+    Without a row a label means the category of the same name (`routing.labels`); a row
+    says otherwise, e.g. the public data's 环境保护 is this city's 生态环境, or its 商贸旅游
+    is the market regulator's 市场监管."""
+
+    model_name = models.CharField(
+        "模型", max_length=64, default="category", help_text="模型用途，默认 category（诉求分类）"
+    )
+    label = models.CharField(
+        "模型标签", max_length=100, help_text="分类模型输出的标签，例如“环境保护”"
+    )
+    category = models.ForeignKey(
+        "org.Category",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="对应分类",
+        help_text="本市分类树中的分类（一级或二级）",
+    )
+
+    class Meta:
+        verbose_name = "模型标签映射"
+        verbose_name_plural = "模型标签映射"
+        ordering = ["model_name", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["model_name", "label"], name="routing_label_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.category}"

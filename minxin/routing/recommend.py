@@ -43,7 +43,10 @@ from django.db.models import Count
 
 from minxin.core import process_cache
 from minxin.core.process_cache import ProcessCache
+from minxin.nlp.models import DEFAULT_NAME
 from minxin.org.models import Category, Responsibility, Unit
+from minxin.routing.labels import Guess, label_index, model_guesses, weighted
+from minxin.routing.models import LabelMapping
 from minxin.similar import index as case_index
 from minxin.tickets.models import Ticket
 
@@ -122,10 +125,14 @@ class Knowledge:
     neighbours: Neighbours | None = None
     neighbours_at: float = float("-inf")  # when the neighbour index was built
     labels: dict[str, int] = field(default_factory=dict)  # model label -> category id
+    children: dict[int, list[int]] = field(default_factory=dict)  # active children by parent
 
     def category_for(self, label: object) -> Category | None:
         pk = self.labels.get(str(label).strip())
         return self.categories.get(pk) if pk is not None else None
+
+    def active_children(self, category_id: int) -> list[Category]:
+        return [self.categories[pk] for pk in self.children.get(category_id, [])]
 
     def table_share(self, category_id: int | None, district_id: int | None) -> dict[int, float]:
         """T(u | c, d)."""
@@ -204,27 +211,23 @@ def load_base() -> Knowledge:
         unit__is_active=True
     ).values_list("category_id", "district_id", "unit_id"):
         table[category_id].append((district_id, unit_id))
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, c in sorted(categories.items()):
+        if c.parent_id is not None and c.is_active:
+            children[c.parent_id].append(pk)
+    mapping = LabelMapping.objects.filter(model_name=DEFAULT_NAME).values_list(
+        "label", "category_id"
+    )
     knowledge = Knowledge(
         units=units,
         categories=categories,
         parents={pk: c.parent_id for pk, c in categories.items()},
         table=dict(table),
-        labels=_labels(categories),
+        labels=label_index(categories, mapping),
+        children=dict(children),
     )
     knowledge.history = _history(knowledge.parents)
     return knowledge
-
-
-def _labels(categories: dict[int, Category]) -> dict[str, int]:
-    """Model labels: ids, "top/child" paths, first-level names, unambiguous second-level names."""
-    labels: dict[str, int] = {}
-    names = Counter(c.name for c in categories.values() if c.parent_id)
-    for pk, c in sorted(categories.items()):
-        labels[str(pk)] = pk
-        labels[str(c)] = pk
-        if c.parent_id is None or names[c.name] == 1:
-            labels.setdefault(c.name, pk)
-    return labels
 
 
 def _history(parents: dict[int, int | None]) -> dict[tuple[int, int | None], Counter]:
@@ -295,61 +298,15 @@ def knowledge() -> Knowledge:
     return cache.get(None)
 
 
-# ---- keyword rules, when there is no classifier ---------------------------------------------
-
-KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit look certain
-
-
-def keyword_ranking(
-    text: str, categories: Sequence[Category], k: int
-) -> list[tuple[Category, float]]:
-    """Categories ranked by how many of their keywords the text contains, with each one's
-    share of all the hits."""
-    scored = []
-    for category in categories:
-        hits = sum(1 for word in set(category.keywords.split()) if word in text)
-        if hits:
-            scored.append((hits, category))
-    total = sum(hits for hits, _ in scored)
-    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
-    return [(c, hits / total) for hits, c in scored[:k]]
-
-
-# ---- the classifier, once for many texts ---------------------------------------------------
-
-
-def model_guesses(
-    texts: Sequence[str], known: Knowledge, k: int = 3
-) -> list[list[tuple[Category, float]]]:
-    """The active classifier's top-k for every text in one call, as the city's categories.
-    No model, or a broken one, means no guesses: callers fall back to their rules."""
-    if not texts:
-        return []
-    try:
-        from minxin.nlp import predict_categories
-
-        raw = predict_categories(list(texts), k=k)
-    except Exception:  # noqa: BLE001 - a broken model must never break intake
-        logger.debug("category prediction unavailable", exc_info=True)
-        return [[] for _ in texts]
-    out = []
-    for top in raw:
-        guesses = []
-        for label, confidence in top:
-            category = known.category_for(label)
-            if category is not None:
-                guesses.append((category, float(confidence)))
-        out.append(guesses)
-    return out
-
-
-def case_of(ticket: Ticket, guesses: Sequence[tuple[Category, float]] = ()) -> Case:
+def case_of(ticket: Ticket, guesses: Sequence[Guess] = ()) -> Case:
+    """The request as the recommender sees it; `guesses` are category guesses (`Guess`, or
+    anything with category, confidence and source)."""
     return Case(
         text=f"{ticket.title}\n{ticket.content}",
         district_id=ticket.district_id,
         category_id=ticket.category_id,
         confirmed=ticket.accepted_at is not None,
-        guesses=[(c.pk, p) for c, p in guesses],
+        guesses=weighted((g.category.pk, g.confidence, g.source) for g in guesses),
         exclude_id=ticket.pk,
     )
 

@@ -12,15 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from minxin.org.models import Category, Unit
-from minxin.routing.recommend import (
-    KEYWORD_SHARE,
-    Knowledge,
-    UnitGuess,
-    case_of,
-    keyword_ranking,
-    knowledge,
-    model_guesses,
-)
+from minxin.routing.labels import Guess, keyword_ranking, model_guesses
+from minxin.routing.recommend import Knowledge, UnitGuess, case_of, knowledge
 from minxin.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -29,8 +22,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CategoryGuess:
     category: Category
-    confidence: float | None
+    confidence: float | None  # the classifier's, for the first level; keyword share otherwise
     source: str = "model"  # model | keywords
+    evidence: tuple[str, ...] = ()  # the keywords that chose the second level
 
 
 def predicted_categories(
@@ -50,10 +44,10 @@ def keyword_categories(known: Knowledge) -> list[Category]:
 
 
 def _guesses(
-    text: str, model: Sequence[tuple[Category, float]], categories: Sequence[Category], k: int
+    text: str, model: Sequence[Guess], categories: Sequence[Category], k: int
 ) -> list[CategoryGuess]:
     if model:
-        return [CategoryGuess(c, p) for c, p in model[:k]]
+        return [CategoryGuess(g.category, g.confidence, g.source, g.evidence) for g in model[:k]]
     return _from_keywords(text, k, categories)
 
 
@@ -70,11 +64,6 @@ class Suggestion:
     @property
     def unit(self) -> Unit | None:
         return self.units[0].unit if self.units else None
-
-
-def _weight(guess: CategoryGuess) -> float:
-    share = 1.0 if guess.source == "model" else KEYWORD_SHARE
-    return share * (guess.confidence or 0.0)
 
 
 class Suggester:
@@ -96,10 +85,7 @@ class Suggester:
         guesses = [
             _guesses(text, m, self.categories, 3) for text, m in zip(texts, model, strict=False)
         ]
-        cases = [
-            case_of(t, [(g.category, _weight(g)) for g in gs])
-            for t, gs in zip(tickets, guesses, strict=False)
-        ]
+        cases = [case_of(t, gs) for t, gs in zip(tickets, guesses, strict=False)]
         units = self.known.recommend(cases)
         return [Suggestion(g, u) for g, u in zip(guesses, units, strict=False)]
 

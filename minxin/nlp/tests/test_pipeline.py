@@ -57,8 +57,8 @@ def test_confidence_is_calibrated_on_real_data(real_rows):
     """A small training run on real data: segmented subset in, raw messages out.
 
     Every third segmented row (2,736; the file is sorted by category) trains; the raw
-    messages without a near-duplicate among them test. Sensible accuracy (the full data reaches ~0.88-0.93, see docs/nlp.md) and
-    confidences that mean something.
+    messages without a near-duplicate among them test. Sensible accuracy (the full data
+    reaches ~0.88-0.93, see docs/nlp.md) and confidences that mean something.
     """
     seg = real_rows["segmented"][::3]
     raw = real_rows["raw"]

@@ -17,8 +17,14 @@ def test_clean_drops_place_codes_numbers_latin_and_punctuation():
 
 
 def test_raw_and_segmented_text_normalise_alike():
-    raw = "A市西湖建筑集团占道施工有安全隐患\nA3区大道西行便道，未管所路口至加油站路段，人行道包括路灯杆，被圈在施工围墙内。"
-    segmented = "市 西湖 建筑 集团 占 道 施工 安全隐患 A3 区 大道 西行 便道 未管 所 路口 加油站 路段 人行道 包括 路灯 杆 圈 施工 围墙 内"
+    raw = (
+        "A市西湖建筑集团占道施工有安全隐患\n"
+        "A3区大道西行便道，未管所路口至加油站路段，人行道包括路灯杆，被圈在施工围墙内。"
+    )
+    segmented = (
+        "市 西湖 建筑 集团 占 道 施工 安全隐患 A3 区 大道 西行 便道 "
+        "未管 所 路口 加油站 路段 人行道 包括 路灯 杆 圈 施工 围墙 内"
+    )
     a, b = pp.normalize(raw).split(), pp.normalize(segmented).split()
     assert a == b
     assert "的" not in a

@@ -136,3 +136,12 @@ def order_cd(order: SupervisionOrder) -> Countdown:
 @register.filter
 def order_event(action: str) -> str:
     return ORDER_EVENTS.get(action, action)
+
+
+@register.filter
+def confidence(value: float | None) -> str:
+    """A suggestion's confidence with two decimals, at most 0.99: a guess is never certain,
+    and a calibrated 0.9996 shown as "1.00" would read as certainty (docs/nlp.md)."""
+    if value is None:
+        return ""
+    return f"{min(max(float(value), 0.0), 0.99):.2f}"

@@ -8,6 +8,7 @@ import types
 import pytest
 
 from minxin.org.models import Category
+from minxin.routing.tests.helpers import submit
 from minxin.workbench.suggest import Suggester, predicted_categories
 from minxin.workbench.tests.helpers import as_user, new_ticket
 
@@ -65,7 +66,10 @@ def test_numpy_style_ids_and_string_ids(city, classifier):
 
     noise = Category.objects.get(name="噪声污染")
     classifier(lambda text, k=3: [(np.int64(noise.pk), np.float32(0.7)), (str(noise.pk), 0.2)])
-    assert [g.category for g in predicted_categories("x")] == [noise, noise]
+    # Two labels that mean one category are one guess, their confidences added.
+    guesses = predicted_categories("x")
+    assert [g.category for g in guesses] == [noise]
+    assert guesses[0].confidence == pytest.approx(0.9)
 
 
 def test_intake_page_shows_the_classifier_suggestion(client, city, staff, classifier):
@@ -76,6 +80,16 @@ def test_intake_page_shows_the_classifier_suggestion(client, city, staff, classi
     assert "智能分类建议" in page
     assert "环境保护/噪声污染（置信度0.80）" in page
     assert "智能建议：环境保护/噪声污染" in client.get("/staff/").content.decode()
+
+
+def test_staff_see_the_evidence_for_a_second_level_and_never_a_flat_one(
+    client, city, staff, classifier
+):
+    classifier(lambda text, k=3: [("环境保护", 0.9996)])
+    ticket = submit(city, "工地夜间施工", "楼下工地夜间施工噪音扰民", district=None)
+    page = as_user(client, staff["intake"]).get(f"/staff/requests/{ticket.pk}/").content.decode()
+    assert "环境保护/噪声污染（置信度0.99；二级依据：" in page
+    assert "1.00" not in page
 
 
 def test_no_nlp_module_attribute_is_fine(city, monkeypatch):
