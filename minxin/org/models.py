@@ -104,11 +104,11 @@ class Category(models.Model):
         ordering = ["parent_id", "id"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+        return f"{self.parent.name}/{self.name}" if self.parent is not None else self.name
 
     @property
     def top(self) -> Category:
-        return self.parent if self.parent_id else self
+        return self.parent if self.parent is not None else self
 
 
 class DeadlineOverride(models.Model):

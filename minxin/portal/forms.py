@@ -7,7 +7,7 @@ they name (`show_error`), so every message appears next to its cause.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -41,7 +41,8 @@ class PortalForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.optional_note = self.conditional.get(name, "" if field.required else "选填")
+            note = self.conditional.get(name, "" if field.required else "选填")
+            field.optional_note = note  # type: ignore[attr-defined]  # read by field.html
 
     def show_error(self, error: DomainError) -> None:
         """Attach a service's error to the field it names, or to the form as a whole."""
@@ -196,7 +197,7 @@ class SubmitForm(SmsFields):
     )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    field_order: ClassVar[list[str]] = [
+    field_order = [
         "request_type",
         "title",
         "content",
@@ -214,15 +215,20 @@ class SubmitForm(SmsFields):
         super().__init__(*args, **kwargs)
         # A phone proved earlier in this visit: no phone or code is asked again.
         self.phone_verified = phone_verified
-        self.fields["request_type"].choices = type_choices()
+        choices = {
+            "request_type": type_choices(),
+            "category": category_choices(),
+            "district": district_choices(),
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
         self.fields["request_type"].help_text = type_hint()
-        self.fields["category"].choices = category_choices()
-        self.fields["district"].choices = district_choices()
 
     def clean(self) -> dict[str, Any]:
         """A real-name request's own rules, checked in the same round as every other field,
         so the summary at the top of the page lists everything to fix at once."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("identity") != "real":
             return data
         if not data.get("name", "").strip():
