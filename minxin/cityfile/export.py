@@ -3,7 +3,7 @@ first sheet (说明) that says what each sheet and column means. Import reads it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,9 +22,13 @@ def book_export(path: Path, order: list[type[Sheet]]) -> dict[str, int]:
 
 
 def book_write(
-    path: Path, order: list[type[Sheet]], rows_of: Callable[[Sheet], Iterable[Values]]
+    path: Path,
+    order: list[type[Sheet]],
+    rows_of: Callable[[Sheet], Iterable[Values]],
+    left_out: Mapping[str, set[str]] | None = None,
 ) -> dict[str, int]:
-    """Write a city file whose rows (in the file's terms) come from `rows_of`."""
+    """Write a city file whose rows (in the file's terms) come from `rows_of`. Columns in
+    `left_out` (sheet key -> column keys) are not written, so an import leaves them alone."""
     workbook = Workbook()
     readme = workbook.active
     readme.title = README_TITLE
@@ -37,12 +41,14 @@ def book_write(
             must = "（必填）" if column.required else ""
             readme.append(["", "", column.title, column.key, f"{column.help}{must}"])
         ws = workbook.create_sheet(sheet.title)
-        ws.append([c.title for c in sheet.columns])
+        skip = (left_out or {}).get(sheet.key, set())
+        columns = [c for c in sheet.columns if c.key not in skip]
+        ws.append([c.title for c in columns])
         counts[sheet.key] = 0
         for values in rows_of(sheet):
-            ws.append([c.show(values.get(c.key)) for c in sheet.columns])
+            ws.append([c.show(values.get(c.key)) for c in columns])
             counts[sheet.key] += 1
-        _dress(ws, [len(c.title) for c in sheet.columns])
+        _dress(ws, [len(c.title) for c in columns])
     _dress(readme, [8, 16, 14, 16, 40])
     workbook.save(path)
     return counts

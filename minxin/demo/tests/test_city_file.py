@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from minxin.cityfile.tests.helpers import cells
 from minxin.demo.cityfile import DEMO_FILE
-from minxin.org.models import Category
+from minxin.org.models import Category, Unit
 from minxin.routing.recommend import Case, knowledge
 
 
@@ -20,9 +20,14 @@ def test_the_file_in_the_repository_is_built_from_its_source(tmp_path):
     )
 
 
-def test_loading_it_again_changes_nothing(city, capsys):
+def test_loading_it_again_changes_nothing_even_after_the_walk(city, capsys):
+    from minxin.demo.seed import APPROVING_UNIT, build_city
+
+    Unit.objects.filter(code=APPROVING_UNIT).update(reply_approval=True)  # as the walk does
     call_command("city", "import", str(DEMO_FILE))
     assert capsys.readouterr().out.splitlines()[-1] == "no changes（没有变化）"
+    build_city()  # `python3 dev.py demo` runs it at every start
+    assert Unit.objects.get(code=APPROVING_UNIT).reply_approval
 
 
 @pytest.mark.parametrize(
