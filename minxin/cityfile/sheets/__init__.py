@@ -3,7 +3,7 @@ itself and to the sheets before it. A new sheet is one more `Sheet` subclass her
 
 from __future__ import annotations
 
-from minxin.cityfile.sheets.duty import Responsibilities, TimeLimits
+from minxin.cityfile.sheets.duty import LabelMappings, Responsibilities, TimeLimits
 from minxin.cityfile.sheets.org import Categories, RequestTypes, Units
 from minxin.cityfile.sheets.people import Holidays, HolidayYears, Staff
 from minxin.cityfile.spec import Sheet
@@ -14,6 +14,7 @@ SHEETS: list[type[Sheet]] = [
     Categories,
     Responsibilities,
     TimeLimits,
+    LabelMappings,
     HolidayYears,
     Holidays,
     Staff,

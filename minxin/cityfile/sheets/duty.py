@@ -1,4 +1,5 @@
-"""Who owns what (the responsibility table) and the per-category time limits."""
+"""Who owns what (the responsibility table), the per-category time limits, and what the
+classifier's labels mean in the category tree."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Iterator
 
 from minxin.cityfile.book import Book
 from minxin.cityfile.spec import Column, Key, Problem, Row, Sheet, Values
+from minxin.nlp.models import DEFAULT_NAME
 from minxin.org.models import Category, DeadlineOverride, Responsibility, Unit
+from minxin.routing.models import LabelMapping
 
 CATEGORY = Column(
     "category", "分类", required=True, help="“一级”或“一级/二级”，如 城乡建设/物业管理"
@@ -138,3 +141,42 @@ class TimeLimits(Sheet):
             DeadlineOverride.objects.filter(
                 request_type_id=types[row.get("type")], category_id=categories[row.get("category")]
             ).update(**{k: v for k, v in row.values.items() if k in limits})
+
+
+class LabelMappings(Sheet):
+    key = "label_mappings"
+    title = "模型标签映射"
+    about = "分类模型的标签对应本市哪个分类；没有写的标签对应同名分类（一级分类名或“一级/二级”）"
+    columns = (
+        Column("label", "模型标签", required=True, help="分类模型给出的标签，如 环境保护"),
+        CATEGORY,
+    )
+    key_columns = ("label",)
+
+    def current(self) -> dict[Key, Values]:
+        rows = LabelMapping.objects.filter(model_name=DEFAULT_NAME).select_related(
+            "category__parent"
+        )
+        return {
+            (m.label,): {"label": m.label, "category": str(m.category)}
+            for m in rows.order_by("label")
+        }
+
+    def check(self, book: Book) -> Iterator[Problem]:
+        for row in self.rows:
+            if len(row.get("label")) > 100:
+                yield self.problem(row, "模型标签最长 100 个字", "label")
+            yield from _unknown_category(self, book, row)
+
+    def write(self, new: list[Row], changed: list[Row], book: Book) -> None:
+        categories = category_ids()
+        LabelMapping.objects.bulk_create(
+            [
+                LabelMapping(label=r.get("label"), category_id=categories[r.get("category")])
+                for r in new
+            ]
+        )
+        for r in changed:
+            LabelMapping.objects.filter(model_name=DEFAULT_NAME, label=r.get("label")).update(
+                category_id=categories[r.get("category")]
+            )
