@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from minxin.org.models import Category
 
@@ -49,6 +49,17 @@ KEYWORD_SHARE = 0.5  # keyword rules are a weak guess: they never make a unit lo
 # Distinct keywords a category elsewhere needs to override the classifier's unsupported guess:
 # one generic word (小区, 收费) is no evidence against the model (docs/nlp.md, "Routing").
 OVERRIDE_HITS = 2
+
+
+class Guessed(Protocol):
+    """Anything that guesses a category: `Guess`, or the workbench's `CategoryGuess`."""
+
+    @property
+    def category(self) -> Category: ...
+    @property
+    def confidence(self) -> float | None: ...
+    @property
+    def source(self) -> str: ...
 
 
 class Guess(NamedTuple):

@@ -45,7 +45,7 @@ from minxin.core import process_cache
 from minxin.core.process_cache import ProcessCache
 from minxin.nlp.models import DEFAULT_NAME
 from minxin.org.models import Category, Responsibility, Unit
-from minxin.routing.labels import Guess, label_index, model_guesses, weighted
+from minxin.routing.labels import Guessed, label_index, model_guesses, weighted
 from minxin.routing.models import LabelMapping
 from minxin.similar import index as case_index
 from minxin.tickets.models import Ticket
@@ -298,7 +298,7 @@ def knowledge() -> Knowledge:
     return cache.get(None)
 
 
-def case_of(ticket: Ticket, guesses: Sequence[Guess] = ()) -> Case:
+def case_of(ticket: Ticket, guesses: Sequence[Guessed] = ()) -> Case:
     """The request as the recommender sees it; `guesses` are category guesses (`Guess`, or
     anything with category, confidence and source)."""
     return Case(

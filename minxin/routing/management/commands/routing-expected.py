@@ -79,9 +79,9 @@ def _route(model: Any, cases: list[tuple[str, str, str]]) -> dict[str, Any]:
     tickets = [Ticket(title=title, content=body) for title, body, _ in cases]
     suggestions = Suggester().suggest(tickets)
     scored = [c for c in zip(cases, suggestions, strict=True) if c[0][2] != "other"]
-    top1 = Counter()
-    top3 = Counter()
-    seen = Counter()
+    top1: Counter[str] = Counter()
+    top3: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
     second_level = 0
     for (_, _, code), s in scored:
         seen[code] += 1
