@@ -47,16 +47,32 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         return render(request, "insight/hotspots.html", context, status=400)
     volumes = district_volumes(period)
     forecasts = forecasts_latest()
+    by_category = forecasts.series.get("category", []) if forecasts else []
     context.update(
         snapshot=latest(),
         map=district_map(volumes),
         volumes=sorted(volumes.items(), key=lambda kv: -kv[1]),
         alerts=InsightAlert.objects.select_related("district")[:ALERTS_SHOWN],
         forecasts=forecasts,
-        by_category=forecasts.series.get("category", []) if forecasts else [],
+        by_category=by_category,
+        charts=[_chart(i, s) for i, s in enumerate(by_category)],
         by_district=forecasts.series.get("district", []) if forecasts else [],
     )
     return render(request, "insight/hotspots.html", context)
+
+
+def _chart(index: int, series: dict) -> dict:
+    """One category's forecast as the page's script draws it (`static/insight/forecast.js`)."""
+    predictions, recent = series["predictions"], series["recent"][-4:]  # as in the table
+    return {
+        "id": f"chart-forecast-{index}",
+        "name": series["name"],
+        "weeks": [w for w, _ in recent] + [p["week"] for p in predictions],
+        "recent": [n for _, n in recent],
+        "mean": [round(p["mean"], 1) for p in predictions],
+        "low": [round(p["low"], 1) for p in predictions],
+        "width": [round(p["high"] - p["low"], 1) for p in predictions],
+    }
 
 
 def _shortcuts() -> list[tuple[str, records.Period]]:
