@@ -9,8 +9,9 @@
   `group_similarity`) and whose addresses are alike (character overlap ≥
   `address_similarity`; a request without an address is placed by its district alone).
   Pairs join into groups (connected components). The risk app flags a group at the moment
-  a request arrives, from its duplicate neighbours; this sweep also catches groups whose
-  members were worded too differently to be neighbours but name the same address.
+  a request arrives, from its duplicate neighbours, and alerts then: a group with a member
+  it flagged is not alerted again. This sweep catches the groups it missed: members worded
+  too differently to be neighbours, or arriving while its analysis failed.
 The thresholds are the admin's 预警阈值 (`WarningSettings`). Every active supervisor gets
 the alert in their workbench inbox, as the risk alerts do.
 """
@@ -27,6 +28,7 @@ from minxin.core import clock
 from minxin.insight.hotspots import PERIOD_DAYS, latest
 from minxin.insight.models import InsightAlert, WarningSettings
 from minxin.notify.services import inbox_post, render
+from minxin.risk.models import TicketInsight
 from minxin.similar.text import cosine, dice, weighted_keywords
 from minxin.tickets.models import Status, Ticket
 
@@ -130,6 +132,8 @@ def _group_alert(
     group: list[Ticket], district_id: int, settings: WarningSettings
 ) -> InsightAlert | None:
     ids = sorted(t.pk for t in group)
+    if TicketInsight.objects.filter(ticket_id__in=ids, signals__has_key="group").exists():
+        return None  # the risk check flagged it as it arrived and told the supervisors then
     since = clock.now() - dt.timedelta(hours=settings.group_hours)
     for old in InsightAlert.objects.filter(kind=InsightAlert.Kind.GROUP, raised_at__gte=since):
         if len(set(ids) & set(old.ticket_ids)) * 2 >= len(ids):

@@ -5,14 +5,11 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from minxin.analytics.rollups import rebuild as rollups_rebuild
 from minxin.demo import city
 from minxin.demo.seed import build_city, seed_requests
-from minxin.insight.demand import forecasts_store
-from minxin.insight.geo import demo_shapes_load
-from minxin.insight.hotspots import snapshot_take
 
 
 class Command(BaseCommand):
@@ -24,11 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         build_city()
         made = seed_requests(count=opts["requests"])
-        if demo_shapes_load():
-            self.stdout.write("District map loaded from the shared Shenyang GeoJSON.")
-        snapshot_take()  # the hot-spot page has topics and forecasts before the worker runs
-        forecasts_store()
-        rollups_rebuild()  # the dashboard has its figures before the worker runs
+        # The dashboard's figures and the hot-spot page's map, topics and forecasts are there
+        # before the worker's first run. By command name: demo imports neither app (an import
+        # would close a cycle through workbench and routing, which read the demo city).
+        call_command("analytics", "rebuild", stdout=self.stdout)
+        call_command("insight-refresh", "--demo-map", stdout=self.stdout)
         if made:
             self.stdout.write(f"Demo city loaded with {made} requests.")
             # The seeded trail is signed and witnessed at once: a cut tail is caught from now.
