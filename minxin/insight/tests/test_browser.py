@@ -3,9 +3,12 @@ host (the map is the server's own SVG)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
+from minxin.core import clock
 from minxin.insight.hotspots import snapshot_take
 from minxin.insight.ranking import ranking_compute
 from minxin.insight.tests.helpers import request, shared
@@ -20,10 +23,13 @@ def test_the_hotspot_page_passes_axe(page, city, staff):  # noqa: F811
     for i in range(4):
         request(city, f"道路积水{i}", f"文化路雨后道路积水严重，车辆无法通行{i}")
     snapshot_take()
+    clock.freeze(clock.now() + dt.timedelta(days=7))  # a whole week to forecast from
+    call_command("insight-refresh")
     call_command("analytics", "refresh")
     log_in_by_keyboard(page, "supervisor")
-    page.goto(page.base + "/staff/hotspots/")
+    page.goto(page.base + "/staff/hotspots/?period=this_year")
     assert page.locator("svg path").count() == 13
+    assert page.locator("#chart-forecast-0 canvas").count() == 1  # drawn by ECharts
     axe(page, "hotspots")
     page.goto(page.base + "/staff/hotspots/?from=2024-05-01&to=2024-04-01")
     assert page.get_by_role("alert").inner_text().strip() == "结束日期不能早于开始日期"
