@@ -31,6 +31,15 @@ def _own_audit_witness(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    # Each test's SMS land on its own phones (minxin.notify.tests.phones), like mail.outbox.
+    from minxin.notify.tests.phones import LocmemSender
+
+    settings.SMS_SENDER = "minxin.notify.tests.phones.LocmemSender"
+    LocmemSender.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per account; the tests create dozens of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
 
 from minxin.core import clock
 from minxin.core.errors import RateLimited
@@ -48,6 +49,13 @@ class Hit:
 
     def allowed(self, limit: Limit) -> bool:
         return self.count <= limit.limit
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address per-client limits count. Behind a proxy the deployment sets REMOTE_ADDR
+    from the trusted header; X-Forwarded-For is never read here, or one client could dodge
+    every per-IP limit."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _key(limit: Limit, value: str) -> str:

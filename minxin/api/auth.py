@@ -43,10 +43,6 @@ def citizen_phone(request: HttpRequest) -> str | None:
     return citizen_token_phone(token.strip()) if token else None
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def staff_login(request: HttpRequest, *, username: str, password: str, totp: str) -> User:
     """The account these credentials prove: the password, then the TOTP code for an account
     with a device, through the workbench's login steps (`accounts.login`), answered as the

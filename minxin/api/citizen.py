@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
+from minxin.accounts.throttle import client_ip
 from minxin.api import idempotency
-from minxin.api.auth import citizen_phone, client_ip
+from minxin.api.auth import citizen_phone
 from minxin.api.schemas import (
     CitizenTokenOut,
     PersonalDataOut,

@@ -84,7 +84,7 @@ def _queue_checkpoint() -> None:
 
 def chain_append_timeline(*, event: Any) -> ChainEntry:
     """Witness one TimelineEvent and its request's covered state (called by
-    `tickets.services.record` for every event, after the step's writes)."""
+    `tickets.timeline.record` for every event, after the step's writes)."""
     state = ticket_states([event.ticket_id]).get(event.ticket_id)
     note_recorded(event.ticket_id, state)
     return chain_append_many(

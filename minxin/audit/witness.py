@@ -28,6 +28,8 @@ _CREATE = (
     f"CREATE TABLE IF NOT EXISTS {_TABLE} (seq BIGINT NOT NULL, hash TEXT NOT NULL, "
     "at TEXT NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)"
 )
+# The witness databases whose table this process has made sure of (created once, committed).
+_ready: set[str] = set()
 
 
 def configured() -> tuple[str, str] | None:
@@ -68,7 +70,6 @@ def write(checkpoint: Any) -> None:
         return
     with _connect(where[1]) as (connection, mark):
         cursor = connection.cursor()
-        cursor.execute(_CREATE)
         cursor.execute(
             f"INSERT INTO {_TABLE} (seq, hash, at, signature, public_key) "
             f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
@@ -97,7 +98,6 @@ def read() -> list[dict[str, Any]]:
         )
     with _connect(where[1]) as (connection, _):
         cursor = connection.cursor()
-        cursor.execute(_CREATE)
         cursor.execute(f"SELECT seq, hash, at, signature, public_key FROM {_TABLE} ORDER BY seq")
         names = ("seq", "hash", "at", "signature", "public_key")
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -107,25 +107,31 @@ class _connect:
     """A plain DB-API connection to the witness database, and its parameter mark."""
 
     def __init__(self, url: str) -> None:
-        self.config = dj_database_url.parse(url)
+        self.url, self.config = url, dj_database_url.parse(url)
 
     def __enter__(self) -> tuple[Any, str]:
         if self.config["ENGINE"].endswith("sqlite3"):
             import sqlite3
 
             self.connection: Any = sqlite3.connect(self.config["NAME"], timeout=30)
-            return self.connection, "?"
-        import psycopg
+            mark = "?"
+        else:
+            import psycopg
 
-        c = self.config
-        self.connection = psycopg.connect(
-            host=c["HOST"] or None,
-            port=c["PORT"] or None,
-            user=c["USER"] or None,
-            password=c["PASSWORD"] or None,
-            dbname=c["NAME"],
-        )
-        return self.connection, "%s"
+            c = self.config
+            self.connection = psycopg.connect(
+                host=c["HOST"] or None,
+                port=c["PORT"] or None,
+                user=c["USER"] or None,
+                password=c["PASSWORD"] or None,
+                dbname=c["NAME"],
+            )
+            mark = "%s"
+        if self.url not in _ready:
+            self.connection.cursor().execute(_CREATE)
+            self.connection.commit()
+            _ready.add(self.url)
+        return self.connection, mark
 
     def __exit__(self, *exc: object) -> None:
         self.connection.close()

@@ -17,6 +17,11 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day`, city time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def freeze(moment: dt.datetime | None) -> None:
     """Pin the clock (tests and demo seeding only); None releases it."""
     global _frozen

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from collections import deque
 from typing import Protocol
 
 from django.conf import settings
@@ -26,7 +25,9 @@ class SmsSender(Protocol):
     def send(self, *, phone: str, text: str, key: str) -> None: ...
 
 
-def _receipt(key: str, channel: str, text: str = "") -> None:
+def receipt(key: str, channel: str, text: str = "") -> None:
+    """What a sender that reaches no phone keeps instead: one receipt per key (a repeat is
+    counted on it)."""
     from minxin.notify.models import DeliveryReceipt
 
     try:
@@ -34,11 +35,6 @@ def _receipt(key: str, channel: str, text: str = "") -> None:
             DeliveryReceipt.objects.create(key=key, channel=channel, text=text)
     except IntegrityError:
         DeliveryReceipt.objects.filter(key=key).update(duplicates=F("duplicates") + 1)
-
-
-# The texts the recording sender "sent" in this process (codes included), newest last:
-# memory only, for tests that read a code back the way a phone would.
-RECORDED: deque[tuple[str, str]] = deque(maxlen=200)
 
 
 class RecordingSender:
@@ -50,13 +46,7 @@ class RecordingSender:
 
     def send(self, *, phone: str, text: str, key: str) -> None:
         logger.info("SMS to %s (%s characters)", phone[:3] + "****" + phone[-4:], len(text))
-        RECORDED.append((phone, text))
-        _receipt(key, "sms", text if settings.DEBUG or settings.DEMO_MODE else "")
-
-
-def recorded_text(phone: str) -> str:
-    """The last text the recording sender delivered to this phone in this process."""
-    return next(text for to, text in reversed(RECORDED) if to == phone)
+        receipt(key, "sms", text if settings.DEBUG or settings.DEMO_MODE else "")
 
 
 def sender_is_idempotent() -> bool:
@@ -102,4 +92,4 @@ def send_email(*, to: str, subject: str, body: str, key: str) -> None:
     )
     message.send()
     if settings.EMAIL_BACKEND.endswith(("locmem.EmailBackend", "console.EmailBackend")):
-        _receipt(key, "email")
+        receipt(key, "email")

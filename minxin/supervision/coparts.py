@@ -3,25 +3,27 @@
 A part still owed (待签收 or 办理中) gets a yellow warning at its warning moment and a red one
 at its deadline; the red one also opens an overdue supervision order (督办单) addressed to
 the co-handling unit. Parts are claimed with `FOR UPDATE SKIP LOCKED` and their `warn_level`
-flipped in the same transaction, so two workers share the work and a second pass finds
-nothing to do. A returned part waits for the centre, not the unit: it is not swept.
+flipped in the same transaction (`batches.claim_loop`, as the lead's sweep), so two workers
+share the work and a second pass finds nothing to do. A returned part waits for the centre, not the unit: it is not swept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from minxin.notify.services import inbox_post, render, template_text
+from minxin.supervision.batches import claim_loop
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.services import open_order
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Assignment
-from minxin.tickets.services import record
-from minxin.tickets.workflow import CO_STATES, Action
+from minxin.tickets.timeline import record
+from minxin.tickets.workflow import CO_STATES
 
 BATCH = 500
 YELLOW, RED = 1, 2
@@ -40,27 +42,28 @@ def _due(now: dt.datetime, level: int) -> Q:
 
 
 def _sweep(now: dt.datetime, level: int) -> int:
-    total, template = 0, template_text(_event(level))
-    while True:
-        with transaction.atomic():
-            parts = list(
-                Assignment.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(
-                    _due(now, level),
-                    role=Assignment.Role.CO,
-                    active=True,
-                    status__in=OWED,
-                    ticket__status__in=CO_STATES,
-                )
-                .select_related("ticket", "unit")
-                .order_by("id")[:BATCH]
+    template = template_text(_event(level))
+
+    def claim() -> list[Assignment]:
+        return list(
+            Assignment.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                _due(now, level),
+                role=Assignment.Role.CO,
+                active=True,
+                status__in=OWED,
+                ticket__status__in=CO_STATES,
             )
-            if not parts:
-                return total
-            Assignment.objects.filter(pk__in=[p.pk for p in parts]).update(warn_level=level)
-            for part in parts:
-                _act(part, level, template)
-        total += len(parts)
+            .select_related("ticket", "unit")
+            .order_by("id")[:BATCH]
+        )
+
+    def act(parts: Sequence[Assignment]) -> None:
+        Assignment.objects.filter(pk__in=[p.pk for p in parts]).update(warn_level=level)
+        for part in parts:
+            _act(part, level, template)
+
+    return claim_loop(claim, act)
 
 
 def _event(level: int) -> str:

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# An order still running: waiting for the unit's answer, or for the supervisor to close it.
+LIVE_STATES = ["open", "responded"]
+
 
 class SupervisionOrder(models.Model):
     class Reason(models.TextChoices):
@@ -71,13 +74,13 @@ class SupervisionOrder(models.Model):
             # a late co-handling unit gets its own order beside the lead's (tickets.cohandling).
             models.UniqueConstraint(
                 fields=["ticket", "unit", "reason"],
-                condition=Q(state__in=["open", "responded"]),
+                condition=Q(state__in=LIVE_STATES),
                 name="one_live_order_per_unit_reason",
             ),
             # An order to the centre has no unit (NULLs never clash): one live one per reason.
             models.UniqueConstraint(
                 fields=["ticket", "reason"],
-                condition=Q(state__in=["open", "responded"], unit__isnull=True),
+                condition=Q(state__in=LIVE_STATES, unit__isnull=True),
                 name="one_live_centre_order_per_reason",
             ),
         ]
@@ -88,7 +91,6 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx"),
         ]
 
-    LIVE = ("open", "responded")
     CENTRE = "市民诉求受理中心"
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from minxin.supervision.models import OversightEvaluation
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import OversightShare, Status, Ticket
-from minxin.tickets.services import record
+from minxin.tickets.timeline import record
 
 Verdict = OversightEvaluation.Verdict
 SHAREABLE = {Status.PUBLISHED, Status.CLOSED, Status.ARCHIVED}

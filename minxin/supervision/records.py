@@ -41,7 +41,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from minxin.core import clock
 from minxin.core.errors import ValidationFailed
@@ -62,21 +61,17 @@ class Period:
 
     @property
     def start(self) -> dt.datetime:
-        return _midnight(self.first)
+        return clock.day_start(self.first)
 
     @property
     def end(self) -> dt.datetime:
-        return _midnight(self.last + dt.timedelta(days=1))
+        return clock.day_start(self.last + dt.timedelta(days=1))
 
     def params(self) -> str:
         return f"from={self.first:%Y-%m-%d}&to={self.last:%Y-%m-%d}"
 
     def label(self) -> str:
         return f"{self.first:%Y-%m-%d} 至 {self.last:%Y-%m-%d}"
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def shortcut(name: str, today: dt.date | None = None) -> Period:

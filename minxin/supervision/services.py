@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from minxin.accounts.models import CENTRE_ROLES, UNIT_ROLES, Role, User
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.notify.services import email_queue, inbox_post, render
 from minxin.sla.deadlines import due_after
-from minxin.supervision.models import SupervisionEvent, SupervisionOrder
+from minxin.supervision.models import LIVE_STATES, SupervisionEvent, SupervisionOrder
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import OPEN_STATUSES, Satisfaction, Stage, Ticket
-from minxin.tickets.services import record
-from minxin.tickets.workflow import Action, is_unit_staff_over, role_may
+from minxin.tickets.steps import lock
+from minxin.tickets.timeline import record
+from minxin.tickets.workflow import is_unit_staff_over, require_allowed, role_may
 
 Order = SupervisionOrder
 
@@ -69,7 +72,9 @@ def _targets(order: Order) -> list[User]:
 
 def order_may_respond(user: User | None, order: Order) -> bool:
     """The supervised unit's staff (or a unit above it) answer its orders; the centre's
-    intake staff answer the centre's. Pages ask this too."""
+    intake staff answer the centre's. Pages ask this too. The roles come from the table
+    (SUPERVISE_REPLY); which of its rules applies depends on the order's unit, which the
+    table's parties (the request's lead or co-handling units) cannot express."""
     if user is None or not role_may(user, Action.SUPERVISE_REPLY):
         return False
     if order.unit_id is None:
@@ -131,14 +136,11 @@ def _last_lead_unit(ticket: Ticket) -> int | None:
 
 @transaction.atomic
 def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
-    if not actor.has_role(Role.SUPERVISOR, Role.ADMIN):
-        raise PermissionDenied("只有督办人员可以发起督办", code="forbidden_role")
+    ticket = lock(ticket_id)
+    require_allowed(actor, ticket, Action.SUPERVISE)
     note = (note or "").strip()
     if not note or len(note) > 1000:
         raise ValidationFailed("请填写督办意见（1000字以内）", code="required", field="note")
-    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-    if ticket is None:
-        raise NotFound("诉求不存在", code="ticket_not_found")
     if ticket.status not in OPEN_STATUSES:
         raise Conflict("该诉求已办结，不能督办", code="ticket_finished")
     order = open_order(ticket, reason=Order.Reason.MANUAL, actor=actor, note=note)
@@ -181,11 +183,11 @@ def supervision_respond(*, order_id: int, actor: Actor, response: str) -> Order:
 
 @transaction.atomic
 def supervision_close(*, order_id: int, actor: Actor, outcome: str, note: str = "") -> Order:
-    if not actor.has_role(Role.SUPERVISOR, Role.ADMIN):
-        raise PermissionDenied("只有督办人员可以办结督办单", code="forbidden_role")
+    order = _locked_order(order_id)
+    # Closing is the supervisors' part of supervising (the table's SUPERVISE rule).
+    require_allowed(actor, order.ticket, Action.SUPERVISE)
     if outcome not in Order.Outcome.values:
         raise ValidationFailed("请选择督办结果", code="invalid_outcome", field="outcome")
-    order = _locked_order(order_id)
     if order.state == Order.State.CLOSED:
         raise Conflict("该督办单已办结", code="order_closed")
     order.state, order.outcome = Order.State.CLOSED, outcome
@@ -233,11 +235,7 @@ def orders_follow(*, ticket: Ticket) -> int:
     """The request has finished: a satisfied citizen (满意/基本满意) closes its live orders,
     with an entry on each order and on the request; any other end (不满意 with no reopen
     left, not rated, rejected, merged) asks the supervisor to decide. Safe to run twice."""
-    orders = list(
-        Order.objects.select_for_update()
-        .filter(ticket=ticket, state__in=Order.LIVE)
-        .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
-    )
+    orders = list(_undecided_live().select_for_update().filter(ticket=ticket))
     satisfied = ticket.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
     for order in orders:
         if satisfied:
@@ -245,6 +243,12 @@ def orders_follow(*, ticket: Ticket) -> int:
         else:
             _ask_to_decide(order, ticket)
     return len(orders)
+
+
+def _undecided_live() -> QuerySet[Order]:
+    """Live orders the supervisor has not yet been asked to decide."""
+    asked = SupervisionEvent.objects.filter(action=DECIDE).values("order_id")
+    return Order.objects.filter(state__in=LIVE_STATES).exclude(pk__in=asked)
 
 
 def _close_with_request(order: Order, ticket: Ticket) -> None:
@@ -302,9 +306,8 @@ def _ask_to_decide(order: Order, ticket: Ticket) -> None:
 def orders_follow_due(limit: int = 1000) -> int:
     """The sweep's part: live orders whose request finished by any path."""
     tickets = (
-        Order.objects.filter(state__in=Order.LIVE)
+        _undecided_live()
         .exclude(ticket__status__in=OPEN_STATUSES)
-        .exclude(pk__in=SupervisionEvent.objects.filter(action=DECIDE).values("order_id"))
         .values_list("ticket_id", flat=True)
         .distinct()[:limit]
     )

@@ -1,16 +1,17 @@
 """The deadline sweep, run every minute by the worker.
 
 Each pass claims due requests in batches with `SELECT ... FOR UPDATE SKIP LOCKED` and flips
-their `warn_level` in the same transaction, so several workers share the work without
-overlap, and a pass that runs twice finds nothing left to do the second time.
+their `warn_level` in the same transaction (`batches.claim_loop`), so several workers share
+the work without overlap, and a pass that runs twice finds nothing left to do the second time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 
 from minxin.audit.services import chain_append_timeline_many
@@ -21,12 +22,14 @@ from minxin.notify.services import render, template_text
 from minxin.risk.models import RiskLevel
 from minxin.risk.services import analyse_missed
 from minxin.sla.deadlines import due_after
+from minxin.supervision.batches import claim_loop
 from minxin.supervision.coparts import sweep_co_parts
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.services import escalate_due, open_order, orders_follow_due
 from minxin.tickets.actors import Actor
+from minxin.tickets.clocks import warn_moment
 from minxin.tickets.models import RUNNING_STATUSES, Stage, Status, Ticket, TimelineEvent
-from minxin.tickets.services import ticket_close_unrated, warn_moment
+from minxin.tickets.services import ticket_close_unrated
 
 BATCH = 1000
 # Paused requests (待补充) are not listed: their clocks do not run.
@@ -72,32 +75,25 @@ def _due(now: dt.datetime, level: int) -> Q:
 
 
 def _sweep(now: dt.datetime, level: int) -> int:
-    total = 0
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Ticket.objects.select_for_update(skip_locked=True)
-                .filter(_due(now, level), status__in=RUNNING)
-                .order_by()
-                .values(
-                    "id",
-                    "tracking_code",
-                    "title",
-                    "lead_unit_id",
-                    "stage",
-                    "stage_due_at",
-                    "status",
-                )[:BATCH]
-            )
-            if not rows:
-                return total
-            ids = [r["id"] for r in rows]
-            Ticket.objects.filter(pk__in=ids, warn_level__lt=level).update(warn_level=level)
-            _record(rows, now, level)
-        total += len(rows)
+    def claim() -> list[dict[str, Any]]:
+        return list(
+            Ticket.objects.select_for_update(skip_locked=True)
+            .filter(_due(now, level), status__in=RUNNING)
+            .order_by()
+            .values(
+                "id", "tracking_code", "title", "lead_unit_id", "stage", "stage_due_at", "status"
+            )[:BATCH]
+        )
+
+    def act(rows: Sequence[dict[str, Any]]) -> None:
+        ids = [r["id"] for r in rows]
+        Ticket.objects.filter(pk__in=ids, warn_level__lt=level).update(warn_level=level)
+        _record(rows, now, level)
+
+    return claim_loop(claim, act)
 
 
-def _record(rows: list[dict], now: dt.datetime, level: int) -> None:
+def _record(rows: Sequence[dict[str, Any]], now: dt.datetime, level: int) -> None:
     events, inbox = [], []
     templates: dict[str, str] = {}
     for row in rows:
@@ -151,7 +147,7 @@ def _event_name(row: dict, level: int) -> str:
     return OVERDUE_EVENTS.get(row["stage"], "overdue")
 
 
-def _after_red(rows: list[dict], now: dt.datetime) -> None:
+def _after_red(rows: Sequence[dict[str, Any]], now: dt.datetime) -> None:
     """Overdue handling opens supervision; an unrated reply goes to the callback agents."""
     system = Actor.system_actor()
     supervised = [r["id"] for r in rows if r["stage"] in SUPERVISED_STAGES]

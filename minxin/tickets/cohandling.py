@@ -27,10 +27,14 @@ from minxin.notify.services import inbox_post, render
 from minxin.org.models import Unit
 from minxin.sla.calendar import workdays_between
 from minxin.sla.deadlines import due_after
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
+from minxin.tickets.clocks import warn_moment
 from minxin.tickets.models import OPEN_PART_STATUSES, Assignment, Ticket
 from minxin.tickets.policy import co_days
-from minxin.tickets.workflow import CO_PART_FROM, Action, co_part_of, require_allowed
+from minxin.tickets.steps import lock
+from minxin.tickets.timeline import record
+from minxin.tickets.workflow import CO_PART_FROM, require_allowed, require_co_part
 
 P = Assignment.PartStatus
 # By default a part ends this many working days before the lead's reply is due, so the
@@ -52,10 +56,17 @@ def co_part_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
     return due_after(start, max(1, days))
 
 
-def co_parts_start(ticket: Ticket, units: list[Unit], now: dt.datetime) -> list[Assignment]:
-    """The parts a dispatch creates, each on its own clock (called by `ticket_dispatch`)."""
-    from minxin.tickets.services import warn_moment
+def parts_start(ticket: Ticket, lead: Unit, co_units: list[Unit]) -> list[Assignment]:
+    """A dispatch's parts, replacing any earlier ones: the lead's, and one a co-handling unit,
+    each on its own clock (called by `ticket_dispatch`). Returns the co-handling parts."""
+    now = clock.now()
+    ticket.assignments.filter(active=True).update(active=False)
+    lead_part = Assignment(ticket=ticket, unit=lead, role=Assignment.Role.LEAD, created_at=now)
+    parts = Assignment.objects.bulk_create([lead_part, *_co_parts(ticket, co_units, now)])
+    return parts[1:]
 
+
+def _co_parts(ticket: Ticket, units: list[Unit], now: dt.datetime) -> list[Assignment]:
     due = co_part_due(ticket, now)
     return [
         Assignment(
@@ -91,18 +102,9 @@ def co_parts(ticket: Ticket) -> list[Assignment]:
 # ---- the co-unit's actions ------------------------------------------------------------------
 
 
-def _lock(ticket_id: int) -> Ticket:
-    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-    if ticket is None:
-        raise NotFound("诉求不存在", code="ticket_not_found")
-    return ticket
-
-
 def _my_part(actor: Actor, ticket: Ticket, action: Action) -> Assignment:
     """The actor's part, locked, in a state the action may start from (else a Conflict)."""
-    require_allowed(actor, ticket, action)
-    found = co_part_of(actor.user, ticket)
-    assert found is not None  # the table admitted the actor as a co-unit's staff
+    found = require_co_part(actor, ticket, action)
     part = Assignment.objects.select_for_update().select_related("unit").get(pk=found.pk)
     if part.status not in CO_PART_FROM[action]:
         raise Conflict(
@@ -117,7 +119,7 @@ _LABEL = {Action.CO_SIGN: "签收", Action.CO_RETURN: "退回", Action.CO_OPINIO
 
 @transaction.atomic
 def co_part_sign(*, ticket_id: int, actor: Actor) -> Assignment:
-    ticket = _lock(ticket_id)
+    ticket = lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_SIGN)
     part.status, part.signed_at = P.SIGNED, clock.now()
     part.save(update_fields=["status", "signed_at"])
@@ -129,7 +131,7 @@ def co_part_sign(*, ticket_id: int, actor: Actor) -> Assignment:
 def co_part_return(*, ticket_id: int, actor: Actor, reason: str) -> Assignment:
     """Not ours: the part waits for the centre's decision (`co_part_decide`)."""
     reason = check_text(reason, field="reason", label="退回理由", max_length=1000)
-    ticket = _lock(ticket_id)
+    ticket = lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_RETURN)
     part.status, part.return_reason = P.RETURNED, reason
     part.save(update_fields=["status", "return_reason"])
@@ -142,7 +144,7 @@ def co_part_return(*, ticket_id: int, actor: Actor, reason: str) -> Assignment:
 def co_part_opinion(*, ticket_id: int, actor: Actor, note: str) -> Assignment:
     """协办意见: what the co-unit found and did, for the lead (internal to the staff)."""
     note = check_text(note, field="note", label="协办意见", max_length=3000)
-    ticket = _lock(ticket_id)
+    ticket = lock(ticket_id)
     part = _my_part(actor, ticket, Action.CO_OPINION)
     part.status, part.opinion, part.opinion_at, part.opinion_by = (
         P.DONE,
@@ -164,7 +166,7 @@ def co_part_decide(
     note = (note or "").strip()
     if len(note) > 1000:
         raise ValidationFailed("说明不能超过1000字", code="too_long", field="note")
-    ticket = _lock(ticket_id)
+    ticket = lock(ticket_id)
     require_allowed(actor, ticket, Action.CO_DECIDE)
     part = (
         Assignment.objects.select_for_update()
@@ -211,8 +213,6 @@ def proceed_check(ticket: Ticket, *, actor: Actor, proceed_reason: str) -> None:
 
 
 def _record(ticket: Ticket, actor: Actor, action: Action, unit: Unit | None, note: str) -> None:
-    from minxin.tickets.services import record
-
     # Co-handling is the staff's business: none of it is on the citizen's timeline.
     record(ticket, actor=actor, action=action, note=note, unit=unit, public=False)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from minxin.core import clock
+from minxin.tickets.actions import ACTION_LABELS
 from minxin.tickets.models import Status, Ticket, TimelineEvent
 from minxin.tickets.timeline import citizen_text
-from minxin.tickets.workflow import ACTION_LABELS
 
 
 def deadline_text(ticket: Ticket) -> str:

@@ -9,10 +9,11 @@ A value that is not one of these is refused with a message naming the parameter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 
 from minxin.core import clock
@@ -26,8 +27,7 @@ SORTS = {
     "deadline": "环节期限最近在前",
     "risk": "风险最高在前",
 }
-# Each sort as field names; `_order` in the workbench and `ordered` below turn them into
-# ORDER BY terms (nullable deadlines last).
+# Each sort as field names; `order_terms` turns them into ORDER BY terms (empty deadlines last).
 SORT_FIELDS: dict[str, tuple[str, ...]] = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
@@ -149,16 +149,30 @@ def sorted_list(
 ) -> QuerySet[Ticket]:
     """TICKETS in the chosen order (default: nearest stage deadline); with ALARM_FIRST (an
     intake list) critical-risk requests above the rest whatever the order."""
-    names = SORT_FIELDS.get(sort, SORT_FIELDS["deadline"])
-    if alarm_first:
-        names = ("alarm", *names)
-    if alarm_first or "risk_rank" in names:
+    names = sort_fields(sort, alarm_first=alarm_first)
+    if "alarm" in names or "risk_rank" in names:
         tickets = with_risk(tickets)
-    return tickets.order_by(*[_term(name) for name in names])
+    return tickets.order_by(*order_terms(names))
 
 
-def _term(name: str) -> OrderBy:
+def sort_fields(sort: str, *, alarm_first: bool = False) -> tuple[str, ...]:
+    """The field names of a sort (default: nearest stage deadline); with ALARM_FIRST,
+    critical-risk requests above the rest."""
+    names = SORT_FIELDS.get(sort, SORT_FIELDS["deadline"])
+    return ("alarm", *names) if alarm_first else names
+
+
+def order_terms(names: Iterable[str], *, nulls_last: bool = True) -> list[OrderBy]:
+    """ORDER BY terms for field names ("-" for descending). With NULLS_LAST, rows whose
+    nullable field is empty (a paused or finished stage's deadline) go last."""
+    return [_term(name, nulls_last) for name in names]
+
+
+def _term(name: str, nulls_last: bool) -> OrderBy:
     field = name.lstrip("-")
-    # Deadlines may be empty (a paused or finished stage): those rows go last.
-    last = True if field in ("stage_due_at", "due_at") else None
+    try:
+        nullable = bool(getattr(Ticket._meta.get_field(field), "null", False))
+    except FieldDoesNotExist:  # an annotation of the list's own (risk_rank, alarm)
+        nullable = False
+    last = True if nulls_last and nullable else None
     return F(field).desc(nulls_last=last) if name.startswith("-") else F(field).asc(nulls_last=last)

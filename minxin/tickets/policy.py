@@ -60,7 +60,7 @@ def deadline_days(ticket: Ticket) -> int:
 
 
 def accept_due(ticket: Ticket, start: dt.datetime) -> dt.datetime:
-    """待受理: from submission (or from a resumed pause, see `_shift_stage`)."""
+    """待受理: from submission (or from a resumed pause, see `clocks.shift_stage`)."""
     if is_emergency(ticket):
         return emergency_due(start)
     return due_after_working_hours(start, _limit(ticket, "accept_hours"))

@@ -12,18 +12,20 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from minxin.accounts import throttle
 from minxin.core import clock
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
-from minxin.core.hashing import keyed_hash, keyed_hash_matches
+from minxin.core.hashing import keyed_hash
 from minxin.org.models import Category, RequestType, Unit
 from minxin.risk.services import analyse_submission
 from minxin.sla.deadlines import due_after
 from minxin.tickets import codes, textsearch
 from minxin.tickets.actors import Actor
+from minxin.tickets.clocks import warn_moment
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
+from minxin.tickets.passwords import password_try
 from minxin.tickets.policy import accept_due, deadline_days
-from minxin.tickets.services import record, warn_moment
+from minxin.tickets.timeline import record
+from minxin.tickets.workflow import require_owner
 
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -168,8 +170,6 @@ def _insert_with_unique_code(ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_add_photo(*, ticket_id: int, actor: Actor, upload: bytes, filename: str = "") -> Photo:
-    from minxin.tickets.workflow import require_owner
-
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     require_owner(actor, ticket)
     if ticket.photos.count() >= MAX_PHOTOS:
@@ -244,38 +244,11 @@ def ticket_for_citizen(
     )
     if ticket is not None and phone and ticket.submitter_phone == phone:
         return ticket, Actor.citizen(phone)
-    if password:
-        lookup_attempt(code=code, ip=ip)
-        if (
-            ticket is not None
-            and ticket.query_password_hash
-            and keyed_hash_matches(password.strip(), ticket.query_password_hash, purpose="query")
-        ):
-            lookup_passed(code=code, ip=ip)
-            return ticket, Actor.code_holder(code)
+    digest = ticket.query_password_hash if ticket is not None else None
+    if password and password_try(code=code, ip=ip, password=password, digest=digest):
+        assert ticket is not None  # a digest matched: the request exists
+        return ticket, Actor.code_holder(code)
     raise NotFound("查询码或查询密码不正确", code="not_found")
-
-
-def _lookup_limits(code: str, ip: str | None) -> list[tuple[throttle.Limit, str]]:
-    window = settings.TRACKING_LOOKUP_WINDOW_SECONDS
-    limits = [(throttle.Limit("lookup", settings.TRACKING_LOOKUP_MAX_FAILURES, window), code)]
-    if ip:
-        limits.append(
-            (throttle.Limit("lookup-ip", settings.TRACKING_LOOKUP_MAX_PER_IP, window), ip)
-        )
-    return limits
-
-
-def lookup_attempt(*, code: str, ip: str | None) -> None:
-    """Count one query-password try, before it is checked; RateLimited past the limit."""
-    throttle.guard(
-        *_lookup_limits(code, ip), message="查询失败次数过多，请{wait}后再试", code="lookup_locked"
-    )
-
-
-def lookup_passed(*, code: str, ip: str | None) -> None:
-    for limit, value in _lookup_limits(code, ip):
-        throttle.give_back(limit, value)
 
 
 # ---- a short-lived proof, so pages need not keep the password ---------------------------

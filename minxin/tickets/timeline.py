@@ -23,9 +23,9 @@ from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
 from minxin.org.models import Unit
 from minxin.tickets import tracking_cache
+from minxin.tickets.actions import Action as A
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket, TimelineEvent
-from minxin.tickets.workflow import Action as A
 
 
 @dataclass(frozen=True)

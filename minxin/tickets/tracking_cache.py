@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from minxin.core.errors import NotFound
-from minxin.core.hashing import keyed_hash_matches
+from minxin.tickets.passwords import password_try
 
 TTL_SECONDS = 60
 
@@ -31,11 +31,7 @@ def cached_view(
     if phone and entry["ph"] and _phone_matches(phone, entry["ph"]):
         return entry["body"]
     if password and entry["pw"]:
-        from minxin.tickets.submission import lookup_attempt, lookup_passed
-
-        lookup_attempt(code=code, ip=ip)
-        if keyed_hash_matches(password.strip(), entry["pw"], purpose="query"):
-            lookup_passed(code=code, ip=ip)
+        if password_try(code=code, ip=ip, password=password, digest=entry["pw"]):
             return entry["body"]
         # The entry holds the request's own hash: this try has failed, and is counted.
         raise NotFound("查询码或查询密码不正确", code="not_found")

@@ -14,9 +14,13 @@ from django.db import transaction
 from minxin.accounts.models import Role
 from minxin.core.errors import Conflict, ValidationFailed
 from minxin.core.validation import check_text
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
+from minxin.tickets.clocks import review_stage
 from minxin.tickets.models import Reply, Status, Ticket
-from minxin.tickets.workflow import Action, require_allowed
+from minxin.tickets.replies import pending_reply, reply_send_back
+from minxin.tickets.steps import lock, move
+from minxin.tickets.workflow import require_allowed
 
 
 def reply_target(ticket: Ticket, actor: Actor) -> str:
@@ -29,8 +33,6 @@ def reply_target(ticket: Ticket, actor: Actor) -> str:
 def _ready(
     ticket_id: int, actor: Actor, action: Action, expected_version: int | None
 ) -> tuple[Ticket, str | None, Reply]:
-    from minxin.tickets.services import lock, pending_reply
-
     ticket = lock(ticket_id, expected_version)
     lead = ticket.lead_unit if ticket.lead_unit_id else None
     if ticket.status != Status.UNIT_REVIEW and lead is not None and not lead.reply_approval:
@@ -45,8 +47,6 @@ def _ready(
 def ticket_unit_approve(
     *, ticket_id: int, actor: Actor, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    from minxin.tickets.services import move, review_stage
-
     note = (note or "").strip()
     if len(note) > 1000:
         raise ValidationFailed("审核意见不能超过1000字", code="too_long", field="note")
@@ -68,17 +68,10 @@ def ticket_unit_approve(
 def ticket_unit_send_back(
     *, ticket_id: int, actor: Actor, note: str, expected_version: int | None = None
 ) -> Ticket:
-    from minxin.tickets.services import move
-
     note = check_text(note, field="note", label="退回意见", max_length=1000)
     ticket, to, reply = _ready(ticket_id, actor, Action.UNIT_SEND_BACK, expected_version)
     assert to is not None
-    reply.review, reply.reviewed_by, reply.review_note = (
-        Reply.Review.SENT_BACK,
-        actor.user,
-        f"单位审核退回：{note}",
-    )
-    reply.save(update_fields=["review", "reviewed_by", "review_note"])
+    reply_send_back(reply, by=actor.user, note=f"单位审核退回：{note}")
     # The handling stage's clock was never stopped: the unit keeps its own deadline.
     move(ticket, actor=actor, action=Action.UNIT_SEND_BACK, to=to, note=note, public=False)
     return ticket

@@ -3,13 +3,16 @@ to, and who may take each one.
 
 Services enforce these tables (`require_allowed`); the workbench and the API ask the same
 tables which actions to offer (`allowed_actions`). Nothing else decides whether a move is
-legal or permitted. The table is drawn in docs/architecture.md.
+legal or permitted. The table is drawn in docs/architecture.md; the actions themselves and their names are
+in `tickets.actions`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from types import EllipsisType
 
 from minxin.accounts.models import (
     CALLBACK_ROLES,
@@ -22,62 +25,11 @@ from minxin.accounts.models import (
     User,
 )
 from minxin.core.errors import Conflict, PermissionDenied
+from minxin.tickets.actions import ACTION_LABELS, Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Assignment, Extension, Status, Ticket
 
 S = Status
-
-
-class Action(StrEnum):
-    """Every step a request's timeline can record. The values are stored in
-    `TimelineEvent.action`, so they never change."""
-
-    SUBMIT = "submit"
-    ACCEPT = "accept"
-    REJECT = "reject"
-    REQUEST_INFO = "request_info"
-    SUPPLEMENT = "supplement"
-    ANSWER = "answer"
-    DISPATCH = "dispatch"
-    SIGN = "sign"
-    RETURN = "return"
-    REPLY = "reply"
-    APPROVE = "approve"
-    SEND_BACK = "send_back"
-    RATE = "rate"
-    REOPEN = "reopen"
-    CLOSE_UNRATED = "close_unrated"
-    ARCHIVE = "archive"
-    REQUEST_EXTENSION = "request_extension"
-    DECIDE_EXTENSION = "decide_extension"
-    MERGE = "merge"
-    REVEAL_CONTACT = "reveal_contact"
-    WARNING = "warning"
-    OVERDUE = "overdue"
-    TO_CALLBACK = "to_callback"
-    SUPERVISE = "supervise"
-    SUPERVISE_REPLY = "supervise_reply"
-    SUPERVISE_ESCALATE = "supervise_escalate"
-    OVERSIGHT_SHARE = "oversight_share"
-    OVERSIGHT_EVALUATE = "oversight_evaluate"
-    EMERGENCY = "emergency"  # put on the emergency clock (docs/deadlines.md)
-    EMERGENCY_ALERT = "emergency_alert"  # the staff on duty alerted
-    SUPERVISE_CLOSE = "supervise_close"  # an order closed with its request
-    # 协办: each co-handling unit's part (tickets.cohandling)
-    CO_SIGN = "co_sign"
-    CO_RETURN = "co_return"
-    CO_DECIDE = "co_decide"
-    CO_OPINION = "co_opinion"
-    CO_PROCEED = "co_proceed"
-    CO_WARNING = "co_warning"
-    CO_OVERDUE = "co_overdue"
-    # 单位审核: the unit head approves a handler's reply before the centre reviews it
-    UNIT_APPROVE = "unit_approve"
-    UNIT_SEND_BACK = "unit_send_back"
-    # 典型案例库 (publicinfo.cases): a closed request nominated, its redacted case published
-    CASE_NOMINATE = "case_nominate"
-    CASE_PUBLISH = "case_publish"
-    CASE_WITHDRAW = "case_withdraw"
 
 
 A = Action
@@ -203,52 +155,6 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.CASE_WITHDRAW: (_staff(REVIEW_ROLES),),
 }
 
-ACTION_LABELS: dict[str, str] = {
-    A.SUBMIT: "提交诉求",
-    A.ACCEPT: "受理",
-    A.REJECT: "不予受理",
-    A.REQUEST_INFO: "要求补充材料",
-    A.SUPPLEMENT: "补充材料",
-    A.ANSWER: "受理时直接答复",
-    A.DISPATCH: "派遣",
-    A.SIGN: "签收",
-    A.RETURN: "退回",
-    A.REPLY: "提交办理结果",
-    A.APPROVE: "审核通过并公开答复",
-    A.SEND_BACK: "审核退回重办",
-    A.RATE: "评价",
-    A.REOPEN: "不满意重办",
-    A.CLOSE_UNRATED: "逾期未评价办结",
-    A.ARCHIVE: "归档",
-    A.REQUEST_EXTENSION: "申请延期",
-    A.DECIDE_EXTENSION: "审批延期",
-    A.MERGE: "并案",
-    A.REVEAL_CONTACT: "查看联系方式",
-    A.WARNING: "即将超期预警",
-    A.OVERDUE: "超期",
-    A.TO_CALLBACK: "转电话回访",
-    A.SUPERVISE: "督办",
-    A.SUPERVISE_REPLY: "督办回复",
-    A.SUPERVISE_ESCALATE: "督办升级",
-    A.OVERSIGHT_SHARE: "提交监督小组评议",
-    A.OVERSIGHT_EVALUATE: "监督小组评议",
-    A.EMERGENCY: "紧急诉求",
-    A.EMERGENCY_ALERT: "紧急告警",
-    A.SUPERVISE_CLOSE: "督办单随诉求办结",
-    A.CO_SIGN: "协办签收",
-    A.CO_RETURN: "协办退回",
-    A.CO_DECIDE: "决定协办退回",
-    A.CO_OPINION: "提交协办意见",
-    A.CO_PROCEED: "协办未完成先行答复",
-    A.CO_WARNING: "协办即将超期",
-    A.CO_OVERDUE: "协办超期",
-    A.UNIT_APPROVE: "单位审核通过",
-    A.UNIT_SEND_BACK: "单位审核退回",
-    A.CASE_NOMINATE: "推荐为典型案例",
-    A.CASE_PUBLISH: "公开典型案例",
-    A.CASE_WITHDRAW: "撤回典型案例",
-}
-
 
 # ---- the state machine --------------------------------------------------------------------
 
@@ -311,7 +217,15 @@ def require_owner(actor: Actor, ticket: Ticket) -> None:
         raise PermissionDenied("只有诉求人本人可以进行此操作", code="not_owner")
 
 
-def _admits(rule: Rule, actor: Actor, ticket: Ticket | None) -> bool:
+def _co_part(actor: Actor, ticket: Ticket | None, actions: Iterable[str]) -> Assignment | None:
+    """The actor's co-handling part, looked up only when one of `actions` has a co rule."""
+    rules = (rule for action in actions for rule in PERMISSIONS[Action(action)])
+    if ticket is None or not any(rule.party == Party.CO for rule in rules):
+        return None
+    return co_part_of(actor.user, ticket)
+
+
+def _admits(rule: Rule, actor: Actor, ticket: Ticket | None, co_part: Assignment | None) -> bool:
     if rule.party == Party.ANYONE:
         return True
     if rule.party == Party.SYSTEM:
@@ -323,14 +237,28 @@ def _admits(rule: Rule, actor: Actor, ticket: Ticket | None) -> bool:
     if rule.party == Party.LEAD:
         return ticket is not None and is_lead_staff(actor.user, ticket)
     if rule.party == Party.CO:
-        return ticket is not None and co_part_of(actor.user, ticket) is not None
+        return co_part is not None
     return True
 
 
-def permits(actor: Actor, ticket: Ticket | None, action: str, *, status: str | None = None) -> bool:
-    """Whether a rule admits the actor; with `status`, only the rules that hold in it."""
+# A co-handling part not given: look it up (`co_part_of`) if a rule needs it.
+LOOK_UP = ...
+
+
+def permits(
+    actor: Actor,
+    ticket: Ticket | None,
+    action: str,
+    *,
+    status: str | None = None,
+    co_part: Assignment | None | EllipsisType = LOOK_UP,
+) -> bool:
+    """Whether a rule admits the actor; with `status`, only the rules that hold in it. A
+    caller that has already looked up the actor's co-handling part passes it."""
+    if co_part is LOOK_UP:
+        co_part = _co_part(actor, ticket, [action])
     return any(
-        _admits(rule, actor, ticket)
+        _admits(rule, actor, ticket, co_part)
         for rule in PERMISSIONS[Action(action)]
         if status is None or rule.states is None or status in rule.states
     )
@@ -342,16 +270,32 @@ def role_may(user: User, action: str) -> bool:
     return user.is_active and any(user.role in rule.roles for rule in PERMISSIONS[Action(action)])
 
 
-def require_allowed(actor: Actor, ticket: Ticket, action: str) -> str | None:
+def require_allowed(
+    actor: Actor,
+    ticket: Ticket,
+    action: str,
+    *,
+    co_part: Assignment | None | EllipsisType = LOOK_UP,
+) -> str | None:
     """The one check every service makes on its locked request: the actor may take the
     action (else 403), the state allows it (else 409), and the actor may take it in this
     state (else 403). Returns the target state, as `check_transition`."""
-    if not permits(actor, ticket, action):
+    if co_part is LOOK_UP:
+        co_part = _co_part(actor, ticket, [action])
+    if not permits(actor, ticket, action, co_part=co_part):
         raise _refusal(actor, action)
     target = check_transition(ticket.status, action) if action in TRANSITIONS else None
-    if not permits(actor, ticket, action, status=ticket.status):
+    if not permits(actor, ticket, action, status=ticket.status, co_part=co_part):
         raise _refusal(actor, action)
     return target
+
+
+def require_co_part(actor: Actor, ticket: Ticket, action: str) -> Assignment:
+    """`require_allowed` for a co-handling unit's action; returns the actor's part."""
+    part = co_part_of(actor.user, ticket)
+    require_allowed(actor, ticket, action, co_part=part)
+    assert part is not None  # the table admitted the actor as a co-unit's staff
+    return part
 
 
 def _refusal(actor: Actor, action: str) -> PermissionDenied:
@@ -403,14 +347,19 @@ ORDER: list[Action] = [
 ]
 
 
-def allowed_actions(user: User, ticket: Ticket) -> list[Action]:
+def allowed_actions(
+    user: User, ticket: Ticket, *, co_part: Assignment | None | EllipsisType = LOOK_UP
+) -> list[Action]:
     """The actions to offer this user now: legal in the current state, permitted in it,
-    and meaningful (a pending extension to decide, a type that may be answered directly)."""
-    actor = Actor.staff(user)
+    and meaningful (a pending extension to decide, a type that may be answered directly).
+    A page that shows the user's co-handling part passes it (`co_part_of`)."""
+    actor, legal = Actor.staff(user), legal_actions(ticket.status)
+    part = _co_part(actor, ticket, legal) if co_part is LOOK_UP else co_part
     actions = [
         a
-        for a in legal_actions(ticket.status)
-        if permits(actor, ticket, a, status=ticket.status) and _meaningful(ticket, a, user)
+        for a in legal
+        if permits(actor, ticket, a, status=ticket.status, co_part=part)
+        and _meaningful(ticket, a, part)
     ]
     return sorted(actions, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
 
@@ -423,10 +372,9 @@ CO_PART_FROM: dict[str, frozenset[str]] = {
 }
 
 
-def _meaningful(ticket: Ticket, action: Action, user: User) -> bool:
+def _meaningful(ticket: Ticket, action: Action, part: Assignment | None) -> bool:
     pending = ticket.extensions.filter(decision=Extension.Decision.PENDING).exists
     if action in CO_PART_FROM:
-        part = co_part_of(user, ticket)
         return part is not None and part.status in CO_PART_FROM[action]
     if action == A.CO_DECIDE:
         return ticket.assignments.filter(

@@ -14,8 +14,9 @@ from minxin.risk.selectors import insight_for
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.selectors import duplicate_flags_for
 from minxin.tickets import selectors
+from minxin.tickets.actions import Action
 from minxin.tickets.models import Ticket
-from minxin.tickets.workflow import Action, role_may
+from minxin.tickets.workflow import role_may
 
 # Level -> (badge text, badge class). The text carries the meaning; colour only repeats it.
 RISK_BADGES = {

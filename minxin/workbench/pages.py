@@ -15,14 +15,15 @@ from minxin.org.models import Category, RequestType, Unit
 from minxin.risk.models import RiskLevel
 from minxin.routing.recommend import UnitGuess
 from minxin.sla.deadlines import due_after
-from minxin.supervision.models import SupervisionOrder
+from minxin.supervision.models import LIVE_STATES, SupervisionOrder
 from minxin.supervision.selectors import orders_visible_to
 from minxin.supervision.services import order_may_respond
 from minxin.tickets import cohandling, listing, selectors
+from minxin.tickets.actions import Action
 from minxin.tickets.display import mask_name, mask_phone
 from minxin.tickets.models import Channel, Extension, Satisfaction, Ticket
 from minxin.tickets.policy import deadline_days, sign_due
-from minxin.tickets.workflow import Action, co_part_of, role_may
+from minxin.tickets.workflow import co_part_of, role_may
 from minxin.workbench.insight import RowMarks, detail_insight, row_marks
 from minxin.workbench.panels import detail_panels
 from minxin.workbench.permissions import (
@@ -121,7 +122,7 @@ def home_orders(user: User) -> dict[str, Any]:
 # Filters of the supervision list: key -> (label, states; None = every state)
 OrderState = SupervisionOrder.State
 ORDER_FILTERS: dict[str, tuple[str, list[str] | None]] = {
-    "live": ("进行中", [OrderState.OPEN, OrderState.RESPONDED]),
+    "live": ("进行中", LIVE_STATES),
     "open": ("待单位回复", [OrderState.OPEN]),
     "responded": ("已回复待办结", [OrderState.RESPONDED]),
     "closed": ("已办结", [OrderState.CLOSED]),
@@ -312,7 +313,8 @@ def dispatch_preview(ticket: Ticket) -> dict[str, dt.datetime]:
 
 
 def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    actions = allowed_actions(user, ticket)
+    my_co_part = co_part_of(user, ticket)  # looked up once: the actions need it too
+    actions = allowed_actions(user, ticket, co_part=my_co_part)
     context: dict[str, Any] = {
         "ticket": ticket,
         "actions": actions,
@@ -321,7 +323,7 @@ def detail_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "assignments": ticket.assignments.select_related("unit").order_by("-active", "role"),
         "co_parts": (co_parts := cohandling.co_parts(ticket)),
         "open_co_parts": [part for part in co_parts if part.is_open],
-        "my_co_part": co_part_of(user, ticket),
+        "my_co_part": my_co_part,
         "extensions": ticket.extensions.select_related("unit", "requested_by"),
         "pending_extension": ticket.extensions.filter(decision=Extension.Decision.PENDING).first(),
         "photos": ticket.photos.all(),

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from minxin.accounts.models import SUPERVISOR_ROLES, UNIT_ROLES, Role, User
 from minxin.org.models import Unit
-from minxin.tickets.workflow import (
-    Action,
-    allowed_actions,
-    may_act,
-    role_may,
-)
+from minxin.tickets.actions import Action
+from minxin.tickets.workflow import allowed_actions, may_act, role_may
 
 __all__ = [
     "allowed_actions",

@@ -9,10 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, OrderBy, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from minxin.accounts.models import Role, User
 from minxin.core import clock
@@ -108,12 +106,10 @@ def _queue(name: str) -> Callable[[User], QuerySet[Ticket]]:
 def _today(user: User) -> QuerySet[Ticket]:
     """Requests waiting for intake that arrived since midnight, city time."""
     return listing.with_risk(
-        selectors.queue(user=user, name="intake").filter(created_at__gte=_midnight())
+        selectors.queue(user=user, name="intake").filter(
+            created_at__gte=clock.day_start(clock.today())
+        )
     )
-
-
-def _midnight() -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(clock.today(), dt.time.min))
 
 
 def _intake(user: User) -> QuerySet[Ticket]:
@@ -244,22 +240,11 @@ def sections_for(user: User) -> list[Section]:
     return [SECTIONS[key] for key in ROLE_SECTIONS.get(user.role, [])]
 
 
-def _order(name: str, nulls: bool) -> OrderBy:
-    field = name.lstrip("-")
-    try:
-        nullable = Ticket._meta.get_field(field).null
-    except FieldDoesNotExist:  # an annotation of the list's own
-        nullable = False
-    last = True if nulls and nullable else None
-    return F(field).desc(nulls_last=last) if name.startswith("-") else F(field).asc(nulls_last=last)
-
-
 def _ordering(section: Section, sort: str = "") -> list[OrderBy]:
     """The list's own order, or the chosen sort (critical first in an intake list)."""
     if not sort:
-        return [_order(name, section.nulls) for name in section.order]
-    names = (("alarm",) if section.alarm_first else ()) + listing.SORT_FIELDS[sort]
-    return [_order(name, True) for name in names]
+        return listing.order_terms(section.order, nulls_last=section.nulls)
+    return listing.order_terms(listing.sort_fields(sort, alarm_first=section.alarm_first))
 
 
 def _listed(user: User, section: Section, query: ListQuery | None) -> QuerySet[Ticket]:

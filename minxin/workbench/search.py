@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core import clock
@@ -79,10 +78,6 @@ class SearchForm(forms.Form):
         return data
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _code_filter(raw: str) -> Q:
     code = normalise(raw)
     if code:
@@ -125,9 +120,9 @@ def _refine(tickets: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]
     if data.get("district"):
         tickets = tickets.filter(district=data["district"])
     if data.get("date_from"):
-        tickets = tickets.filter(created_at__gte=_day_start(data["date_from"]))
+        tickets = tickets.filter(created_at__gte=clock.day_start(data["date_from"]))
     if data.get("date_to"):
-        tickets = tickets.filter(created_at__lt=_day_start(data["date_to"] + dt.timedelta(1)))
+        tickets = tickets.filter(created_at__lt=clock.day_start(data["date_to"] + dt.timedelta(1)))
     if data.get("overdue"):
         now = clock.now()
         late = Q(stage_due_at__lt=now) | (Q(due_at__lt=now) & ~Q(status=Status.PUBLISHED))

@@ -15,11 +15,12 @@ from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.services import duplicate_dismiss, duplicate_merge
 from minxin.tickets import selectors
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.codes import normalise
 from minxin.tickets.models import Extension, Ticket
 from minxin.tickets.services import ticket_dispatch
-from minxin.tickets.workflow import Action, may_act, role_may
+from minxin.tickets.workflow import may_act, role_may
 from minxin.workbench.actions import ACTIONS, parse_int, parse_ints
 
 STALE_MESSAGE = "该诉求已被他人更新，请查看最新状态后再操作"

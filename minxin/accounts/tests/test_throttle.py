@@ -16,7 +16,7 @@ from minxin.accounts import throttle
 from minxin.accounts.throttle import Limit
 from minxin.core import clock
 from minxin.core.errors import DomainError, RateLimited
-from minxin.tickets import codes, submission
+from minxin.tickets import codes, passwords, submission
 from minxin.tickets.tests.helpers import submit
 
 
@@ -119,8 +119,8 @@ def test_parallel_lookups_get_no_more_passwords_checked_than_the_limit(
 ):
     # Finding 3: 16 parallel threads got 43 query-password guesses checked (limit 10).
     ticket, password = submit(city)
-    checked = Counting(submission.keyed_hash_matches)
-    monkeypatch.setattr(submission, "keyed_hash_matches", checked)
+    checked = Counting(passwords.keyed_hash_matches)
+    monkeypatch.setattr(passwords, "keyed_hash_matches", checked)
 
     def guess(i: int) -> None:
         try:

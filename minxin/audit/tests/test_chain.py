@@ -82,7 +82,7 @@ def test_a_service_failing_after_its_event_leaves_no_chain_entry(city, staff, mo
         raise RuntimeError("boom")
 
     # The event and its chain entry are written, then the transaction fails.
-    monkeypatch.setattr(svc, "_notify_citizen", gateway_down)
+    monkeypatch.setattr(svc, "notify_citizen", gateway_down)
     with pytest.raises(RuntimeError):
         svc.ticket_accept(ticket_id=ticket.pk, actor=as_staff(staff["intake"]))
     assert ChainHead.objects.values_list("seq", "hash").get() == head

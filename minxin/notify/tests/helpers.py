@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 
 from minxin.notify.models import SECRET_MASK, SmsMessage
-from minxin.notify.senders import recorded_text
+from minxin.notify.tests.phones import received
 
 
 def last_sms_text(phone: str) -> str:
     """The newest text for this phone as the phone gets it: from the recording sender once
-    delivered (the stored row is masked by then), else the queued row with its secret."""
+    delivered (the stored row is masked by then; `phones.LocmemSender` kept it), else the queued row with its secret."""
     message = SmsMessage.objects.filter(phone=phone).latest("id")
     if message.secret:
         return message.text.replace(SECRET_MASK, message.secret, 1)
-    return recorded_text(phone)
+    return received(phone)
 
 
 def last_sms_code(phone: str) -> str:

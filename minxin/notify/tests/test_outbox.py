@@ -154,9 +154,9 @@ class GatewayWithoutKeys:
     idempotent = False
 
     def send(self, *, phone: str, text: str, key: str) -> None:
-        from minxin.notify.senders import _receipt
+        from minxin.notify.senders import receipt
 
-        _receipt(key, "sms")
+        receipt(key, "sms")
 
 
 def kill_during_the_call(sender: str) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
 
+from minxin.accounts.throttle import client_ip
 from minxin.identity.services import check_phone
 from minxin.tickets.display import mask_phone
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy the deployment sets REMOTE_ADDR from the trusted header; never trust
-    # X-Forwarded-For here, or one client could dodge the per-IP SMS limit.
-    return request.META.get("REMOTE_ADDR") or None
+# The pages' client address is the one every per-client limit counts (accounts.throttle).
+__all__ = ["client_ip", "sms_sent_text"]
 
 
 def sms_sent_text(phone: str) -> str:

@@ -10,17 +10,11 @@ from django.db import transaction
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.tickets import cohandling, unit_review
 from minxin.tickets import services as svc
+from minxin.tickets.actions import ACTION_LABELS, Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Extension, Ticket
 from minxin.tickets.tests.helpers import as_staff, submit, to_signed
-from minxin.tickets.workflow import (
-    ACTION_LABELS,
-    PERMISSIONS,
-    TRANSITIONS,
-    Action,
-    allowed_actions,
-    may_act,
-)
+from minxin.tickets.workflow import PERMISSIONS, TRANSITIONS, allowed_actions, may_act
 
 pytestmark = pytest.mark.django_db
 

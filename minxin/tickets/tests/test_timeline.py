@@ -11,13 +11,13 @@ import pytest
 
 from minxin.notify.models import SmsMessage
 from minxin.tickets import services as svc
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.display import event_dict
 from minxin.tickets.models import Satisfaction, Ticket
 from minxin.tickets.selectors import public_timeline
 from minxin.tickets.tests.helpers import as_staff, submit, to_signed
 from minxin.tickets.timeline import CITIZEN_WORDING, citizen_text, record
-from minxin.tickets.workflow import Action
 
 pytestmark = pytest.mark.django_db
 PHONE = "13900137000"

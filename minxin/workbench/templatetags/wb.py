@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from minxin.accounts.models import Role, User
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.selectors import inbox_for
+from minxin.tickets import timeline
+from minxin.tickets.actions import ACTION_LABELS
 from minxin.tickets.models import Status, Ticket, TimelineEvent
-from minxin.tickets.timeline import citizen_text as _citizen_text
-from minxin.tickets.workflow import ACTION_LABELS
 from minxin.workbench.actions import action_slug
 from minxin.workbench.countdown import Countdown, countdown, overall_countdown, stage_countdown
 from minxin.workbench.permissions import may_read_orders, may_read_records
@@ -54,7 +54,7 @@ def action_label(action: str) -> str:
 @register.filter
 def citizen_text(event: TimelineEvent) -> str | None:
     """What the citizen's timeline shows of this step; None when it is internal."""
-    return _citizen_text(event)
+    return timeline.citizen_text(event)
 
 
 @register.filter

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from minxin.tickets import cohandling
 from minxin.tickets import services as svc
 from minxin.tickets.models import Assignment
@@ -72,3 +75,14 @@ def test_the_centre_decides_a_returned_part_from_the_page(client, city, staff):
     assert response.status_code == 302
     part = Assignment.objects.get(ticket=ticket, unit=staff["heping"].unit)
     assert (part.status, part.active) == ("released", False)
+
+
+def test_a_co_units_detail_page_looks_its_part_up_once(client, city, staff):
+    ticket = co_dispatched(city, staff)
+    as_user(client, staff["huanbao"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/staff/requests/{ticket.pk}/").content.decode()
+    assert "签收协办任务" in page
+    # co_part_of's query: the user's unit path among the request's active co parts.
+    lookups = [q for q in queries if "LIKE" in q["sql"] and '"role" = ' in q["sql"]]
+    assert len(lookups) == 1, [q["sql"] for q in lookups]
