@@ -17,7 +17,7 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("tickets", "analytics"): "tickets.timeline invalidates the analytics figures",
     ("tickets", "risk"): "tickets.listing sorts by risk level",
     ("tickets", "routing"): "tickets.services queues automatic dispatch",
-    ("tickets", "supervision"): "tickets.services starts and ends supervision's parts",
+    ("tickets", "supervision"): "tickets.rating starts and ends supervision's parts",
     ("notify", "tickets"): "notify.admin masks phones with tickets.display",
     ("risk", "supervision"): "risk.services raises the emergency alert",
     ("nlp", "routing"): "the nlp commands read routing's feedback and learning rows",
