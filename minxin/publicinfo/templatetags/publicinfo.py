@@ -6,9 +6,11 @@ from typing import Any
 
 from django import template
 
+from minxin.accounts.models import User
 from minxin.publicinfo.cases import NOMINABLE
+from minxin.publicinfo.guides import may_edit_any
 from minxin.publicinfo.models import TypicalCase
-from minxin.tickets.workflow import Action, may_act
+from minxin.tickets.workflow import Action, may_act, role_may
 
 register = template.Library()
 
@@ -27,3 +29,15 @@ def case_panel(context: template.Context) -> dict[str, Any]:
         "error": context.get("error"),
         "error_form": context.get("error_form"),
     }
+
+
+@register.simple_tag
+def public_menu(user: User) -> list[tuple[str, str, str]]:
+    """The workbench menu's public-service entries for this user: the case review queue for
+    reviewers, guides and notices for the units that keep them."""
+    links = []
+    if role_may(user, Action.CASE_PUBLISH):
+        links.append(("/staff/public/cases/", "典型案例", "cases"))
+    if may_edit_any(user):
+        links.append(("/staff/public/guides/", "办事指南", "public"))
+    return links

@@ -72,3 +72,14 @@ def test_the_public_list_survives_bad_parameters(client, db):
         client.get("/cases/", {"page": "x", "district": "abc", "q": "噪" * 500}).status_code == 200
     )
     assert client.get("/cases/999999/").status_code == 404
+
+
+def test_the_workbench_menu_leads_reviewers_and_units_to_their_pages(client, staff):
+    client.force_login(staff["reviewer"])
+    menu = client.get("/staff/").content.decode()
+    assert 'href="/staff/public/cases/"' in menu
+    assert 'href="/staff/public/guides/"' not in menu
+    client.force_login(staff["zhujian"])
+    menu = client.get("/staff/").content.decode()
+    assert 'href="/staff/public/guides/"' in menu
+    assert 'href="/staff/public/cases/"' not in menu
