@@ -166,6 +166,16 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# DATABASE_REPLICA_URL: a read-only copy for the analytics pages (minxin.core.replica).
+READ_REPLICA = ""
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dict(dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+elif "pytest" in sys.modules:
+    # Tests have the alias as a mirror of default; READ_REPLICA turns the routing on.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["minxin.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -195,7 +205,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 # Serve app static files straight from the packages: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"

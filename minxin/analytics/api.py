@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from minxin.analytics.public import summary
+from minxin.core.replica import replica_reads
 
 router = Router(tags=["stats"])
 
@@ -41,6 +42,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/summary", response={200: SummaryOut}, by_alias=True, auth=None)
+@replica_reads
 def stats_summary(request: HttpRequest) -> dict:
     """The city's figures for `from`..`to` (YYYY-MM-DD, both included; default this month),
     optionally narrowed by `type`, `category`, `district`, `channel`. Counts under

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from minxin.analytics.public import summary, threshold
 from minxin.analytics.tables import decimal, percent
 from minxin.core.errors import ValidationFailed
+from minxin.core.replica import replica_reads
 from minxin.org.models import Unit
 
 
@@ -32,6 +33,7 @@ def _chart(key: str, title: str, rows: list[dict]) -> dict[str, Any]:
     }
 
 
+@replica_reads
 def stats(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "threshold": threshold(),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from minxin.core import clock
 from minxin.core.errors import DomainError
+from minxin.core.replica import replica_reads
 from minxin.insight.models import Ranking, RankingWeights
 from minxin.insight.ranking import (
     PARTS,
@@ -92,6 +93,7 @@ def staff_publish(request: HttpRequest) -> HttpResponse:
     return redirect(f"/staff/ranking/?month={month:%Y-%m}")
 
 
+@replica_reads
 def public_ranking(request: HttpRequest) -> HttpResponse:
     try:
         month = month_parse(request.GET["month"]) if request.GET.get("month") else None

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from minxin.accounts.models import CITYWIDE_ROLES
 from minxin.analytics.figures import Scope, breakdown
 from minxin.core.errors import ValidationFailed
+from minxin.core.replica import replica_reads
 from minxin.insight.demand import forecasts_latest
 from minxin.insight.geo import district_map
 from minxin.insight.hotspots import latest
@@ -35,6 +36,7 @@ def district_volumes(period: records.Period) -> dict[str, float]:
 
 
 @login_required
+@replica_reads
 def hotspots(request: HttpRequest) -> HttpResponse:
     if not may_read_insight(request.user):
         error = {"message": "您的角色不能查看民生热点"}

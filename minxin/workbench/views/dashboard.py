@@ -16,6 +16,7 @@ from minxin.analytics.models import RollupDay
 from minxin.analytics.params import Query, parse
 from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
+from minxin.core.replica import replica_reads
 from minxin.org.models import Category, RequestType, Unit
 from minxin.supervision.records import SHORTCUTS, shortcut
 from minxin.tickets.models import Channel
@@ -56,6 +57,7 @@ def _choices() -> dict[str, object]:
 
 @never_cache
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         query = _query(request)
@@ -81,6 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@replica_reads
 def requests_behind(request: HttpRequest) -> HttpResponse:
     try:
         label, query, rows = drill(reader(request), dashboard_scope(reader(request)), request.GET)
@@ -105,6 +108,7 @@ def requests_behind(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def export(request: HttpRequest, key: str) -> HttpResponse:
     """One of the dashboard's tables as shown, as a spreadsheet."""
     try:
@@ -128,6 +132,7 @@ IGNORED = ("month", "from", "to", "period")  # the report's month replaces the p
 
 
 @login_required
+@replica_reads
 def monthly_report(request: HttpRequest) -> HttpResponse:
     try:
         user = reader(request)
