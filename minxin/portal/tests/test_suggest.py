@@ -72,7 +72,7 @@ def test_a_first_level_label_is_narrowed_only_on_keyword_evidence(db, city, clas
     assert [s["label"] for s in data["suggestions"]] == ["环境保护/噪声污染"]
     # No keyword of any 环境保护 child: no child is guessed (not the first one, 噪声污染),
     # the form is offered nothing, and the first level's owner is still named.
-    data = suggestion_payload("小区旁边的化工厂味道刺鼻，晚上更严重")
+    data = suggestion_payload("小区旁边的小作坊味道刺鼻，晚上更严重")
     assert data["suggestions"] == []
     assert data["unit"]["name"] == "市生态环境局"
 
