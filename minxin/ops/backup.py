@@ -146,13 +146,13 @@ def _check_files(source: Path, manifest: dict[str, Any]) -> None:
 
 
 def _key_probe() -> dict[str, str]:
-    from minxin.privacy.crypto import encrypt, phone_index
+    from minxin.encryption.crypto import encrypt, phone_index
 
     return {"ciphertext": encrypt(PROBE_TEXT), "phone_index": phone_index(PROBE_PHONE)}
 
 
 def _check_keys(probe: dict[str, str]) -> None:
-    from minxin.privacy.crypto import decrypt, phone_index
+    from minxin.encryption.crypto import decrypt, phone_index
 
     try:
         opened = decrypt(probe["ciphertext"])

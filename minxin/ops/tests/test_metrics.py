@@ -61,6 +61,7 @@ def test_every_figure_is_there(client, city):
 def test_requests_are_timed_by_url_pattern_not_by_path(client, city):
     ticket, _ = submit(city)
     client.get(f"/photos/{ticket.pk}98765/")
+    client.get("/livez")
     samples = scrape(client)["minxin_http_request_duration_seconds"]
     routes = {s.labels["route"] for s in samples}
     assert "/photos/<int:photo_id>/" in routes
