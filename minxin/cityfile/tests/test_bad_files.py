@@ -97,7 +97,8 @@ def test_an_empty_sheet_and_an_empty_file_are_refused(tmp_path):
     ]
     assert problems(load(workbook(tmp_path / "c.xlsx", {"Sheet1": []}))) == [
         "未知的工作表“Sheet1”（可用：诉求类型(types)、单位(units)、诉求分类(categories)、"
-        "职责归属(responsibilities)、分类时限(time_limits)、放假安排年度(holiday_years)、"
+        "职责归属(responsibilities)、分类时限(time_limits)、模型标签映射(label_mappings)、"
+        "放假安排年度(holiday_years)、"
         "节假日(holidays)、工作人员(staff)）"
     ]
     (tmp_path / "d.xlsx").write_text("not a spreadsheet")
