@@ -85,6 +85,7 @@ def test_category_suggestions_appear_as_the_citizen_types(web, city_db, monkeypa
         ("交通运输/公交出行", 0.06),
         ("商贸旅游/消费维权", 0.002),
     ]
+    fake.predict_categories = lambda texts, k=3: [fake.predict_category(t, k) for t in texts]
     monkeypatch.setitem(sys.modules, "minxin.nlp", fake)
     page = web.page
     page.goto(web.base + "/submit/")
