@@ -1,7 +1,7 @@
 """Route held-out public messages as plain complaints in the demo city, and compare the top
 unit with the unit a resident would expect there (in a transaction that is rolled back).
 
-    minxin routing-expected [--data DIR] [--expected minxin/routing/data/expected_units.csv]
+    minxin routing-expected [--data DIR] [--expected minxin/demo/data/expected_units.csv]
 
 The held-out messages are the 30 % of the raw messages `nlp-build-default` keeps back (seed
 0); a classifier is trained on every other row minus their near-duplicates. Each message
