@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -74,8 +75,12 @@ def test_writers_and_workers_at_once_lose_nothing(city, staff):  # type: ignore[
         return write
 
     def worker() -> None:
+        # As often as the writers can bear: the real worker runs once a minute. Without a
+        # pause two workers in a tight loop keep SQLite's one write lock from the writers
+        # past its 30 s busy timeout ("database is locked").
         while not done.is_set():
             rollups.refresh(batch=7)
+            time.sleep(0.05)
 
     def writers() -> None:
         try:
