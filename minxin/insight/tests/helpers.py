@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
+from minxin.similar.tests.shared_data import data_file
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
 from minxin.tickets.submission import Submission, ticket_submit
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def shared(name: str) -> Path:
-    """A file of the shared real data, or skip the test."""
-    folder = Path(os.environ.get("MINXIN_SHARED_DATA") or REPO.parent / "shared" / "data")
-    path = folder / name
-    if not path.is_file():
-        pytest.skip(f"real data not found: {path} (set MINXIN_SHARED_DATA to its folder)")
-    return path
+# A file of the shared real data, or skip the test.
+shared = data_file
 
 
 def request(
