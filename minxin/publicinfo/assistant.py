@@ -24,7 +24,7 @@ MAX_QUESTION = 500
 CANDIDATES = 30
 TOP = 3
 MIN_SCORE = 0.35
-KINDS = ["guide", "case", "notice", "faq"]
+KINDS = ["guide", "case", "notice", "faq", "policy"]
 NOT_FOUND = (
     "抱歉，公开的办事指南、典型案例和常见问题里没有找到能回答这个问题的内容。"
     "您可以把问题转为咨询诉求，工作人员会在3个工作日内答复。"

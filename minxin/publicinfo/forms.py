@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from minxin.accounts.models import User
 from minxin.org.models import Category, Unit
 from minxin.publicinfo.guides import editable_units
-from minxin.publicinfo.models import Guide, Notice
+from minxin.publicinfo.models import Guide, Notice, PolicyVersion
 
 
 def choose(form: forms.ModelForm, name: str, queryset: QuerySet[Any]) -> None:
@@ -80,3 +80,27 @@ class NoticeForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("valid_until", "结束时间必须晚于开始时间")
         return data
+
+
+class PolicyForm(forms.ModelForm):
+    """One version of a policy explanation; the unit is chosen when it is first written."""
+
+    unit = forms.ModelChoiceField(label="解读单位", queryset=Unit.objects.none())
+    published = forms.BooleanField(label="公开", required=False, initial=True)
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["title", "document", "summary", "body", "effective", "note"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 12}),
+            "effective": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["unit"]
+        else:
+            del self.fields["note"]
+            choose(self, "unit", editable_units(user))

@@ -195,3 +195,97 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.ref_id} {self.title}"
+
+
+class Policy(models.Model):
+    """政策直通车: a unit head's plain-language explanation of a new policy. Every edit is a new
+    `PolicyVersion`; the public reads the newest one (`current`) while the policy is public."""
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="解读单位"
+    )
+    current = models.ForeignKey(
+        "PolicyVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published = models.BooleanField("公开", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "政策解读"
+        verbose_name_plural = "政策解读"
+
+    def __str__(self) -> str:
+        return self.current.title if self.current_id and self.current else f"政策解读 {self.pk}"
+
+
+class PolicyAttachment(models.Model):
+    """A file checked by its content (`policy_files.check_attachment`); a version lists the
+    attachments it shows, so an old version keeps the files it had."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="policies/")
+    name = models.CharField("文件名", max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyVersion(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField("政策名称", max_length=100)
+    document = models.CharField("政策文件（文号）", max_length=200, blank=True)
+    summary = models.TextField("一句话说明", max_length=300)
+    body = models.TextField("解读（通俗说明）", max_length=20000)
+    effective = models.DateField("施行日期", null=True, blank=True)
+    note = models.CharField("修改说明", max_length=200, blank=True)
+    attachments = models.ManyToManyField(PolicyAttachment, blank=True, related_name="versions")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="uniq_policy_version")
+        ]
+        ordering = ["policy", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.title} 第{self.number}版"
+
+
+class PolicyQuestion(models.Model):
+    """A citizen's question on a policy: shown only once staff approve it, with their answer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已公开"
+        REJECTED = "rejected", "不予公开"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="questions")
+    question = models.TextField("问题", max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    answer = models.TextField("答复", max_length=2000, blank=True)
+    asked_at = models.DateTimeField()
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["policy", "status"])]
+
+    def __str__(self) -> str:
+        return self.question[:30]

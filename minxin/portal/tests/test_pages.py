@@ -23,18 +23,11 @@ def test_home_leads_to_submit_track_and_the_public_services(client, city):
         assert href in html
 
 
-@pytest.mark.parametrize("slug", ["policy"])
-def test_each_public_service_says_honestly_it_is_coming(client, slug):
-    html = client.get(f"/services/{slug}/").content.decode()
-    assert "正在建设中" in html
-    assert 'href="/submit/"' in html
-    assert 'href="/track/"' in html
-
-
 def test_a_built_service_leads_to_its_page(client):
     assert client.get("/services/cases/")["Location"] == "/cases/"
     assert client.get("/services/knowledge/")["Location"] == "/guides/"
     assert client.get("/services/assistant/")["Location"] == "/assistant/"
+    assert client.get("/services/policy/")["Location"] == "/policies/"
 
 
 def test_an_unknown_service_is_not_found(client):

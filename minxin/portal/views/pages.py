@@ -56,6 +56,7 @@ BUILT = {
     "cases": "publicinfo:cases",
     "knowledge": "publicinfo:guides",
     "assistant": "publicinfo:assistant",
+    "policy": "publicinfo:policies",
 }
 
 

@@ -40,4 +40,5 @@ def public_menu(user: User) -> list[tuple[str, str, str]]:
         links.append(("/staff/public/cases/", "典型案例", "cases"))
     if may_edit_any(user):
         links.append(("/staff/public/guides/", "办事指南", "public"))
+        links.append(("/staff/public/policies/", "政策直通车", "policies"))
     return links
