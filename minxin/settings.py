@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "minxin.publicinfo",
     "minxin.ops",
     "minxin.analytics",
+    "minxin.cityevents",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,9 @@ LOGGING = {
         "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
     },
 }
+# City events in (docs/interop.md): how far a signed call's timestamp may be from ours.
+CITYEVENTS_WINDOW_SECONDS = envint("CITYEVENTS_WINDOW_SECONDS", 300)
+
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}
 # /metrics answers loopback without a proxy header, or this bearer token.
