@@ -8,6 +8,7 @@ from minxin.analytics.public_views import stats as public_stats
 from minxin.api.api import api
 from minxin.insight.ranking_views import public_ranking
 from minxin.portal.views.photos import photo
+from minxin.wechat.views import endpoint as wechat_endpoint
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("photos/<int:photo_id>/", photo, name="photo"),
+    path("wechat/", wechat_endpoint, name="wechat"),
     path("stats/", public_stats, name="stats"),
     path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),
