@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "minxin.analytics",
     "minxin.cityevents",
     "minxin.wechat",
+    "minxin.open311",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("minxin.open311.urls")),
     path("photos/<int:photo_id>/", photo, name="photo"),
     path("wechat/", wechat_endpoint, name="wechat"),
     path("stats/", public_stats, name="stats"),
