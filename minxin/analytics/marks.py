@@ -1,5 +1,6 @@
-"""What the timeline tells the rollups: "these days' figures changed". Imported by
-`tickets.timeline.record`, so it depends on nothing but its own model."""
+"""What the timeline tells the rollups: "these days' figures changed". Called by
+`tickets.timeline.record` for every step (the `tickets.hooks.step_recorded` hook, registered
+in `AnalyticsConfig.ready`), so it depends on nothing but its own model."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin
+from minxin.core.masking import mask_phone
 from minxin.notify.models import EmailMessage, InboxMessage, MessageTemplate, SmsMessage
 from minxin.notify.templates_default import DEFAULT_TEMPLATES
 
@@ -40,8 +41,6 @@ class SmsMessageAdmin(OutboxAdmin):
 
     @admin.display(description="手机号")
     def masked_phone(self, obj: SmsMessage) -> str:
-        from minxin.tickets.display import mask_phone
-
         return mask_phone(obj.phone) if obj.phone else ""
 
 

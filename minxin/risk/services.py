@@ -13,6 +13,7 @@ from minxin.accounts.models import Role, User
 from minxin.core import clock
 from minxin.core.process_cache import ProcessCache
 from minxin.notify.services import inbox_post, render
+from minxin.risk import hooks
 from minxin.risk.models import EmergencyLine, MissedAnalysis, RiskLevel, RiskTerm, TicketInsight
 from minxin.risk.scoring import Assessment, Term, assess, level_for
 from minxin.similar.duplicates import Neighbour, duplicates_flag, keywords_store, neighbours
@@ -116,9 +117,7 @@ def insight_compute(*, ticket: Ticket) -> TicketInsight:
     if level in ALERT_LEVELS or (group and not _group_alerted(group)):
         supervisors_alert(ticket=ticket, insight=insight)
     if level == RiskLevel.CRITICAL:  # and the duty staff, by SMS, at once
-        from minxin.supervision.emergency import emergency_raise
-
-        emergency_raise(ticket=ticket, reason=_alert_reason(insight))
+        hooks.critical_found(ticket=ticket, reason=_alert_reason(insight))
     return insight
 
 

@@ -118,6 +118,11 @@ def open_order(
     return order
 
 
+def order_unsatisfied(ticket: Ticket, *, actor: Actor, note: str) -> Order | None:
+    """不满意: an order, before the request is reopened or closed (`tickets.hooks`)."""
+    return open_order(ticket, reason=Order.Reason.UNSATISFIED, actor=actor, note=note)
+
+
 def order_addressee(ticket: Ticket) -> int | None:
     """The unit answerable for the request now: the lead unit while it signs and handles;
     the centre (None) while the request waits to be accepted, dispatched or reviewed; after

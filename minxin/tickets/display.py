@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from minxin.core import clock
+from minxin.core.masking import mask_name as mask_name  # shown on request pages too
+from minxin.core.masking import mask_phone as mask_phone
 from minxin.tickets.actions import ACTION_LABELS
 from minxin.tickets.models import Status, Ticket, TimelineEvent
 from minxin.tickets.timeline import citizen_text
@@ -27,14 +29,6 @@ def deadline_text(ticket: Ticket) -> str:
         return f"已超过办理期限（{date}），正在督促办理"
     verb = "答复" if ticket.request_type.direct_answer else "办结"
     return f"将在{date}前{verb}"
-
-
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("*" * len(phone))
-
-
-def mask_name(name: str) -> str:
-    return (name[0] + "*" * max(1, len(name) - 1)) if name else ""
 
 
 def event_dict(event: TimelineEvent) -> dict:

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from minxin.core import clock
 from minxin.core.errors import ValidationFailed
-from minxin.risk.models import RiskLevel
+from minxin.tickets import hooks
 from minxin.tickets.models import RUNNING_STATUSES, Channel, Status, Ticket
 
 SORTS = {
@@ -34,7 +34,6 @@ SORT_FIELDS: dict[str, tuple[str, ...]] = {
     "deadline": ("stage_due_at", "due_at", "id"),
     "risk": ("risk_rank", "stage_due_at", "id"),
 }
-RISK_RANK = {RiskLevel.CRITICAL: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2}
 TRUE = {"on", "true", "1", "yes"}
 FALSE = {"", "off", "false", "0", "no"}
 
@@ -97,7 +96,7 @@ def parse(params: Mapping[str, str]) -> ListQuery:
         category=_id(params, "category", "分类"),
         district=_id(params, "district", "区县"),
         channel=_choice(params, "channel", set(Channel.values), "渠道"),
-        risk=_choice(params, "risk", set(RiskLevel.values), "风险等级"),
+        risk=_choice(params, "risk", set(hooks.risk_levels()), "风险等级"),
         overdue=_flag(params, "overdue", "仅看超期"),
     )
 
@@ -122,7 +121,7 @@ def narrow(tickets: QuerySet[Ticket], query: ListQuery) -> QuerySet[Ticket]:
     if query.channel:
         tickets = tickets.filter(channel=query.channel)
     if query.risk:
-        tickets = tickets.filter(insight__risk_level=query.risk)
+        tickets = hooks.at_risk_level(tickets, query.risk)
     if query.overdue:
         tickets = tickets.filter(overdue_q())
     return tickets
@@ -130,18 +129,8 @@ def narrow(tickets: QuerySet[Ticket], query: ListQuery) -> QuerySet[Ticket]:
 
 def with_risk(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Annotated with `risk_rank` (0 critical, 1 high, 2 medium, 3 low or not analysed) and
-    `alarm` (0 critical, 1 otherwise), for sorting; requests without an analysis count low."""
-    rank = Case(
-        *[When(insight__risk_level=level, then=Value(n)) for level, n in RISK_RANK.items()],
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    alarm = Case(
-        When(insight__risk_level=RiskLevel.CRITICAL, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return tickets.annotate(risk_rank=rank, alarm=alarm)
+    `alarm` (0 critical, 1 otherwise), for sorting; the risk app supplies both."""
+    return hooks.with_risk(tickets)
 
 
 def sorted_list(

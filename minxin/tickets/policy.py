@@ -10,6 +10,7 @@ from django.conf import settings
 
 from minxin.org.models import DeadlineOverride
 from minxin.sla.deadlines import due_after, due_after_working_hours
+from minxin.tickets.hooks import is_emergency
 from minxin.tickets.models import Ticket
 
 
@@ -35,18 +36,6 @@ def _limit(ticket: Ticket, field: str) -> int:
         if value is not None:
             return value
     return getattr(ticket.request_type, field)
-
-
-def is_emergency(ticket: Ticket) -> bool:
-    """The risk analysis found a life or property at stake (risk level 紧急)."""
-    from minxin.risk.models import RiskLevel, TicketInsight
-
-    return (
-        bool(ticket.pk)
-        and TicketInsight.objects.filter(
-            ticket_id=ticket.pk, risk_level=RiskLevel.CRITICAL
-        ).exists()
-    )
 
 
 def emergency_due(since: dt.datetime) -> dt.datetime:

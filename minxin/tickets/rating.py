@@ -9,6 +9,7 @@ from django.conf import settings
 from minxin.core import clock
 from minxin.core.errors import ValidationFailed
 from minxin.sla.deadlines import due_after
+from minxin.tickets import hooks
 from minxin.tickets.actors import Actor
 from minxin.tickets.clocks import set_stage
 from minxin.tickets.models import Satisfaction, Stage, Status, Ticket
@@ -31,17 +32,13 @@ def check_rating(satisfaction: str, comment: str | None) -> str:
 
 
 def supervise_unsatisfied(ticket: Ticket, *, actor: Actor, note: str) -> None:
-    # Imported here: supervision builds on the tickets app, not the other way round.
-    from minxin.supervision.models import SupervisionOrder
-    from minxin.supervision.services import open_order
-
-    open_order(ticket, reason=SupervisionOrder.Reason.UNSATISFIED, actor=actor, note=note)
+    """A supervision order for the unsatisfied rating (`hooks.rated_unsatisfied`)."""
+    hooks.rated_unsatisfied(ticket, actor=actor, note=note)
 
 
 def orders_follow(ticket: Ticket) -> None:
-    from minxin.supervision.services import orders_follow as follow
-
-    follow(ticket=ticket)
+    """The closed request's open supervision orders follow it (`hooks.closed_by_rating`)."""
+    hooks.closed_by_rating(ticket=ticket)
 
 
 def may_reopen(ticket: Ticket) -> bool:

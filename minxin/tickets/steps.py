@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
 from minxin.org.models import Unit
+from minxin.tickets import hooks
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
 from minxin.tickets.timeline import record
@@ -71,9 +72,6 @@ def check_units(lead_unit_id: int, co_unit_ids: Iterable[int]) -> tuple[Unit, li
 
 def learn_choice(ticket: Ticket, actor: Actor, **choice: int | None) -> None:
     """A dispatcher's choice against the platform's suggestion, recorded before the request
-    changes (routing.feedback; it never raises)."""
+    changes (`hooks.dispatcher_chose`, never raising)."""
     if actor.user is not None:
-        # Imported here: routing builds on the tickets app, not the other way round.
-        from minxin.routing.feedback import feedback_record
-
-        feedback_record(ticket=ticket, user=actor.user, **choice)
+        hooks.dispatcher_chose(ticket=ticket, user=actor.user, **choice)

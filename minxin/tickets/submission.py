@@ -16,9 +16,8 @@ from minxin.core import clock
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.hashing import keyed_hash
 from minxin.org.models import Category, RequestType, Unit
-from minxin.risk.services import analyse_submission
 from minxin.sla.deadlines import due_after
-from minxin.tickets import codes, textsearch
+from minxin.tickets import codes, hooks, textsearch
 from minxin.tickets.actors import Actor
 from minxin.tickets.clocks import warn_moment
 from minxin.tickets.models import Channel, Photo, Stage, Status, Ticket
@@ -143,15 +142,9 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
         from_status="",
         note=f"通过{Channel(ticket.channel).label}提交",
     )
-    analyse_submission(ticket)  # keywords, duplicate flags, risk level and alert
-    transaction.on_commit(lambda: _auto_dispatch(ticket.pk))  # off unless configured
+    hooks.submitted(ticket)  # keywords, duplicate flags, risk level and alert
+    transaction.on_commit(lambda: hooks.submission_committed(ticket.pk))  # off unless configured
     return ticket, password
-
-
-def _auto_dispatch(ticket_id: int) -> None:
-    from minxin.routing.autodispatch import auto_dispatch_schedule
-
-    auto_dispatch_schedule(ticket_id)
 
 
 def _insert_with_unique_code(ticket: Ticket) -> Ticket:

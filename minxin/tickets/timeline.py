@@ -18,11 +18,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from minxin.analytics.marks import touch as rollups_touch
 from minxin.audit.services import chain_append_timeline
 from minxin.core import clock
 from minxin.org.models import Unit
-from minxin.tickets import tracking_cache
+from minxin.tickets import hooks, tracking_cache
 from minxin.tickets.actions import Action as A
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket, TimelineEvent
@@ -90,7 +89,7 @@ def record(
     # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
     chain_append_timeline(event=event)
     # The days whose figures this step may change, for the worker (docs/analytics.md).
-    rollups_touch(ticket, event.at)
+    hooks.step_recorded(ticket, event.at)
     code = ticket.tracking_code
     transaction.on_commit(lambda: tracking_cache.forget_view(code))
     return event

@@ -14,6 +14,9 @@ A share of those requests is kept back; a candidate trained on the rest and the 
 are scored on the same kept-back rows, and the new version (trained on everything) is
 activated only if it scores higher. --dry-run measures without storing anything.
 Prints one JSON object.
+
+A routing command, not an nlp one: `--from-requests` reads the city's requests through
+routing, and nlp imports no app above it (core/tests/test_import_cycles.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from minxin.nlp.dataset import LabelledRow, read_labelled_csv
 from minxin.nlp.models import DEFAULT_NAME
 from minxin.nlp.training import train_from_rows, train_if_better
+from minxin.routing.learning import request_rows
 
 
 class Command(BaseCommand):
@@ -112,8 +116,6 @@ class Command(BaseCommand):
         }
 
     def _from_requests(self, base: list[LabelledRow], opts: dict[str, Any]) -> dict[str, Any]:
-        from minxin.routing.learning import request_rows
-
         holdout = 0.2 if opts["holdout"] is None else opts["holdout"]
         if not 0 < holdout < 1:
             raise CommandError("--holdout must be in (0, 1) with --from-requests")

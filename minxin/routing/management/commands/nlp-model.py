@@ -5,6 +5,9 @@ minxin nlp-model activate ID
 minxin nlp-model rollback [--name category]
 minxin nlp-model predict "文本……" [-k 3]
 minxin nlp-model feedback        # how often dispatchers took the suggestions
+
+A routing command, not an nlp one: `feedback` reads routing's rows, and nlp imports no app
+above it (core/tests/test_import_cycles.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from minxin.nlp.models import DEFAULT_NAME, ModelVersion
 from minxin.nlp.prediction import predict_category
 from minxin.nlp.registry import model_version_activate, model_version_rollback
 from minxin.nlp.storage import ModelVersionError
+from minxin.routing.feedback import acceptance_rates
 
 
 class Command(BaseCommand):
@@ -34,6 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action, name = opts["action"], opts["name"]
+        out: object  # printed as JSON
         try:
             if action == "list":
                 out = [
@@ -59,8 +64,6 @@ class Command(BaseCommand):
                 v = model_version_rollback(name=name)
                 out = {"active": v.pk, "version": v.version}
             elif action == "feedback":
-                from minxin.routing.feedback import acceptance_rates
-
                 out = acceptance_rates()
             else:
                 if not opts["arg"]:
