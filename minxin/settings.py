@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "minxin.cityevents",
     "minxin.wechat",
     "minxin.open311",
+    "minxin.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,11 @@ LOGGING = {
 }
 # City events in (docs/interop.md): how far a signed call's timestamp may be from ours.
 CITYEVENTS_WINDOW_SECONDS = envint("CITYEVENTS_WINDOW_SECONDS", 300)
+# Webhooks out: how long a timeline step may stay invisible (its transaction still open)
+# and still be picked up; a receiver's time to answer; attempts before a delivery fails.
+WEBHOOKS_SETTLE_SECONDS = envint("WEBHOOKS_SETTLE_SECONDS", 60)
+WEBHOOKS_TIMEOUT_SECONDS = envint("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", 8)
 
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}
