@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "minxin.wechat",
     "minxin.open311",
     "minxin.webhooks",
+    "minxin.crosscity",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,10 @@ AUDIT_CHECKPOINT_EVERY = envint("MINXIN_AUDIT_CHECKPOINT_EVERY", 1000)
 AUDIT_WITNESS = env("MINXIN_AUDIT_WITNESS", f"dir:{DATA_DIR / 'audit-witness'}")
 # Personal data of closed requests is removed after this many days (个人信息保护法).
 PERSONAL_DATA_RETENTION_DAYS = envint("PERSONAL_DATA_RETENTION_DAYS", 1095)
+# Cross-city transfer (docs/interop.md): this city's code and name as its peers know them.
+CITY_CODE = env("MINXIN_CITY_CODE", "local")
+CITY_NAME = env("MINXIN_CITY_NAME", "本市")
+CROSSCITY_TIMEOUT_SECONDS = envint("MINXIN_CROSSCITY_TIMEOUT_SECONDS", 30)
 # Office hours, for time limits counted in working hours (e.g. sign within 2 hours).
 OFFICE_HOURS = env("OFFICE_HOURS", "09:00-17:00")
 

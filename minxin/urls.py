@@ -6,6 +6,7 @@ from django.utils.http import urlencode
 
 from minxin.analytics.public_views import stats as public_stats
 from minxin.api.api import api
+from minxin.crosscity.views import inbox as crosscity_inbox
 from minxin.insight.ranking_views import public_ranking
 from minxin.portal.views.photos import photo
 from minxin.wechat.views import endpoint as wechat_endpoint
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("minxin.open311.urls")),
+    path("crosscity/v1/messages", crosscity_inbox, name="crosscity_inbox"),
     path("photos/<int:photo_id>/", photo, name="photo"),
     path("wechat/", wechat_endpoint, name="wechat"),
     path("stats/", public_stats, name="stats"),

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from minxin.analytics import api as analytics
 from minxin.api import actions, citizen, errors, insight, meta, staff, supervision
 from minxin.cityevents import api as cityevents
+from minxin.crosscity import api as crosscity
 from minxin.publicinfo import api as publicinfo
 
 api = NinjaAPI(
@@ -30,6 +31,8 @@ api.add_router("/meta", meta.router)
 # The public services (typical cases, guides, notices, search, assistant) and their staff side.
 api.add_router("/", publicinfo.public_router)
 api.add_router("/staff", publicinfo.staff_router, auth=staff.staff_auth)
+# Cross-city transfer and joint supervision (docs/interop.md).
+api.add_router("/staff", crosscity.router, auth=staff.staff_auth)
 # The public figures (docs/analytics.md): no login.
 api.add_router("/stats", analytics.router)
 # The city operations centre's signed calls (docs/interop.md).

@@ -56,6 +56,12 @@ class Action(StrEnum):
     CASE_NOMINATE = "case_nominate"
     CASE_PUBLISH = "case_publish"
     CASE_WITHDRAW = "case_withdraw"
+    # 跨市转办 (crosscity): handed to another city, received from one, its progress there,
+    # and a supervision order one city asks the other to open (联合督办)
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_PROGRESS = "transfer_progress"
+    JOINT_SUPERVISE = "joint_supervise"
 
 
 A = Action
@@ -104,4 +110,8 @@ ACTION_LABELS: dict[str, str] = {
     A.CASE_NOMINATE: "推荐为典型案例",
     A.CASE_PUBLISH: "公开典型案例",
     A.CASE_WITHDRAW: "撤回典型案例",
+    A.TRANSFER_OUT: "转外市办理",
+    A.TRANSFER_IN: "外市转入",
+    A.TRANSFER_PROGRESS: "外市办理进展",
+    A.JOINT_SUPERVISE: "联合督办",
 }

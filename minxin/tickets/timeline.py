@@ -53,6 +53,8 @@ CITIZEN_WORDING: dict[str, Wording] = {
     A.CLOSE_UNRATED: Wording("评价期限已过，诉求已办结（未评价）"),
     A.ARCHIVE: Wording("诉求已归档"),
     A.MERGE: Wording("已与同一事项的诉求合并办理"),
+    A.TRANSFER_OUT: Wording("已转外市办理", "已转至{}办理"),
+    A.TRANSFER_PROGRESS: Wording("外市办理进展", "{}"),
 }
 CITIZEN_ACTIONS = frozenset(CITIZEN_WORDING)
 

@@ -153,6 +153,12 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     ),
     A.CASE_PUBLISH: (_staff(REVIEW_ROLES),),
     A.CASE_WITHDRAW: (_staff(REVIEW_ROLES),),
+    # crosscity: the dispatcher hands a request to the city it belongs to; which states
+    # allow it is crosscity.services' check (no page button yet, so not in TRANSITIONS).
+    A.TRANSFER_OUT: (_staff(CENTRE_ROLES),),
+    A.TRANSFER_IN: (SYSTEM,),
+    A.TRANSFER_PROGRESS: (SYSTEM,),
+    A.JOINT_SUPERVISE: (_staff(SUPERVISOR_ROLES), SYSTEM),
 }
 
 
