@@ -59,7 +59,7 @@ class JointOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 @router.get("/crosscity/peers", response={200: list[PeerOut], **ERRORS})

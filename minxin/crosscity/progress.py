@@ -33,7 +33,7 @@ def progress_body(event: TimelineEvent) -> dict[str, Any]:
         "to_status_label": Status(event.to_status).label,
         "at": event.at.isoformat(),
         "public_text": citizen_text(event) or "",
-        "unit": event.unit.name if event.unit_id else "",
+        "unit": event.unit.name if event.unit is not None else "",
         "note": event.note if event.action in SHARED_NOTES else "",
     }
 

@@ -57,7 +57,7 @@ def transfer_payload(ticket: Ticket, *, peer: Peer, reason: str) -> dict[str, An
         "title": ticket.title,
         "content": ticket.content,
         "category": category_path(ticket.category),
-        "district": ticket.district.name if ticket.district_id else "",
+        "district": ticket.district.name if ticket.district is not None else "",
         "latitude": None if ticket.latitude is None else str(ticket.latitude),
         "longitude": None if ticket.longitude is None else str(ticket.longitude),
         "anonymous": ticket.is_anonymous,

@@ -50,14 +50,16 @@ def test_a_transferred_request_arrives_with_its_history_and_contact(client, city
     assert origin.status == Status.CLOSED
     assert "已转至邻市办理" in [e["text"] for e in citizen_timeline(public_timeline(origin))]
     message = Message.objects.get(kind="transfer")
-    assert PHONE not in message.body and "张三" not in message.body  # sealed, not in clear
+    assert PHONE not in message.body
+    assert "张三" not in message.body
     body = json.loads(message.body)["body"]
     assert [e["text"] for e in body["timeline"]] == ["诉求已提交", "诉求已受理"]
 
     answer = carry(client)[0].json()
     arrived = _arrived(transfer)
     assert answer["tracking_code"] == arrived.tracking_code != origin.tracking_code
-    assert arrived.status == Status.SUBMITTED and arrived.channel == Channel.API
+    assert arrived.status == Status.SUBMITTED
+    assert arrived.channel == Channel.API
     assert (arrived.submitter_phone, arrived.submitter_name) == (PHONE, "张三")
     assert (arrived.title, arrived.category_id) == (origin.title, origin.category_id)
     link = Transfer.objects.get(uid=transfer.uid, direction="in")
@@ -110,9 +112,11 @@ def test_a_tampered_message_is_refused_and_creates_nothing(client, city, staff, 
     assert "签名验证失败" in refused.json()["error"]["message"]
     assert post(client, message.body, "00" * 64).status_code == 401
     stranger = post(client, message.body, message.signature, city="elsewhere")
-    assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "unknown_city"
+    assert stranger.status_code == 403
+    assert stranger.json()["error"]["code"] == "unknown_city"
     assert Ticket.objects.count() == 1
-    assert not Received.objects.exists() and not Transfer.objects.filter(direction="in").exists()
+    assert not Received.objects.exists()
+    assert not Transfer.objects.filter(direction="in").exists()
 
 
 def test_joint_supervision_opens_an_order_there_and_its_answer_comes_back(
@@ -127,7 +131,8 @@ def test_joint_supervision_opens_an_order_there_and_its_answer_comes_back(
     )
     carry(client)
     order = SupervisionOrder.objects.get(ticket=arrived)
-    assert order.state == "open" and "邻市联合督办：请加快处理" in order.note
+    assert order.state == "open"
+    assert "邻市联合督办：请加快处理" in order.note
     notes = list(origin.events.filter(action="transfer_progress").values_list("note", flat=True))
     assert any("督办" in n and "请加快处理" in n for n in notes)
     assert origin.events.filter(action="joint_supervise").exists()
@@ -142,7 +147,8 @@ def test_only_the_centre_transfers_and_only_before_a_unit_handles_it(city, staff
     to_signed(ticket, staff)
     with pytest.raises(Conflict):
         _send(staff, ticket)
-    assert not Message.objects.exists() and not Transfer.objects.exists()
+    assert not Message.objects.exists()
+    assert not Transfer.objects.exists()
 
 
 def test_the_seal_opens_only_unaltered():

@@ -220,7 +220,8 @@ def test_transfer_survives_an_outage_arrives_once_and_reports_back(cities):
     assert status == 201, transfer
     assert transfer["delivered"] is False  # 乙市 was down: the message waits in the outbox
     ((attempts, error),) = a.rows("SELECT attempts, last_error FROM crosscity_message")
-    assert attempts == 1 and error
+    assert attempts == 1
+    assert error
     assert "0 delivered, 1 waiting" in a.command("crosscity", "deliver", "--all")
 
     b.start()
@@ -231,7 +232,8 @@ def test_transfer_survives_an_outage_arrives_once_and_reports_back(cities):
     )
     # The arrival's first step came back at once: the origin knows its code there.
     status, listed = a.call("GET", f"/api/v1/staff/requests/{origin_id}/transfers", token=intake)
-    assert listed[0]["remote_code"] == arrived_code and listed[0]["delivered"] is True
+    assert listed[0]["remote_code"] == arrived_code
+    assert listed[0]["delivered"] is True
 
     # Delivered again (as when the sender never saw the answer): taken once only.
     ((body, signature),) = a.rows(
@@ -239,14 +241,17 @@ def test_transfer_survives_an_outage_arrives_once_and_reports_back(cities):
     )
     sign = {"X-Minxin-City": "jia", "X-Minxin-Signature": signature}
     status, again = b.call("POST", "/crosscity/v1/messages", raw=body.encode(), headers=sign)
-    assert status == 200 and again["duplicate"] is True and again["tracking_code"] == arrived_code
+    assert status == 200
+    assert again["duplicate"] is True
+    assert again["tracking_code"] == arrived_code
     tickets_before = b.rows("SELECT count(*) FROM tickets_ticket")
     assert b.rows("SELECT count(*) FROM crosscity_transfer WHERE direction='in'") == [(1,)]
 
     # Altered on the way: refused, and nothing is created.
     forged = body.replace("上游排污口", "下游排污口").encode()
     status, refused = b.call("POST", "/crosscity/v1/messages", raw=forged, headers=sign)
-    assert status == 401 and refused["error"]["code"] == "bad_signature"
+    assert status == 401
+    assert refused["error"]["code"] == "bad_signature"
     fresh = json.loads(body)
     fresh["transfer"] = "00000000-0000-4000-8000-000000000001"
     status, _ = b.call(
@@ -262,7 +267,8 @@ def test_transfer_survives_an_outage_arrives_once_and_reports_back(cities):
     )
     assert status == 200, accepted
     shown = [e["citizen_text"] for e in _timeline(a, intake, origin_id)]
-    assert "已转至乙市办理" in shown and "乙市：诉求已受理" in shown
+    assert "已转至乙市办理" in shown
+    assert "乙市：诉求已受理" in shown
 
     # 联合督办: 甲市's supervisor asks; 乙市 opens an order; its record comes back.
     status, joint = a.call(
