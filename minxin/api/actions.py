@@ -3,9 +3,9 @@ through `staff.act` and answers with the request as it is now."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
 
+from minxin.accounts.http import StaffRequest
 from minxin.api.schemas import (
     AcceptIn,
     AnswerIn,
@@ -23,7 +23,7 @@ from minxin.api.schemas import (
     StaffRatingIn,
     VersionIn,
 )
-from minxin.api.staff import ERRORS, act, staff_user
+from minxin.api.staff import ERRORS, act
 from minxin.api.ticket_out import StaffTicketOut
 from minxin.core.errors import ValidationFailed
 from minxin.tickets import cohandling, selectors, unit_review
@@ -35,7 +35,7 @@ router = Router(tags=["staff"])
 
 
 @router.post("/requests/{ticket_id}/accept", response={200: StaffTicketOut, **ERRORS})
-def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> Ticket:
+def accept(request: StaffRequest, ticket_id: int, payload: AcceptIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -47,7 +47,7 @@ def accept(request: HttpRequest, ticket_id: int, payload: AcceptIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/reject", response={200: StaffTicketOut, **ERRORS})
-def reject(request: HttpRequest, ticket_id: int, payload: RejectIn) -> Ticket:
+def reject(request: StaffRequest, ticket_id: int, payload: RejectIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -58,7 +58,7 @@ def reject(request: HttpRequest, ticket_id: int, payload: RejectIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/request-info", response={200: StaffTicketOut, **ERRORS})
-def request_info(request: HttpRequest, ticket_id: int, payload: RequestInfoIn) -> Ticket:
+def request_info(request: StaffRequest, ticket_id: int, payload: RequestInfoIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -69,7 +69,7 @@ def request_info(request: HttpRequest, ticket_id: int, payload: RequestInfoIn) -
 
 
 @router.post("/requests/{ticket_id}/answer", response={200: StaffTicketOut, **ERRORS})
-def answer(request: HttpRequest, ticket_id: int, payload: AnswerIn) -> Ticket:
+def answer(request: StaffRequest, ticket_id: int, payload: AnswerIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -80,7 +80,7 @@ def answer(request: HttpRequest, ticket_id: int, payload: AnswerIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/dispatch", response={200: StaffTicketOut, **ERRORS})
-def dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> Ticket:
+def dispatch(request: StaffRequest, ticket_id: int, payload: DispatchIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -93,12 +93,12 @@ def dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> Ticke
 
 
 @router.post("/requests/{ticket_id}/sign", response={200: StaffTicketOut, **ERRORS})
-def sign(request: HttpRequest, ticket_id: int, payload: VersionIn) -> Ticket:
+def sign(request: StaffRequest, ticket_id: int, payload: VersionIn) -> Ticket:
     return act(request, ticket_id, svc.ticket_sign, expected_version=payload.expected_version)
 
 
 @router.post("/requests/{ticket_id}/return", response={200: StaffTicketOut, **ERRORS})
-def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Ticket:
+def return_(request: StaffRequest, ticket_id: int, payload: ReasonIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -109,7 +109,7 @@ def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/reply", response={200: StaffTicketOut, **ERRORS})
-def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Ticket:
+def reply(request: StaffRequest, ticket_id: int, payload: ReplyIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -124,7 +124,7 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/unit-approve", response={200: StaffTicketOut, **ERRORS})
-def unit_approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
+def unit_approve(request: StaffRequest, ticket_id: int, payload: NoteIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -135,7 +135,7 @@ def unit_approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticke
 
 
 @router.post("/requests/{ticket_id}/unit-send-back", response={200: StaffTicketOut, **ERRORS})
-def unit_send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
+def unit_send_back(request: StaffRequest, ticket_id: int, payload: NoteIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -150,22 +150,22 @@ def unit_send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Tic
 
 
 @router.post("/requests/{ticket_id}/co-sign", response={200: StaffTicketOut, **ERRORS})
-def co_sign(request: HttpRequest, ticket_id: int) -> Ticket:
+def co_sign(request: StaffRequest, ticket_id: int) -> Ticket:
     return act(request, ticket_id, cohandling.co_part_sign)
 
 
 @router.post("/requests/{ticket_id}/co-opinion", response={200: StaffTicketOut, **ERRORS})
-def co_opinion(request: HttpRequest, ticket_id: int, payload: CoOpinionIn) -> Ticket:
+def co_opinion(request: StaffRequest, ticket_id: int, payload: CoOpinionIn) -> Ticket:
     return act(request, ticket_id, cohandling.co_part_opinion, note=payload.note)
 
 
 @router.post("/requests/{ticket_id}/co-return", response={200: StaffTicketOut, **ERRORS})
-def co_return(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Ticket:
+def co_return(request: StaffRequest, ticket_id: int, payload: ReasonIn) -> Ticket:
     return act(request, ticket_id, cohandling.co_part_return, reason=payload.reason)
 
 
 @router.post("/requests/{ticket_id}/co-decision", response={200: StaffTicketOut, **ERRORS})
-def co_decide(request: HttpRequest, ticket_id: int, payload: CoDecisionIn) -> Ticket:
+def co_decide(request: StaffRequest, ticket_id: int, payload: CoDecisionIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -177,7 +177,7 @@ def co_decide(request: HttpRequest, ticket_id: int, payload: CoDecisionIn) -> Ti
 
 
 @router.post("/requests/{ticket_id}/approve", response={200: StaffTicketOut, **ERRORS})
-def approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
+def approve(request: StaffRequest, ticket_id: int, payload: NoteIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -188,7 +188,7 @@ def approve(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/send-back", response={200: StaffTicketOut, **ERRORS})
-def send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
+def send_back(request: StaffRequest, ticket_id: int, payload: NoteIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -199,7 +199,7 @@ def send_back(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Ticket:
 
 
 @router.post("/requests/{ticket_id}/callback", response={200: StaffTicketOut, **ERRORS})
-def callback(request: HttpRequest, ticket_id: int, payload: StaffRatingIn) -> Ticket:
+def callback(request: StaffRequest, ticket_id: int, payload: StaffRatingIn) -> Ticket:
     return act(
         request,
         ticket_id,
@@ -210,34 +210,34 @@ def callback(request: HttpRequest, ticket_id: int, payload: StaffRatingIn) -> Ti
 
 
 @router.post("/requests/{ticket_id}/close-unrated", response={200: StaffTicketOut, **ERRORS})
-def close_unrated(request: HttpRequest, ticket_id: int) -> Ticket:
+def close_unrated(request: StaffRequest, ticket_id: int) -> Ticket:
     return act(request, ticket_id, svc.ticket_close_unrated)
 
 
 @router.post("/requests/{ticket_id}/archive", response={200: StaffTicketOut, **ERRORS})
-def archive(request: HttpRequest, ticket_id: int) -> Ticket:
+def archive(request: StaffRequest, ticket_id: int) -> Ticket:
     return act(request, ticket_id, svc.ticket_archive)
 
 
 @router.post("/requests/{ticket_id}/extensions", response={200: StaffTicketOut, **ERRORS})
-def request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> Ticket:
+def request_extension(request: StaffRequest, ticket_id: int, payload: ExtensionIn) -> Ticket:
     return act(
         request, ticket_id, svc.ticket_request_extension, days=payload.days, reason=payload.reason
     )
 
 
 @router.post("/requests/{ticket_id}/merge", response={200: StaffTicketOut, **ERRORS})
-def merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Ticket:
-    selectors.ticket_for_staff(user=staff_user(request), ticket_id=payload.into_id)
+def merge(request: StaffRequest, ticket_id: int, payload: MergeIn) -> Ticket:
+    selectors.ticket_for_staff(user=request.user, ticket_id=payload.into_id)
     return act(request, ticket_id, svc.ticket_merge, into_id=payload.into_id, note=payload.note)
 
 
 @router.post("/extensions/{extension_id}/decision", response={200: StaffTicketOut, **ERRORS})
-def decide_extension(request: HttpRequest, extension_id: int, payload: DecisionIn) -> Ticket:
+def decide_extension(request: StaffRequest, extension_id: int, payload: DecisionIn) -> Ticket:
     ext = Extension.objects.filter(pk=extension_id).first()
     if ext is None:
         raise ValidationFailed("延期申请不存在", code="not_found", status=404)
-    user = staff_user(request)
+    user = request.user
     selectors.ticket_for_staff(user=user, ticket_id=ext.ticket_id)
     svc.ticket_decide_extension(
         extension_id=extension_id,

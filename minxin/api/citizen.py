@@ -131,14 +131,14 @@ def public_ticket(ticket: Ticket) -> dict:
         "can_rate": ticket.status == Status.PUBLISHED,
         "satisfaction": ticket.satisfaction or None,
         "reply": {
-            "unit": reply.unit.name if reply.unit_id else "市民诉求受理中心",
+            "unit": reply.unit.name if reply.unit else "市民诉求受理中心",
             "public_reply": reply.public_reply,
             "solved": reply.solved,
             "published_at": reply.published_at,
         }
         if reply and primary.status != Status.REPLIED
         else None,
-        "merged_into": ticket.merged_into.display_code if ticket.merged_into_id else None,
+        "merged_into": ticket.merged_into.display_code if ticket.merged_into else None,
         "timeline": citizen_timeline(selectors.public_timeline(ticket)),
     }
 

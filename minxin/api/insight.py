@@ -12,7 +12,8 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from minxin.api.staff import ERRORS, staff_user
+from minxin.accounts.http import StaffRequest
+from minxin.api.staff import ERRORS
 from minxin.api.ticket_out import StaffTicketOut
 from minxin.core.api_errors import ErrorOut
 from minxin.core.errors import NotFound
@@ -108,40 +109,40 @@ def cases_like(
 
 
 @router.get("/requests/{ticket_id}/duplicates", response={200: list[DuplicateOut], **ERRORS})
-def duplicates(request: HttpRequest, ticket_id: int) -> list[dict]:
-    user = staff_user(request)
+def duplicates(request: StaffRequest, ticket_id: int) -> list[dict]:
+    user = request.user
     ticket = ticket_for_staff(user=user, ticket_id=ticket_id)
     return similar_selectors.duplicate_flags_for(ticket, user=user)
 
 
-def _flag_in_scope(request: HttpRequest, flag_id: int) -> DuplicateFlag:
+def _flag_in_scope(request: StaffRequest, flag_id: int) -> DuplicateFlag:
     # Both requests must be visible to the caller, as for a merge from the request page.
     flag = DuplicateFlag.objects.filter(pk=flag_id).first()
     if flag is None:
         raise NotFound("疑似重复记录不存在", code="flag_not_found")
-    ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
-    ticket_for_staff(user=staff_user(request), ticket_id=flag.similar_to_id)
+    ticket_for_staff(user=request.user, ticket_id=flag.ticket_id)
+    ticket_for_staff(user=request.user, ticket_id=flag.similar_to_id)
     return flag
 
 
 @router.post("/duplicates/{flag_id}/merge", response={200: StaffTicketOut, **ERRORS})
-def merge_duplicate(request: HttpRequest, flag_id: int, payload: MergeFlagIn) -> Ticket:
+def merge_duplicate(request: StaffRequest, flag_id: int, payload: MergeFlagIn) -> Ticket:
     flag = _flag_in_scope(request, flag_id)
-    duplicate_merge(flag_id=flag.pk, actor=Actor.staff(staff_user(request)), note=payload.note)
-    return ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
+    duplicate_merge(flag_id=flag.pk, actor=Actor.staff(request.user), note=payload.note)
+    return ticket_for_staff(user=request.user, ticket_id=flag.ticket_id)
 
 
 @router.post("/duplicates/{flag_id}/dismiss", response={200: list[DuplicateOut], **ERRORS})
-def dismiss_duplicate(request: HttpRequest, flag_id: int) -> list[dict]:
+def dismiss_duplicate(request: StaffRequest, flag_id: int) -> list[dict]:
     flag = _flag_in_scope(request, flag_id)
-    duplicate_dismiss(flag_id=flag.pk, actor=Actor.staff(staff_user(request)))
-    ticket = ticket_for_staff(user=staff_user(request), ticket_id=flag.ticket_id)
-    return similar_selectors.duplicate_flags_for(ticket, user=staff_user(request))
+    duplicate_dismiss(flag_id=flag.pk, actor=Actor.staff(request.user))
+    ticket = ticket_for_staff(user=request.user, ticket_id=flag.ticket_id)
+    return similar_selectors.duplicate_flags_for(ticket, user=request.user)
 
 
 @router.get("/requests/{ticket_id}/insight", response={200: InsightOut, **ERRORS})
-def insight(request: HttpRequest, ticket_id: int) -> dict:
-    ticket = ticket_for_staff(user=staff_user(request), ticket_id=ticket_id)
+def insight(request: StaffRequest, ticket_id: int) -> dict:
+    ticket = ticket_for_staff(user=request.user, ticket_id=ticket_id)
     found = insight_for(ticket)
     if found is None:
         raise NotFound("该诉求尚无研判结果", code="insight_not_found")

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from minxin.accounts.models import ApiToken, User
+from minxin.accounts.http import StaffRequest
+from minxin.accounts.models import ApiToken
 from minxin.api.auth import StaffToken, staff_login
 from minxin.api.schemas import LoginIn, TokenOut
 from minxin.api.ticket_out import StaffTicketOut, TicketSummaryOut
@@ -47,24 +48,20 @@ def login(request: HttpRequest, payload: LoginIn) -> dict:
         "expires_at": expires,
         "username": user.username,
         "role": user.role,
-        "unit": user.unit.name if user.unit_id else None,
+        "unit": user.unit.name if user.unit else None,
     }
-
-
-def staff_user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 @router.get("/queues/{name}", response={200: list[TicketSummaryOut], **ERRORS})
 def queue(
-    request: HttpRequest,
+    request: StaffRequest,
     name: str,
     offset: int = Query(0, ge=0, le=100000),
     limit: int = Query(50, ge=1, le=200),
 ) -> list[Ticket]:
     """Sort and filter with the workbench's parameters (docs/api.md, "Queue parameters")."""
     query = listing.parse(request.GET)
-    tickets = selectors.queue(user=staff_user(request), name=name)
+    tickets = selectors.queue(user=request.user, name=name)
     tickets = listing.sorted_list(
         listing.narrow(tickets, query), query.sort, alarm_first=name == "intake"
     )
@@ -72,15 +69,15 @@ def queue(
 
 
 @router.get("/requests/{ticket_id}", response={200: StaffTicketOut, **ERRORS})
-def get_request(request: HttpRequest, ticket_id: int) -> Ticket:
-    return selectors.ticket_for_staff(user=staff_user(request), ticket_id=ticket_id)
+def get_request(request: StaffRequest, ticket_id: int) -> Ticket:
+    return selectors.ticket_for_staff(user=request.user, ticket_id=ticket_id)
 
 
 def act(
-    request: HttpRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
+    request: StaffRequest, ticket_id: int, service: Callable[..., object], **kwargs: object
 ) -> Ticket:
     """Run one workflow service on a request the caller can see; the request as it is now."""
-    user = staff_user(request)
+    user = request.user
     # Reads and writes share one scope: a request you cannot see is one you cannot touch.
     ticket = selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     service(ticket_id=ticket_id, actor=Actor.staff(user), **kwargs)

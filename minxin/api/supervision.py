@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from minxin.accounts.http import StaffRequest
 from minxin.api.records_out import UnitRecordOut
-from minxin.api.staff import ERRORS, staff_user
+from minxin.api.staff import ERRORS
 from minxin.api.ticket_out import StaffTicketOut
 from minxin.core.errors import NotFound
 from minxin.supervision import oversight, records, selectors
 from minxin.supervision import services as sup
+from minxin.supervision.models import SupervisionOrder
 from minxin.tickets import selectors as ticket_selectors
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
@@ -69,7 +70,7 @@ class EvaluateIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-def _order(o) -> dict:  # type: ignore[no-untyped-def]
+def _order(o: SupervisionOrder) -> dict[str, object]:
     return {
         "id": o.pk,
         "ticket_id": o.ticket_id,
@@ -88,44 +89,44 @@ def _order(o) -> dict:  # type: ignore[no-untyped-def]
 
 @router.get("/supervision", response={200: list[OrderOut], **ERRORS})
 def list_orders(
-    request: HttpRequest, state: str | None = None, limit: int = Query(100, ge=1, le=500)
+    request: StaffRequest, state: str | None = None, limit: int = Query(100, ge=1, le=500)
 ) -> list[dict]:
-    orders = selectors.orders_visible_to(staff_user(request))
+    orders = selectors.orders_visible_to(request.user)
     if state:
         orders = orders.filter(state=state)
     return [_order(o) for o in orders[:limit]]
 
 
 @router.post("/requests/{ticket_id}/supervise", response={200: OrderOut, **ERRORS})
-def supervise(request: HttpRequest, ticket_id: int, payload: SuperviseIn) -> dict:
-    user = staff_user(request)
+def supervise(request: StaffRequest, ticket_id: int, payload: SuperviseIn) -> dict:
+    user = request.user
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     return _order(
         sup.supervision_open(ticket_id=ticket_id, actor=Actor.staff(user), note=payload.note)
     )
 
 
-def _visible_order(request: HttpRequest, order_id: int) -> int:
-    if not selectors.orders_visible_to(staff_user(request)).filter(pk=order_id).exists():
+def _visible_order(request: StaffRequest, order_id: int) -> int:
+    if not selectors.orders_visible_to(request.user).filter(pk=order_id).exists():
         raise NotFound("督办单不存在或您无权查看", code="order_not_found")
     return order_id
 
 
 @router.post("/supervision/{order_id}/respond", response={200: OrderOut, **ERRORS})
-def respond(request: HttpRequest, order_id: int, payload: RespondIn) -> dict:
+def respond(request: StaffRequest, order_id: int, payload: RespondIn) -> dict:
     order = sup.supervision_respond(
         order_id=_visible_order(request, order_id),
-        actor=Actor.staff(staff_user(request)),
+        actor=Actor.staff(request.user),
         response=payload.response,
     )
     return _order(order)
 
 
 @router.post("/supervision/{order_id}/close", response={200: OrderOut, **ERRORS})
-def close(request: HttpRequest, order_id: int, payload: CloseIn) -> dict:
+def close(request: StaffRequest, order_id: int, payload: CloseIn) -> dict:
     order = sup.supervision_close(
         order_id=_visible_order(request, order_id),
-        actor=Actor.staff(staff_user(request)),
+        actor=Actor.staff(request.user),
         outcome=payload.outcome,
         note=payload.note,
     )
@@ -133,7 +134,7 @@ def close(request: HttpRequest, order_id: int, payload: CloseIn) -> dict:
 
 
 @router.get("/inbox", response={200: list[InboxOut], **ERRORS})
-def inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+def inbox(request: StaffRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict]:
     return [
         {
             "id": m.pk,
@@ -143,7 +144,7 @@ def inbox(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[di
             "created_at": m.created_at,
             "read": m.read_at is not None,
         }
-        for m in selectors.inbox_for(staff_user(request))[:limit]
+        for m in selectors.inbox_for(request.user)[:limit]
     ]
 
 
@@ -152,8 +153,8 @@ class SharedOut(Schema):
 
 
 @router.post("/requests/{ticket_id}/oversight-share", response={200: SharedOut, **ERRORS})
-def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
-    user = staff_user(request)
+def share(request: StaffRequest, ticket_id: int, payload: ShareIn) -> dict:
+    user = request.user
     ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     made = oversight.oversight_share(
         ticket_id=ticket_id, actor=Actor.staff(user), member_ids=payload.member_ids
@@ -162,16 +163,16 @@ def share(request: HttpRequest, ticket_id: int, payload: ShareIn) -> dict:
 
 
 @router.post("/requests/{ticket_id}/evaluation", response={200: StaffTicketOut, **ERRORS})
-def evaluate(request: HttpRequest, ticket_id: int, payload: EvaluateIn) -> Ticket:
-    user = staff_user(request)
+def evaluate(request: StaffRequest, ticket_id: int, payload: EvaluateIn) -> Ticket:
+    user = request.user
     ticket = ticket_selectors.ticket_for_staff(user=user, ticket_id=ticket_id)
     oversight.oversight_evaluate(ticket_id=ticket.pk, actor=Actor.staff(user), **payload.dict())
     return ticket
 
 
 @router.get("/units/{unit_id}/record", response={200: UnitRecordOut, **ERRORS})
-def record(request: HttpRequest, unit_id: int) -> dict:
+def record(request: StaffRequest, unit_id: int) -> dict:
     """A unit's record over `from`/`to` (dates) or `period` (this_month, last_month,
     this_year); default this month. Figures as defined in `minxin.supervision.records`."""
     period = records.period_from(request.GET)
-    return record_for_staff(user=staff_user(request), unit_id=unit_id, period=period)[1]
+    return record_for_staff(user=request.user, unit_id=unit_id, period=period)[1]

@@ -59,7 +59,8 @@ def load_or_create(data_dir: Path) -> dict[str, str]:
             pass
         finally:
             tmp.unlink()
-    return json.loads(path.read_text())
+    keys: dict[str, str] = json.loads(path.read_text())
+    return keys
 
 
 def ensure(*, data_dir: Path, development: bool) -> dict[str, str]:

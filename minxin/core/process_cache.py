@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable
 from threading import Lock, Thread
-from time import monotonic
+from time import monotonic as monotonic  # re-exported: one clock for every cache's ages
 from typing import Generic, TypeVar
 
 from django.db import connections

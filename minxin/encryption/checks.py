@@ -12,7 +12,7 @@ from minxin.encryption.keys import development_keys_in_use
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_keys_configured(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    errors = []
+    errors: list[checks.CheckMessage] = []
     in_use = development_keys_in_use()
     if "SECRET_KEY" in getattr(settings, "DEVELOPMENT_KEYS", {}):
         in_use.insert(0, "SECRET_KEY")

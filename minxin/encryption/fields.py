@@ -31,6 +31,7 @@ _CIPHERTEXT_RE = re.compile(r"^\$SM4\$[A-Za-z0-9_-]{1,16}\$[A-Za-z0-9+/]+=*$")
 
 class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest with SM4-GCM"
+    db_index: bool  # set by Field.__init__; django-stubs does not declare it
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         # Values written before encryption was switched on read as they are, until
@@ -50,18 +51,27 @@ class EncryptedTextField(models.TextField):
 
     def get_prep_value(self, value: Any) -> str | None:
         value = models.Field.get_prep_value(self, value)
-        if value is None or value == "":
-            return value
+        if value is None:
+            return None
+        if value == "":
+            return ""
         return encrypt(str(value))
 
     def value_to_string(self, obj: models.Model) -> str:
         # `dumpdata` output stays encrypted: a fixture file is as sensitive as the database.
         return self.get_prep_value(self.value_from_object(obj)) or ""
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
         if self.max_length and self.max_length <= 200:
             kwargs.setdefault("widget", forms.TextInput)
-        return super().formfield(**kwargs)
+        return super().formfield(
+            form_class=form_class, choices_form_class=choices_form_class, **kwargs
+        )
 
     def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name == "isnull":
@@ -144,6 +154,8 @@ class EncryptedExact(Lookup):
         if not isinstance(self.lhs, Col) or not isinstance(self.rhs, str):
             raise FieldError("an encrypted field can only be compared with a plain string")
         field = self.lhs.target
+        if not isinstance(field, EncryptedTextField):
+            raise FieldError("only an encrypted field is compared through its blind index")
         if self.rhs == "":
             sql, params = compiler.compile(self.lhs)
             return f"{sql} = %s", [*params, ""]

@@ -116,7 +116,7 @@ def _entry(
         "id": category.pk,
         "label": str(category),
         "name": category.name,
-        "group": category.parent.name if category.parent_id else "",
+        "group": category.parent.name if category.parent else "",
         "confidence": round(max(0.0, min(1.0, confidence)), 3),
         "offered": offered,
         **({"source": source} if source else {}),

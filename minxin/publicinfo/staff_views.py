@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.accounts.models import User
 from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
@@ -30,7 +31,7 @@ def signed_in(request: HttpRequest) -> User:
 
 @login_required
 @require_POST
-def nominate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def nominate(request: StaffRequest, ticket_id: int) -> HttpResponse:
     try:
         case = cases.case_nominate(
             user=signed_in(request), ticket_id=ticket_id, reason=request.POST.get("reason", "")

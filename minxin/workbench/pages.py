@@ -107,7 +107,7 @@ def home_orders(user: User) -> dict[str, Any]:
     count, more = listed_count(
         orders,
         len(shown),
-        limit,  # type: ignore[arg-type]
+        limit,
         HOME_COUNT_CAP,
     )
     return {
@@ -305,7 +305,7 @@ def sign_deadlines() -> list[tuple[str, dt.datetime]]:
     return [("、".join(names), due_after(now, days)) for days, names in sorted(by_days.items())]
 
 
-def dispatch_preview(ticket: Ticket) -> dict[str, dt.datetime]:
+def dispatch_preview(ticket: Ticket) -> dict[str, dt.datetime | None]:
     """The deadlines a dispatch made now would set, shown before the button is pressed."""
     now = clock.now()
     due = ticket.due_at if ticket.accepted_at else due_after(now, deadline_days(ticket))

@@ -60,6 +60,6 @@ def may_read_record(user: User, unit: Unit) -> bool:
         return True
     return (
         user.role == Role.UNIT_HEAD
-        and user.unit_id is not None
+        and user.unit is not None
         and unit.path.startswith(user.unit.path)
     )

@@ -49,7 +49,7 @@ class Section:
 def _running(user: User) -> QuerySet[Ticket]:
     """A unit's staff watch what their unit leads; citywide roles watch everything running."""
     tickets = selectors.tickets_visible_to(user)
-    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit is not None:
         return tickets.filter(
             status__in=[S.DISPATCHED, S.SIGNED], lead_unit__path__startswith=user.unit.path
         )
@@ -276,7 +276,9 @@ def section_head(user: User, section: Section, limit: int) -> list[Ticket]:
     return section_rows(user, list(section_ids(user, section)[:limit]))
 
 
-def section_ids(user: User, section: Section, query: ListQuery | None = None) -> QuerySet[Any]:
+def section_ids(
+    user: User, section: Section, query: ListQuery | None = None
+) -> QuerySet[Ticket, int]:
     """The list's ids in its order (or QUERY's), joined only to what sorting and filtering
     need: a queue page slices this, then reads its rows with `section_rows`. Sorted with every
     join the table shows, SQLite took 300 ms for an intake queue of 8,000 requests."""
@@ -301,7 +303,7 @@ def section_rows(user: User, ids: list[int]) -> list[Ticket]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def capped_count(tickets: QuerySet[Ticket], cap: int = COUNT_CAP) -> tuple[int, bool]:
+def capped_count(tickets: QuerySet[Any, Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Count up to `cap` rows: a full COUNT(*) over a city's history is not worth its cost."""
     count = tickets.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
@@ -319,6 +321,7 @@ def breakdown(rows: list[Ticket], marks: dict[int, RowMarks]) -> dict[str, list[
     risk: read from the rows and their marks, no query. Counted by the database for a long
     list, the split read every row of it (600 ms for an intake queue of 8,000 requests)."""
     types = Counter(t.request_type.name for t in rows)
-    levels = Counter(marks[t.pk].risk[0] for t in rows if t.pk in marks and marks[t.pk].risk)
+    risks = (marks[t.pk].risk for t in rows if t.pk in marks)
+    levels = Counter(risk[0] for risk in risks if risk)
     critical_first = sorted(levels.items(), key=lambda item: item[0] != "紧急风险")
     return {"类型": sorted(types.items()), "风险": critical_first}

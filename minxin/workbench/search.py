@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -24,6 +24,9 @@ MAX_PAGES = 200  # deep offsets are slow and nobody reads page 500: narrow the f
 COUNT_CAP = 10_000
 # A text search cannot count from an index: stop counting early ("500+").
 TEXT_COUNT_CAP = 500
+
+Row = TypeVar("Row")
+Other = TypeVar("Other")
 
 
 class SearchForm(forms.Form):
@@ -65,10 +68,10 @@ class SearchForm(forms.Form):
     def __init__(self, data: Any = None, *, user: User) -> None:
         super().__init__(data)
         units = Unit.objects.exclude(kind=Unit.Kind.CENTRE).order_by("kind", "pk")
-        if not user.is_citywide and user.unit_id:
+        if not user.is_citywide and user.unit is not None:
             # A unit's staff can only ever find their own subtree; offer only that.
             units = units.filter(path__startswith=user.unit.path)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -131,8 +134,8 @@ def _refine(tickets: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[Ticket]
+class Page(Generic[Row]):
+    rows: list[Row]
     number: int
     has_previous: bool
     has_next: bool
@@ -140,8 +143,20 @@ class Page:
     count_capped: bool
     last_allowed: bool
 
+    def with_rows(self, rows: list[Other]) -> Page[Other]:
+        """This page holding ROWS instead (a page of ids, then the rows they name)."""
+        return Page(
+            rows,
+            self.number,
+            self.has_previous,
+            self.has_next,
+            self.count,
+            self.count_capped,
+            self.last_allowed,
+        )
 
-def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page:
+
+def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page[Ticket]:
     if not data.get("q"):
         return page_of(search_tickets(user, data), raw_page)
     # Built only if the page needs a total: a text filter looks its candidates up when built.
@@ -154,13 +169,14 @@ def search_page(user: User, data: dict[str, Any], raw_page: str | None) -> Page:
 
 
 def page_of(
-    tickets: QuerySet[Ticket],
+    tickets: QuerySet[Any, Row],
     raw_page: str | None,
     *,
     cap: int = COUNT_CAP,
-    counted: Callable[[], QuerySet[Ticket]] | None = None,
-) -> Page:
-    """Page RAW_PAGE of TICKETS; the total counts COUNTED() (default TICKETS) up to CAP."""
+    counted: Callable[[], QuerySet[Any, Any]] | None = None,
+) -> Page[Row]:
+    """Page RAW_PAGE of TICKETS (any rows); the total counts COUNTED() (default TICKETS) up
+    to CAP."""
     try:
         number = min(max(1, int(raw_page or 1)), MAX_PAGES)
     except ValueError:

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import DomainError
 from minxin.workbench import login_flow, security
 from minxin.workbench.models import StaffTotp
@@ -70,7 +71,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def totp_page(request: HttpRequest) -> HttpResponse:
+def totp_page(request: StaffRequest) -> HttpResponse:
     device = StaffTotp.objects.filter(user=request.user).first()
     return render(
         request,
@@ -86,20 +87,20 @@ def _totp_context(device: StaffTotp | None, error: DomainError | None = None) ->
         "error": error,
         "nav": "security",
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-        "uri": security.provisioning_uri(device) if secret else "",
+        "uri": security.provisioning_uri(device) if device and secret else "",
     }
 
 
 @login_required
 @require_POST
-def totp_start(request: HttpRequest) -> HttpResponse:
+def totp_start(request: StaffRequest) -> HttpResponse:
     security.totp_start(user=request.user)
     return redirect("workbench:totp")
 
 
 @login_required
 @require_POST
-def totp_confirm(request: HttpRequest) -> HttpResponse:
+def totp_confirm(request: StaffRequest) -> HttpResponse:
     response = _totp_change(
         request, security.totp_confirm, "动态口令已启用，下次登录需输入6位动态口令"
     )
@@ -110,11 +111,11 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def totp_disable(request: HttpRequest) -> HttpResponse:
+def totp_disable(request: StaffRequest) -> HttpResponse:
     return _totp_change(request, security.totp_disable, "动态口令已停用")
 
 
-def _totp_change(request: HttpRequest, change: Callable[..., object], done: str) -> HttpResponse:
+def _totp_change(request: StaffRequest, change: Callable[..., object], done: str) -> HttpResponse:
     """Confirm or disable: both need a current code and show the same page on an error."""
     try:
         change(user=request.user, code=request.POST.get("code", ""))

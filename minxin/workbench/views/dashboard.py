@@ -4,12 +4,13 @@ and the monthly report: the pages; the figures and tables are `minxin.analytics`
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from minxin.accounts.http import StaffRequest
 from minxin.analytics import panels, report, tables
-from minxin.analytics.access import dashboard_scope, reader, scope_label
+from minxin.analytics.access import dashboard_scope, scope_label
 from minxin.analytics.charts import dashboard_charts
 from minxin.analytics.drill import drill
 from minxin.analytics.models import RollupDay
@@ -28,7 +29,7 @@ CITY_DIMENSIONS = ["type", "category", "district", "channel", "unit"]
 UNIT_DIMENSIONS = ["type", "category", "channel", "unit"]
 
 
-def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
+def refused(request: StaffRequest, error: DomainError) -> HttpResponse:
     if isinstance(error, Forbidden):
         return render(request, "workbench/403.html", {"error": error}, status=403)
     status = 404 if isinstance(error, NotFound) else 400
@@ -37,8 +38,8 @@ def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     )
 
 
-def _query(request: HttpRequest) -> Query:
-    return parse(request.GET, dashboard_scope(reader(request)))
+def _query(request: StaffRequest) -> Query:
+    return parse(request.GET, dashboard_scope(request.user))
 
 
 def _dimensions(query: Query) -> list[str]:
@@ -58,7 +59,7 @@ def _choices() -> dict[str, object]:
 @never_cache
 @login_required
 @replica_reads
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     try:
         query = _query(request)
     except DomainError as exc:
@@ -71,11 +72,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period": query.period,
         "tables": shown,
         "charts": dashboard_charts(shown),
-        "panels": panels.panels_for(reader(request), query),
+        "panels": panels.panels_for(request.user, query),
         "computed_at": RollupDay.objects.order_by("-computed_at")
         .values_list("computed_at", flat=True)
         .first(),
-        "scope_label": scope_label(reader(request)),
+        "scope_label": scope_label(request.user),
         **_choices(),
     }
     return render(request, "analytics/dashboard.html", context)
@@ -84,9 +85,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @replica_reads
-def requests_behind(request: HttpRequest) -> HttpResponse:
+def requests_behind(request: StaffRequest) -> HttpResponse:
     try:
-        label, query, rows = drill(reader(request), dashboard_scope(reader(request)), request.GET)
+        label, query, rows = drill(request.user, dashboard_scope(request.user), request.GET)
     except DomainError as exc:
         return refused(request, exc)
     page = page_of(rows, request.GET.get("page"))
@@ -109,7 +110,7 @@ def requests_behind(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
-def export(request: HttpRequest, key: str) -> HttpResponse:
+def export(request: StaffRequest, key: str) -> HttpResponse:
     """One of the dashboard's tables as shown, as a spreadsheet."""
     try:
         query = _query(request)
@@ -133,9 +134,9 @@ IGNORED = ("month", "from", "to", "period")  # the report's month replaces the p
 
 @login_required
 @replica_reads
-def monthly_report(request: HttpRequest) -> HttpResponse:
+def monthly_report(request: StaffRequest) -> HttpResponse:
     try:
-        user = reader(request)
+        user = request.user
         scope = dashboard_scope(user)
         first, last = report.month_of(request.GET.get("month"))
         params = {k: str(v) for k, v in request.GET.items() if k not in IGNORED}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import DomainError, NotFound
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.workbench import services
@@ -15,17 +16,17 @@ from minxin.workbench import services
 
 @login_required
 @require_POST
-def merge(request: HttpRequest, flag_id: int) -> HttpResponse:
+def merge(request: StaffRequest, flag_id: int) -> HttpResponse:
     return _resolve(request, flag_id, merge=True, done="已并案")
 
 
 @login_required
 @require_POST
-def dismiss(request: HttpRequest, flag_id: int) -> HttpResponse:
+def dismiss(request: StaffRequest, flag_id: int) -> HttpResponse:
     return _resolve(request, flag_id, merge=False, done="已标记为不是重复")
 
 
-def _resolve(request: HttpRequest, flag_id: int, *, merge: bool, done: str) -> HttpResponse:
+def _resolve(request: StaffRequest, flag_id: int, *, merge: bool, done: str) -> HttpResponse:
     try:
         services.duplicate_resolve(
             user=request.user, flag_id=flag_id, merge=merge, note=request.POST.get("note", "")

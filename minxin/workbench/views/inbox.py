@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.supervision.selectors import inbox_for
 from minxin.workbench import casework
@@ -18,7 +19,7 @@ from minxin.workbench.search import page_of
 
 @never_cache
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: StaffRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     items = inbox_for(request.user)
     if unread_only:
@@ -38,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
+def inbox_read(request: StaffRequest) -> HttpResponse:
     try:
         ids = (
             None if request.POST.get("all") == "1" else parse_ints(request.POST, "message", "消息")

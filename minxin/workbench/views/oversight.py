@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import DomainError, NotFound
 from minxin.workbench import casework
 from minxin.workbench.views.tickets import detail_with_error
@@ -16,7 +17,7 @@ from minxin.workbench.views.tickets import detail_with_error
 
 @login_required
 @require_POST
-def share(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def share(request: StaffRequest, ticket_id: int) -> HttpResponse:
     try:
         made = casework.case_share(user=request.user, ticket_id=ticket_id, data=request.POST)
     except NotFound as exc:
@@ -32,7 +33,7 @@ def share(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def evaluate(request: StaffRequest, ticket_id: int) -> HttpResponse:
     try:
         casework.case_evaluate(user=request.user, ticket_id=ticket_id, data=request.POST)
     except NotFound as exc:

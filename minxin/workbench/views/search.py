@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from minxin.accounts.http import StaffRequest
 from minxin.workbench.export import tickets_xlsx
 from minxin.workbench.search import SearchForm, search_page, search_tickets
 
@@ -14,7 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     page = None
     if form.is_bound and form.is_valid():
@@ -30,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponseBase:
+def export(request: StaffRequest) -> HttpResponseBase:
     form = SearchForm(request.GET, user=request.user)
     if not form.is_valid():
         return render(request, "workbench/search.html", {"nav": "search", "form": form}, status=400)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.supervision import records
@@ -21,12 +22,12 @@ from minxin.workbench.search import page_of
 from minxin.workbench.views.tickets import detail_with_error
 
 
-def _forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:
+def _forbidden(request: StaffRequest, error: Forbidden) -> HttpResponse:
     return render(request, "workbench/403.html", {"error": error}, status=403)
 
 
 @login_required
-def orders(request: HttpRequest) -> HttpResponse:
+def orders(request: StaffRequest) -> HttpResponse:
     if not may_read_orders(request.user):
         return _forbidden(request, Forbidden("您的角色不能查看督办单"))
     key = request.GET.get("state", "live")
@@ -46,7 +47,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 
 
 def _order_page(
-    request: HttpRequest, order_id: int, error: DomainError | None = None, form: str = ""
+    request: StaffRequest, order_id: int, error: DomainError | None = None, form: str = ""
 ) -> HttpResponse:
     try:
         order = casework.order_for_staff(user=request.user, order_id=order_id)
@@ -62,11 +63,11 @@ def _order_page(
 
 @never_cache
 @login_required
-def order(request: HttpRequest, order_id: int) -> HttpResponse:
+def order(request: StaffRequest, order_id: int) -> HttpResponse:
     return _order_page(request, order_id)
 
 
-def _order_write(request: HttpRequest, order_id: int, form: str, done: str) -> HttpResponse:
+def _order_write(request: StaffRequest, order_id: int, form: str, done: str) -> HttpResponse:
     write = casework.order_respond if form == "respond" else casework.order_close
     try:
         write(user=request.user, order_id=order_id, data=request.POST)
@@ -82,19 +83,19 @@ def _order_write(request: HttpRequest, order_id: int, form: str, done: str) -> H
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, order_id: int) -> HttpResponse:
+def respond(request: StaffRequest, order_id: int) -> HttpResponse:
     return _order_write(request, order_id, "respond", "督办回复已提交")
 
 
 @login_required
 @require_POST
-def close(request: HttpRequest, order_id: int) -> HttpResponse:
+def close(request: StaffRequest, order_id: int) -> HttpResponse:
     return _order_write(request, order_id, "close", "督办单已办结")
 
 
 @login_required
 @require_POST
-def supervise(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def supervise(request: StaffRequest, ticket_id: int) -> HttpResponse:
     try:
         made = casework.order_open(user=request.user, ticket_id=ticket_id, data=request.POST)
     except NotFound as exc:
@@ -106,7 +107,7 @@ def supervise(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return redirect("workbench:order", order_id=made.pk)
 
 
-def _period_context(request: HttpRequest) -> dict:
+def _period_context(request: StaffRequest) -> dict:
     """The record's period from the URL, with the shortcuts' links; or the error."""
     try:
         period = records.period_from(request.GET)
@@ -120,7 +121,7 @@ def _shortcuts() -> list[tuple[str, records.Period]]:
 
 
 @login_required
-def units(request: HttpRequest) -> HttpResponse:
+def units(request: StaffRequest) -> HttpResponse:
     if not may_read_records(request.user):
         return _forbidden(request, Forbidden("您的角色不能查看单位考核记录"))
     context = {"nav": "records", **_period_context(request)}
@@ -140,7 +141,7 @@ def units(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_record(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_record(request: StaffRequest, unit_id: int) -> HttpResponse:
     context = {"nav": "records", **_period_context(request)}
     period = context["period"] or records.shortcut("this_month")
     try:
@@ -162,7 +163,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def units_export(request: HttpRequest) -> HttpResponse:
+def units_export(request: StaffRequest) -> HttpResponse:
     """The comparison as shown, as a spreadsheet (rates as percentages, as on the page)."""
     if not may_read_records(request.user):
         return _forbidden(request, Forbidden("您的角色不能查看单位考核记录"))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minxin.accounts.http import StaffRequest
 from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.org import readiness
@@ -31,7 +30,7 @@ from minxin.workbench.search import page_of
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "workbench/home.html",
@@ -45,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest, key: str) -> HttpResponse:
+def queue(request: StaffRequest, key: str) -> HttpResponse:
     section = SECTIONS.get(key)
     if section is None:
         raise Http404
@@ -57,8 +56,8 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         context.update(error=exc, chosen=ListQuery(), rows=[])
         return render(request, "workbench/queue.html", context, status=400)
     # The ids of one page in the list's order, then those rows with what the table shows.
-    page = page_of(section_ids(request.user, section, query), request.GET.get("page"))
-    page = replace(page, rows=section_rows(request.user, page.rows))
+    ids = page_of(section_ids(request.user, section, query), request.GET.get("page"))
+    page = ids.with_rows(section_rows(request.user, ids.rows))
     context.update(
         page=page,
         chosen=query,
@@ -70,7 +69,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "workbench/queue.html", context)
 
 
-def _visible(request: HttpRequest, ticket_id: int) -> Ticket:
+def _visible(request: StaffRequest, ticket_id: int) -> Ticket:
     try:
         return selectors.ticket_for_staff(user=request.user, ticket_id=ticket_id)
     except NotFound as exc:
@@ -79,13 +78,13 @@ def _visible(request: HttpRequest, ticket_id: int) -> Ticket:
 
 @never_cache
 @login_required
-def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def detail(request: StaffRequest, ticket_id: int) -> HttpResponse:
     ticket = _visible(request, ticket_id)
     return render(request, "workbench/detail.html", pages.detail_context(request.user, ticket))
 
 
 def detail_with_error(
-    request: HttpRequest, ticket_id: int, error: DomainError, form: str
+    request: StaffRequest, ticket_id: int, error: DomainError, form: str
 ) -> HttpResponse:
     """The request page, freshly read, with the error beside the form that caused it."""
     if isinstance(error, Forbidden):
@@ -103,7 +102,7 @@ def detail_with_error(
 
 @login_required
 @require_POST
-def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
+def act(request: StaffRequest, ticket_id: int, action_slug: str) -> HttpResponse:
     action = action_from_slug(action_slug)
     if action is None:
         raise Http404
@@ -125,7 +124,7 @@ def act(request: HttpRequest, ticket_id: int, action_slug: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def reveal(request: StaffRequest, ticket_id: int) -> HttpResponse:
     try:
         if settings.REVEAL_REQUIRES_TOTP and not login_flow.passed_second_factor(request):
             raise Forbidden(
@@ -149,7 +148,7 @@ def reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+def bulk_dispatch(request: StaffRequest) -> HttpResponse:
     try:
         results = services.tickets_bulk_dispatch_form(user=request.user, data=request.POST)
     except Forbidden as exc:
