@@ -69,6 +69,7 @@ def open311_submit(*, client: Client, form: dict[str, list[str]], phone: str | N
         )
         if earlier is not None:
             return Filed(earlier, earlier.query_password or None, replayed=True)
+        _forget_old_passwords(client)
         actor = Actor.citizen(phone) if phone else Actor()
         ticket, password = ticket_submit(data=submission, actor=actor)
         record = FiledRequest.objects.create(
@@ -82,6 +83,13 @@ def open311_submit(*, client: Client, form: dict[str, list[str]], phone: str | N
             created_at=ticket.created_at,
         )
     return Filed(record, password, replayed=False)
+
+
+def _forget_old_passwords(client: Client) -> None:
+    """A query password is kept only while a retry may still ask for it."""
+    FiledRequest.objects.filter(client=client, created_at__lt=clock.now() - RETRY_WINDOW).exclude(
+        query_password=""
+    ).update(query_password="")
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

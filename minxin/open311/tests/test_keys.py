@@ -58,3 +58,20 @@ def test_the_admin_revokes_a_key(client, staff, key):
     assert target.revoked_at is not None
     with pytest.raises(Exception, match="api_key"):
         client_for_key(key)
+
+
+def test_the_admin_shows_what_a_client_filed(client, staff, key, lamp):
+    from minxin.open311.models import FiledRequest
+    from minxin.open311.tests.conftest import form
+
+    client.post(f"{BASE}/requests.json", form(key, lamp, phone="13800002222"))
+    admin_user = staff["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get("/admin/open311/client/").status_code == 200
+    filed = FiledRequest.objects.get()
+    page = client.get(f"/admin/open311/filedrequest/{filed.pk}/change/")
+    assert page.status_code == 200
+    assert "13800002222" in page.content.decode()  # the unverified contact, for the staff
+    assert client.get("/admin/open311/filedrequest/").status_code == 200

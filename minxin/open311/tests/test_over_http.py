@@ -150,3 +150,15 @@ def test_a_retry_over_http_files_one_request(server, client_key):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
     assert Ticket.objects.count() == 1
+
+
+def test_a_retry_racing_its_original_files_one_request(server, client_key):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, key = client_key
+    form = lamp_form(key)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: post(server, "json", **form), range(4)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
+    assert len({a.json()[0]["service_request_id"] for a in answers}) == 1
+    assert Ticket.objects.count() == 1

@@ -185,3 +185,11 @@ def test_discovery_in_both_formats(client, db):
     assert data["endpoints"][0]["formats"] == ["application/json", "text/xml"]
     root = ElementTree.fromstring(client.get(f"{BASE}/discovery.xml").content)
     assert [f.text for f in root.iter("format")] == ["application/json", "text/xml"]
+
+
+def test_listing_does_not_query_per_request(client, key, lamp, django_assert_max_num_queries):
+    for n in range(5):
+        file(client, key, lamp, description=f"第{n}盏路灯不亮")
+    # The key, the count, the page, its lead units, its replies: five, however long the page.
+    with django_assert_max_num_queries(5):
+        assert len(client.get(f"{BASE}/requests.json", {"api_key": key}).json()) == 5

@@ -177,3 +177,24 @@ def test_api_key_may_come_in_the_query_string(client, key, lamp):
     del body["api_key"]
     response = client.post(f"{BASE}/requests.json?api_key={key}", body)
     assert response.status_code == 201
+
+
+def test_a_query_password_is_kept_only_while_a_retry_may_ask_for_it(client, key, lamp):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minxin.core import clock
+
+    start = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
+    clock.freeze(start)
+    client.post(f"{BASE}/requests.json", form(key, lamp))
+    clock.freeze(start + dt.timedelta(hours=25))
+    client.post(f"{BASE}/requests.json", form(key, lamp, description="又一盏路灯坏了"))
+    kept = dict(FiledRequest.objects.values_list("ticket__title", "query_password"))
+    assert kept["路口的路灯坏了三天，晚上很黑"] == ""
+    assert len(kept["又一盏路灯坏了"]) == 6
+    # Past the window the same form is a new request, as a citizen asking again would be.
+    again = client.post(f"{BASE}/requests.json", form(key, lamp))
+    assert again.status_code == 201
+    assert Ticket.objects.count() == 3
