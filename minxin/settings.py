@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minxin.cityfile",
     "minxin.demo",
     "minxin.publicinfo",
+    "minxin.video",
     "minxin.ops",
     "minxin.analytics",
     "minxin.cityevents",
@@ -290,6 +291,10 @@ TOTP_REQUIRED_ROLES = [
 # The audit chain: a checkpoint every this many entries (besides hourly), and the outside
 # witness the checkpoints are also written to: dir:/path or db:<database url>
 # (docs/security.md). The default folder is only a start: point it off this machine.
+# 视频接访: the meeting provider's room URL, {session} and {token} filled in (e.g. a self-hosted
+# Jitsi: https://meet.example.gov.cn/minxin-{session}-{token}); empty refuses to schedule.
+VIDEO_URL_TEMPLATE = env("MINXIN_VIDEO_URL_TEMPLATE", "")
+VIDEO_REMIND_MINUTES = envint("MINXIN_VIDEO_REMIND_MINUTES", 60)
 AUDIT_CHECKPOINT_EVERY = envint("MINXIN_AUDIT_CHECKPOINT_EVERY", 1000)
 AUDIT_WITNESS = env("MINXIN_AUDIT_WITNESS", f"dir:{DATA_DIR / 'audit-witness'}")
 # Personal data of closed requests is removed after this many days (个人信息保护法).

@@ -30,8 +30,10 @@ urlpatterns = [
     path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),
     path("staff/public/", include("minxin.publicinfo.staff_urls")),
+    path("staff/video/", include("minxin.video.staff_urls")),
     path("staff/", include("minxin.workbench.urls")),
     path("", include("minxin.publicinfo.urls")),
+    path("video/", include("minxin.video.urls")),
     path("", include("minxin.portal.urls")),
 ]
 

@@ -22,5 +22,9 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "co_decided": "诉求{code}「{title}」：受理中心已决定{note}。",
     "co_warning": "协办诉求{code}「{title}」即将超期，{unit}的协办期限{due}。",
     "co_overdue": "协办诉求{code}「{title}」已超期（期限{due}），已对{unit}督办。",
+    "video_invited": "诉求{code}「{title}」将于{due}视频接访，请在工作台确认参加。",
+    "video_scheduled": "【民心】您的诉求（查询码{code}）视频接访安排在{due}，会议链接请见：{note}",
+    "video_reminder": "【民心】您的诉求（查询码{code}）视频接访将于{due}开始，请点击进入：{link}",
+    "video_reminder_unit": "诉求{code}「{title}」视频接访将于{due}开始，会议链接：{link}",
     "unit_review": "诉求{code}「{title}」的办理结果已提交，请单位负责人审核。",
 }

@@ -62,6 +62,11 @@ class Action(StrEnum):
     TRANSFER_IN = "transfer_in"
     TRANSFER_PROGRESS = "transfer_progress"
     JOINT_SUPERVISE = "joint_supervise"
+    # 视频接访 (minxin.video): asked for, scheduled with units, confirmed by each, held
+    VIDEO_REQUEST = "video_request"
+    VIDEO_SCHEDULE = "video_schedule"
+    VIDEO_CONFIRM = "video_confirm"
+    VIDEO_HELD = "video_held"
 
 
 A = Action
@@ -114,4 +119,8 @@ ACTION_LABELS: dict[str, str] = {
     A.TRANSFER_IN: "外市转入",
     A.TRANSFER_PROGRESS: "外市办理进展",
     A.JOINT_SUPERVISE: "联合督办",
+    A.VIDEO_REQUEST: "申请视频接访",
+    A.VIDEO_SCHEDULE: "安排视频接访",
+    A.VIDEO_CONFIRM: "确认参加视频接访",
+    A.VIDEO_HELD: "视频接访纪要",
 }

@@ -159,6 +159,10 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.TRANSFER_IN: (SYSTEM,),
     A.TRANSFER_PROGRESS: (SYSTEM,),
     A.JOINT_SUPERVISE: (_staff(SUPERVISOR_ROLES), SYSTEM),
+    A.VIDEO_REQUEST: (OWNER,),
+    A.VIDEO_SCHEDULE: (_staff(CENTRE_ROLES),),
+    A.VIDEO_CONFIRM: (Rule(Party.STAFF, UNIT_ROLES),),  # narrowed to an invited unit
+    A.VIDEO_HELD: (_staff(CENTRE_ROLES),),
 }
 
 
