@@ -175,8 +175,8 @@ def video_confirm(*, user: User, session_id: int) -> VideoInvite:
     with transaction.atomic():
         video, ticket = _locked_session(user, session_id)
         require_allowed(Actor.staff(user), ticket, A.VIDEO_CONFIRM)
-        invite = video.invites.filter(unit_id=user.unit_id).first()
-        if invite is None:
+        invite = next((i for i in video.invites.all() if i.unit_id == user.unit_id), None)
+        if invite is None or user.unit_id is None:
             raise PermissionDenied("您所在单位未被邀请参加这次视频接访", code="not_invited")
         if video.status != S.SCHEDULED:
             raise Conflict("这次视频接访已经举行", code="video_held")
