@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "minxin.open311",
     "minxin.webhooks",
     "minxin.crosscity",
+    "minxin.opendata",
 ]
 
 MIDDLEWARE = [
@@ -388,6 +389,10 @@ CITYEVENTS_WINDOW_SECONDS = envint("CITYEVENTS_WINDOW_SECONDS", 300)
 WEBHOOKS_SETTLE_SECONDS = envint("WEBHOOKS_SETTLE_SECONDS", 60)
 WEBHOOKS_TIMEOUT_SECONDS = envint("WEBHOOKS_TIMEOUT_SECONDS", 10)
 WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", 8)
+# Open data (docs/open-data.md): the city's name in the exchange file, its weeks, releases kept.
+OPENDATA_CITY = env("OPENDATA_CITY", "民心示范市")
+OPENDATA_EXCHANGE_WEEKS = envint("OPENDATA_EXCHANGE_WEEKS", 52)
+OPENDATA_KEEP_DAYS = envint("OPENDATA_KEEP_DAYS", 7)
 
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}

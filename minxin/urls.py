@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/public/", include("minxin.publicinfo.staff_urls")),
     path("staff/video/", include("minxin.video.staff_urls")),
     path("staff/", include("minxin.workbench.urls")),
+    path("", include("minxin.opendata.urls")),
     path("", include("minxin.publicinfo.urls")),
     path("video/", include("minxin.video.urls")),
     path("", include("minxin.portal.urls")),
