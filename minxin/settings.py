@@ -382,17 +382,10 @@ LOGGING = {
         "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
     },
 }
-# City events in (docs/interop.md): how far a signed call's timestamp may be from ours.
+# City events in, webhooks out, open data (docs/interop.md, docs/open-data.md).
 CITYEVENTS_WINDOW_SECONDS = envint("CITYEVENTS_WINDOW_SECONDS", 300)
-# Webhooks out: how long a timeline step may stay invisible (its transaction still open)
-# and still be picked up; a receiver's time to answer; attempts before a delivery fails.
 WEBHOOKS_SETTLE_SECONDS = envint("WEBHOOKS_SETTLE_SECONDS", 60)
-WEBHOOKS_TIMEOUT_SECONDS = envint("WEBHOOKS_TIMEOUT_SECONDS", 10)
-WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", 8)
-# Open data (docs/open-data.md): the city's name in the exchange file, its weeks, releases kept.
 OPENDATA_CITY = env("OPENDATA_CITY", "民心示范市")
-OPENDATA_EXCHANGE_WEEKS = envint("OPENDATA_EXCHANGE_WEEKS", 52)
-OPENDATA_KEEP_DAYS = envint("OPENDATA_KEEP_DAYS", 7)
 
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}

@@ -18,6 +18,7 @@ from minxin.opendata.records import FINISHED, requests_before, week_of
 from minxin.tickets.models import Satisfaction
 
 FORMAT = "minxin-exchange/1"
+WEEKS = 52  # a year of complete weeks
 COUNTS = ("submitted", "closed", "closed_on_time", "rated", "satisfied")
 RATED = {Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED}
 SATISFIED = {Satisfaction.SATISFIED, Satisfaction.BASIC}
@@ -67,9 +68,9 @@ def _tally(day: dt.date, first_week: dt.date) -> dict[tuple, dict[str, int]]:
 
 
 def exchange(day: dt.date) -> dict[str, Any]:
-    """The complete weeks before DAY's week, `OPENDATA_EXCHANGE_WEEKS` of them."""
+    """The complete weeks before DAY's week, `WEEKS` of them."""
     this_week = day - dt.timedelta(days=day.weekday())
-    first_week = this_week - dt.timedelta(weeks=settings.OPENDATA_EXCHANGE_WEEKS)
+    first_week = this_week - dt.timedelta(weeks=WEEKS)
     k = threshold()
     cells = []
     for key, counts in sorted(_tally(this_week, first_week).items()):

@@ -2,7 +2,7 @@
 
 Files go under `opendata/<day>/` in the default storage (MEDIA_ROOT, or whatever storage
 the deployment configures, so every node serves the same files); the manifest is replaced
-last, so a download never sees half a release. Releases older than OPENDATA_KEEP_DAYS go.
+last, so a download never sees half a release. Releases older than KEEP_DAYS go.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -27,6 +26,7 @@ from minxin.opendata.records import FIELDS, records
 
 ROOT = "opendata"
 MANIFEST = f"{ROOT}/latest.json"
+KEEP_DAYS = 7
 FILES = ("requests.csv", "requests.json", "exchange.json")
 
 
@@ -113,7 +113,7 @@ def latest() -> dict[str, Any] | None:
 
 
 def _prune(day: dt.date) -> None:
-    oldest = day - dt.timedelta(days=settings.OPENDATA_KEEP_DAYS)
+    oldest = day - dt.timedelta(days=KEEP_DAYS)
     folders, _ = default_storage.listdir(ROOT)
     for folder in folders:
         try:

@@ -15,7 +15,6 @@ import time
 import urllib.error
 import urllib.request
 
-from django.conf import settings
 from django.db.models import F, Q
 
 from minxin.cityevents.signing import mac
@@ -24,6 +23,8 @@ from minxin.webhooks.models import Delivery
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=60)
+TIMEOUT_SECONDS = 10  # the receiver's time to answer
+MAX_ATTEMPTS = 8  # then the delivery is failed (about two hours of retries)
 # A receiver answers 409 to a delivery id it already has (a repeat after a cut-off call, or
 # a replay): it has the delivery, so it counts as delivered.
 ALREADY_RECEIVED = 409
@@ -59,7 +60,7 @@ def _post(delivery: Delivery) -> int:
         delivery.subscription.url, data=body, method="POST", headers=headers
     )
     try:
-        with _opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS) as response:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         if error.code == ALREADY_RECEIVED:
@@ -99,7 +100,7 @@ def deliver(delivery_pk: int) -> bool:
 
 def _failed(delivery: Delivery, lease: dt.datetime, exc: Exception) -> None:
     backoff = dt.timedelta(seconds=min(30 * 2**delivery.attempts, 3600))
-    final = delivery.attempts >= settings.WEBHOOKS_MAX_ATTEMPTS
+    final = delivery.attempts >= MAX_ATTEMPTS
     logger.warning(
         "webhook delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc
     )

@@ -101,9 +101,9 @@ def test_a_receiver_that_is_down_gets_retries_and_then_the_delivery_once(
 
 
 def test_a_delivery_that_never_gets_through_fails_after_its_attempts(
-    receiver: Receiver, city: dict, settings
-) -> None:  # type: ignore[no-untyped-def]
-    settings.WEBHOOKS_MAX_ATTEMPTS = 3
+    receiver: Receiver, city: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "MAX_ATTEMPTS", 3)
     subscribe(receiver, "submitted")
     receiver.down = 100
     submit(city)
