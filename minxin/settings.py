@@ -382,10 +382,6 @@ LOGGING = {
         "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
     },
 }
-# City events in, webhooks out, open data (docs/interop.md, docs/open-data.md).
-CITYEVENTS_WINDOW_SECONDS = envint("CITYEVENTS_WINDOW_SECONDS", 300)
-WEBHOOKS_SETTLE_SECONDS = envint("WEBHOOKS_SETTLE_SECONDS", 60)
-OPENDATA_CITY = env("OPENDATA_CITY", "民心示范市")
 
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}

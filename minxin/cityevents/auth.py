@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader
 
@@ -27,6 +26,8 @@ CLIENT = "X-Minxin-Client"
 TIMESTAMP = "X-Minxin-Timestamp"
 NONCE = "X-Minxin-Nonce"
 SIGNATURE = "X-Minxin-Signature"
+# How far a call's timestamp may be from our clock: part of the protocol (docs/interop.md).
+WINDOW_SECONDS = 300
 NONCE_FORM = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -55,7 +56,7 @@ def signed_client(request: HttpRequest) -> Client:
         raise ValidationFailed(
             "随机数须为8至64位字母、数字、下划线或连字符", code="invalid_nonce", field=NONCE
         )
-    window = settings.CITYEVENTS_WINDOW_SECONDS
+    window = WINDOW_SECONDS
     if not timestamp.isdigit() or abs(clock.now().timestamp() - int(timestamp)) > window:
         raise Unsigned(
             f"请求时间戳无效或与服务器时间相差超过{window}秒", code="stale_request", field=TIMESTAMP

@@ -13,9 +13,9 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from minxin.cityevents.auth import WINDOW_SECONDS
 from minxin.cityevents.models import CityEvent, Client, EventType, Nonce
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
@@ -51,7 +51,7 @@ def nonce_spend(client: Client, nonce: str) -> None:
     """Lock the client and spend the nonce: a repeat is a replay, refused (409)."""
     now = clock.now()
     Client.objects.select_for_update().filter(pk=client.pk).update(last_used_at=now)
-    keep = dt.timedelta(seconds=2 * settings.CITYEVENTS_WINDOW_SECONDS)
+    keep = dt.timedelta(seconds=2 * WINDOW_SECONDS)
     Nonce.objects.filter(client=client, seen_at__lt=now - keep).delete()
     if Nonce.objects.filter(client=client, nonce=nonce).exists():
         raise Conflict("该请求已处理过（随机数重复），已拒绝重放", code="replayed")

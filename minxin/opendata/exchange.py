@@ -89,7 +89,7 @@ def exchange(day: dt.date) -> dict[str, Any]:
         )
     return {
         "format": FORMAT,
-        "city": settings.OPENDATA_CITY,
+        "city": {"code": settings.CITY_CODE, "name": settings.CITY_NAME},
         "generated_at": clock.now().isoformat(),
         "weeks": {
             "first": first_week.isoformat(),

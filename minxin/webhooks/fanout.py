@@ -5,7 +5,7 @@ deliveries written, so two workers split the subscriptions between them; the uni
 constraint on (subscription, step, event type) makes a second pass over the same steps a
 no-op. Step ids are allocated before their transaction commits, so a step may become
 visible after a later one: the cursor only moves past steps older than
-`WEBHOOKS_SETTLE_SECONDS`, and the newer ones are read again on the next pass.
+`SETTLE_SECONDS`, and the newer ones are read again on the next pass.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 
 from minxin.core import clock
@@ -22,6 +21,8 @@ from minxin.webhooks.events import payload, types_of
 from minxin.webhooks.models import Delivery, Subscription
 
 BATCH = 500
+# How long a step may stay invisible (its transaction still open) and still be picked up.
+SETTLE_SECONDS = 60
 
 
 def fan_out() -> int:
@@ -87,7 +88,7 @@ def _write(subscription: Subscription, steps: list[TimelineEvent]) -> None:
 
 
 def _settled_cursor(cursor: int, steps: list[TimelineEvent]) -> int:
-    settled = clock.now() - dt.timedelta(seconds=settings.WEBHOOKS_SETTLE_SECONDS)
+    settled = clock.now() - dt.timedelta(seconds=SETTLE_SECONDS)
     for step in steps:
         if step.at > settled:
             break
