@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "minxin.webhooks",
     "minxin.crosscity",
     "minxin.opendata",
+    "minxin.sso",
 ]
 
 MIDDLEWARE = [
@@ -313,11 +314,9 @@ SMS_CODE_TTL_SECONDS = envint("SMS_CODE_TTL_SECONDS", 300)
 SMS_CODE_MAX_PER_PHONE_PER_HOUR = envint("SMS_CODE_MAX_PER_PHONE_PER_HOUR", 5)
 SMS_CODE_MIN_INTERVAL_SECONDS = envint("SMS_CODE_MIN_INTERVAL_SECONDS", 60)
 SMS_CODE_MAX_PER_IP_PER_HOUR = envint("SMS_CODE_MAX_PER_IP_PER_HOUR", 20)
-# The WeChat official account (docs/interop.md): /wechat/ answers only when a token is set;
-# an EncodingAESKey switches it to encrypted mode (安全模式), which also needs the AppID.
-WECHAT_TOKEN = env("WECHAT_TOKEN")
-WECHAT_APPID = env("WECHAT_APPID")
-WECHAT_ENCODING_AES_KEY = env("WECHAT_ENCODING_AES_KEY")
+# WeChat and single sign-on (docs/interop.md): the WECHAT_* and OIDC_* variables, both off unset.
+WECHAT = {k: env(f"WECHAT_{k}") for k in ("TOKEN", "APPID", "ENCODING_AES_KEY")}
+SSO_OIDC = {k: env(k) for k in {n.removesuffix("_FILE") for n in os.environ if n[:5] == "OIDC_"}}
 CITIZEN_TOKEN_MAX_AGE = envint("CITIZEN_TOKEN_MAX_AGE", 2 * 3600)
 STAFF_TOKEN_MAX_AGE = envint("STAFF_TOKEN_MAX_AGE", 12 * 3600)
 # Lockouts (minxin/accounts/throttle.py): attempts counted before they are evaluated, in

@@ -26,6 +26,7 @@ urlpatterns = [
     path("crosscity/v1/messages", crosscity_inbox, name="crosscity_inbox"),
     path("photos/<int:photo_id>/", photo, name="photo"),
     path("wechat/", wechat_endpoint, name="wechat"),
+    path("sso/", include("minxin.sso.urls")),
     path("stats/", public_stats, name="stats"),
     path("stats/ranking/", public_ranking, name="public_ranking"),
     path("staff/", include("minxin.insight.urls")),

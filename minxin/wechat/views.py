@@ -20,11 +20,13 @@ from minxin.wechat.services import wechat_message_answer
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def endpoint(request: HttpRequest) -> HttpResponse:
-    if not settings.WECHAT_TOKEN:
+    if not settings.WECHAT["TOKEN"]:
         raise Http404
     query = request.GET
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
-    if not signature_matches(query.get("signature", ""), settings.WECHAT_TOKEN, timestamp, nonce):
+    if not signature_matches(
+        query.get("signature", ""), settings.WECHAT["TOKEN"], timestamp, nonce
+    ):
         return HttpResponse("invalid signature", status=403, content_type="text/plain")
     if request.method == "GET":  # the handshake when the URL is saved in WeChat's console
         return HttpResponse(query.get("echostr", ""), content_type="text/plain")
@@ -51,10 +53,10 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 def _crypto() -> MessageCrypto | None:
     """Encrypted mode (安全模式) when an EncodingAESKey is configured: plain bodies are then
     refused, as WeChat sends every message encrypted (compatible mode included)."""
-    if not settings.WECHAT_ENCODING_AES_KEY:
+    if not settings.WECHAT["ENCODING_AES_KEY"]:
         return None
     return MessageCrypto(
-        token=settings.WECHAT_TOKEN,
-        encoding_aes_key=settings.WECHAT_ENCODING_AES_KEY,
-        app_id=settings.WECHAT_APPID,
+        token=settings.WECHAT["TOKEN"],
+        encoding_aes_key=settings.WECHAT["ENCODING_AES_KEY"],
+        app_id=settings.WECHAT["APPID"],
     )

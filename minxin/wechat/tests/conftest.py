@@ -17,6 +17,7 @@ TOKEN = "minxin-test-token"
 APPID = "wx0123456789abcdef"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 ACCOUNT = "gh_minxin_account"
+SECURE = {"TOKEN": TOKEN, "APPID": APPID, "ENCODING_AES_KEY": AES_KEY}
 _ids = itertools.count(6_900_000_000_000_000_000)
 
 
@@ -77,23 +78,19 @@ class WeChat:
 
 @pytest.fixture
 def plain_wechat(settings, live_server, transactional_db, city) -> WeChat:  # type: ignore[no-untyped-def]
-    settings.WECHAT_TOKEN = TOKEN
-    settings.WECHAT_ENCODING_AES_KEY = ""
+    settings.WECHAT = {"TOKEN": TOKEN, "APPID": "", "ENCODING_AES_KEY": ""}
     return WeChat(url=live_server.url + "/wechat/")
 
 
 @pytest.fixture
 def secure_wechat(settings, live_server, transactional_db, city) -> WeChat:  # type: ignore[no-untyped-def]
-    settings.WECHAT_TOKEN = TOKEN
-    settings.WECHAT_APPID = APPID
-    settings.WECHAT_ENCODING_AES_KEY = AES_KEY
+    settings.WECHAT = SECURE
     return WeChat(url=live_server.url + "/wechat/", encrypted=True)
 
 
 @pytest.fixture(params=["plain", "encrypted"])
 def wechat(request, plain_wechat, settings) -> WeChat:  # type: ignore[no-untyped-def]
     if request.param == "encrypted":
-        settings.WECHAT_APPID = APPID
-        settings.WECHAT_ENCODING_AES_KEY = AES_KEY
+        settings.WECHAT = SECURE
         return WeChat(url=plain_wechat.url, encrypted=True)
     return plain_wechat

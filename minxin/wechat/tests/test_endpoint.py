@@ -40,7 +40,7 @@ def test_a_message_with_a_wrong_signature_is_refused_and_changes_nothing(
 
 
 def test_the_endpoint_is_off_without_a_token(plain_wechat: WeChat, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.WECHAT_TOKEN = ""
+    settings.WECHAT = {"TOKEN": "", "APPID": "", "ENCODING_AES_KEY": ""}
     assert _handshake(plain_wechat.url, token="").status_code == 404
 
 
