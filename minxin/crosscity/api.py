@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
@@ -37,6 +38,8 @@ class TransferOut(Schema):
     ticket_id: int
     remote_code: str
     reason: str
+    # Received transfers: what came with it (the origin's public timeline, category, unit).
+    origin: dict[str, Any]
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
     delivered: bool

@@ -60,7 +60,7 @@ def seal(plaintext: bytes, public_hex: str) -> str:
         c1 = curve._kg(k, default_ecc_table["g"])
         shared = curve._kg(k, public_hex)
         mask = sm3.sm3_kdf(shared.encode(), len(plaintext))
-        if int(mask, 16):
+        if not plaintext or int(mask, 16):
             break
     c2 = bytes(a ^ b for a, b in zip(plaintext, bytes.fromhex(mask), strict=True))
     c3 = sm3.sm3_hash(list(bytes.fromhex(shared[:_LEN]) + plaintext + bytes.fromhex(shared[_LEN:])))

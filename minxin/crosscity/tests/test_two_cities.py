@@ -8,6 +8,7 @@ databases are copied from one migrated template, and read directly only to count
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -30,6 +31,8 @@ from gmssl.sm2 import CryptSM2, default_ecc_table
 from minxin.demo.city import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
+# The data keys of the template's encrypted fields, shared by both cities (each has its own
+# SECRET_KEY and SM2 key); a kept template brings its own (`template`).
 SHARED_KEYS = {
     "MINXIN_DATA_KEYS": f"t:{secrets.token_hex(16)}",
     "MINXIN_INDEX_KEY": secrets.token_hex(32),
@@ -60,9 +63,24 @@ def _run(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def _schema_digest() -> str:
+    """Of everything the template holds: the migrations and the demo city's file."""
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("minxin/*/migrations/*.py"), *ROOT.glob("minxin/demo/*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database with the demo city, copied for each instance."""
+    """One migrated database with the demo city, copied for each instance; kept under var/
+    for the next run while the migrations and the demo city are unchanged."""
+    kept = ROOT / "var" / "test-templates" / f"crosscity-{_schema_digest()}.sqlite3"
+    keys = kept.with_suffix(".keys.json")
+    if kept.exists() and keys.exists():
+        SHARED_KEYS.update(json.loads(keys.read_text()))
+        return kept
     folder = tmp_path_factory.mktemp("template")
     database = folder / "template.sqlite3"
     script = (
@@ -72,7 +90,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     env = {**_base_env(folder, database), "SECRET_KEY": "template"}
     _run(env, "-c", script)
-    return database
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")
+    keys.write_text(json.dumps(SHARED_KEYS))
+    shutil.copy(database, partial)
+    partial.replace(kept)  # atomic, and after its keys: a run sees a whole pair or none
+    return kept
 
 
 def _free_port() -> int:
@@ -141,6 +164,10 @@ class City:
     def command(self, *args: str) -> str:
         return _run(self.env, "-m", "minxin", *args)
 
+    def execute(self, sql: str, *params: object) -> None:
+        with sqlite3.connect(self.database) as db:
+            db.execute(sql, params)
+
     def rows(self, sql: str, *params: object) -> list[tuple]:
         with sqlite3.connect(self.database) as db:
             return db.execute(sql, params).fetchall()
@@ -182,8 +209,17 @@ def cities(template: Path, tmp_path: Path) -> Iterator[tuple[City, City]]:
     for city in (a, b):
         city.folder.mkdir()
         shutil.copy(template, city.database)
-    a.command("crosscity", "peer", b.code, "--name", b.name, "--url", b.url, "--key", b.public_key)
-    b.command("crosscity", "peer", a.code, "--name", a.name, "--url", a.url, "--key", a.public_key)
+    # Each knows the other (the `crosscity peer` command's row, written directly: a process
+    # start less per city; the command has its own test).
+    for here, there in ((a, b), (b, a)):
+        here.execute(
+            "INSERT INTO crosscity_peer (code, name, base_url, public_key, is_active) "
+            "VALUES (?, ?, ?, ?, 1)",
+            there.code,
+            there.name,
+            there.url,
+            there.public_key,
+        )
     try:
         a.start()
         yield a, b
