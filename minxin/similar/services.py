@@ -14,6 +14,7 @@ from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied
 from minxin.privacy.services import scrub
 from minxin.similar.corpus import PUBLIC, TICKET, current_index
+from minxin.similar.hooks import redacted
 from minxin.similar.models import DuplicateFlag, PublicCase
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Reply, Ticket
@@ -41,15 +42,33 @@ def similar_cases(query: str, k: int = 5) -> list[dict]:
     results, seen = [], set()
     for key, score in hits:
         case = found.get(key)  # None: deleted since the index was built
-        if case is None or (case["title"], case["reply_excerpt"]) in seen:
+        same = (
+            (case["title"], " ".join(case["reply_excerpt"].split())[:REPLY_EXCERPT]) if case else ()
+        )
+        if case is None or same in seen:
             continue
-        seen.add((case["title"], case["reply_excerpt"]))
+        seen.add(same)
         results.append(dict(case, score=round(score, 3)))
-    return results[:k]
+        if len(results) == k:
+            break
+    # Redaction costs tens of milliseconds a text: only the k cases shown pay it.
+    return [_displayed(case) for case in results]
+
+
+def _displayed(case: dict) -> dict:
+    """A case as anyone may read it: every text redacted (similar.hooks.redacted), whole
+    enough before it is cut that nothing personal is cut in half past the rules."""
+    return dict(
+        case,
+        title=redacted(case["title"]),
+        excerpt=_excerpt(case["excerpt"], EXCERPT),
+        reply_excerpt=_excerpt(case["reply_excerpt"], REPLY_EXCERPT),
+    )
 
 
 def _excerpt(text: str, length: int) -> str:
-    text = " ".join(scrub(text).replace("_x000D_", " ").split())
+    # Twice the excerpt: masks are shorter than what they hide, never longer by that much.
+    text = " ".join(redacted(scrub(text[: 2 * length]).replace("_x000D_", " ")).split())
     return text if len(text) <= length else text[:length] + "…"
 
 
@@ -64,8 +83,8 @@ def _public_cases(keys: list[str]) -> dict[str, dict]:
             "source": PUBLIC,
             "id": c.pk,
             "title": c.title,
-            "excerpt": _excerpt(c.text, EXCERPT),
-            "reply_excerpt": _excerpt(c.reply, REPLY_EXCERPT),
+            "excerpt": c.text,
+            "reply_excerpt": c.reply,
             "reply_date": c.reply_date,
         }
         for c in cases
@@ -85,8 +104,8 @@ def _ticket_cases(keys: list[str]) -> dict[str, dict]:
             "source": TICKET,
             "id": t.pk,
             "title": t.title,
-            "excerpt": _excerpt(t.content, EXCERPT),
-            "reply_excerpt": _excerpt(replies[t.pk].public_reply, REPLY_EXCERPT),
+            "excerpt": t.content,
+            "reply_excerpt": replies[t.pk].public_reply,
             "reply_date": replies[t.pk].published_at,
         }
         for t in tickets

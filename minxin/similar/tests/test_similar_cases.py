@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from minxin.publicinfo.redact import redact
 from minxin.similar import corpus
 from minxin.similar.models import PublicCase
 from minxin.similar.services import public_cases_import, similar_cases
@@ -30,7 +31,7 @@ def test_a_public_case_is_found_by_its_title_with_its_reply():
     found = 0
     for row in unique:
         results = similar_cases(row["title"], k=5)
-        match = [r for r in results if r["title"] == row["title"]]
+        match = [r for r in results if r["title"] == redact(row["title"])]
         found += bool(match)
         if match:
             assert match[0]["source"] == "case"
