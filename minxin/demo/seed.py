@@ -25,7 +25,7 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.models import Status, Ticket
 from minxin.tickets.submission import Submission, ticket_submit
 
-PATHS = {
+PATHS: dict[str, list[str]] = {
     Status.SUBMITTED: [],
     Status.PENDING_INFO: ["request_info"],
     Status.ACCEPTED: ["accept"],
@@ -244,7 +244,7 @@ def _step(
 ) -> None:
     ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
     lead = ticket.lead_unit or _owner(category, district)
-    handler = _staff(lead.code) if lead else None
+    handler = _staff(lead.code)
     if step == "request_info":
         svc.ticket_request_info(
             ticket_id=ticket_id, actor=_staff("intake"), note="请补充问题发生的具体位置和现场照片"

@@ -86,7 +86,7 @@ def _trial(
     rows: Sequence[LabelledRow],
     normalized: Sequence[str],
     train_idx: Sequence[int],
-    test_idx: Sequence[int],
+    test_idx: Sequence[int] | np.ndarray,  # a fold's indices, as the splitter gives them
     *,
     dedup: bool,
     baseline: bool,

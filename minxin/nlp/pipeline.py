@@ -86,7 +86,9 @@ class ModelConfig:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"unknown model settings: {sorted(unknown)}")
-        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        fixed: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in values.items()
+        }
         return cls(**fixed)
 
 
@@ -148,8 +150,7 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Sequence[str]) -> NBLinearSVC:
         X = sp.csr_matrix(X, dtype=np.float32)
-        y = np.asarray(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        self.classes_, y_idx = np.unique(np.asarray(y), return_inverse=True)
         n_classes, n_features = len(self.classes_), X.shape[1]
         binary = X.copy()
         binary.data[:] = 1.0
@@ -295,9 +296,9 @@ class Model:
     # done directly: count, sublinear tf * idf, l2-normalise, weight, dot with the
     # coefficient columns. tests/test_pipeline.py checks both paths agree.
     def _fast_blocks(self) -> list[_Block]:
-        blocks = self.__dict__.get("_blocks_cache")
+        blocks: list[_Block] | None = self.__dict__.get("_blocks_cache")
         if blocks is None:
-            blocks: list[_Block] = []
+            blocks = []
             offset = 0
             for n, sub, weight in count_blocks(self.pipeline):
                 counts = sub.named_steps["counts"]
@@ -316,9 +317,9 @@ class Model:
             if n is None:
                 doc = text
             else:
-                doc = leads.get(n)
-                if doc is None:
-                    doc = leads[n] = _lead([text], n)[0]
+                if n not in leads:
+                    leads[n] = _lead([text], n)[0]
+                doc = leads[n]
             cols, tf = counts.doc_counts(doc)
             if not len(cols):
                 continue

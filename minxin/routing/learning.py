@@ -6,6 +6,7 @@ corrected (`SuggestionFeedback` records which), never the classifier's guess.
 
 from __future__ import annotations
 
+from minxin.org.models import Category
 from minxin.tickets.models import Status, Ticket
 
 LEVELS = ("path", "top", "id")
@@ -29,13 +30,13 @@ def request_rows(level: str = "path") -> list[dict]:
         .order_by("pk")
     )
     return [
-        {"ticket_id": t.pk, "title": t.title, "text": t.content, "category": _label(t, level)}
+        {"ticket_id": t.pk, "title": t.title, "text": t.content, "category": _label(c, level)}
         for t in tickets.iterator(chunk_size=2000)
+        if (c := t.category) is not None  # always: the query asks for one
     ]
 
 
-def _label(ticket: Ticket, level: str) -> str:
-    category = ticket.category
+def _label(category: Category, level: str) -> str:
     if level == "id":
         return str(category.pk)
     if level == "top":

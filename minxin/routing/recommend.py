@@ -105,8 +105,8 @@ class Neighbours:
             if own is not None:
                 row[own] = 0.0
             k = min(NEIGHBOURS, len(row))
-            top = np.argpartition(-row, k - 1)[:k]
-            top = [i for i in top if row[i] >= MIN_SIMILARITY]
+            nearest = np.argpartition(-row, k - 1)[:k]
+            top = [i for i in nearest if row[i] >= MIN_SIMILARITY]
             total = sum(float(row[i]) for i in top)
             votes: dict[int, float] = defaultdict(float)
             for i in top:

@@ -99,7 +99,7 @@ class SupervisionOrder(models.Model):
     @property
     def addressee(self) -> str:
         """Whom the order is addressed to, for pages and the API."""
-        return self.unit.name if self.unit_id else self.CENTRE
+        return self.unit.name if self.unit else self.CENTRE
 
 
 class DutyShift(models.Model):

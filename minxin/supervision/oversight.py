@@ -53,7 +53,7 @@ def oversight_evaluate(
         with transaction.atomic():
             evaluation = OversightEvaluation.objects.create(
                 ticket=ticket,
-                member=actor.user,
+                member=actor.member,
                 unit_id=ticket.lead_unit_id,
                 timeliness=timeliness,
                 quality=quality,

@@ -16,7 +16,7 @@ def orders_visible_to(user: User) -> QuerySet[SupervisionOrder]:
     orders = SupervisionOrder.objects.select_related("ticket", "unit")
     if user.is_citywide:
         return orders
-    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit is not None:
         return orders.filter(unit__path__startswith=user.unit.path)
     return orders.none()
 
@@ -25,7 +25,7 @@ def inbox_for(user: User) -> QuerySet[InboxMessage]:
     """Messages to the user, to their unit and the units below it; the centre's messages
     (no unit) go to the citywide roles."""
     mine = Q(user=user)
-    if user.unit_id and not user.is_citywide:
+    if not user.is_citywide and user.unit is not None:
         mine |= Q(unit__path__startswith=user.unit.path)
     elif user.is_citywide:
         mine |= Q(unit=None, user=None)

@@ -59,10 +59,10 @@ def _notify_unit(order: Order, ticket: Ticket, note: str) -> None:
 def _targets(order: Order) -> list[User]:
     """Who the order is addressed to at its level: handlers, then heads, then the superior;
     the centre's intake staff for an order addressed to the centre."""
-    if order.unit_id is None:
-        return list(User.objects.filter(role=Role.INTAKE, is_active=True))
     unit = order.unit
-    if order.level >= Order.Level.SUPERIOR and unit.parent_id:
+    if unit is None:
+        return list(User.objects.filter(role=Role.INTAKE, is_active=True))
+    if order.level >= Order.Level.SUPERIOR and unit.parent is not None:
         unit = unit.parent
     roles = (
         [Role.HANDLER, Role.UNIT_HEAD] if order.level == Order.Level.HANDLER else [Role.UNIT_HEAD]
@@ -77,7 +77,7 @@ def order_may_respond(user: User | None, order: Order) -> bool:
     table's parties (the request's lead or co-handling units) cannot express."""
     if user is None or not role_may(user, Action.SUPERVISE_REPLY):
         return False
-    if order.unit_id is None:
+    if order.unit is None:
         return user.role in CENTRE_ROLES
     return user.role in UNIT_ROLES and is_unit_staff_over(user, order.unit.path)
 

@@ -8,7 +8,7 @@ the work without overlap, and a pass that runs twice finds nothing left to do th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -75,7 +75,7 @@ def _due(now: dt.datetime, level: int) -> Q:
 
 
 def _sweep(now: dt.datetime, level: int) -> int:
-    def claim() -> list[dict[str, Any]]:
+    def claim() -> list[Mapping[str, Any]]:
         return list(
             Ticket.objects.select_for_update(skip_locked=True)
             .filter(_due(now, level), status__in=RUNNING)
@@ -85,7 +85,7 @@ def _sweep(now: dt.datetime, level: int) -> int:
             )[:BATCH]
         )
 
-    def act(rows: Sequence[dict[str, Any]]) -> None:
+    def act(rows: Sequence[Mapping[str, Any]]) -> None:
         ids = [r["id"] for r in rows]
         Ticket.objects.filter(pk__in=ids, warn_level__lt=level).update(warn_level=level)
         _record(rows, now, level)
@@ -93,7 +93,7 @@ def _sweep(now: dt.datetime, level: int) -> int:
     return claim_loop(claim, act)
 
 
-def _record(rows: Sequence[dict[str, Any]], now: dt.datetime, level: int) -> None:
+def _record(rows: Sequence[Mapping[str, Any]], now: dt.datetime, level: int) -> None:
     events, inbox = [], []
     templates: dict[str, str] = {}
     for row in rows:
@@ -141,13 +141,13 @@ def _record(rows: Sequence[dict[str, Any]], now: dt.datetime, level: int) -> Non
         _after_red(rows, now)
 
 
-def _event_name(row: dict, level: int) -> str:
+def _event_name(row: Mapping[str, Any], level: int) -> str:
     if level == YELLOW:
         return "warning"
     return OVERDUE_EVENTS.get(row["stage"], "overdue")
 
 
-def _after_red(rows: Sequence[dict[str, Any]], now: dt.datetime) -> None:
+def _after_red(rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> None:
     """Overdue handling opens supervision; an unrated reply goes to the callback agents."""
     system = Actor.system_actor()
     supervised = [r["id"] for r in rows if r["stage"] in SUPERVISED_STAGES]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from minxin.accounts.models import Role, User
+from minxin.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -45,5 +45,12 @@ class Actor:
             return "诉求人"
         return "匿名诉求人"
 
-    def has_role(self, *roles: Role) -> bool:
+    @property
+    def member(self) -> User:
+        """The staff member acting, in a step the action table admits only staff to."""
+        if self.user is None:
+            raise TypeError(f"{self.label} is not a staff member")
+        return self.user
+
+    def has_role(self, *roles: str) -> bool:
         return self.user is not None and self.user.is_active and self.user.role in roles

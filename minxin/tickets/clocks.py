@@ -5,6 +5,7 @@ of state. The durations themselves come from `tickets.policy`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import overload
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,14 @@ from minxin.tickets.policy import emergency_due, review_due
 from minxin.tickets.timeline import record
 
 STAGE_FIELDS = ["stage", "stage_due_at", "stage_started_at", "stage_warn_at", "warn_level"]
+
+
+@overload
+def warn_moment(start: dt.datetime, due: dt.datetime) -> dt.datetime: ...
+@overload
+def warn_moment(start: dt.datetime, due: None) -> None: ...
+@overload
+def warn_moment(start: dt.datetime, due: dt.datetime | None) -> dt.datetime | None: ...
 
 
 def warn_moment(start: dt.datetime, due: dt.datetime | None) -> dt.datetime | None:
@@ -57,7 +66,7 @@ def shift_stage(ticket: Ticket, working_days: int) -> list[str]:
 
 
 # The centre's stages: waiting to be accepted, or to be dispatched (again).
-AT_CENTRE = {
+AT_CENTRE: dict[str, str] = {
     Status.SUBMITTED: Stage.ACCEPT,
     Status.ACCEPTED: Stage.DISPATCH,
     Status.RETURNED: Stage.DISPATCH,

@@ -38,7 +38,7 @@ def event_dict(event: TimelineEvent) -> dict:
         "at": event.at,
         "action": event.action,
         "action_label": ACTION_LABELS.get(event.action, event.action),
-        "unit": event.unit.name if event.unit_id else None,
+        "unit": event.unit.name if event.unit else None,
         "actor": event.actor_label,
         "from_status": event.from_status,
         "to_status": event.to_status,

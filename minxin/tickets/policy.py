@@ -16,11 +16,12 @@ from minxin.tickets.models import Ticket
 
 def _overrides(ticket: Ticket) -> list[DeadlineOverride]:
     """Overrides for the ticket's category and its parent, most specific first."""
-    if not ticket.category_id:
+    category = ticket.category
+    if category is None:
         return []
-    ids = [ticket.category_id]
-    if ticket.category.parent_id:
-        ids.append(ticket.category.parent_id)
+    ids = [category.pk]
+    if category.parent_id:
+        ids.append(category.parent_id)
     rows = {
         o.category_id: o
         for o in DeadlineOverride.objects.filter(

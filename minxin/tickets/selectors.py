@@ -41,7 +41,7 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     if user.role == Role.OVERSIGHT:
         shared = OversightShare.objects.filter(ticket=OuterRef("pk"), member=user)
         return tickets.filter(Exists(shared))
-    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit_id:
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD) and user.unit is not None:
         mine = Assignment.objects.filter(
             ticket=OuterRef("pk"), active=True, unit__path__startswith=user.unit.path
         )
@@ -119,7 +119,7 @@ QUEUE_NAMES = [
 
 def _unit_path(user: User) -> str:
     # Citywide roles have no unit: their filter matches every unit.
-    return user.unit.path if user.unit_id and not user.is_citywide else "/"
+    return user.unit.path if not user.is_citywide and user.unit is not None else "/"
 
 
 def public_timeline(ticket: Ticket) -> QuerySet[TimelineEvent]:

@@ -26,7 +26,7 @@ from minxin.tickets.models import Extension, Reply, Satisfaction, Stage, Status,
 from minxin.tickets.notices import notify_citizen, notify_merged, notify_unit
 from minxin.tickets.policy import deadline_days, dispatch_due, rating_due, sign_due
 from minxin.tickets.replies import pending_reply, reply_publish, reply_send_back, reply_write
-from minxin.tickets.steps import check_units, learn_choice, lock, move, staff_unit
+from minxin.tickets.steps import check_units, learn_choice, lock, move, require_move, staff_unit
 from minxin.tickets.timeline import date_text, record
 from minxin.tickets.unit_review import reply_target
 from minxin.tickets.workflow import require_allowed
@@ -48,7 +48,7 @@ def ticket_accept(
 ) -> Ticket:
     ticket = lock(ticket_id, expected_version)
     # The system accepts when it dispatches automatically (routing).
-    to = require_allowed(actor, ticket, A.ACCEPT)
+    to = require_move(actor, ticket, A.ACCEPT)
     learn_choice(
         ticket, actor, category_id=ticket.category_id if category_id is None else category_id
     )
@@ -75,7 +75,7 @@ def ticket_reject(
 ) -> Ticket:
     reason = check_text(reason, field="reason", label="不予受理的理由", max_length=1000)
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.REJECT)
+    to = require_move(actor, ticket, A.REJECT)
     fields = stop_clocks(ticket)
     move(ticket, actor=actor, action="reject", to=to, public_note=reason, fields=fields)
     notify_citizen(ticket, "rejected", reason)
@@ -88,7 +88,7 @@ def ticket_request_info(
 ) -> Ticket:
     note = check_text(note, field="note", label="需要补充的材料", max_length=1000)
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.REQUEST_INFO)
+    to = require_move(actor, ticket, A.REQUEST_INFO)
     ticket.resume_status, ticket.paused_at = ticket.status, clock.now()
     fields = ["resume_status", "paused_at"]
     move(ticket, actor=actor, action="request_info", to=to, public_note=note, fields=fields)
@@ -118,20 +118,21 @@ def ticket_answer(
     """A consultation answered at intake: published at once, no unit involved."""
     public_reply = check_text(public_reply, field="public_reply", label="答复内容")
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.ANSWER)
+    to = require_move(actor, ticket, A.ANSWER)
     if not ticket.request_type.direct_answer:
         raise Conflict("只有咨询类诉求可以在受理时直接答复", code="direct_answer_not_allowed")
     fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
     reply = reply_write(
         ticket,
-        by=actor.user,
-        unit=actor.user.unit,
+        by=actor.member,
+        unit=actor.member.unit,
         facts="受理时直接答复",
         solved=True,
         public_reply=public_reply,
         published=True,
     )
-    fields += set_stage(ticket, Stage.RATE, rating_due(ticket, reply.published_at))
+    # Published as it is written: its rating window runs from that moment.
+    fields += set_stage(ticket, Stage.RATE, rating_due(ticket, reply.created_at))
     move(ticket, actor=actor, action="answer", to=to, fields=fields)
     notify_citizen(ticket, "published")
     notify_merged(ticket)
@@ -153,7 +154,7 @@ def ticket_dispatch(
 ) -> Ticket:
     lead, co_units = check_units(lead_unit_id, co_unit_ids)
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.DISPATCH)
+    to = require_move(actor, ticket, A.DISPATCH)
     learn_choice(ticket, actor, category_id=ticket.category_id, lead_unit_id=lead.pk)
     fields = [] if ticket.accepted_at else _accept_fields(ticket, None)
     co_parts = parts_start(ticket, lead, co_units)
@@ -177,7 +178,7 @@ def ticket_dispatch(
 @transaction.atomic
 def ticket_sign(*, ticket_id: int, actor: Actor, expected_version: int | None = None) -> Ticket:
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.SIGN)
+    to = require_move(actor, ticket, A.SIGN)
     fields = set_stage(ticket, Stage.REPLY, ticket.due_at)
     move(ticket, actor=actor, action="sign", to=to, fields=fields)
     return ticket
@@ -190,7 +191,7 @@ def ticket_return(
     """退回: the unit says the matter is not theirs; the dispatch centre decides again."""
     reason = check_text(reason, field="reason", label="退回理由", max_length=1000)
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.RETURN)
+    to = require_move(actor, ticket, A.RETURN)
     ticket.assignments.filter(active=True).update(active=False)
     ticket.lead_unit = None
     fields = ["lead_unit", *set_stage(ticket, Stage.DISPATCH, dispatch_due(ticket, clock.now()))]
@@ -225,7 +226,7 @@ def ticket_reply(
     unsolved_reason = unsolved_reason.strip()
     reply = reply_write(
         ticket,
-        by=actor.user,
+        by=actor.member,
         unit=unit,
         facts=facts,
         solved=solved,
@@ -265,7 +266,7 @@ def ticket_decide_extension(
     require_allowed(actor, ticket, A.DECIDE_EXTENSION)
     ext = extensions.extension_settle(extension_id, actor=actor, approve=approve)
     if approve:
-        ticket.due_at = shift_due(ticket.due_at, ext.days)
+        ticket.due_at = ticket.due_at and shift_due(ticket.due_at, ext.days)
         ticket.extension_days += ext.days
         fields = shift_stage(ticket, ext.days) if ticket.stage == Stage.REPLY else []
         ticket.version += 1
@@ -290,7 +291,7 @@ def ticket_approve(
     *, ticket_id: int, actor: Actor, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.APPROVE)
+    to = require_move(actor, ticket, A.APPROVE)
     now = reply_publish(pending_reply(ticket), by=actor.user, note=note)
     fields = set_stage(ticket, Stage.RATE, rating_due(ticket, now))
     move(ticket, actor=actor, action="approve", to=to, note=note, fields=fields)
@@ -305,7 +306,7 @@ def ticket_send_back(
 ) -> Ticket:
     note = check_text(note, field="note", label="退回重办意见", max_length=1000)
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.SEND_BACK)
+    to = require_move(actor, ticket, A.SEND_BACK)
     reply_send_back(pending_reply(ticket), by=actor.user, note=note)
     fields = set_stage(ticket, Stage.REPLY, ticket.due_at)
     move(ticket, actor=actor, action="send_back", to=to, note=note, fields=fields)
@@ -357,7 +358,7 @@ def ticket_close_unrated(
 ) -> Ticket:
     """The callback window passed with no rating: close, recording "not rated", never a guess."""
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.CLOSE_UNRATED)
+    to = require_move(actor, ticket, A.CLOSE_UNRATED)
     ticket.satisfaction, ticket.rated_by = Satisfaction.NOT_RATED, "timeout"
     fields = ["satisfaction", "rated_by", *stop_clocks(ticket)]
     move(ticket, actor=actor, action="close_unrated", to=to, note="逾期未评价", fields=fields)
@@ -367,7 +368,7 @@ def ticket_close_unrated(
 @transaction.atomic
 def ticket_archive(*, ticket_id: int, actor: Actor, expected_version: int | None = None) -> Ticket:
     ticket = lock(ticket_id, expected_version)
-    to = require_allowed(actor, ticket, A.ARCHIVE)
+    to = require_move(actor, ticket, A.ARCHIVE)
     move(ticket, actor=actor, action="archive", to=to)
     return ticket
 
@@ -384,7 +385,7 @@ def ticket_merge(*, ticket_id: int, into_id: int, actor: Actor, note: str = "") 
     first, second = sorted([ticket_id, into_id])  # lock in id order: no deadlock
     locked = {first: lock(first), second: lock(second)}
     ticket, primary = locked[ticket_id], locked[into_id]
-    to = require_allowed(actor, ticket, A.MERGE)
+    to = require_move(actor, ticket, A.MERGE)
     if primary.status in (Status.REJECTED, Status.MERGED, Status.ARCHIVED):
         raise Conflict("目标诉求已不予受理、已并案或已归档，不能并入", code="merge_target")
     ticket.merged_into = primary

@@ -1,6 +1,6 @@
-"""The steps every state change shares: lock the request, find the unit acting, check the
-units named, learn from the dispatcher's choice, and move the request while recording the
-step on its timeline."""
+"""The steps every state change shares: lock the request, check the move is allowed, find
+the unit acting, check the units named, learn from the dispatcher's choice, and move the
+request while recording the step on its timeline."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from minxin.tickets import hooks
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Ticket
 from minxin.tickets.timeline import record
+from minxin.tickets.workflow import require_allowed
 
 
 def lock(ticket_id: int, expected_version: int | None = None) -> Ticket:
@@ -23,6 +24,15 @@ def lock(ticket_id: int, expected_version: int | None = None) -> Ticket:
     if expected_version is not None and ticket.version != expected_version:
         raise Conflict("该诉求已被他人更新，请刷新后重试", code="stale_version")
     return ticket
+
+
+def require_move(actor: Actor, ticket: Ticket, action: str) -> str:
+    """`workflow.require_allowed` for an action whose transition names the state it leads
+    to, which it returns."""
+    to = require_allowed(actor, ticket, action)
+    if to is None:
+        raise TypeError(f"{action} leads to no one state: its service decides")
+    return to
 
 
 def staff_unit(actor: Actor) -> Unit | None:

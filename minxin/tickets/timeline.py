@@ -124,7 +124,7 @@ def citizen_event(event: TimelineEvent) -> dict[str, Any] | None:
         "action": event.action,
         "text": text,
         "public_note": event.public_note if CITIZEN_WORDING[event.action].with_public else "",
-        "unit": event.unit.name if event.unit_id else None,
+        "unit": event.unit.name if event.unit else None,
         # Citizens see which unit acted, never which official.
         "actor": "工作人员" if event.actor_id else event.actor_label,
         "to_status": event.to_status,

@@ -192,7 +192,7 @@ def is_unit_staff_over(user: User | None, unit_path: str | None) -> bool:
     """Staff of this unit, or of a unit above it (a district acts for its streets)."""
     if user is None or not user.is_active or user.role not in UNIT_ROLES:
         return False
-    if user.unit_id is None or not unit_path:
+    if not unit_path or user.unit is None:
         return False
     return unit_path.startswith(user.unit.path)
 
@@ -204,7 +204,7 @@ def is_lead_staff(user: User | None, ticket: Ticket) -> bool:
 
 def co_part_of(user: User | None, ticket: Ticket) -> Assignment | None:
     """The active co-handling part this staff member may act for on the request."""
-    if user is None or not user.is_active or user.role not in UNIT_ROLES or not user.unit_id:
+    if user is None or not user.is_active or user.role not in UNIT_ROLES or user.unit is None:
         return None
     return (
         ticket.assignments.filter(

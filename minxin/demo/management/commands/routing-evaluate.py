@@ -42,7 +42,7 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
 
-    def _run(self, data, opts) -> dict:  # type: ignore[no-untyped-def]
+    def _run(self, data, opts) -> dict:
         from minxin.demo.seed import build_city
         from minxin.org.models import Category, RequestType, Unit
         from minxin.tickets.models import Ticket
@@ -104,13 +104,13 @@ class Command(BaseCommand):
         }
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now():
     from minxin.core import clock
 
     return clock.now()
 
 
-def _variant(known, *, history: bool = True, neighbours: bool = True):  # type: ignore[no-untyped-def]
+def _variant(known, *, history: bool = True, neighbours: bool = True):
     import copy
 
     v = copy.copy(known)
@@ -119,7 +119,7 @@ def _variant(known, *, history: bool = True, neighbours: bool = True):  # type: 
     return v
 
 
-def _score(name: str, known, cases, answers) -> dict:  # type: ignore[no-untyped-def]
+def _score(name: str, known, cases, answers) -> dict:
     got = known.recommend(cases)
     top1 = sum(1 for g, a in zip(got, answers, strict=False) if g and g[0].unit.pk == a)
     top3 = sum(1 for g, a in zip(got, answers, strict=False) if a in [x.unit.pk for x in g])
@@ -129,7 +129,7 @@ def _score(name: str, known, cases, answers) -> dict:  # type: ignore[no-untyped
     }
 
 
-def _latency(known, model, test, districts, tops) -> dict:  # type: ignore[no-untyped-def]
+def _latency(known, model, test, districts, tops) -> dict:
     started = time.perf_counter()
     for r in test:
         top = model.predict_top_k([r.text], k=3)[0]

@@ -17,7 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
-        counts = sweep()
-        counts["delivered"] = deliver_due()
+        counts: dict[str, float] = {**sweep(), "delivered": deliver_due()}
         counts["seconds"] = round(time.perf_counter() - started, 3)
         self.stdout.write(json.dumps(counts))
