@@ -12,28 +12,34 @@ top-1/top-3 accuracy with the table only, + history, + neighbours, and the laten
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import time
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from minxin.nlp.dataset import drop_near_duplicates, read_labelled_csv, shared_data_dir
+from minxin.nlp.dataset import LabelledRow, drop_near_duplicates, read_labelled_csv, shared_data_dir
 from minxin.nlp.fitting import train
+from minxin.nlp.pipeline import Model
+from minxin.org.models import Category, Unit
 from minxin.routing import recommend
-from minxin.routing.recommend import Case
+from minxin.routing.recommend import Case, Knowledge
 
 
 class Command(BaseCommand):
     help = "Top-1/top-3 accuracy and latency of unit recommendation (simulation, rolled back)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--test-share", type=float, default=0.3)
         parser.add_argument("--noise", type=float, default=0.1)
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         data = shared_data_dir()
         if data is None:
             raise CommandError("shared data not found (MINXIN_SHARED_DATA or ../shared/data)")
@@ -42,9 +48,9 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
 
-    def _run(self, data, opts) -> dict:
+    def _run(self, data: Path, opts: dict[str, Any]) -> dict[str, Any]:
         from minxin.demo.seed import build_city
-        from minxin.org.models import Category, RequestType, Unit
+        from minxin.org.models import RequestType
         from minxin.tickets.models import Ticket
 
         build_city()
@@ -104,13 +110,13 @@ class Command(BaseCommand):
         }
 
 
-def _now():
+def _now() -> dt.datetime:
     from minxin.core import clock
 
     return clock.now()
 
 
-def _variant(known, *, history: bool = True, neighbours: bool = True):
+def _variant(known: Knowledge, *, history: bool = True, neighbours: bool = True) -> Knowledge:
     import copy
 
     v = copy.copy(known)
@@ -119,7 +125,7 @@ def _variant(known, *, history: bool = True, neighbours: bool = True):
     return v
 
 
-def _score(name: str, known, cases, answers) -> dict:
+def _score(name: str, known: Knowledge, cases: list[Case], answers: list[int]) -> dict[str, float]:
     got = known.recommend(cases)
     top1 = sum(1 for g, a in zip(got, answers, strict=False) if g and g[0].unit.pk == a)
     top3 = sum(1 for g, a in zip(got, answers, strict=False) if a in [x.unit.pk for x in g])
@@ -129,7 +135,13 @@ def _score(name: str, known, cases, answers) -> dict:
     }
 
 
-def _latency(known, model, test, districts, tops) -> dict:
+def _latency(
+    known: Knowledge,
+    model: Model,
+    test: list[LabelledRow],
+    districts: list[Unit],
+    tops: dict[str, Category],
+) -> dict[str, float]:
     started = time.perf_counter()
     for r in test:
         top = model.predict_top_k([r.text], k=3)[0]
