@@ -3,7 +3,7 @@
 A request's state is its own covered fields plus every row of its units (`Assignment`,
 whatever fields that table carries), replies, supervision orders and oversight
 evaluations. Every timeline event (the one path every step of a request takes) appends,
-under the same head lock, a `state` entry `ticket:<id>` holding the SM3 digest of that
+in the same transaction, a `state` entry `ticket:<id>` holding the SM3 digest of that
 state as it is at that moment; a staff account (`staff:<id>`: username, role, unit,
 flags, password hash) gets one whenever it is saved. `minxin audit verify` recomputes
 each row's digest and compares it with the newest entry for it: a row changed, added or

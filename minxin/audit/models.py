@@ -14,8 +14,8 @@ GENESIS_HASH = "0" * 64
 
 
 class ChainHead(models.Model):
-    """One row: the last entry's number and hash. Appending locks it, so appends from
-    several processes line up one after another."""
+    """One row: the last linked entry's number and hash. Whoever links holds its lock;
+    nobody waits for it (see `PendingEntry`)."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
@@ -45,6 +45,31 @@ class ChainEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.ref}"
+
+
+class PendingEntry(models.Model):
+    """An entry written by a request's transaction, not yet linked into the chain.
+
+    Transactions never wait for the chain's head: each writes its entries here, in its own
+    transaction, and links them (with every other committed pending entry, in id order)
+    only if the head is free at that moment. Otherwise whoever next holds the head links
+    them: another transaction, the worker every minute, a checkpoint or `audit verify`.
+    Ids grow with time, so entries of one request, whose steps follow one another under
+    its row lock, are linked in the order they were written."""
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=20)
+    ref = models.CharField(max_length=80)
+    at = models.DateTimeField()
+    payload = models.TextField()
+
+    class Meta:
+        verbose_name = "待链接存证记录"
+        verbose_name_plural = "待链接存证记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"pending {self.kind} {self.ref}"
 
 
 class Checkpoint(models.Model):

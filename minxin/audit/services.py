@@ -1,10 +1,13 @@
 """Appending to the chain, and signing checkpoints.
 
 `chain_append` runs inside the caller's transaction, so an event and its chain entry are
-committed together or not at all. It locks the single head row: appends from any number of
-processes queue on that lock (PostgreSQL), or on the database write lock (SQLite, whose
-transactions here begin IMMEDIATE). Call it as the last write of a transaction, so the
-lock is held for as little time as possible and never taken before another row lock.
+committed together or not at all. It writes the entry as pending and links it into the chain
+only if the head row is free (`SKIP LOCKED`): no transaction ever waits for the head, so
+app processes do not line up behind one lock (PostgreSQL). What a busy head leaves pending
+is linked right after the commit, or by the next holder: another request, the worker every
+minute (`tasks.link_chain`), a checkpoint, `audit verify`. On SQLite, whose writers are
+serialised anyway, every append links at once. Call it as the last write of a transaction,
+so a head it takes is held for as little time as possible.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.db import transaction
 from minxin.audit import witness
 from minxin.audit.chain import canonical_json, checkpoint_message, entry_hash, timeline_payload
 from minxin.audit.coverage import note_recorded, state_payload, ticket_states
-from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint
+from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint, PendingEntry
 from minxin.audit.signing import sign, signature_valid
 from minxin.audit.verify import segment_verify
 from minxin.core import clock
@@ -28,42 +31,97 @@ from minxin.core.errors import Conflict
 logger = logging.getLogger("minxin.audit")
 
 
-def _locked_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+# A request links at most this many entries while it holds the head; the rest are left to
+# the next holder, so no request pays for a backlog (the worker links it every minute).
+LINK_INLINE_LIMIT = 500
+
+
+def _head(*, wait: bool) -> ChainHead | None:
+    """The head row, locked; None if another transaction holds it and we do not wait.
+    (SQLite ignores row locks: its writers are serialised by the database lock.)"""
+    locked = ChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+    head = locked.first()
+    if head is None and not ChainHead.objects.filter(pk=1).exists():
         # The first append ever (or after a test flush); a racing first append is fine.
         ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        head = locked.first()
     return head
 
 
 def chain_append(
     *, kind: str, ref: str, payload: dict[str, Any], at: dt.datetime | None = None
-) -> ChainEntry:
-    return chain_append_many([(kind, ref, payload, at or clock.now())])[0]
+) -> None:
+    chain_append_many([(kind, ref, payload, at or clock.now())])
 
 
-def chain_append_many(
-    items: list[tuple[str, str, dict[str, Any], dt.datetime]],
-) -> list[ChainEntry]:
-    """Append (kind, ref, payload, at) entries in order, under one head lock."""
+def chain_append_many(items: list[tuple[str, str, dict[str, Any], dt.datetime]]) -> None:
+    """Write (kind, ref, payload, at) entries in the caller's transaction, in order, and
+    link them now if the chain's head is free; never wait for it."""
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        seq, prev, rows = head.seq, head.hash, []
-        for kind, ref, payload, at in items:
-            seq += 1
-            text = canonical_json(payload)
-            digest = entry_hash(prev_hash=prev, seq=seq, kind=kind, ref=ref, at=at, payload=text)
-            rows.append(
-                ChainEntry(
-                    seq=seq, kind=kind, ref=ref, at=at, payload=text, prev_hash=prev, hash=digest
-                )
+        PendingEntry.objects.bulk_create(
+            PendingEntry(kind=kind, ref=ref, payload=canonical_json(payload), at=at)
+            for kind, ref, payload, at in items
+        )
+        head = _head(wait=False)
+        if head is None or _link(head, limit=LINK_INLINE_LIMIT + len(items)):
+            # Left pending: linked after this commits, by whoever then holds the head.
+            transaction.on_commit(_link_after_commit)
+
+
+def _link(head: ChainHead, *, limit: int) -> bool:
+    """Link up to `limit` committed pending entries (and this transaction's own) in id
+    order after `head`, which the caller holds. True if some are left."""
+    batch = list(PendingEntry.objects.order_by("id")[: limit + 1])
+    more, batch = len(batch) > limit, batch[:limit]
+    if not batch:
+        return False
+    seq, prev, rows = head.seq, head.hash, []
+    for item in batch:
+        seq += 1
+        digest = entry_hash(
+            prev_hash=prev, seq=seq, kind=item.kind, ref=item.ref, at=item.at, payload=item.payload
+        )
+        rows.append(
+            ChainEntry(
+                seq=seq,
+                kind=item.kind,
+                ref=item.ref,
+                at=item.at,
+                payload=item.payload,
+                prev_hash=prev,
+                hash=digest,
             )
-            prev = digest
-        ChainEntry.objects.bulk_create(rows)
-        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+        )
+        prev = digest
+    ChainEntry.objects.bulk_create(rows)
+    PendingEntry.objects.filter(id__in=[item.id for item in batch]).delete()
+    ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     _checkpoint_every(head.seq, seq)
-    return rows
+    head.seq, head.hash = seq, prev
+    return more
+
+
+def _link_after_commit() -> None:
+    try:
+        link_pending(wait=False)
+    except Exception:  # noqa: BLE001 - the worker links them within the minute
+        logger.exception("could not link pending chain entries")
+
+
+def link_pending(*, wait: bool = True, batch_size: int = 5000) -> int:
+    """Link every committed pending entry; the number linked. With `wait`, queue for the
+    head (the worker, checkpoints, verify); without, give up at once if it is taken."""
+    linked = 0
+    while True:
+        with transaction.atomic():
+            head = _head(wait=wait)
+            if head is None:
+                return linked
+            before = head.seq
+            more = _link(head, limit=batch_size)
+            linked += head.seq - before
+        if not more:
+            return linked
 
 
 def _checkpoint_every(before: int, after: int) -> None:
@@ -82,21 +140,21 @@ def _queue_checkpoint() -> None:
         logger.exception("could not queue a checkpoint")
 
 
-def chain_append_timeline(*, event: Any) -> ChainEntry:
+def chain_append_timeline(*, event: Any) -> None:
     """Witness one TimelineEvent and its request's covered state (called by
     `tickets.timeline.record` for every event, after the step's writes)."""
     state = ticket_states([event.ticket_id]).get(event.ticket_id)
     note_recorded(event.ticket_id, state)
-    return chain_append_many(
+    chain_append_many(
         [
             ("timeline", f"timeline:{event.pk}", timeline_payload(event), event.at),
             ("state", f"ticket:{event.ticket_id}", state_payload(state), event.at),
         ]
-    )[0]
+    )
 
 
 def chain_append_timeline_many(*, events: list[Any]) -> None:
-    """Witness many saved TimelineEvents under one head lock (the deadline sweep's batches)."""
+    """Witness many saved TimelineEvents at once (the deadline sweep's batches)."""
     if not events:
         return
     states = ticket_states(e.ticket_id for e in events)
@@ -111,7 +169,8 @@ def chain_append_timeline_many(*, events: list[Any]) -> None:
 
 
 def checkpoint_create() -> Checkpoint:
-    """Sign the chain's current head with SM2."""
+    """Link what is pending, then sign the chain's head with SM2."""
+    link_pending()
     head = ChainHead.objects.filter(pk=1).first()
     if head is None or head.seq == 0:
         raise Conflict("存证链为空，无法创建检查点", code="chain_empty")
@@ -149,6 +208,7 @@ def chain_adopt(*, commit: bool = False, batch_size: int = 500) -> dict[str, int
 
     from minxin.audit.coverage import COVERED
 
+    link_pending()
     counts: dict[str, int] = {}
     for kind, (label, digests) in COVERED.items():
         pks = list(apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True))

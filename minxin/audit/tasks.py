@@ -1,7 +1,7 @@
 """Huey tasks of the audit app: checkpoints, signed by the worker and sent to the witness.
 
 Every hour the chain has grown, and every AUDIT_CHECKPOINT_EVERY entries (queued by the
-append that crosses the mark)."""
+link that crosses the mark); every minute, the entries a busy head left pending are linked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from minxin.audit.models import ChainHead, Checkpoint
-from minxin.audit.services import checkpoint_create
+from minxin.audit.services import checkpoint_create, link_pending
 
 
 def _checkpoint_if_grown() -> int | None:
@@ -30,3 +30,8 @@ def checkpoint_hourly() -> int | None:
 @lock_task("audit-checkpoint")
 def checkpoint_now() -> int | None:
     return _checkpoint_if_grown()
+
+
+@db_periodic_task(crontab(minute="*"))
+def link_chain() -> int:
+    return link_pending()

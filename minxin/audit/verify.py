@@ -30,7 +30,7 @@ from minxin.audit.chain import (
     witnessed,
 )
 from minxin.audit.coverage import COVERED, DELETED, state_payload
-from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint
+from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint, PendingEntry
 from minxin.audit.signing import signature_valid, signing_key, trusted_public_keys
 
 MAX_PROBLEMS = 50
@@ -45,6 +45,8 @@ class Report:
     problems: list[str] = field(default_factory=list)
     # ref ("ticket:12") -> (seq, payload) of the newest state entry seen by the walk
     states: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # refs of entries written since the walk began, not yet linked
+    pending: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -56,7 +58,11 @@ class Report:
 
 
 def chain_verify(*, batch_size: int = 2000, external: dict | None = None) -> Report:
-    """Verify everything; `external` is an export held by an outside party."""
+    """Verify everything; `external` is an export held by an outside party. Entries still
+    pending are linked first; those committed while the walk runs count as recorded."""
+    from minxin.audit.services import link_pending
+
+    link_pending()
     report = Report()
     head = ChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
@@ -66,6 +72,7 @@ def chain_verify(*, batch_size: int = 2000, external: dict | None = None) -> Rep
     foreign = (external or {}).get("checkpoints", []) + witnessed_outside
     wanted = {cp.seq for cp in checkpoints} | {int(cp.get("seq", 0)) for cp in foreign}
     hashes = _walk(report, head_seq, head_hash, wanted, batch_size)
+    _note_pending(report)
     _check_beyond_head(report, head_seq)
     for checkpoint in checkpoints:
         _check_checkpoint(report, checkpoint, hashes, head_seq)
@@ -209,7 +216,7 @@ def _check_unwitnessed(report: Report, kind: str, batch_size: int) -> None:
             )
         )
         for pk in pks:
-            if f"{kind}:{pk}" not in refs:
+            if f"{kind}:{pk}" not in refs and f"{kind}:{pk}" not in report.pending:
                 report.fail(f"{kind} {pk} is not in the chain (inserted outside the services)")
         last = pks[-1]
 
@@ -248,6 +255,17 @@ def _check_covered(report: Report, kind: str, batch_size: int) -> None:
     for ref, (seq, payload) in report.states.items():
         if ref.startswith(f"{kind}:") and ref not in seen and DELETED not in payload:
             report.fail(f"{ref.replace(':', ' ')} (entry #{seq}) was deleted outside the services")
+
+
+def _note_pending(report: Report) -> None:
+    """Entries committed after `link_pending` ran are recorded, just not linked yet; read
+    after the walk, so a row written meanwhile is found with its entry."""
+    for ref, kind, payload in PendingEntry.objects.order_by("id").values_list(
+        "ref", "kind", "payload"
+    ):
+        report.pending.add(ref)
+        if kind == "state":
+            report.states[ref] = (report.head_seq + 1, payload)
 
 
 def _check_beyond_head(report: Report, head_seq: int) -> None:

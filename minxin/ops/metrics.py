@@ -70,7 +70,7 @@ class StateCollector(Collector):
             "minxin_scrape_state_ok", "1 when the database and queue figures below were read"
         )
         try:
-            families = [*_queue(), *_outbox(), *_requests(), *_tasks()]
+            families = [*_queue(), *_outbox(), *_chain(), *_requests(), *_tasks()]
         except DatabaseError:
             log.exception("metrics: the database could not be read")
             ok.add_metric([], 0)
@@ -121,6 +121,23 @@ def _outbox() -> list[GaugeMetricFamily]:
         given_up = model.objects.filter(status__in=[Status.FAILED, Status.UNCERTAIN]).count()
         stuck.add_metric([channel], given_up)
     return [backlog, age, stuck]
+
+
+def _chain() -> list[GaugeMetricFamily]:
+    from minxin.audit.models import PendingEntry
+
+    waiting = PendingEntry.objects.aggregate(n=Count("pk"), oldest=Min("at"))
+    backlog = GaugeMetricFamily(
+        "minxin_audit_pending_entries", "Audit chain entries committed and not yet linked"
+    )
+    backlog.add_metric([], waiting["n"])
+    age = GaugeMetricFamily(
+        "minxin_audit_pending_oldest_age_seconds",
+        "Age of the oldest audit entry not yet linked (0 when none waits)",
+    )
+    oldest = waiting["oldest"]
+    age.add_metric([], max(0.0, (clock.now() - oldest).total_seconds()) if oldest else 0)
+    return [backlog, age]
 
 
 def _requests() -> list[GaugeMetricFamily]:

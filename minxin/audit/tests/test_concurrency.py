@@ -1,5 +1,6 @@
-"""Appends from many connections at once still make one unbroken chain (PostgreSQL: the
-head row lock; SQLite: the write lock, transactions beginning IMMEDIATE)."""
+"""Appends from many connections at once still make one unbroken chain, and none waits for
+the chain's head (PostgreSQL: whoever holds the head links, the others leave their entries
+pending; SQLite: the write lock, transactions beginning IMMEDIATE, links every append)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import threading
 import pytest
 from django.db import connections, transaction
 
-from minxin.audit.models import ChainEntry
-from minxin.audit.services import chain_append
+from minxin.audit.models import ChainEntry, ChainHead, PendingEntry
+from minxin.audit.services import chain_append, checkpoint_create, link_pending
 from minxin.audit.verify import chain_verify
 from minxin.tickets.models import TimelineEvent
 from minxin.tickets.tests.helpers import submit
@@ -46,6 +47,8 @@ def test_concurrent_appends_make_one_unbroken_chain(db):
                 chain_append(kind="test", ref=f"t:{i}:{j}", payload={"i": i, "j": j})
 
     assert run_at_once(work) == []
+    link_pending()  # the worker's minute: whatever a busy head left pending
+    assert not PendingEntry.objects.exists()
     seqs = list(ChainEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, THREADS * EACH + 1))
     report = chain_verify()
@@ -58,6 +61,7 @@ def test_concurrent_submissions_are_all_witnessed(city):
             submit(city, title=f"并发{i}")
 
     assert run_at_once(work) == []
+    link_pending()
     assert (
         TimelineEvent.objects.count()
         == THREADS * 3
@@ -65,3 +69,83 @@ def test_concurrent_submissions_are_all_witnessed(city):
     )
     report = chain_verify()
     assert report.ok, report.problems
+
+
+def hold_head(release: threading.Event, held: threading.Event) -> threading.Thread:
+    """Another connection takes the chain's head and keeps it until `release` is set."""
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                ChainHead.objects.select_for_update().filter(pk=1).first()
+                held.set()
+                release.wait(60)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert held.wait(30)
+    return thread
+
+
+def test_a_request_does_not_wait_for_a_held_head(city):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises every writer anyway)")
+    submit(city, title="先来的")  # the head row exists
+    before = ChainEntry.objects.count()
+    release, held = threading.Event(), threading.Event()
+    holder = hold_head(release, held)
+    try:
+        done = threading.Event()
+
+        def step() -> None:
+            try:
+                submit(city, title="头被占用时提交")
+                done.set()
+            finally:
+                connections.close_all()
+
+        worker = threading.Thread(target=step)
+        worker.start()
+        worker.join(20)
+        # Done while the head was still held: nobody waited for it.
+        assert done.is_set()
+        assert not release.is_set()
+        assert PendingEntry.objects.filter(kind="timeline").count() == 1
+        assert ChainEntry.objects.count() == before
+    finally:
+        release.set()
+        holder.join(30)
+    assert link_pending() == 2  # the timeline entry and the request's state
+    assert link_pending() == 0  # exactly once
+    assert not PendingEntry.objects.exists()
+    report = chain_verify()
+    assert report.ok, report.problems
+    assert report.entries == before + 2
+
+
+def test_verify_and_checkpoints_link_what_is_pending_first(city, monkeypatch):
+    submit(city)
+    # As if the head had been busy: entries written, none linked.
+    monkeypatch.setattr("minxin.audit.services._head", lambda *, wait: None)
+    submit(city, title="未链接")
+    monkeypatch.undo()
+    assert PendingEntry.objects.count() == 2
+    checkpoint = checkpoint_create()
+    assert not PendingEntry.objects.exists()
+    assert checkpoint.seq == ChainEntry.objects.count()
+    assert chain_verify().ok
+
+
+def test_entries_committed_during_a_verify_count_as_recorded(city, monkeypatch):
+    submit(city)
+    monkeypatch.setattr("minxin.audit.services._head", lambda *, wait: None)
+    ticket, _ = submit(city, title="验证期间提交")
+    # verify links first; here it cannot (as if the rows committed just after it did).
+    monkeypatch.setattr("minxin.audit.services.link_pending", lambda **kw: 0)
+    report = chain_verify()
+    assert report.ok, report.problems
+    assert f"ticket:{ticket.pk}" in report.pending
+    monkeypatch.undo()
+    assert chain_verify().ok

@@ -21,6 +21,8 @@ FAMILIES = {
     "minxin_outbox_backlog",
     "minxin_outbox_oldest_age_seconds",
     "minxin_outbox_given_up",
+    "minxin_audit_pending_entries",
+    "minxin_audit_pending_oldest_age_seconds",
     "minxin_requests_open",
     "minxin_requests_overdue",
     "minxin_task_last_duration_seconds",
@@ -104,6 +106,29 @@ def test_outbox_backlog_and_age(client, city):
         channel="sms",
     )
     assert age >= 0
+
+
+@pytest.mark.django_db
+def test_audit_entries_waiting_to_be_linked(client, city, monkeypatch):
+    from minxin.audit.services import link_pending
+    from minxin.tickets.tests.helpers import submit
+
+    families = scrape(client)
+    assert value(families["minxin_audit_pending_entries"], "minxin_audit_pending_entries") == 0
+    monkeypatch.setattr("minxin.audit.services._head", lambda *, wait: None)  # head busy
+    submit(city)
+    monkeypatch.undo()
+    clock.freeze(clock.now() + dt.timedelta(minutes=2))
+    families = scrape(client)
+    assert value(families["minxin_audit_pending_entries"], "minxin_audit_pending_entries") == 2
+    age = value(
+        families["minxin_audit_pending_oldest_age_seconds"],
+        "minxin_audit_pending_oldest_age_seconds",
+    )
+    assert age >= 120
+    link_pending()
+    families = scrape(client)
+    assert value(families["minxin_audit_pending_entries"], "minxin_audit_pending_entries") == 0
 
 
 @pytest.mark.django_db
