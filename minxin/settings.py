@@ -12,6 +12,7 @@ from typing import Any
 import dj_database_url
 
 from minxin.core import devkeys
+from minxin.ops import logconfig
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -354,33 +355,11 @@ NLP_DEFAULT_MODEL = envbool("NLP_DEFAULT_MODEL", "True")
 LOG_FORMAT = env("MINXIN_LOG_FORMAT", "text")
 if LOG_FORMAT not in ("text", "json"):
     raise ValueError("MINXIN_LOG_FORMAT must be text or json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "minxin.ops.requestid.RequestIdFilter"}},
-    "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "json_ensure_ascii": False,
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            "formatter": LOG_FORMAT,
-        }
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "jieba": {"level": "WARNING"},
-        # One line per request; LOG_ACCESS_LEVEL=WARNING silences it where a proxy logs.
-        "minxin.access": {"level": env("LOG_ACCESS_LEVEL", "INFO")},
-    },
-}
+LOGGING = logconfig.logging_config(
+    log_format=LOG_FORMAT,
+    level=env("LOG_LEVEL", "INFO"),
+    access_level=env("LOG_ACCESS_LEVEL", "INFO"),
+)
 
 # Backups (`minxin backup`) keep times to the microsecond: the audit chain hashes them.
 SERIALIZATION_MODULES = {"mxjsonl": "minxin.ops.serializer"}
