@@ -67,6 +67,12 @@ def seal(plaintext: bytes, public_hex: str) -> str:
     return c1 + c3 + c2.hex()
 
 
+def _on_curve(point_hex: str) -> bool:
+    p, a, b = (int(default_ecc_table[k], 16) for k in ("p", "a", "b"))
+    x, y = int(point_hex[:_LEN], 16), int(point_hex[_LEN:], 16)
+    return 0 <= x < p and 0 <= y < p and (y * y - x * x * x - a * x - b) % p == 0
+
+
 def unseal(sealed_hex: str) -> bytes:
     """The plaintext of a message sealed to our key; SealError when it was not, or was altered."""
     try:
@@ -76,6 +82,8 @@ def unseal(sealed_hex: str) -> bytes:
     if len(data) < 97:
         raise SealError("too short")
     c1, c3, c2 = data[:64].hex(), data[64:96].hex(), data[96:]
+    if not _on_curve(c1):  # a point off the curve would leak bits of our key
+        raise SealError("bad point")
     try:
         shared = _curve()._kg(int(signing_key().private_hex, 16), c1)
     except (ValueError, TypeError, ZeroDivisionError):

@@ -157,3 +157,6 @@ def test_the_seal_opens_only_unaltered():
     altered = sealed[:-2] + ("00" if sealed[-2:] != "00" else "11")
     with pytest.raises(seal.SealError):
         seal.unseal(altered)
+    off_curve = "01" * 64 + sealed[128:]
+    with pytest.raises(seal.SealError):
+        seal.unseal(off_curve)
