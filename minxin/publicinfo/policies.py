@@ -27,7 +27,7 @@ from minxin.audit.services import chain_append
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.org.models import Unit
-from minxin.publicinfo import search
+from minxin.publicinfo import redact, search
 from minxin.publicinfo.guides import editable_units
 from minxin.publicinfo.models import (
     Policy,
@@ -218,10 +218,17 @@ def public_attachment(*, policy_id: int, attachment_id: int) -> PolicyAttachment
     return found
 
 
-def answered_questions(policy: Policy) -> QuerySet[PolicyQuestion]:
-    return policy.questions.filter(status=PolicyQuestion.Status.APPROVED).order_by(
-        "-moderated_at", "-id"
+def answered_questions(policy: Policy) -> list[PolicyQuestion]:
+    """The approved questions as the public reads them: a name or a phone number a citizen
+    left in the question is masked (`redact`), whatever the moderator noticed."""
+    rows = list(
+        policy.questions.filter(status=PolicyQuestion.Status.APPROVED).order_by(
+            "-moderated_at", "-id"
+        )
     )
+    for row in rows:
+        row.question = redact.redact(row.question)
+    return rows
 
 
 def question_ask(*, policy_id: int, question: str) -> PolicyQuestion:

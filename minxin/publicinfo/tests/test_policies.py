@@ -186,6 +186,8 @@ def test_questions_are_shown_only_once_approved_with_an_answer(client, staff, po
     assert "个体户能提取吗" in page
     assert "灵活就业人员按缴存地规定办理" in page
     assert "加微信" not in page
+    assert "13812345678" not in page  # what a citizen left in a question is masked
+    assert "张伟" not in page
 
 
 def test_a_question_too_long_or_empty_is_refused(client, policy):
