@@ -41,6 +41,11 @@ def build_requests(mode: str, host: str, port: int, pairs: str | None) -> list[b
     head = f"Host: {host}:{port}\r\nAccept: application/json\r\nUser-Agent: minxin-loadgen\r\n"
     if mode == "ping":
         return [f"GET /api/v1/ping HTTP/1.1\r\n{head}\r\n".encode()]
+    if mode == "insert":  # the benchmark-only one-row insert (MINXIN_BENCH_ENDPOINTS=1)
+        return [
+            f"POST /api/v1/bench/insert HTTP/1.1\r\n{head}"
+            "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".encode()
+        ]
     if mode == "submit":
         out = []
         for i in range(1, 2001):
@@ -185,7 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8077)
-    parser.add_argument("--mode", choices=["ping", "submit", "track"], required=True)
+    parser.add_argument("--mode", choices=["ping", "insert", "submit", "track"], required=True)
     parser.add_argument("--pairs")
     parser.add_argument("--duration", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=16)

@@ -1,9 +1,11 @@
-"""Deadline sweep over 1,000,000 open requests with 1% due for a warning, on PostgreSQL.
+"""Deadline sweep over 1,000,000 open requests with 1% due for a yellow warning and 1% past
+their deadline (red: a supervision order each), on PostgreSQL.
 
-    .venv/bin/python benchmarks/sweep_bench.py [--rows 1000000] [--due-share 0.01]
+    .venv/bin/python benchmarks/sweep_bench.py [--rows 1000000] [--due-share 0.01] \
+        [--overdue-share 0.01]
 
 Creates (and drops first) the database `minxin_sweep_bench`, fills it with SQL
-`generate_series` (fast), then times one sweep pass and a second, idle pass.
+`generate_series` (fast), then times one sweep pass (yellow and red) and a second, idle pass.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def psql(sql: str, db: str = "postgres") -> None:
     )
 
 
-def fill(rows: int, due_share: float) -> None:
+def fill(rows: int, due_share: float, overdue_share: float) -> None:
     import django
     from django.db import connection
 
@@ -37,13 +39,15 @@ def fill(rows: int, due_share: float) -> None:
 
     build_city()
     due = int(rows * due_share)
+    late = due + int(rows * overdue_share)
     with connection.cursor() as cur:
         cur.execute("SELECT id FROM org_requesttype WHERE code='complaint'")
         type_id = cur.fetchone()[0]
         cur.execute("SELECT id FROM org_unit WHERE code='zhujian'")
         unit_id = cur.fetchone()[0]
         # Every row is signed and in its reply stage; the first `due` rows are past 80% of
-        # their time, the others far from it.
+        # their time, the next ones past their deadline (warned yellow before), the others far
+        # from both.
         cur.execute(f"""
             INSERT INTO tickets_ticket (tracking_code, request_type_id, title, content, channel,
               is_anonymous, submitter_name, submitter_phone, submitter_phone_index, query_password_hash, status,
@@ -52,11 +56,17 @@ def fill(rows: int, due_share: float) -> None:
               reopen_count, satisfaction, rating_comment, rated_by, address)
             SELECT lpad(to_hex(g), 10, '0'), {type_id}, '路灯不亮', '整条街路灯不亮', 'web',
               true, '', '', '', '', 'signed', '', {unit_id}, 1, now() - interval '10 days',
-              now() - interval '10 days', now() + interval '5 days', 'reply',
-              now() + interval '5 days', now() - interval '10 days',
+              now() - interval '10 days',
+              CASE WHEN g > {due} AND g <= {late} THEN now() - interval '1 hour'
+                   ELSE now() + interval '5 days' END,
+              'reply',
+              CASE WHEN g > {due} AND g <= {late} THEN now() - interval '1 hour'
+                   ELSE now() + interval '5 days' END,
+              now() - interval '10 days',
               CASE WHEN g <= {due} THEN now() - interval '1 hour'
+                   WHEN g <= {late} THEN now() - interval '2 days'
                    ELSE now() + interval '2 days' END,
-              0, 0, 0, '', '', '', ''
+              CASE WHEN g > {due} AND g <= {late} THEN 1 ELSE 0 END, 0, 0, '', '', '', ''
             FROM generate_series(1, {rows}) AS g""")
         cur.execute("ANALYZE tickets_ticket")
 
@@ -65,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--due-share", type=float, default=0.01)
+    parser.add_argument("--overdue-share", type=float, default=0.01)
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=URL,
@@ -76,8 +87,9 @@ def main() -> None:
     psql(f"CREATE DATABASE {DB}")
     subprocess.run([sys.executable, "-m", "minxin", "migrate", "-v0"], check=True, cwd=ROOT)
     started = time.perf_counter()
-    fill(args.rows, args.due_share)
+    fill(args.rows, args.due_share, args.overdue_share)
     filled = time.perf_counter() - started
+    from minxin.supervision.models import SupervisionOrder
     from minxin.supervision.sweeps import sweep
 
     t0 = time.perf_counter()
@@ -90,6 +102,8 @@ def main() -> None:
             {
                 "rows": args.rows,
                 "due": int(args.rows * args.due_share),
+                "overdue": int(args.rows * args.overdue_share),
+                "orders_opened": SupervisionOrder.objects.count(),
                 "fill_seconds": round(filled, 1),
                 "sweep_seconds": round(t1 - t0, 2),
                 "first_pass": first,

@@ -334,6 +334,9 @@ SMS_CODE_MAX_ATTEMPTS_PER_IP = envint("SMS_CODE_MAX_ATTEMPTS_PER_IP", 50)
 MAX_REOPENS = envint("MAX_REOPENS", 2)
 # Public figures withhold counts below this, and rates over fewer requests (docs/analytics.md).
 ANALYTICS_PUBLIC_MIN_COUNT = envint("ANALYTICS_PUBLIC_MIN_COUNT", 5)
+# Benchmark-only endpoints (minxin/ops/bench.py, docs/benchmarks.md); never in production
+# (MINXIN_PRODUCTION switches them off whatever this says).
+BENCH_ENDPOINTS = envbool("MINXIN_BENCH_ENDPOINTS") and not envbool("MINXIN_PRODUCTION")
 # The monthly report's CJK font file; empty: Noto Sans CJK from fonts-noto-cjk.
 ANALYTICS_PDF_FONT = env("ANALYTICS_PDF_FONT", "")
 # An emergency (risk level 紧急: gas, fire, collapse, self-harm, violence) is accepted and

@@ -1,6 +1,7 @@
 -- wrk script for benchmarks/run_api_bench.py (not for the pytest suite).
 --
 --   wrk ... -s api.lua http://127.0.0.1:8077 -- ping
+--   wrk ... -s api.lua http://127.0.0.1:8077 -- insert
 --   wrk ... -s api.lua http://127.0.0.1:8077 -- submit
 --   wrk ... -s api.lua http://127.0.0.1:8077 -- track PAIRS_FILE
 --
@@ -30,6 +31,10 @@ function init(args)
   local headers = {["Accept"] = "application/json"}
   if mode == "ping" then
     requests_list[1] = wrk.format("GET", "/api/v1/ping", headers)
+  elseif mode == "insert" then
+    -- the benchmark-only one-row insert (the server runs with MINXIN_BENCH_ENDPOINTS=1)
+    requests_list[1] = wrk.format("POST", "/api/v1/bench/insert",
+      {["Accept"] = "application/json", ["Content-Type"] = "application/json"}, "{}")
   elseif mode == "submit" then
     local post_headers = {["Accept"] = "application/json",
                           ["Content-Type"] = "application/json"}

@@ -26,8 +26,9 @@ in a period by one moment per figure:
   "仅看超期" (`tickets.listing.overdue_q`).
 - supervision orders opened / closed in the period (`supervision.SupervisionOrder`).
 
-Period figures are read from the daily rollups (`analytics.rollups`); `direct` computes the
-same figures from the requests themselves, and the tests hold the two equal.
+Period figures are read from the daily and monthly rollups (`analytics.rollups` writes them,
+`analytics.reads` reads them); `direct` computes the same figures from the requests
+themselves, and the tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -36,10 +37,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from minxin.analytics.models import DailyRollup, HandlingCount
 from minxin.sla.calendar import workdays_between
 from minxin.supervision.models import SupervisionOrder
 from minxin.supervision.records import Period
@@ -155,6 +155,7 @@ class Figures:
     response_minutes: int = 0
     closed: int = 0
     on_time: int = 0
+    handled: int = 0  # closed with a published reply: the handling time's count
     handling_days: int = 0
     satisfied: int = 0
     basic: int = 0
@@ -186,7 +187,7 @@ class Figures:
 
     @property
     def avg_handling_workdays(self) -> float | None:
-        return _share(self.handling_days, sum(self.handling.values()))
+        return _share(self.handling_days, self.handled)
 
     @property
     def p90_handling_workdays(self) -> int | None:
@@ -214,67 +215,6 @@ class Figures:
 COUNTS = [f.name for f in fields(Figures) if f.name != "handling"]
 
 
-# ---- reading the rollups ----------------------------------------------------------------------
-
-DIMENSIONS = {
-    "type": "request_type_id",
-    "category": "category_id",
-    "district": "district_id",
-    "unit": "unit_id",
-    "channel": "channel",
-}
-
-
-def _rows(period: Period, scope: Scope) -> Q:
-    return Q(day__gte=period.first, day__lte=period.last) & scope.rollup_q()
-
-
-def _sums(rows: QuerySet, by: list[str]) -> list[dict]:
-    if not by:  # values() with no names would group by every column
-        return [rows.aggregate(**{n: Sum(n) for n in COUNTS})]
-    return list(rows.values(*by).order_by().annotate(**{n: Sum(n) for n in COUNTS}))
-
-
-def _histograms(period: Period, scope: Scope, by: list[str]) -> dict[tuple, Counter[int]]:
-    rows = (
-        HandlingCount.objects.filter(_rows(period, scope))
-        .values(*by, "workdays")  # never empty: grouped by the day count at least
-        .order_by()
-        .annotate(n=Sum("count"))
-    )
-    found: dict[tuple, Counter[int]] = {}
-    for row in rows:
-        found.setdefault(tuple(row[b] for b in by), Counter())[row["workdays"]] += row["n"]
-    return found
-
-
-def _grouped(period: Period, scope: Scope, by: list[str]) -> dict[tuple, Figures]:
-    result: dict[tuple, Figures] = {}
-    for row in _sums(DailyRollup.objects.filter(_rows(period, scope)), by):
-        key = tuple(row[b] for b in by)
-        counts: dict[str, int] = {n: row[n] or 0 for n in COUNTS}
-        result[key] = Figures(**counts)  # type: ignore[arg-type]
-    for key, histogram in _histograms(period, scope, by).items():
-        result.setdefault(key, Figures()).handling = histogram
-    return result
-
-
-def period_figures(period: Period, scope: Scope) -> Figures:
-    """Every figure for PERIOD within SCOPE, from the rollups: two queries."""
-    return _grouped(period, scope, []).get((), Figures())
-
-
-def breakdown(period: Period, scope: Scope, dimension: str) -> dict[int | str, Figures]:
-    """The figures per value of DIMENSION (a key of DIMENSIONS); categories by their first
-    level (`org.Category.top`) is the caller's folding, see `analytics.tables`."""
-    column = DIMENSIONS[dimension]
-    return {key[0]: f for key, f in _grouped(period, scope, [column]).items()}
-
-
-def daily(period: Period, scope: Scope) -> dict[dt.date, Figures]:
-    return {key[0]: f for key, f in _grouped(period, scope, ["day"]).items()}
-
-
 # ---- figures of the moment and of supervision -------------------------------------------------
 
 
@@ -292,6 +232,20 @@ def order_figures(period: Period, scope: Scope) -> dict[str, int]:
         "orders_opened": orders.filter(within(period, "opened_at")).count(),
         "orders_closed": orders.filter(within(period, "closed_at")).count(),
     }
+
+
+def orders_in(periods: list[Period], scope: Scope) -> list[dict[str, int]]:
+    """`order_figures` for several periods in one query."""
+    orders = SupervisionOrder.objects.filter(scope.ticket_q("ticket__", unit="unit_id"))
+    counts = {}
+    for i, period in enumerate(periods):
+        counts[f"opened{i}"] = Count("id", filter=within(period, "opened_at"))
+        counts[f"closed{i}"] = Count("id", filter=within(period, "closed_at"))
+    found = orders.aggregate(**counts)
+    return [
+        {"orders_opened": found[f"opened{i}"], "orders_closed": found[f"closed{i}"]}
+        for i in range(len(periods))
+    ]
 
 
 # ---- the same figures straight from the requests -------------------------------------------
@@ -334,6 +288,7 @@ def direct(period: Period, scope: Scope) -> Figures:
         unsatisfied=Count("id", filter=Q(satisfaction=S.UNSATISFIED)),
         reopened=Count("id", filter=Q(reopen_count__gt=0)),
         on_time=Count("id", filter=Q(published__lte=F("due_at"))),
+        handled=Count("id", filter=Q(published__isnull=False)),
     )
     for name, value in counts.items():
         setattr(found, name, value)

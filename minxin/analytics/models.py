@@ -28,8 +28,8 @@ class RollupKey(models.Model):
         return f"{self.day} {keys}"
 
 
-class DailyRollup(RollupKey):
-    """One day's counts for one key. Which request lands on which day is defined in
+class Counts(RollupKey):
+    """One period's counts for one key. Which request lands on which day is defined in
     `analytics.figures` (submission day, closing day, day of a co-handling opinion)."""
 
     submitted = models.IntegerField(default=0)
@@ -37,6 +37,7 @@ class DailyRollup(RollupKey):
     response_minutes = models.BigIntegerField(default=0)
     closed = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)  # closed with a published reply
     handling_days = models.BigIntegerField(default=0)
     satisfied = models.IntegerField(default=0)
     basic = models.IntegerField(default=0)
@@ -46,22 +47,56 @@ class DailyRollup(RollupKey):
     co_on_time = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(Counts):
+    """One day's counts for one key."""
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_rollup_key")
         ]
 
 
-class HandlingCount(RollupKey):
-    """How many requests closed that day took WORKDAYS working days: the distribution the
-    90th percentile is read from."""
+class MonthlyRollup(Counts):
+    """One month's counts for one key (`day` is the month's first day): the daily rows of
+    the month summed, rewritten with them (`analytics.rollups`), so that a long period reads
+    a row a month and a key instead of a row a day."""
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_monthly_key")
+        ]
+
+
+class Handling(RollupKey):
     workdays = models.IntegerField()
     count = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class HandlingCount(Handling):
+    """How many requests closed that day took WORKDAYS working days: the distribution the
+    90th percentile is read from."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["day", *KEY_FIELDS, "workdays"], name="analytics_handling_key"
+            )
+        ]
+
+
+class MonthlyHandlingCount(Handling):
+    """The same distribution per month (`day` is the month's first day)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", *KEY_FIELDS, "workdays"], name="analytics_monthly_handling_key"
             )
         ]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from minxin.analytics import figures as fig
+from minxin.analytics import reads
 from minxin.analytics.params import Query, parse
 from minxin.analytics.tables import labels
 from minxin.org.models import Category, RequestType
@@ -38,12 +38,13 @@ def summary(params: Mapping[str, str]) -> dict[str, Any]:
     """The public summary for the period and filters in PARAMS (ValidationFailed on bad
     input: `analytics.params`)."""
     query: Query = parse(params)
-    found = fig.period_figures(query.period, query.scope)
-    handled = sum(found.handling.values())
-    by_type = fig.breakdown(query.period, query.scope, "type")
+    found = reads.period_figures(query.period, query.scope)
+    handled = found.handled
+    cells = reads.by_keys(query.period, query.scope)
+    by_type = reads.fold(cells, "type")
     by_category: dict[int, int] = {}
     tops = dict(Category.objects.values_list("pk", "parent_id"))
-    for leaf, figures in fig.breakdown(query.period, query.scope, "category").items():
+    for leaf, figures in reads.fold(cells, "category").items():
         if leaf:
             top = tops.get(int(leaf)) or int(leaf)
             by_category[top] = by_category.get(top, 0) + figures.submitted

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minxin.analytics.figures import (
@@ -31,7 +32,15 @@ from minxin.analytics.figures import (
     response_minutes,
     submitted_in,
 )
-from minxin.analytics.models import KEY_FIELDS, DailyRollup, HandlingCount, RollupDay, RollupMark
+from minxin.analytics.models import (
+    KEY_FIELDS,
+    DailyRollup,
+    HandlingCount,
+    MonthlyHandlingCount,
+    MonthlyRollup,
+    RollupDay,
+    RollupMark,
+)
 from minxin.core import clock
 from minxin.supervision.records import Period
 from minxin.tickets.models import Satisfaction, Ticket
@@ -81,6 +90,7 @@ def compute(period: Period) -> dict[Key, Figures]:
         if rating in RATING_FIELDS:
             setattr(cell, RATING_FIELDS[rating], getattr(cell, RATING_FIELDS[rating]) + 1)
         if published is not None:
+            cell.handled += 1
             cell.on_time += on_time(published, due)
             days = handling_workdays(created, published)
             cell.handling_days += days
@@ -97,15 +107,57 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    return sorted({d.replace(day=1) for d in _days(first, last)})
+
+
+def _month_end(first: dt.date) -> dt.date:
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def sum_months(first: dt.date, last: dt.date) -> int:
+    """Rewrite the monthly rollups of the months FIRST..LAST touch from the daily ones (in
+    SQL, one statement per table and month); returns the number of monthly rows. Called
+    inside `recompute`, which holds the months' locks."""
+    written = 0
+    counts = [c for c in COUNTS]
+    for month in _months(first, last):
+        span = [month.isoformat(), _month_end(month).isoformat()]
+        MonthlyRollup.objects.filter(day=month).delete()
+        MonthlyHandlingCount.objects.filter(day=month).delete()
+        for target, source, columns in (
+            (MonthlyRollup, DailyRollup, [f"SUM({c})" for c in counts]),
+            (MonthlyHandlingCount, HandlingCount, ["workdays", "SUM(count)"]),
+        ):
+            keys = ", ".join(KEY_FIELDS + (["workdays"] if source is HandlingCount else []))
+            names = ", ".join(
+                KEY_FIELDS + (counts if source is DailyRollup else ["workdays", "count"])
+            )
+            selected = ", ".join(KEY_FIELDS + columns)
+            sql = (
+                f"INSERT INTO {target._meta.db_table} (day, {names}) "
+                f"SELECT %s, {selected} FROM {source._meta.db_table} "
+                f"WHERE day >= %s AND day <= %s GROUP BY {keys}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [month.isoformat(), *span])
+                written += cursor.rowcount if target is MonthlyRollup else 0
+    return written
+
+
 @transaction.atomic
 def recompute(first: dt.date, last: dt.date) -> int:
-    """Replace the rollups of the days FIRST..LAST with figures read now; returns the
-    number of keys written."""
+    """Replace the rollups of the days FIRST..LAST with figures read now, and those of
+    their months; returns the number of daily keys written."""
+    months = _months(first, last)
     RollupDay.objects.bulk_create(
-        [RollupDay(day=d) for d in _days(first, last)], ignore_conflicts=True
+        [RollupDay(day=d) for d in sorted(set(_days(first, last)) | set(months))],
+        ignore_conflicts=True,
     )
-    # The lock: a second worker on these days waits here, then reads after our commit.
-    list(RollupDay.objects.select_for_update().filter(day__range=(first, last)).order_by("day"))
+    # The lock: a second worker on these days waits here, then reads after our commit. A
+    # month's sum is guarded by its first day's row, taken in the same ascending order.
+    locked = Q(day__range=(first, last)) | Q(day__in=months)
+    list(RollupDay.objects.select_for_update().filter(locked).order_by("day"))
     cells = compute(Period(first, last))
     DailyRollup.objects.filter(day__range=(first, last)).delete()
     HandlingCount.objects.filter(day__range=(first, last)).delete()
@@ -119,6 +171,7 @@ def recompute(first: dt.date, last: dt.date) -> int:
         ]
     DailyRollup.objects.bulk_create(rows, batch_size=1000)
     HandlingCount.objects.bulk_create(histogram, batch_size=1000)
+    sum_months(first, last)
     RollupDay.objects.filter(day__range=(first, last)).update(computed_at=clock.now())
     return len(rows)
 
@@ -151,8 +204,8 @@ def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
     at a time, each month in its own transaction; returns the number of keys written."""
     oldest = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None and first is None:
-        DailyRollup.objects.all().delete()
-        HandlingCount.objects.all().delete()
+        for model in (DailyRollup, HandlingCount, MonthlyRollup, MonthlyHandlingCount):
+            model.objects.all().delete()
         return 0
     first = first or timezone.localdate(oldest)
     last = last or clock.today()
@@ -163,3 +216,14 @@ def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
         written += recompute(start, end)
         start = end + dt.timedelta(days=1)
     return written
+
+
+@transaction.atomic
+def sum_all_months() -> int:
+    """Rewrite every monthly rollup from the daily ones (after the daily rows were written
+    by other means, e.g. a migration or `benchmarks/scale_seed.py`)."""
+    days = DailyRollup.objects.order_by("day").values_list("day", flat=True)
+    first, last = days.first(), days.last()
+    MonthlyRollup.objects.all().delete()
+    MonthlyHandlingCount.objects.all().delete()
+    return 0 if first is None or last is None else sum_months(first, last)

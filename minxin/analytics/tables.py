@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from minxin.analytics import figures as fig
+from minxin.analytics import reads
 from minxin.analytics.figures import Figures, Scope
 from minxin.analytics.params import Query, previous, year_before
 from minxin.org.models import Category, RequestType, Unit
@@ -96,8 +97,14 @@ DIMENSION_TITLES = {
 NONE_LABELS = {"category": "未分类", "district": "未填区县", "unit": "受理中心（未派遣）"}
 
 
-def breakdown_table(query: Query, dimension: str) -> Table:
-    found = fig.breakdown(query.period, query.scope, dimension)
+def breakdown_table(
+    query: Query, dimension: str, cells: dict[tuple, Figures] | None = None
+) -> Table:
+    """The figures per value of DIMENSION; folded from CELLS (`reads.by_keys` of the
+    query's period) when the caller has read them for several tables."""
+    if cells is None:
+        cells = reads.by_keys(query.period, query.scope)
+    found = reads.fold(cells, dimension)
     if dimension == "category":
         found = _folded_categories(found)
     names = labels(dimension)
@@ -145,8 +152,8 @@ def summary_table(query: Query) -> Table:
     """Every figure for the period, beside the same days a year before (同比) and the period
     before (环比), each number linked to its requests."""
     periods = [query.period, year_before(query.period), previous(query.period)]
-    found = [fig.period_figures(p, query.scope) for p in periods]
-    orders = [fig.order_figures(p, query.scope) for p in periods]
+    found = [reads.period_figures(p, query.scope) for p in periods]
+    orders = fig.orders_in(periods, query.scope)
     columns = ["指标", "本期", f"同比（{periods[1].label()}）", f"环比（{periods[2].label()}）"]
     table = Table("summary", "主要指标", columns)
     for label, text, drill in SUMMARY_ROWS:
@@ -168,14 +175,15 @@ def summary_table(query: Query) -> Table:
 
 def trend_table(query: Query) -> Table:
     """Per day, or per month for a period longer than two months."""
-    days = fig.daily(query.period, query.scope)
     monthly = (query.period.last - query.period.first).days > 62
+    read = reads.monthly if monthly else reads.daily
     buckets: dict[dt.date, Figures] = {}
     day = query.period.first
     while day <= query.period.last:
-        bucket = day.replace(day=1) if monthly else day
-        buckets.setdefault(bucket, Figures()).add(days.get(day, Figures()))
+        buckets.setdefault(day.replace(day=1) if monthly else day, Figures())
         day += dt.timedelta(days=1)
+    for bucket, figures in read(query.period, query.scope).items():  # a day or a month
+        buckets[bucket].add(figures)
     table = Table("trend", "趋势（按月）" if monthly else "趋势（按日）", ["日期"])
     table.columns += [c[0] for c in COLUMNS[:4]]
     for bucket, figures in buckets.items():
@@ -212,11 +220,12 @@ def now_table(scope: Scope) -> Table:
 
 
 def dashboard_tables(query: Query, dimensions: list[str]) -> list[Table]:
+    cells = reads.by_keys(query.period, query.scope)  # one read for every breakdown
     return [
         summary_table(query),
         now_table(query.scope),
         trend_table(query),
-        *[breakdown_table(query, d) for d in dimensions],
+        *[breakdown_table(query, d, cells) for d in dimensions],
     ]
 
 

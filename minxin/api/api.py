@@ -9,6 +9,7 @@ from minxin.analytics import api as analytics
 from minxin.api import actions, citizen, errors, insight, meta, staff, supervision
 from minxin.cityevents import api as cityevents
 from minxin.crosscity import api as crosscity
+from minxin.ops import bench
 from minxin.publicinfo import api as publicinfo
 
 api = NinjaAPI(
@@ -37,6 +38,8 @@ api.add_router("/staff", crosscity.router, auth=staff.staff_auth)
 api.add_router("/stats", analytics.router)
 # The city operations centre's signed calls (docs/interop.md).
 api.add_router("/cityevents", cityevents.router)
+# Benchmark-only, a 404 unless MINXIN_BENCH_ENDPOINTS=1 (docs/benchmarks.md).
+api.add_router("/bench", bench.router, auth=None)
 
 
 @api.get("/ping", tags=["meta"])

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 
 from minxin.accounts.models import SUPERVISOR_ROLES, User
-from minxin.analytics.figures import Scope, breakdown, order_figures
+from minxin.analytics.figures import Scope, order_figures
+from minxin.analytics.reads import breakdown
 from minxin.audit.chain import canonical_json, sm3_hex
 from minxin.audit.services import chain_append
 from minxin.core import clock

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from minxin.accounts.models import CITYWIDE_ROLES
-from minxin.analytics.figures import Scope, breakdown
+from minxin.analytics.figures import Scope
+from minxin.analytics.reads import breakdown
 from minxin.core.errors import ValidationFailed
 from minxin.core.replica import replica_reads
 from minxin.insight.demand import forecasts_latest

@@ -17,3 +17,13 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BenchRow(models.Model):
+    """One row a call of the benchmark-only insert endpoint writes (`ops.bench`): the
+    yardstick for a submission (docs/benchmarks.md). Empty unless MINXIN_BENCH_ENDPOINTS."""
+
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.at}"

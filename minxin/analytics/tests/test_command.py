@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from minxin.analytics.figures import Scope, period_figures
+from minxin.analytics.figures import Scope
 from minxin.analytics.models import DailyRollup
+from minxin.analytics.reads import period_figures
 from minxin.core import clock
 from minxin.supervision.records import Period
 from minxin.tickets.models import Ticket

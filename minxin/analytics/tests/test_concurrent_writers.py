@@ -13,7 +13,8 @@ import pytest
 from django.db import OperationalError, connections
 
 from minxin.analytics import rollups
-from minxin.analytics.figures import Scope, direct, period_figures
+from minxin.analytics.figures import Scope, direct
+from minxin.analytics.reads import period_figures
 from minxin.analytics.tests import walk
 from minxin.core import clock
 from minxin.supervision.records import Period

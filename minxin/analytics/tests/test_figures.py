@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from minxin.analytics import rollups
-from minxin.analytics.figures import Scope, backlog_now, breakdown, direct, period_figures
+from minxin.analytics.figures import Scope, backlog_now, direct
+from minxin.analytics.models import MonthlyRollup
+from minxin.analytics.reads import breakdown, by_keys, fold, monthly, period_figures, split
 from minxin.analytics.tests.walk import MARCH, at
 from minxin.supervision.records import Period
 
@@ -66,3 +68,51 @@ def test_a_rebuild_gives_what_the_worker_kept(month):  # type: ignore[no-untyped
     at("2026-04-01")
     rollups.rebuild()
     assert period_figures(MARCH, Scope()) == kept
+
+
+def test_a_period_splits_into_whole_months_and_the_days_around_them():
+    d = dt.date
+    assert split(Period(d(2026, 3, 1), d(2026, 3, 31))) == (
+        [],
+        Period(d(2026, 3, 1), d(2026, 3, 1)),
+    )
+    assert split(Period(d(2026, 3, 5), d(2026, 3, 20))) == (
+        [Period(d(2026, 3, 5), d(2026, 3, 20))],
+        None,
+    )
+    edges, months = split(Period(d(2025, 12, 15), d(2026, 4, 2)))
+    assert edges == [Period(d(2025, 12, 15), d(2025, 12, 31)), Period(d(2026, 4, 1), d(2026, 4, 2))]
+    assert months == Period(d(2026, 1, 1), d(2026, 3, 1))
+    assert split(Period(d(2026, 2, 1), d(2026, 2, 28)))[1] == Period(d(2026, 2, 1), d(2026, 2, 1))
+
+
+def test_monthly_rollups_give_the_days_figures(month):  # type: ignore[no-untyped-def]
+    """Whole months read from the monthly rows, the edges from the daily ones: the same
+    figures as the requests give, however the period is cut; a day's change rewrites its
+    month."""
+    rollups.refresh_all()
+    assert MonthlyRollup.objects.filter(day=dt.date(2026, 3, 1)).exists()
+    for period in (
+        Period(dt.date(2026, 2, 20), dt.date(2026, 4, 10)),
+        Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    ):
+        assert period_figures(period, Scope()) == direct(period, Scope()), period
+    assert (
+        monthly(Period(dt.date(2026, 2, 20), dt.date(2026, 4, 10)), Scope())[
+            dt.date(2026, 3, 1)
+        ].submitted
+        == direct(MARCH, Scope()).submitted
+    )
+    MonthlyRollup.objects.all().delete()
+    rollups.recompute(dt.date(2026, 3, 10), dt.date(2026, 3, 10))  # one day: its month again
+    assert period_figures(MARCH, Scope()) == direct(MARCH, Scope())
+
+
+def test_breakdowns_fold_from_one_read(month, city):  # type: ignore[no-untyped-def]
+    rollups.refresh_all()
+    cells = by_keys(MARCH, Scope())
+    for dimension in ("type", "category", "district", "unit", "channel"):
+        folded = fold(cells, dimension)
+        assert folded == breakdown(MARCH, Scope(), dimension), dimension
+        assert sum(f.submitted for f in folded.values()) == 6

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minxin.analytics import rollups
-from minxin.analytics.figures import Scope, direct, period_figures
+from minxin.analytics.figures import Scope, direct
+from minxin.analytics.reads import period_figures
 from minxin.analytics.tests import walk
 from minxin.core import clock
 from minxin.core.errors import DomainError

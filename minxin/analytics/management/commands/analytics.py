@@ -1,4 +1,4 @@
-"""`minxin analytics rebuild|refresh|check`: the daily rollups (docs/analytics.md)."""
+"""`minxin analytics rebuild|refresh|check|months`: the rollups (docs/analytics.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minxin.analytics import rollups
-from minxin.analytics.figures import COUNTS, Scope, direct, period_figures
+from minxin.analytics.figures import COUNTS, Scope, direct
+from minxin.analytics.reads import period_figures
 from minxin.supervision.records import Period
 
 
@@ -25,11 +26,12 @@ class Command(BaseCommand):
     help = (
         "rebuild: recompute the rollups from the requests (all days, or --from/--to); "
         "refresh: recompute the days marked since the worker last ran; "
-        "check: compare the rollups with the figures computed from the requests."
+        "check: compare the rollups with the figures computed from the requests; "
+        "months: rewrite the monthly rollups from the daily ones."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rebuild", "refresh", "check"])
+        parser.add_argument("action", choices=["rebuild", "refresh", "check", "months"])
         parser.add_argument("--from", dest="first", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", help="last day, YYYY-MM-DD")
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
         if action == "rebuild":
             written = rollups.rebuild(start, end)
             self.stdout.write(f"rebuilt: {written} rollup rows")
+        elif action == "months":
+            self.stdout.write(f"monthly rollups: {rollups.sum_all_months()} rows")
         elif action == "refresh":
             self.stdout.write(f"refreshed: {rollups.refresh_all()} days")
         else:
