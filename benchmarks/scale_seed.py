@@ -13,7 +13,9 @@ rejected, merged: 69 % of it) until the table holds TARGET requests, each copy w
 timeline events, units (assignments), replies, risk reading and inbox messages, every moment of
 a copy shifted by one amount so that its submission falls uniformly over the last
 `--years` years (never past now). So the open work (the template's) stays what a city has on
-a given day, and history grows. Copies keep the template's text and its search grams.
+a given day, and history grows. Copies keep the template's text and its search grams; a
+copy of a closed request is archived (the callback agents archive within days, so years of
+history are not "closed, to archive").
 
 Everything runs in PostgreSQL (INSERT ... SELECT, `synchronous_commit=off`), one copy of the
 template per transaction, recorded in `scale_chunks`: stop it at any point and run it again,
@@ -65,7 +67,7 @@ CREATE TABLE IF NOT EXISTS scale_meta AS
 # One copy: the map from template to new ids and the shift, then every table.
 TICKET_COLUMNS = (
     "title, content, address, latitude, longitude, channel, is_anonymous, submitter_name, "
-    "submitter_phone, query_password_hash, status, resume_status, version, extension_days, "
+    "submitter_phone, query_password_hash, resume_status, version, extension_days, "
     "reopen_count, satisfaction, rating_comment, rated_by, category_id, district_id, "
     "lead_unit_id, request_type_id, warn_level, submitter_phone_index, merged_into_id, grams, "
     "stage"
@@ -90,8 +92,9 @@ CREATE TEMP TABLE m ON COMMIT DROP AS
            ) AS shift
     FROM scale_tpl tpl, scale_meta meta
     WHERE tpl.rank <= %(rows)s;
-INSERT INTO tickets_ticket (id, tracking_code, {TICKET_COLUMNS}, {", ".join(TIMES)})
-    SELECT m.new_id, 'S' || lpad(m.new_id::text, 11, '0'), {TICKET_COLUMNS},
+INSERT INTO tickets_ticket (id, tracking_code, status, {TICKET_COLUMNS}, {", ".join(TIMES)})
+    SELECT m.new_id, 'S' || lpad(m.new_id::text, 11, '0'),
+           CASE WHEN status = 'closed' THEN 'archived' ELSE status END, {TICKET_COLUMNS},
            {", ".join(f"{c} + m.shift" for c in TIMES)}
     FROM tickets_ticket t JOIN m ON t.id = m.tpl_id;
 INSERT INTO tickets_timelineevent (at, action, actor_label, from_status, to_status, note,

@@ -221,7 +221,10 @@ COUNTS = [f.name for f in fields(Figures) if f.name != "handling"]
 def backlog_now(scope: Scope) -> dict[str, int]:
     """在办 and 超期 at this moment, counted on the requests (indexed on status)."""
     tickets = Ticket.objects.filter(scope.ticket_q(), status__in=OPEN_STATUSES)
-    return tickets.aggregate(backlog=Count("id"), overdue=Count("id", filter=overdue_q()))
+    # Counted on `status` (never null): every column read is in `tickets_open_clock_idx`,
+    # so the count is an index-only scan, not a read of every open request's row.
+    found = tickets.aggregate(backlog=Count("status"), overdue=Count("status", filter=overdue_q()))
+    return {"backlog": found["backlog"], "overdue": found["overdue"]}
 
 
 def order_figures(period: Period, scope: Scope) -> dict[str, int]:

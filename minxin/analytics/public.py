@@ -40,11 +40,10 @@ def summary(params: Mapping[str, str]) -> dict[str, Any]:
     query: Query = parse(params)
     found = reads.period_figures(query.period, query.scope)
     handled = found.handled
-    cells = reads.by_keys(query.period, query.scope)
-    by_type = reads.fold(cells, "type")
+    by_type = reads.breakdown(query.period, query.scope, "type")
     by_category: dict[int, int] = {}
     tops = dict(Category.objects.values_list("pk", "parent_id"))
-    for leaf, figures in reads.fold(cells, "category").items():
+    for leaf, figures in reads.breakdown(query.period, query.scope, "category").items():
         if leaf:
             top = tops.get(int(leaf)) or int(leaf)
             by_category[top] = by_category.get(top, 0) + figures.submitted

@@ -97,14 +97,8 @@ DIMENSION_TITLES = {
 NONE_LABELS = {"category": "未分类", "district": "未填区县", "unit": "受理中心（未派遣）"}
 
 
-def breakdown_table(
-    query: Query, dimension: str, cells: dict[tuple, Figures] | None = None
-) -> Table:
-    """The figures per value of DIMENSION; folded from CELLS (`reads.by_keys` of the
-    query's period) when the caller has read them for several tables."""
-    if cells is None:
-        cells = reads.by_keys(query.period, query.scope)
-    found = reads.fold(cells, dimension)
+def breakdown_table(query: Query, dimension: str) -> Table:
+    found = reads.breakdown(query.period, query.scope, dimension)
     if dimension == "category":
         found = _folded_categories(found)
     names = labels(dimension)
@@ -220,12 +214,11 @@ def now_table(scope: Scope) -> Table:
 
 
 def dashboard_tables(query: Query, dimensions: list[str]) -> list[Table]:
-    cells = reads.by_keys(query.period, query.scope)  # one read for every breakdown
     return [
         summary_table(query),
         now_table(query.scope),
         trend_table(query),
-        *[breakdown_table(query, d, cells) for d in dimensions],
+        *[breakdown_table(query, d) for d in dimensions],
     ]
 
 

@@ -170,6 +170,13 @@ class Ticket(models.Model):
                 name="tickets_running_due_idx",
                 condition=models.Q(status__in=RUNNING_STATUSES),
             ),
+            # The dashboards' 在办 and 超期 now (analytics.figures.backlog_now), city-wide or a
+            # unit's: an index-only count (100,000 requests, 31,000 open: 393 -> 21 ms).
+            models.Index(
+                fields=["status", "stage_due_at", "due_at", "lead_unit"],
+                name="tickets_open_clock_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

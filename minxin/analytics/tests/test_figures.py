@@ -7,7 +7,7 @@ import datetime as dt
 from minxin.analytics import rollups
 from minxin.analytics.figures import Scope, backlog_now, direct
 from minxin.analytics.models import MonthlyRollup
-from minxin.analytics.reads import breakdown, by_keys, fold, monthly, period_figures, split
+from minxin.analytics.reads import breakdown, monthly, period_figures, split
 from minxin.analytics.tests.walk import MARCH, at
 from minxin.supervision.records import Period
 
@@ -107,12 +107,3 @@ def test_monthly_rollups_give_the_days_figures(month):  # type: ignore[no-untype
     MonthlyRollup.objects.all().delete()
     rollups.recompute(dt.date(2026, 3, 10), dt.date(2026, 3, 10))  # one day: its month again
     assert period_figures(MARCH, Scope()) == direct(MARCH, Scope())
-
-
-def test_breakdowns_fold_from_one_read(month, city):  # type: ignore[no-untyped-def]
-    rollups.refresh_all()
-    cells = by_keys(MARCH, Scope())
-    for dimension in ("type", "category", "district", "unit", "channel"):
-        folded = fold(cells, dimension)
-        assert folded == breakdown(MARCH, Scope(), dimension), dimension
-        assert sum(f.submitted for f in folded.values()) == 6
