@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 
 from minxin.tickets.models import Satisfaction, Status, Ticket
@@ -54,6 +55,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+XLSX = f"{_SHEET_TYPE}.sheet"  # a workbook's media type
 PARTS = {
     "[Content_Types].xml": (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -224,3 +226,17 @@ def table_xlsx(
         body += [_row(n, values, 0, columns) for n, values in enumerate(rows, start=2)]
         book.writestr(SHEET, head.encode() + b"".join(body) + _SHEET_TAIL.encode())
     return buffer.getvalue()
+
+
+def attachment(
+    content: bytes | Iterator[bytes], filename: str, content_type: str = XLSX
+) -> HttpResponseBase:
+    """A file to save as FILENAME (a workbook unless CONTENT_TYPE says otherwise), streamed
+    when CONTENT comes in chunks."""
+    response: HttpResponseBase
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

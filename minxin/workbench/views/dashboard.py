@@ -4,7 +4,7 @@ and the monthly report: the pages; the figures and tables are `minxin.analytics`
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -21,9 +21,8 @@ from minxin.core.replica import replica_reads
 from minxin.org.models import Category, RequestType, Unit
 from minxin.supervision.records import SHORTCUTS, shortcut
 from minxin.tickets.models import Channel
-from minxin.workbench.export import table_xlsx
+from minxin.workbench.export import attachment, table_xlsx
 from minxin.workbench.search import page_of
-from minxin.workbench.views.search import XLSX
 
 CITY_DIMENSIONS = ["type", "category", "district", "channel", "unit"]
 UNIT_DIMENSIONS = ["type", "category", "channel", "unit"]
@@ -110,7 +109,7 @@ def requests_behind(request: StaffRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
-def export(request: StaffRequest, key: str) -> HttpResponse:
+def export(request: StaffRequest, key: str) -> HttpResponseBase:
     """One of the dashboard's tables as shown, as a spreadsheet."""
     try:
         query = _query(request)
@@ -123,10 +122,9 @@ def export(request: StaffRequest, key: str) -> HttpResponse:
     body = table_xlsx(
         table.title, table.columns, [24] + [14] * (len(table.columns) - 1), table.plain()
     )
-    response = HttpResponse(body, content_type=XLSX)
-    name = f"minxin-{key}-{query.period.first:%Y%m%d}-{query.period.last:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(
+        body, f"minxin-{key}-{query.period.first:%Y%m%d}-{query.period.last:%Y%m%d}.xlsx"
+    )
 
 
 IGNORED = ("month", "from", "to", "period")  # the report's month replaces the period
@@ -134,7 +132,7 @@ IGNORED = ("month", "from", "to", "period")  # the report's month replaces the p
 
 @login_required
 @replica_reads
-def monthly_report(request: StaffRequest) -> HttpResponse:
+def monthly_report(request: StaffRequest) -> HttpResponseBase:
     try:
         user = request.user
         scope = dashboard_scope(user)
@@ -144,6 +142,4 @@ def monthly_report(request: StaffRequest) -> HttpResponse:
         body = report.build(query, scope_label(user))
     except DomainError as exc:
         return refused(request, exc)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="minxin-report-{first:%Y-%m}.pdf"'
-    return response
+    return attachment(body, f"minxin-report-{first:%Y-%m}.pdf", "application/pdf")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from minxin.accounts.http import StaffRequest
-from minxin.workbench.export import tickets_xlsx
+from minxin.workbench.export import attachment, tickets_xlsx
 from minxin.workbench.search import SearchForm, search_page, search_tickets
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -36,7 +34,5 @@ def export(request: StaffRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "workbench/search.html", {"nav": "search", "form": form}, status=400)
     workbook = tickets_xlsx(search_tickets(request.user, form.cleaned_data))
-    response = StreamingHttpResponse(workbook, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="minxin-requests-{stamp}.xlsx"'
-    return response
+    return attachment(workbook, f"minxin-requests-{stamp}.xlsx")

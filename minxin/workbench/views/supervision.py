@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.supervision import records
 from minxin.workbench import casework, comparison, pages
-from minxin.workbench.export import table_xlsx
+from minxin.workbench.export import attachment, table_xlsx
 from minxin.workbench.permissions import may_read_orders, may_read_records
 from minxin.workbench.search import page_of
 from minxin.workbench.views.tickets import detail_with_error
@@ -159,11 +159,8 @@ def unit_record(request: StaffRequest, unit_id: int) -> HttpResponse:
     )
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
-def units_export(request: StaffRequest) -> HttpResponse:
+def units_export(request: StaffRequest) -> HttpResponseBase:
     """The comparison as shown, as a spreadsheet (rates as percentages, as on the page)."""
     if not may_read_records(request.user):
         return _forbidden(request, Forbidden("您的角色不能查看单位考核记录"))
@@ -179,7 +176,4 @@ def units_export(request: StaffRequest) -> HttpResponse:
         [24, 8] + [10] * len(comparison.COLUMNS),
         [[row.unit.name, row.level, *row.cells] for row in rows],
     )
-    response = HttpResponse(body, content_type=XLSX)
-    name = f"minxin-units-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(body, f"minxin-units-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx")
