@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 
 MESSAGE = "输入包含无效字符（NUL），请检查后重试"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -36,5 +36,5 @@ class RejectNulBytes:
         return self.get_response(request)
 
 
-def _has_nul(data: object) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())  # type: ignore[attr-defined]
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

@@ -66,11 +66,8 @@ class Row:
         return COLUMNS[key][1](self.figures)
 
     @property
-    def cells(self) -> list[str | int]:
-        return [
-            percent(self.value(k)) if COLUMNS[k][2] else self.value(k) or 0  # type: ignore[misc]
-            for k in COLUMNS
-        ]
+    def cells(self) -> list[str | float]:
+        return [percent(self.value(k)) if COLUMNS[k][2] else self.value(k) or 0 for k in COLUMNS]
 
 
 def readable_units(user: User) -> list[tuple[str, Unit]]:

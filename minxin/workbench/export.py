@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
@@ -25,6 +26,9 @@ from django.utils import timezone
 
 from minxin.tickets.models import Satisfaction, Status, Ticket
 from minxin.workbench.countdown import overall_countdown, stage_countdown
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MAX_ROWS = 10_000
 HEADERS = [
@@ -168,9 +172,10 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.chunks.append(bytes(data))
-        return len(data)
+    def write(self, data: ReadableBuffer) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        return len(chunk)
 
     def drain(self) -> bytes:
         data = b"".join(self.chunks)
