@@ -17,18 +17,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
+from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 from minxin.tickets.models import Satisfaction, Status, Ticket
 from minxin.workbench.countdown import overall_countdown, stage_countdown
-
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
 
 MAX_ROWS = 10_000
 HEADERS = [
@@ -172,7 +169,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: ReadableBuffer) -> int:
+    def write(self, data: Buffer) -> int:
         chunk = bytes(data)
         self.chunks.append(chunk)
         return len(chunk)
