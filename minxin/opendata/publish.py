@@ -30,23 +30,12 @@ KEEP_DAYS = 7
 FILES = ("requests.csv", "requests.json", "exchange.json")
 
 
-def _write_csv(path: Path, rows: Iterator[dict[str, Any]]) -> int:
-    count = 0
-    # With a BOM: the spreadsheet programs city staff open it with read UTF-8 only so.
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=FIELDS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_value(v) for k, v in row.items()})
-            count += 1
-    return count
-
-
 def _csv_value(value: object) -> object:
     return {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
 
 
-def _write_json(path: Path, day: dt.date, rows: Iterator[dict[str, Any]]) -> None:
+def _write_records(folder: Path, day: dt.date, rows: Iterator[dict[str, Any]]) -> int:
+    """Both formats in one pass over the rows (each row's title is redacted once)."""
     head = {
         "format": "minxin-open-requests/1",
         "as_of": day.isoformat(),
@@ -54,11 +43,21 @@ def _write_json(path: Path, day: dt.date, rows: Iterator[dict[str, Any]]) -> Non
         "suppressed_below": threshold(),
         "fields": FIELDS,
     }
-    with path.open("w", encoding="utf-8") as out:
-        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"records":[')
-        for i, row in enumerate(rows):
-            out.write(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False))
-        out.write("\n]}\n")
+    count = 0
+    # The CSV with a BOM: the spreadsheet programs city staff use read UTF-8 only so.
+    with (
+        (folder / "requests.csv").open("w", encoding="utf-8-sig", newline="") as csv_out,
+        (folder / "requests.json").open("w", encoding="utf-8") as json_out,
+    ):
+        writer = csv.DictWriter(csv_out, fieldnames=FIELDS)
+        writer.writeheader()
+        json_out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"records":[')
+        for row in rows:
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
+            json_out.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            count += 1
+        json_out.write("\n]}\n")
+    return count
 
 
 def _store(name: str, path: Path) -> dict[str, Any]:
@@ -83,8 +82,7 @@ def opendata_publish(day: dt.date | None = None) -> dict[str, Any]:
     files: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        count = _write_csv(work / "requests.csv", records(day))
-        _write_json(work / "requests.json", day, records(day))
+        count = _write_records(work, day, records(day))
         (work / "exchange.json").write_text(
             json.dumps(exchange(day), ensure_ascii=False, indent=1), encoding="utf-8"
         )
