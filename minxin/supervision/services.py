@@ -154,7 +154,19 @@ def supervision_open(*, ticket_id: int, actor: Actor, note: str) -> Order:
     return order
 
 
+def _lock_request_of(ticket_id: int) -> None:
+    """The request before its order: rating and the sweep lock the request and then its
+    orders, so every path that holds both takes them in that order and none waits for the
+    other in a cycle (a deadlock the soak found: a citizen rating while the unit answered
+    the order; docs/operations.md)."""
+    Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk").first()
+
+
 def _locked_order(order_id: int) -> Order:
+    ticket_id = Order.objects.filter(pk=order_id).values_list("ticket_id", flat=True).first()
+    if ticket_id is None:
+        raise NotFound("督办单不存在", code="order_not_found")
+    _lock_request_of(ticket_id)
     # Only the order is locked: its unit may be empty (an order to the centre), and
     # PostgreSQL cannot lock the nullable side of an outer join.
     order = (
@@ -207,10 +219,11 @@ def escalate_due(limit: int = 1000) -> int:
     now = clock.now()
     due = Order.objects.filter(
         state=Order.State.OPEN, escalate_at__lte=now, level__lt=Order.Level.SUPERIOR
-    ).values_list("pk", "level")[:limit]
+    ).values_list("pk", "level", "ticket_id")[:limit]
     escalated = 0
-    for pk, level in list(due):
+    for pk, level, ticket_id in list(due):
         with transaction.atomic():
+            _lock_request_of(ticket_id)
             nxt = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
             if not Order.objects.filter(pk=pk, level=level, state=Order.State.OPEN).update(
                 level=level + 1, escalate_at=nxt, respond_by=nxt

@@ -47,3 +47,55 @@ def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
     assert TimelineEvent.objects.filter(action="overdue").count() == 30
     assert SupervisionOrder.objects.count() == 30
     assert sweep()["red"] == 0
+
+
+def test_answering_an_order_takes_the_request_before_the_order(city, staff):
+    """Rating locks the request, then its orders; answering an order must take them in the
+    same order, or the two wait for each other (a deadlock found by benchmarks/soak.py)."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises every writer)")
+    from django.db import transaction
+
+    from minxin.supervision.services import supervision_open, supervision_respond
+    from minxin.tickets.models import Ticket
+
+    ticket, _ = submit(city)
+    intake = as_staff(staff["intake"])
+    svc.ticket_dispatch(ticket_id=ticket.pk, actor=intake, lead_unit_id=staff["zhujian"].unit_id)
+    order = supervision_open(ticket_id=ticket.pk, actor=as_staff(staff["supervisor"]), note="快办")
+    held, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_request() -> None:  # as a rating does, before it reaches the orders
+        try:
+            with transaction.atomic():
+                Ticket.objects.select_for_update().get(pk=ticket.pk)
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def answer() -> None:
+        try:
+            supervision_respond(
+                order_id=order.pk, actor=as_staff(staff["zhujian"]), response="已整改"
+            )
+            answered.set()
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_request)
+    holder.start()
+    assert held.wait(10)
+    responder = threading.Thread(target=answer)
+    responder.start()
+    try:
+        responder.join(2)
+        assert not answered.is_set()  # waiting for the request
+        with transaction.atomic():  # ...without holding the order the rating needs next
+            SupervisionOrder.objects.select_for_update(nowait=True).get(pk=order.pk)
+    finally:
+        release.set()
+        holder.join(30)
+        responder.join(30)
+    assert answered.is_set()
+    assert SupervisionOrder.objects.get(pk=order.pk).state == "responded"
