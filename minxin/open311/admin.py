@@ -1,8 +1,11 @@
+import json
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from minxin.audit.admin import AuditedAdminMixin, ReadOnlyAdmin
+from minxin.core.masking import mask_name, mask_phone
 from minxin.open311.keys import client_revoke
 from minxin.open311.models import Client, FiledRequest
 
@@ -36,4 +39,28 @@ class FiledRequestAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "client", "created_at", "media_url")
     list_filter = ("client",)
     list_select_related = ("ticket", "client")
-    fields = ("ticket", "client", "created_at", "media_url", "payload")
+    fields = ("ticket", "client", "created_at", "media_url", "contact")
+    readonly_fields = fields
+
+    @admin.display(description="提交的联系方式（已遮蔽）")
+    def contact(self, obj: FiledRequest) -> str:
+        """Masked, as every contact in the admin: the full value only through a reveal."""
+        try:
+            sent = json.loads(obj.payload or "{}")
+        except ValueError:
+            return ""
+        shown = []
+        for name, value in sorted(sent.items()):
+            if name == "attributes" or not isinstance(value, str):
+                continue
+            if name == "phone":
+                value = mask_phone(value)
+            elif name == "email":
+                local, _, domain = value.partition("@")
+                value = f"{local[:1]}***@{domain}"
+            elif name in ("first_name", "last_name"):
+                value = mask_name(value)
+            else:
+                value = "***"
+            shown.append(f"{name}: {value}")
+        return "；".join(shown)
