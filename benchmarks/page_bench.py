@@ -309,7 +309,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--only", default="", help="only pages whose label contains this")
+    parser.add_argument(
+        "--only", default="", help="only pages whose label contains one of these (comma-separated)"
+    )
     parser.add_argument("--limit", type=float, default=LIMIT_MS, help="p95 aim, ms")
     parser.add_argument("--tag", default="", help="added to the JSON file's name")
     args = parser.parse_args()
@@ -342,7 +344,8 @@ def main() -> None:
     print("| page | median ms | p95 ms | × bare | queries |\n|---|---:|---:|---:|---:|")
     bare = None
     for page in pages(ids):
-        if args.only not in page.label and page.label != BARE:
+        wanted = [w for w in args.only.split(",") if w]
+        if wanted and not any(w in page.label for w in wanted) and page.label != BARE:
             continue
         if page.persona not in clients:
             clients[page.persona] = client_for(page.persona, ids)
