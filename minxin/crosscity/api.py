@@ -31,6 +31,34 @@ class TransferIn(Schema):
     reason: str = Field(..., max_length=1000, description="转办理由")
 
 
+class OriginStepOut(Schema):
+    """A step of the origin's public timeline, as its citizen read it."""
+
+    at: str
+    action: str
+    text: str | None = None
+    unit: str | None = None
+
+
+class OriginOut(Schema):
+    """What came with a received transfer (docs/interop.md, the signed message), less the
+    sealed contact."""
+
+    origin_city: str = ""
+    tracking_code: str = ""
+    submitted_at: str = ""
+    request_type: str = ""
+    title: str = ""
+    content: str = ""
+    category: list[str] = []
+    district: str = ""
+    latitude: str | None = None
+    longitude: str | None = None
+    anonymous: bool = True
+    timeline: list[OriginStepOut] = []
+    reason: str = ""
+
+
 class TransferOut(Schema):
     uid: uuid.UUID
     direction: str
@@ -38,11 +66,16 @@ class TransferOut(Schema):
     ticket_id: int
     remote_code: str
     reason: str
-    # Received transfers: what came with it (the origin's public timeline, category, unit).
-    origin: dict[str, Any]
+    # Received transfers: what came with it (the origin's public timeline, category, unit);
+    # null for a transfer this city sent.
+    origin: OriginOut | None
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
     delivered: bool
+
+    @staticmethod
+    def resolve_origin(transfer: Transfer) -> dict[str, Any] | None:
+        return transfer.origin or None
 
     @staticmethod
     def resolve_delivered(transfer: Transfer) -> bool:

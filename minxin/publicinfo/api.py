@@ -201,10 +201,18 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+class FoundOut(Schema):
+    """One piece of personal data the redaction masked: where, what kind, the text."""
+
+    field: str
+    kind: str
+    text: str
+
+
 class StaffCaseOut(CaseOut):
     status: str
     ticket_id: int
-    found: list[dict[str, str]]
+    found: list[FoundOut]
     reason: str
     version: int
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from conftest import staff_token
 from minxin.core.errors import Conflict, PermissionDenied
 from minxin.crosscity import seal, services
 from minxin.crosscity.models import Message, Received, Transfer
@@ -66,6 +67,16 @@ def test_a_transferred_request_arrives_with_its_history_and_contact(client, city
     assert link.remote_code == origin.tracking_code
     assert [e["text"] for e in link.origin["timeline"]][:2] == ["诉求已提交", "诉求已受理"]
     assert arrived.events.filter(action="transfer_in").exists()
+
+    # The API declares what came with it: the origin's matter and public steps, no contact.
+    token = {"HTTP_AUTHORIZATION": f"Bearer {staff_token(client, 'intake')}"}
+    [received] = client.get(f"/api/v1/staff/requests/{arrived.pk}/transfers", **token).json()
+    assert received["origin"]["tracking_code"] == origin.tracking_code
+    assert received["origin"]["title"] == origin.title
+    assert [s["text"] for s in received["origin"]["timeline"]][:2] == ["诉求已提交", "诉求已受理"]
+    assert "sealed_contact" not in received["origin"]
+    [sent] = client.get(f"/api/v1/staff/requests/{origin.pk}/transfers", **token).json()
+    assert sent["origin"] is None
 
 
 def test_progress_in_the_receiving_city_shows_on_the_origin_timeline(client, city, staff, peer):
