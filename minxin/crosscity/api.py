@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 
-from minxin.accounts.models import User
+from minxin.accounts.http import StaffRequest
 from minxin.core.api_errors import ErrorOut
 from minxin.crosscity import services
 from minxin.crosscity.models import JointSupervision, Peer, Transfer
@@ -94,10 +94,6 @@ class JointOut(Schema):
     at: dt.datetime
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
 @router.get("/crosscity/peers", response={200: list[PeerOut], **ERRORS})
 def peers(request: HttpRequest) -> list[Peer]:
     return list(Peer.objects.filter(is_active=True).order_by("name"))
@@ -105,10 +101,10 @@ def peers(request: HttpRequest) -> list[Peer]:
 
 @router.post("/requests/{ticket_id}/transfer", response={201: TransferOut, **ERRORS})
 def transfer(
-    request: HttpRequest, payload: TransferIn, ticket_id: int = Id
+    request: StaffRequest, payload: TransferIn, ticket_id: int = Id
 ) -> tuple[int, Transfer]:
     """转外市办理: the request is closed here and sent, signed, to the city it belongs to."""
-    user = _user(request)
+    user = request.user
     ticket_for_staff(user=user, ticket_id=ticket_id)  # one you cannot see, you cannot move
     made = services.transfer_send(
         ticket_id=ticket_id, peer_code=payload.peer, actor=Actor.staff(user), reason=payload.reason
@@ -117,17 +113,17 @@ def transfer(
 
 
 @router.get("/requests/{ticket_id}/transfers", response={200: list[TransferOut], **ERRORS})
-def transfers(request: HttpRequest, ticket_id: int = Id) -> list[Transfer]:
-    ticket = ticket_for_staff(user=_user(request), ticket_id=ticket_id)
+def transfers(request: StaffRequest, ticket_id: int = Id) -> list[Transfer]:
+    ticket = ticket_for_staff(user=request.user, ticket_id=ticket_id)
     return list(ticket.crosscity_transfers.select_related("peer"))
 
 
 @router.post("/transfers/{uid}/supervise", response={201: JointOut, **ERRORS})
 def supervise(
-    request: HttpRequest, uid: uuid.UUID, payload: SuperviseIn
+    request: StaffRequest, uid: uuid.UUID, payload: SuperviseIn
 ) -> tuple[int, JointSupervision]:
     """联合督办: ask the city handling a request we transferred to supervise it."""
     joint = services.joint_supervise(
-        transfer_uid=str(uid), actor=Actor.staff(_user(request)), note=payload.note
+        transfer_uid=str(uid), actor=Actor.staff(request.user), note=payload.note
     )
     return 201, joint

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from minxin.accounts.models import User
+from minxin.accounts.http import StaffRequest
 from minxin.core.api_errors import ErrorOut
 from minxin.publicinfo import assistant, cases, guides, public, search
 from minxin.publicinfo.models import TypicalCase
@@ -196,11 +196,6 @@ def ask(request: HttpRequest, payload: QuestionIn) -> dict[str, Any]:
 # ---- staff ------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
-
-
 class FoundOut(Schema):
     """One piece of personal data the redaction masked: where, what kind, the text."""
 
@@ -251,36 +246,36 @@ class WithdrawIn(Schema):
 
 
 @staff_router.post("/requests/{ticket_id}/nominate", response={201: StaffCaseOut, **ERRORS})
-def nominate(request: HttpRequest, payload: NominateIn, ticket_id: int = Id) -> Status:
+def nominate(request: StaffRequest, payload: NominateIn, ticket_id: int = Id) -> Status:
     """Nominate a closed request as a typical case (409 `case_already_nominated` twice)."""
-    case = cases.case_nominate(user=_user(request), ticket_id=ticket_id, reason=payload.reason)
+    case = cases.case_nominate(user=request.user, ticket_id=ticket_id, reason=payload.reason)
     return Status(201, staff_case(case))
 
 
 @staff_router.get("/cases", response={200: list[StaffCaseOut], **ERRORS})
-def staff_cases(request: HttpRequest, status: str = "nominated") -> list[dict[str, Any]]:
-    rows = cases.cases_for_staff(_user(request)).filter(status=status)
+def staff_cases(request: StaffRequest, status: str = "nominated") -> list[dict[str, Any]]:
+    rows = cases.cases_for_staff(request.user).filter(status=status)
     return [staff_case(c) for c in rows.order_by("-nominated_at", "-id")[:100]]
 
 
 @staff_router.get("/cases/{case_id}", response={200: StaffCaseOut, **ERRORS})
-def staff_case_detail(request: HttpRequest, case_id: int = Id) -> dict[str, Any]:
-    return staff_case(cases.case_for_staff(user=_user(request), case_id=case_id))
+def staff_case_detail(request: StaffRequest, case_id: int = Id) -> dict[str, Any]:
+    return staff_case(cases.case_for_staff(user=request.user, case_id=case_id))
 
 
 @staff_router.put("/cases/{case_id}", response={200: StaffCaseOut, **ERRORS})
-def case_edit(request: HttpRequest, payload: CaseEditIn, case_id: int = Id) -> dict[str, Any]:
+def case_edit(request: StaffRequest, payload: CaseEditIn, case_id: int = Id) -> dict[str, Any]:
     data = payload.dict(exclude={"expected_version"})
     case = cases.case_edit(
-        user=_user(request), case_id=case_id, data=data, expected_version=payload.expected_version
+        user=request.user, case_id=case_id, data=data, expected_version=payload.expected_version
     )
     return staff_case(case)
 
 
 @staff_router.post("/cases/{case_id}/publish", response={200: StaffCaseOut, **ERRORS})
-def case_publish(request: HttpRequest, payload: PublishIn, case_id: int = Id) -> dict[str, Any]:
+def case_publish(request: StaffRequest, payload: PublishIn, case_id: int = Id) -> dict[str, Any]:
     case = cases.case_publish(
-        user=_user(request),
+        user=request.user,
         case_id=case_id,
         confirmed=payload.confirmed,
         expected_version=payload.expected_version,
@@ -289,9 +284,9 @@ def case_publish(request: HttpRequest, payload: PublishIn, case_id: int = Id) ->
 
 
 @staff_router.post("/cases/{case_id}/withdraw", response={200: StaffCaseOut, **ERRORS})
-def case_withdraw(request: HttpRequest, payload: WithdrawIn, case_id: int = Id) -> dict[str, Any]:
+def case_withdraw(request: StaffRequest, payload: WithdrawIn, case_id: int = Id) -> dict[str, Any]:
     case = cases.case_withdraw(
-        user=_user(request),
+        user=request.user,
         case_id=case_id,
         reason=payload.reason,
         expected_version=payload.expected_version,
