@@ -1,7 +1,8 @@
 """Queue messages in the caller's transaction; deliver them after commit.
 
-Delivery claims a row with a lease (`claimed_until`), so two workers never send the same
-message at the same time and a killed worker's message is picked up when its lease ends.
+Delivery claims a row with a lease (`claimed_until`, core.leases), so two workers never send
+the same message at the same time and a killed worker's message is picked up when its lease
+ends.
 The state is committed before the gateway call (`sending`, with the idempotency key) and
 after it (`sent`). A row still `sending` when its lease runs out was cut off during the
 call: an idempotent sender gets it again under the same key (the gateway drops the
@@ -16,10 +17,10 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from minxin.core import clock
+from minxin.core.leases import LeasedOutbox
 from minxin.notify.models import (
     SECRET_MASK,
     EmailMessage,
@@ -36,6 +37,7 @@ LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 Outbox = type[SmsMessage] | type[EmailMessage]
 CHANNELS: dict[str, Outbox] = {"sms": SmsMessage, "email": EmailMessage}
+OUTBOXES = {channel: LeasedOutbox(model, lease=LEASE) for channel, model in CHANNELS.items()}
 
 
 class _Blank(dict):
@@ -153,40 +155,30 @@ def schedule_delivery(channel: str, message_id: int) -> None:
 def claim(channel: str, message_id: int) -> dt.datetime | None:
     """Take the message for one lease; None if it is not due or someone else holds it.
     A `sending` row whose lease ran out is taken too: its worker died during the call."""
-    now = clock.now()
-    lease = now + LEASE
-    model = CHANNELS[channel]
-    taken = model.objects.filter(
-        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-        Q(claimed_until=None) | Q(claimed_until__lt=now),
-        pk=message_id,
-        status__in=[Status.PENDING, Status.SENDING],
-    ).update(claimed_until=lease)
-    return lease if taken else None
+    return OUTBOXES[channel].claim(message_id)
 
 
 def deliver(channel: str, message_id: int) -> bool:
     lease = claim(channel, message_id)
-    if lease is None:
-        return False
-    model = CHANNELS[channel]
-    message = model.objects.get(pk=message_id)
+    return False if lease is None else _deliver_claimed(channel, message_id, lease)
+
+
+def _deliver_claimed(channel: str, message_id: int, lease: dt.datetime) -> bool:
+    outbox = OUTBOXES[channel]
+    message = CHANNELS[channel].objects.get(pk=message_id)
     if message.status == Status.SENDING and not _may_repeat(channel):
-        _set_aside(model, message, lease)
+        _set_aside(outbox, message, lease)
         return False
-    # Committed before the call: a kill during it leaves this trace, not a blind retry.
-    model.objects.filter(pk=message_id, claimed_until=lease).update(
-        status=Status.SENDING, sending_at=clock.now(), attempts=message.attempts + 1
-    )
+    held = outbox.start(message_id, lease, sending_at=clock.now())
+    if held is None:
+        return False
     try:
         _send(channel, message)
     except Exception as exc:  # noqa: BLE001 - any gateway failure means "try again later"
-        _failed(model, message, lease, exc)
+        _failed(outbox, message, held, exc)
         return False
     done = {"secret": ""} if channel == "sms" else {}
-    model.objects.filter(pk=message_id, claimed_until=lease).update(
-        status=Status.SENT, sent_at=clock.now(), error="", **done
-    )
+    outbox.succeed(message_id, held, sent_at=clock.now(), error="", **done)
     return True
 
 
@@ -195,14 +187,16 @@ def _may_repeat(channel: str) -> bool:
     return channel == "email" or sender_is_idempotent()
 
 
-def _set_aside(model: Outbox, message: SmsMessage | EmailMessage, lease: dt.datetime) -> None:
+def _set_aside(
+    outbox: LeasedOutbox, message: SmsMessage | EmailMessage, lease: dt.datetime
+) -> None:
     logger.error(
         "%s %s: the worker died during the gateway call and the sender cannot drop "
         "a repeat; not re-sent, marked uncertain",
-        model.__name__,
+        type(message).__name__,
         message.pk,
     )
-    model.objects.filter(pk=message.pk, claimed_until=lease).update(
+    outbox.held(message.pk, lease).update(
         status=Status.UNCERTAIN,
         claimed_until=None,
         error="发送过程中断，网关不支持去重，未重发，请人工核实",
@@ -222,37 +216,28 @@ def _send(channel: str, message: SmsMessage | EmailMessage) -> None:
 
 
 def _failed(
-    model: Outbox, message: SmsMessage | EmailMessage, lease: dt.datetime, exc: Exception
+    outbox: LeasedOutbox, message: SmsMessage | EmailMessage, lease: dt.datetime, exc: Exception
 ) -> None:
     attempts = message.attempts + 1
-    backoff = dt.timedelta(seconds=min(30 * 2**attempts, 3600))
     logger.warning(
-        "%s %s not delivered (attempt %s): %s", model.__name__, message.pk, attempts, exc
+        "%s %s not delivered (attempt %s): %s", type(message).__name__, message.pk, attempts, exc
     )
     final = attempts >= MAX_ATTEMPTS
-    model.objects.filter(pk=message.pk, claimed_until=lease).update(
+    outbox.fail(
+        message.pk,
+        lease,
         attempts=attempts,
-        error=str(exc)[:300],
-        claimed_until=None,
-        next_attempt_at=clock.now() + backoff,
-        status=Status.FAILED if final else Status.PENDING,
-        **({"secret": ""} if final and model is SmsMessage else {}),
+        max_attempts=MAX_ATTEMPTS,
+        error=exc,
+        # A code that will never be sent is not kept.
+        **({"secret": ""} if final and isinstance(message, SmsMessage) else {}),
     )
 
 
 def deliver_due(limit: int = 500) -> int:
     """Deliver everything due: retries, quiet-hour holds, and messages whose worker died."""
-    now = clock.now()
     sent = 0
-    for channel, model in CHANNELS.items():
-        due = (
-            model.objects.filter(
-                Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-                Q(claimed_until=None) | Q(claimed_until__lt=now),
-                status__in=[Status.PENDING, Status.SENDING],
-            )
-            .order_by("id")
-            .values_list("pk", flat=True)[:limit]
-        )
-        sent += sum(deliver(channel, pk) for pk in list(due))
+    for channel, outbox in OUTBOXES.items():
+        lease, due = outbox.claim_due(limit=limit)
+        sent += sum(_deliver_claimed(channel, pk, lease) for pk in due)
     return sent

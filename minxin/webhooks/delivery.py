@@ -1,8 +1,8 @@
 """Send deliveries: claim with a lease, POST signed, mark sent, or retry with backoff.
 
-The claim is the one notify's outbox makes (`notify.services.claim`, bound to notify's own
-tables, so written again here for this one): an UPDATE that only one worker's lease can win, so two workers never send one delivery at the same time, and a
-killed worker's delivery is taken again when its lease runs out. It is then sent again under
+The claim is the one notify's outbox makes (core.leases): an UPDATE that only one worker's
+lease can win, so two workers never send one delivery at the same time, and a killed worker's
+delivery is taken again when its lease runs out. It is then sent again under
 the same delivery id, which the receiver drops if it already has it.
 """
 
@@ -15,10 +15,9 @@ import time
 import urllib.error
 import urllib.request
 
-from django.db.models import F, Q
-
 from minxin.cityevents.signing import mac
 from minxin.core import clock
+from minxin.core.leases import LeasedOutbox
 from minxin.webhooks.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -29,6 +28,7 @@ MAX_ATTEMPTS = 8  # then the delivery is failed (about two hours of retries)
 # a replay): it has the delivery, so it counts as delivered.
 ALREADY_RECEIVED = 409
 Status = Delivery.Status
+OUTBOX = LeasedOutbox(Delivery, lease=LEASE)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -69,64 +69,47 @@ def _post(delivery: Delivery) -> int:
 
 
 def claim(delivery_pk: int) -> dt.datetime | None:
-    now = clock.now()
-    lease = now + LEASE
-    taken = Delivery.objects.filter(
-        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-        Q(claimed_until=None) | Q(claimed_until__lt=now),
-        pk=delivery_pk,
-        status__in=[Status.PENDING, Status.SENDING],
-    ).update(claimed_until=lease)
-    return lease if taken else None
+    return OUTBOX.claim(delivery_pk)
 
 
 def deliver(delivery_pk: int) -> bool:
     lease = claim(delivery_pk)
-    if lease is None:
+    return False if lease is None else _deliver_claimed(delivery_pk, lease)
+
+
+def _deliver_claimed(delivery_pk: int, lease: dt.datetime) -> bool:
+    held = OUTBOX.start(delivery_pk, lease)
+    if held is None:
         return False
-    mine = Delivery.objects.filter(pk=delivery_pk, claimed_until=lease)
-    mine.update(status=Status.SENDING, attempts=F("attempts") + 1)
     delivery = Delivery.objects.select_related("subscription").get(pk=delivery_pk)
     try:
         code = _post(delivery)
     except Exception as exc:  # noqa: BLE001 - any failure of the receiver means "try later"
-        _failed(delivery, lease, exc)
+        _failed(delivery, held, exc)
         return False
-    mine.update(
-        status=Status.SENT, sent_at=clock.now(), response_status=code, error="", claimed_until=None
-    )
+    OUTBOX.succeed(delivery_pk, held, sent_at=clock.now(), response_status=code, error="")
     return True
 
 
 def _failed(delivery: Delivery, lease: dt.datetime, exc: Exception) -> None:
-    backoff = dt.timedelta(seconds=min(30 * 2**delivery.attempts, 3600))
-    final = delivery.attempts >= MAX_ATTEMPTS
     logger.warning(
         "webhook delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc
     )
     code = exc.__cause__.code if isinstance(exc.__cause__, urllib.error.HTTPError) else None
-    Delivery.objects.filter(pk=delivery.pk, claimed_until=lease).update(
-        status=Status.FAILED if final else Status.PENDING,
-        error=str(exc)[:300],
+    OUTBOX.fail(
+        delivery.pk,
+        lease,
+        attempts=delivery.attempts,
+        max_attempts=MAX_ATTEMPTS,
+        error=exc,
         response_status=code,
-        claimed_until=None,
-        next_attempt_at=clock.now() + backoff,
     )
 
 
 def deliver_due(limit: int = 500) -> int:
     """Send what is due: new deliveries, retries, and those whose worker died mid-call."""
-    now = clock.now()
-    due = (
-        Delivery.objects.filter(
-            Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-            Q(claimed_until=None) | Q(claimed_until__lt=now),
-            status__in=[Status.PENDING, Status.SENDING],
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(deliver(pk) for pk in list(due))
+    lease, due = OUTBOX.claim_due(limit=limit)
+    return sum(_deliver_claimed(pk, lease) for pk in due)
 
 
 def retry(delivery_pks: list[int]) -> int:
