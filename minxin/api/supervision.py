@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 
 from minxin.accounts.http import StaffRequest
+from minxin.api.errors import Limit
 from minxin.api.records_out import UnitRecordOut
 from minxin.api.staff import ERRORS
 from minxin.api.ticket_out import StaffTicketOut
@@ -47,16 +49,16 @@ class InboxOut(Schema):
 
 
 class SuperviseIn(Schema):
-    note: str = Field(..., max_length=1000)
+    note: Annotated[str, Limit("督办意见", 1000)]
 
 
 class RespondIn(Schema):
-    response: str = Field(..., max_length=5000)
+    response: Annotated[str, Limit("督办回复", 5000)]
 
 
 class CloseIn(Schema):
     outcome: str
-    note: str = Field("", max_length=1000)
+    note: Annotated[str, Limit("办结说明", 1000)] = ""
 
 
 class ShareIn(Schema):
@@ -67,7 +69,7 @@ class EvaluateIn(Schema):
     timeliness: str
     quality: str
     attitude: str
-    comment: str = Field("", max_length=2000)
+    comment: Annotated[str, Limit("评议意见", 2000)] = ""
 
 
 def _order(o: SupervisionOrder) -> dict[str, object]:

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 Outbox = type[SmsMessage] | type[EmailMessage]
+INBOX_TEXT_MAX = InboxMessage._meta.get_field("text").max_length or 500
 CHANNELS: dict[str, Outbox] = {"sms": SmsMessage, "email": EmailMessage}
 OUTBOXES = {channel: LeasedOutbox(model, lease=LEASE) for channel, model in CHANNELS.items()}
 
@@ -129,6 +130,10 @@ def inbox_post(
     user_id: int | None = None,
     ticket_id: int | None = None,
 ) -> None:
+    """Post to a workbench inbox. A text past the message's length (a long note quoted in
+    it) is cut with an ellipsis: the inbox points to the record, which holds it whole."""
+    if len(text) > INBOX_TEXT_MAX:
+        text = text[: INBOX_TEXT_MAX - 1] + "…"
     InboxMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={

@@ -65,6 +65,15 @@ def test_invalid_fields_get_a_clear_422(api, city, fields):
     assert error["message"]
 
 
+def test_a_text_past_its_limit_says_the_limit(api, city):
+    error = submit(api, title="标" * 101).json()["error"]
+    assert (error["code"], error["message"], error["field"]) == (
+        "too_long",
+        "title不能超过100字",
+        "title",
+    )
+
+
 def test_broken_json_and_wrong_types(client, city):
     for body in ("{not json", "[]", "null", '{"title": 5}', "\xff\xfe"):
         response = client.post("/api/v1/requests", body, content_type="application/json")

@@ -174,3 +174,33 @@ def test_a_unit_record_covers_the_period_asked_for(api, city, staff):
     bad = api.get(f"/staff/units/{unit_id}/record?from=2020-02-30", token=token)
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "from"
+
+
+def test_notes_past_their_limit_are_refused_in_the_pages_words(api, city, staff):
+    ticket, _ = submit(city)
+    to_signed(ticket, staff)
+    token = api.login("supervisor")
+    url = f"/staff/requests/{ticket.pk}/supervise"
+    long = api.post(url, {"note": "督" * 1001}, token=token)
+    assert long.status_code == 422
+    error = long.json()["error"]
+    assert (error["code"], error["message"], error["field"]) == (
+        "too_long",
+        "督办意见不能超过1000字",
+        "note",
+    )
+    opened = api.post(url, {"note": "督" * 1000}, token=token)
+    assert opened.status_code == 200, opened.content.decode()
+    order_id = opened.json()["id"]
+    close = f"/staff/supervision/{order_id}/close"
+    refused = api.post(close, {"outcome": "resolved", "note": "结" * 1001}, token=token)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert (error["code"], error["message"], error["field"]) == (
+        "too_long",
+        "办结说明不能超过1000字",
+        "note",
+    )
+    assert SupervisionOrder.objects.get(pk=order_id).state == "open"
+    done = api.post(close, {"outcome": "resolved", "note": "结" * 1000}, token=token)
+    assert done.json()["state"] == "closed"
