@@ -23,6 +23,7 @@ from minxin.tickets.actors import Actor
 from minxin.tickets.display import deadline_text
 from minxin.tickets.models import Channel, Status, Ticket
 from minxin.tickets.submission import Submission, ticket_for_citizen, ticket_submit
+from minxin.wechat import personal
 from minxin.wechat.models import Conversation, Filing
 
 MENU = (
@@ -30,8 +31,9 @@ MENU = (
     "1 提交诉求（投诉、咨询、建议、求助、举报）\n"
     "2 查询办理进度\n"
     "3 咨询问题（智能客服）\n"
-    "办理中随时回复“取消”可退出。"
+    "办理中随时回复“取消”可退出；回复“我的数据”查看本号保存的您的信息。"
 )
+EXPORT, ERASE = "我的数据", "删除我的数据"
 CANCEL = {"取消", "0", "退出"}
 MAX_REPLY = 600  # characters: a passive reply holds at most 2048 bytes
 
@@ -41,8 +43,16 @@ def respond(conversation: Conversation, text: str) -> str:
     if text in CANCEL and conversation.step:
         _go(conversation, "")
         return "已取消。\n" + MENU
+    if text == EXPORT:
+        return _short(personal.conversation_export(conversation))
+    if text == ERASE:
+        personal.conversation_erase(conversation)
+        return "已删除本号保存的您的信息。\n" + MENU
     step = conversation.step or "idle"
-    reply = STEPS[step](conversation, text)
+    return _short(STEPS[step](conversation, text))
+
+
+def _short(reply: str) -> str:
     return reply if len(reply) <= MAX_REPLY else reply[: MAX_REPLY - 1] + "…"
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 
 from minxin.core import clock
 from minxin.encryption.crypto import blind_index
 from minxin.wechat import dialogue
 from minxin.wechat.models import Conversation, Message
+from minxin.wechat.personal import KEEP_MESSAGES
 from minxin.wechat.protocol import ProtocolError, text_reply
 
-# WeChat retries within about 15 seconds; a day of answered messages is plenty.
-KEEP_MESSAGES = dt.timedelta(days=1)
 WELCOME = "感谢关注！" + dialogue.MENU
 ONLY_TEXT = "目前只能处理文字消息。\n" + dialogue.MENU
 

@@ -137,5 +137,5 @@ def test_the_hourly_task_applies_the_retention_periods(city, staff, settings):
 
     settings.PERSONAL_DATA_RETENTION_DAYS = 10
     _closed_ticket(city, staff, phone=PHONE, days_ago=20)
-    assert purge_hourly.call_local() == (1, 0)
-    assert purge_hourly.call_local() == (0, 0)
+    assert purge_hourly.call_local() == (1, 0, 0)
+    assert purge_hourly.call_local() == (0, 0, 0)

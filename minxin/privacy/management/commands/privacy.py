@@ -11,6 +11,7 @@ from minxin.core import clock
 from minxin.identity.models import SmsCode
 from minxin.identity.services import SMS_CODE_KEEP, sms_codes_purge
 from minxin.privacy.services import personal_data_purge, retention_days
+from minxin.wechat.personal import wechat_conversations_purge
 
 
 class Command(BaseCommand):
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         purge = sub.add_parser(
             "purge",
             help="remove personal data from requests closed longer "
-            "ago than the retention period; a dry run unless "
-            "--commit",
+            "ago than the retention period (and from WeChat conversations quiet as long); "
+            "a dry run unless --commit",
         )
         purge.add_argument(
             "--older-than-days",
@@ -39,15 +40,17 @@ class Command(BaseCommand):
             raise SystemExit(2)
         days = retention_days() if days is None else days
         count = personal_data_purge(older_than_days=days, commit=opts["commit"])
+        chats = wechat_conversations_purge(retention_days=days, commit=opts["commit"])
         if opts["commit"]:
             codes = sms_codes_purge()
             self.stdout.write(
                 f"anonymised {count} requests closed over {days} days ago; "
-                f"deleted {codes} old SMS codes"
+                f"deleted {codes} old SMS codes; cleared {chats} WeChat conversations"
             )
         else:
             codes = SmsCode.objects.filter(created_at__lt=clock.now() - SMS_CODE_KEEP).count()
             self.stdout.write(
-                f"would anonymise {count} requests closed over {days} days ago "
-                f"and delete {codes} old SMS codes; dry run (add --commit)"
+                f"would anonymise {count} requests closed over {days} days ago, "
+                f"delete {codes} old SMS codes and clear {chats} WeChat conversations; "
+                "dry run (add --commit)"
             )
