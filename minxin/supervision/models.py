@@ -183,3 +183,42 @@ class OversightEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} · {self.member}"
+
+
+class UnitDay(models.Model):
+    """One unit's record figures of one sealed day (`supervision.unitdays`): what
+    `supervision.tally` counts for that day, so a long period reads a row a unit and day
+    instead of every request, assignment and event in it. A row only where a figure is not 0."""
+
+    day = models.DateField()
+    unit_id = models.IntegerField()
+    led = models.IntegerField(default=0)
+    co = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    not_rated = models.IntegerField(default=0)
+    reopens = models.IntegerField(default=0)
+    returns = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    orders_opened = models.IntegerField(default=0)
+    orders_closed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "unit_id"], name="unit_day_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}"
+
+
+class SealedDay(models.Model):
+    """A day whose `UnitDay` rows are written and final: every step dated that day committed
+    long ago, and no later step changes a figure of a past day (`supervision.unitdays`)."""
+
+    day = models.DateField(primary_key=True)
+    sealed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -4,8 +4,9 @@ single unit's page, the comparison of all units, the API and the export all read
 Definitions (docs/workbench.md, "Unit records", says the same in prose); a period is
 [start, end) in city time, each figure counts what happened within it:
 
-- led (主办): requests dispatched to the unit as lead, each request once however often.
-- co-handled (协办): requests the unit was dispatched to as a co-handling unit.
+- led (主办): requests dispatched to the unit as lead for the first time in the period: each
+  request once however often it comes back to the unit (counted on its first dispatch).
+- co-handled (协办): the same for the unit as a co-handling unit.
 - closed and on time: requests led by the unit that closed (满意/基本满意, unsatisfied past
   the reopen limit, or unrated) in the period; on time when the last approved reply was
   published no later than the time limit (`due_at`, which approved extensions and paused
@@ -19,6 +20,10 @@ Definitions (docs/workbench.md, "Unit records", says the same in prose); a perio
 - overdue: the unit's stages (sign-for, handling, also while its head reviews the reply)
   and its co-handling parts (协办) that passed their deadline.
 - supervision orders: addressed to the unit, opened in the period; closed in the period.
+
+Every figure is thus dated by a moment written once, and a period's figures are the sums of
+its days': `supervision.tally` counts them in SQL, `supervision.unitdays` keeps the past
+days' sums.
 """
 
 from __future__ import annotations
@@ -28,29 +33,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-
 from minxin.core import clock
 from minxin.core.errors import ValidationFailed
-from minxin.supervision.models import SupervisionOrder
-from minxin.tickets.models import Assignment, Reply, Satisfaction, Status, Ticket, TimelineEvent
+from minxin.supervision import unitdays
+from minxin.tickets.models import Satisfaction
 
 MAX_DAYS = 3 * 366  # a longer span is an export job, not a page
 RATED = [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED]
-# The stages whose deadline is the lead unit's: sign-for (dispatched) and handling (signed).
-UNIT_STAGES = [Status.DISPATCHED, Status.SIGNED, Status.UNIT_REVIEW]
 SHORTCUTS = {"this_month": "本月", "last_month": "上月", "this_year": "本年"}
 
 
@@ -151,130 +140,25 @@ class Figures:
         return _share(self.reopens, self.rated)
 
 
-def _within(period: Period, name: str) -> Q:
-    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
-
-
-def _only(rows: QuerySet, name: str, unit_ids: list[int] | None) -> QuerySet:
-    return rows if unit_ids is None else rows.filter(**{f"{name}__in": unit_ids})
-
-
-def _assigned(period: Period, role: str, unit_ids: list[int] | None) -> dict[int, int]:
-    rows = _only(
-        Assignment.objects.filter(_within(period, "created_at"), role=role), "unit_id", unit_ids
-    )
-    return dict(
-        rows.values_list("unit_id")
-        .annotate(n=Count("ticket_id", distinct=True))
-        .values_list("unit_id", "n")
-        .order_by()
-    )
-
-
-def _closed(period: Period, unit_ids: list[int] | None) -> dict[int, tuple[int, int]]:
-    published = (
-        Reply.objects.filter(ticket=OuterRef("pk"), review=Reply.Review.APPROVED)
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
-    rows = _only(
-        Ticket.objects.filter(
-            _within(period, "closed_at"),
-            lead_unit__isnull=False,
-            status__in=[Status.CLOSED, Status.ARCHIVED],
-        ),
-        "lead_unit_id",
-        unit_ids,
-    )
-    rows = (
-        rows.annotate(published=Subquery(published))
-        .values("lead_unit_id")
-        .order_by()
-        .annotate(n=Count("id"), on_time=Count("id", filter=Q(published__lte=F("due_at"))))
-    )
-    return {r["lead_unit_id"]: (r["n"], r["on_time"]) for r in rows}
-
-
-def _events(period: Period, unit_ids: list[int] | None) -> list[tuple[int, str, int]]:
-    """(unit, kind, count) of the record's timeline events: ratings, reopens, returns and
-    overdue stages, each attributed to its unit (see the module's docstring)."""
-    lead_then = (
-        Assignment.objects.filter(
-            ticket_id=OuterRef("ticket_id"),
-            role=Assignment.Role.LEAD,
-            created_at__lte=OuterRef("at"),
-        )
-        .order_by("-created_at", "-id")
-        .values("unit_id")[:1]
-    )
-    owner = Case(
-        When(action__in=["return", "overdue", "co_overdue"], then=F("unit_id")),
-        When(action="reopen", then=Subquery(lead_then)),
-        default=F("ticket__lead_unit_id"),
-        output_field=IntegerField(),
-    )
-    kind = Case(
-        When(action="rate", then=F("ticket__satisfaction")),
-        When(action="close_unrated", then=Value(Satisfaction.NOT_RATED.value)),
-        When(action="co_overdue", then=Value("overdue")),
-        default=F("action"),
-        output_field=CharField(),
-    )
-    wanted = Q(action__in=["rate", "reopen", "close_unrated", "return", "co_overdue"]) | Q(
-        action="overdue", from_status__in=UNIT_STAGES
-    )
-    rows = TimelineEvent.objects.filter(_within(period, "at"), wanted).annotate(
-        owner=owner, kind=kind
-    )
-    rows = _only(rows, "owner", unit_ids).exclude(owner=None)
-    return list(
-        rows.values_list("owner", "kind")
-        .annotate(n=Count("id"))
-        .values_list("owner", "kind", "n")
-        .order_by()
-    )
-
-
-def _orders(period: Period, stamp: str, unit_ids: list[int] | None) -> dict[int, int]:
-    # Orders to the centre (no unit: the request was not yet dispatched) are no unit's.
-    orders = SupervisionOrder.objects.filter(_within(period, stamp), unit__isnull=False)
-    rows = _only(orders, "unit_id", unit_ids)
-    return dict(
-        rows.values_list("unit_id").annotate(n=Count("id")).values_list("unit_id", "n").order_by()
-    )
-
-
 def unit_figures(period: Period, unit_ids: list[int] | None = None) -> dict[int, Figures]:
-    """Every unit's figures for PERIOD (or only UNIT_IDS'), in six grouped queries however
-    many units: never a query per unit."""
+    """Every unit's figures for PERIOD (or only UNIT_IDS'): the sealed days from the daily
+    rollups (`supervision.unitdays`), the others counted from the source (`tally`); never a
+    query per unit."""
     figures: dict[int, Figures] = {}
-
-    def of(unit_id: int) -> Figures:
-        return figures.setdefault(unit_id, Figures())
-
-    for unit_id, n in _assigned(period, Assignment.Role.LEAD, unit_ids).items():
-        of(unit_id).led = n
-    for unit_id, n in _assigned(period, Assignment.Role.CO, unit_ids).items():
-        of(unit_id).co = n
-    for unit_id, (n, on_time) in _closed(period, unit_ids).items():
-        of(unit_id).closed, of(unit_id).on_time = n, on_time
-    for unit_id, kind, n in _events(period, unit_ids):
-        _count_event(of(unit_id), kind, n)
-    for unit_id, n in _orders(period, "opened_at", unit_ids).items():
-        of(unit_id).orders_opened = n
-    for unit_id, n in _orders(period, "closed_at", unit_ids).items():
-        of(unit_id).orders_closed = n
+    for unit_id, _day, kind, n in unitdays.rows_for(period.first, period.last, unit_ids):
+        _add(figures.setdefault(unit_id, Figures()), kind, n)
     return figures
 
 
-def _count_event(figures: Figures, kind: str, n: int) -> None:
-    if kind == "reopen":  # a 不满意 that sent the request back
+COUNTED = {"led", "co", "closed", "on_time", "returns", "overdue", "orders_opened", "orders_closed"}
+
+
+def _add(figures: Figures, kind: str, n: int) -> None:
+    if kind in COUNTED:
+        setattr(figures, kind, getattr(figures, kind) + n)
+    elif kind == "reopens":  # a 不满意 that sent the request back
         figures.reopens += n
         figures.ratings[Satisfaction.UNSATISFIED] += n
-    elif kind == "return":
-        figures.returns += n
-    elif kind == "overdue":
-        figures.overdue += n
     elif kind in Satisfaction.values:
         figures.ratings[kind] += n
 
