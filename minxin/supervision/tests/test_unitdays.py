@@ -57,7 +57,9 @@ def history(city, staff, frozen) -> dict[str, Ticket]:  # type: ignore[no-untype
     frozen(2026, 3, 5, 10)
     order = sup.supervision_open(ticket_id=b.pk, actor=as_staff(staff["supervisor"]), note="快")
     frozen(2026, 3, 6, 10)
-    sup.supervision_close(order_id=order.pk, actor=as_staff(staff["supervisor"]), outcome="resolved")
+    sup.supervision_close(
+        order_id=order.pk, actor=as_staff(staff["supervisor"]), outcome="resolved"
+    )
     answer(b, staff)
     svc.ticket_close_unrated(ticket_id=b.pk, actor=as_staff(staff["callback"]))
     return {"a": a, "b": b, "c": c}
@@ -73,9 +75,7 @@ PERIODS = [
 ]
 
 
-def test_sealed_and_unsealed_days_add_up_to_the_direct_count_for_every_period(
-    city, staff, frozen
-):
+def test_sealed_and_unsealed_days_add_up_to_the_direct_count_for_every_period(city, staff, frozen):
     history(city, staff, frozen)
     frozen(2026, 3, 20, 12)
     kinds = {kind for _unit, kind in direct(dt.date(2026, 3, 1), dt.date(2026, 3, 31))}
