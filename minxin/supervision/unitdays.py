@@ -46,7 +46,7 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def seal(first: dt.date, last: dt.date) -> int:
     """Count [FIRST, LAST] (cut at the newest sealable day) from the source and write its
-    rollups, replacing any; returns how many days were sealed. Seven grouped queries for the
+    rollups, replacing any; returns how many days were sealed. Six grouped queries for the
     whole span, however long."""
     last = min(last, newest_sealable())
     if first > last:
