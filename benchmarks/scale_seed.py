@@ -22,6 +22,12 @@ template per transaction, recorded in `scale_chunks`: stop it at any point and r
 it goes on where it stopped. The secondary indexes of the big tables are dropped before the
 first copy (their definitions kept in `scale_indexes`) and rebuilt once at the end.
 
+`--short-after N`: copies written once the table holds N requests carry a short text (the
+title and the first `--short-chars` characters of the content, replies cut alike) with the
+grams of that text, computed once per template request by `tickets.textsearch.grams` into
+`scale_short`. At full text a request costs about 6.8 kB on disk; beyond the first million
+that would put 10,000,000 past the disk of the shared machine.
+
 The analytics rollups are then rewritten for every day in SQL (`ROLLUP_SQL`), with the
 figures' definitions (`minxin/analytics/figures.py`) simplified for speed: the first response
 is the acceptance (or closing, for a refusal), and handling working days count Monday to
@@ -49,6 +55,7 @@ BIG = [
     "notify_inboxmessage",
 ]
 FINISHED = "('archived', 'closed', 'rejected', 'merged')"
+SHORT_REPLY = 200  # characters of a short copy's reply facts and public reply
 
 SETUP = f"""
 CREATE TABLE IF NOT EXISTS scale_chunks (copy int PRIMARY KEY, rows int, done_at timestamptz);
@@ -94,9 +101,9 @@ CREATE TEMP TABLE m ON COMMIT DROP AS
     WHERE tpl.rank <= %(rows)s;
 INSERT INTO tickets_ticket (id, tracking_code, status, {TICKET_COLUMNS}, {", ".join(TIMES)})
     SELECT m.new_id, 'S' || lpad(m.new_id::text, 11, '0'),
-           CASE WHEN status = 'closed' THEN 'archived' ELSE status END, {TICKET_COLUMNS},
+           CASE WHEN status = 'closed' THEN 'archived' ELSE status END, {{ticket_columns}},
            {", ".join(f"{c} + m.shift" for c in TIMES)}
-    FROM tickets_ticket t JOIN m ON t.id = m.tpl_id;
+    FROM tickets_ticket t JOIN m ON t.id = m.tpl_id {{short_join}};
 INSERT INTO tickets_timelineevent (at, action, actor_label, from_status, to_status, note,
         public, actor_id, ticket_id, unit_id, public_note)
     SELECT e.at + m.shift, action, actor_label, from_status, to_status, note, public,
@@ -110,7 +117,7 @@ INSERT INTO tickets_assignment (role, active, created_at, unit_id, ticket_id, du
     FROM tickets_assignment a JOIN m ON a.ticket_id = m.tpl_id;
 INSERT INTO tickets_reply (facts, solved, unsolved_reason, public_reply, created_at, review,
         review_note, published_at, author_id, reviewed_by_id, unit_id, ticket_id)
-    SELECT facts, solved, unsolved_reason, public_reply, r.created_at + m.shift, review,
+    SELECT {{facts}}, solved, unsolved_reason, {{public_reply}}, r.created_at + m.shift, review,
            review_note, r.published_at + m.shift, author_id, reviewed_by_id, unit_id, m.new_id
     FROM tickets_reply r JOIN m ON r.ticket_id = m.tpl_id;
 INSERT INTO risk_ticketinsight (anger, urgency, danger, risk_level, signals, keywords,
@@ -175,7 +182,7 @@ INSERT INTO analytics_rollupday (day, computed_at)
 
 
 def psql(url: str, sql: str, *, quiet: bool = True) -> str:
-    settings = "SET synchronous_commit = off; SET maintenance_work_mem = '512MB';"
+    settings = "SET synchronous_commit = off; SET maintenance_work_mem = '2GB';"
     settings += " SET work_mem = '256MB';"
     done = subprocess.run(
         ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url],
@@ -187,6 +194,57 @@ def psql(url: str, sql: str, *, quiet: bool = True) -> str:
     if done.returncode:
         sys.exit(done.stderr)
     return done.stdout.strip()
+
+
+def copy_sql(short: bool) -> str:
+    """COPY_SQL with the template's own text, or (SHORT) the short text of `scale_short`."""
+    if not short:
+        return COPY_SQL.format(
+            ticket_columns=TICKET_COLUMNS,
+            short_join="",
+            facts="facts",
+            public_reply="public_reply",
+        )
+    columns = TICKET_COLUMNS.replace("content,", "s.content,").replace(
+        "grams,", "s.grams::tsvector,"
+    )
+    return COPY_SQL.format(
+        ticket_columns=columns,
+        short_join="JOIN scale_short s ON s.tpl_id = t.id",
+        facts=f"left(facts, {SHORT_REPLY})",
+        public_reply=f"left(public_reply, {SHORT_REPLY})",
+    )
+
+
+def make_short(url: str, chars: int) -> None:
+    """Write `scale_short`: each template request's short content and its grams, once."""
+    if psql(url, "SELECT to_regclass('scale_short') IS NOT NULL") == "t":
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minxin.settings")
+    os.environ.setdefault("DEBUG", "1")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from minxin.tickets.textsearch import grams
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE scale_short_new (tpl_id bigint PRIMARY KEY, content text, grams text)"
+        )
+        cursor.execute(
+            "SELECT t.id, t.title, t.content FROM tickets_ticket t "
+            "JOIN scale_tpl tpl ON tpl.tpl_id = t.id"
+        )
+        rows = [
+            (pk, content[:chars], grams(title, content[:chars]))
+            for pk, title, content in cursor.fetchall()
+        ]
+        cursor.executemany("INSERT INTO scale_short_new VALUES (%s, %s, %s)", rows)
+        cursor.execute("ALTER TABLE scale_short_new RENAME TO scale_short")
+    print(f"short texts: {len(rows)} template requests at {chars} characters", flush=True)
 
 
 def drop_indexes(url: str) -> None:
@@ -218,6 +276,8 @@ def main() -> None:
     parser.add_argument("--target", type=int, required=True, help="requests in all")
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--skip-rollups", action="store_true")
+    parser.add_argument("--short-after", type=int, help="copies beyond N requests: short text")
+    parser.add_argument("--short-chars", type=int, default=60)
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     psql(url, SETUP)
@@ -231,10 +291,13 @@ def main() -> None:
     while have < args.target:
         copies += 1
         rows = min(per_copy, args.target - have)
+        short = args.short_after is not None and have >= args.short_after
+        if short:
+            make_short(url, args.short_chars)
         psql(
             url,
             f"BEGIN; SELECT setseed({(copies % 1000) / 1000.0});"
-            + COPY_SQL % {"copy": copies, "rows": rows, "years": args.years}
+            + copy_sql(short) % {"copy": copies, "rows": rows, "years": args.years}
             + "COMMIT;",
         )
         have += rows
