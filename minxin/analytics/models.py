@@ -28,8 +28,8 @@ class RollupKey(models.Model):
         return f"{self.day} {keys}"
 
 
-class Counts(RollupKey):
-    """One period's counts for one key. Which request lands on which day is defined in
+class CountColumns(models.Model):
+    """One period's counts. Which request lands on which day is defined in
     `analytics.figures` (submission day, closing day, day of a co-handling opinion)."""
 
     submitted = models.IntegerField(default=0)
@@ -50,12 +50,24 @@ class Counts(RollupKey):
         abstract = True
 
 
+class Counts(RollupKey, CountColumns):
+    """One period's counts for one key."""
+
+    class Meta:
+        abstract = True
+
+
 class DailyRollup(Counts):
     """One day's counts for one key."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_rollup_key")
+        ]
+        # A unit's or a district's breakdowns read only its rows (`analytics.reads`).
+        indexes = [
+            models.Index(fields=["unit_id", "day"], name="analytics_daily_unit_idx"),
+            models.Index(fields=["district_id", "day"], name="analytics_daily_district_idx"),
         ]
 
 
@@ -68,12 +80,21 @@ class MonthlyRollup(Counts):
         constraints = [
             models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_monthly_key")
         ]
+        indexes = [
+            models.Index(fields=["unit_id", "day"], name="analytics_monthly_unit_idx"),
+            models.Index(fields=["district_id", "day"], name="analytics_monthly_district_idx"),
+        ]
 
 
-class Handling(RollupKey):
+class HandlingColumns(models.Model):
     workdays = models.IntegerField()
     count = models.IntegerField()
 
+    class Meta:
+        abstract = True
+
+
+class Handling(RollupKey, HandlingColumns):
     class Meta:
         abstract = True
 
@@ -97,6 +118,73 @@ class MonthlyHandlingCount(Handling):
         constraints = [
             models.UniqueConstraint(
                 fields=["day", *KEY_FIELDS, "workdays"], name="analytics_monthly_handling_key"
+            )
+        ]
+
+
+# The dimensions a slice is cut by, and the rollup column each sums.
+SLICE_DIMENSIONS = {
+    "type": "request_type_id",
+    "category": "category_id",
+    "district": "district_id",
+    "unit": "unit_id",
+    "channel": "channel",
+}
+
+
+class Slice(models.Model):
+    """The rollups summed over every key but one (decision 0010): the whole city's
+    (`dimension` ""), or one value of one dimension. About sixty rows a day or a month
+    whatever the number of requests, rewritten in SQL from the rollups with them
+    (`analytics.slices`)."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=10)  # "" (every request) or a SLICE_DIMENSIONS key
+    value = models.CharField(max_length=20)  # the key column's value as text; "" for ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}"
+
+
+class DailySlice(Slice, CountColumns):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value"], name="analytics_daily_slice_key"
+            )
+        ]
+
+
+class MonthlySlice(Slice, CountColumns):
+    """`day` is the month's first day."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value"], name="analytics_monthly_slice_key"
+            )
+        ]
+
+
+class DailySliceHandling(Slice, HandlingColumns):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value", "workdays"],
+                name="analytics_daily_slice_handling_key",
+            )
+        ]
+
+
+class MonthlySliceHandling(Slice, HandlingColumns):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value", "workdays"],
+                name="analytics_monthly_slice_handling_key",
             )
         ]
 

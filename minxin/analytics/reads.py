@@ -10,23 +10,55 @@ from django.db.models import Model, Q, QuerySet, Sum
 
 from minxin.analytics.figures import COUNTS, Figures, Scope
 from minxin.analytics.models import (
+    SLICE_DIMENSIONS,
     DailyRollup,
+    DailySlice,
+    DailySliceHandling,
     HandlingCount,
     MonthlyHandlingCount,
     MonthlyRollup,
+    MonthlySlice,
+    MonthlySliceHandling,
 )
 from minxin.supervision.records import Period
 
-DIMENSIONS = {
-    "type": "request_type_id",
-    "category": "category_id",
-    "district": "district_id",
-    "unit": "unit_id",
-    "channel": "channel",
-}
-
-
+DIMENSIONS = SLICE_DIMENSIONS
 KEYS = list(DIMENSIONS.values())
+Tables = tuple[type[Model], type[Model]]  # (daily, monthly)
+ROLLUPS: tuple[Tables, Tables] = (
+    (DailyRollup, MonthlyRollup),
+    (HandlingCount, MonthlyHandlingCount),
+)
+SLICES: tuple[Tables, Tables] = (
+    (DailySlice, MonthlySlice),
+    (DailySliceHandling, MonthlySliceHandling),
+)
+
+
+def narrowed(scope: Scope) -> list[tuple[str, list[str]]]:
+    """The dimensions SCOPE narrows, each with its values as the slices store them."""
+    found = [
+        ("unit", scope.unit_ids),
+        ("type", None if scope.request_type_id is None else [scope.request_type_id]),
+        ("category", scope.category_ids),
+        ("district", None if scope.district_id is None else [scope.district_id]),
+        ("channel", [scope.channel] if scope.channel else None),
+    ]
+    return [(name, sorted(str(v) for v in values)) for name, values in found if values is not None]
+
+
+def _where(scope: Scope, keys: bool = False) -> tuple[tuple[Tables, Tables], Q]:
+    """Where SCOPE's totals are read: the slices when it narrows at most one dimension
+    (the whole city's, or the values of that one), else (or when KEYS) the rollups' keys."""
+    cuts = narrowed(scope)
+    if keys:
+        return ROLLUPS, scope.rollup_q()
+    if not cuts:
+        return SLICES, Q(dimension="")
+    if len(cuts) == 1:
+        name, values = cuts[0]
+        return SLICES, Q(dimension=name, value__in=values)
+    return ROLLUPS, scope.rollup_q()
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -48,19 +80,18 @@ def split(period: Period) -> tuple[list[Period], Period | None]:
     return edges, Period(first, last.replace(day=1))
 
 
-def _sources(
-    period: Period, scope: Scope, daily: type[Model], monthly: type[Model]
-) -> list[QuerySet]:
+def _sources(period: Period, where: Q, tables: Tables) -> list[QuerySet]:
+    daily, monthly = tables
     edges, months = split(period)
     found = []
     if edges:
         days = Q()
         for edge in edges:
             days |= Q(day__gte=edge.first, day__lte=edge.last)
-        found.append(daily._default_manager.filter(days, scope.rollup_q()))
+        found.append(daily._default_manager.filter(days, where))
     if months:
         range_q = Q(day__gte=months.first, day__lte=months.last)
-        found.append(monthly._default_manager.filter(range_q, scope.rollup_q()))
+        found.append(monthly._default_manager.filter(range_q, where))
     return found
 
 
@@ -69,10 +100,12 @@ def _key(row: dict, by: list[str], months: bool) -> tuple:
     return tuple(row[b].replace(day=1) if months and b == "day" else row[b] for b in by)
 
 
-def _sums(period: Period, scope: Scope, by: list[str], months: bool) -> dict[tuple, Figures]:
+def _sums(
+    period: Period, where: Q, tables: Tables, by: list[str], months: bool
+) -> dict[tuple, Figures]:
     result: dict[tuple, Figures] = {}
     sums = {n: Sum(n) for n in COUNTS}
-    for rows in _sources(period, scope, DailyRollup, MonthlyRollup):
+    for rows in _sources(period, where, tables):
         # values() with no names would group by every column
         found = [rows.aggregate(**sums)] if not by else rows.values(*by).order_by().annotate(**sums)
         for row in found:
@@ -82,14 +115,20 @@ def _sums(period: Period, scope: Scope, by: list[str], months: bool) -> dict[tup
 
 
 def _grouped(
-    period: Period, scope: Scope, by: list[str], months: bool = False, histograms: bool = True
+    period: Period,
+    scope: Scope,
+    by: list[str],
+    months: bool = False,
+    histograms: bool = True,
+    keys: bool = False,
 ) -> dict[tuple, Figures]:
-    """The figures per value of the BY columns: one query per rollup table and source
+    """SCOPE's figures per value of BY (nothing, or "day"): one query per table and source
     (days, months); the handling-time distributions only when HISTOGRAMS."""
-    result = _sums(period, scope, by, months)
+    (counts, handling), where = _where(scope, keys)
+    result = _sums(period, where, counts, by, months)
     if not histograms:
         return result
-    for rows in _sources(period, scope, HandlingCount, MonthlyHandlingCount):
+    for rows in _sources(period, where, handling):
         grouped = rows.values(*by, "workdays").order_by().annotate(n=Sum("count"))
         for row in grouped:  # never empty: grouped by the day count at least
             key = _key(row, by, months)
@@ -97,27 +136,39 @@ def _grouped(
     return result
 
 
-def period_figures(period: Period, scope: Scope) -> Figures:
-    """Every figure for PERIOD within SCOPE, from the rollups: two queries per source."""
-    return _grouped(period, scope, []).get((), Figures())
+def period_figures(period: Period, scope: Scope, keys: bool = False) -> Figures:
+    """Every figure for PERIOD within SCOPE: two queries per source. KEYS reads the
+    rollups' keys even where a slice holds the sum (`minxin analytics check`)."""
+    return _grouped(period, scope, [], keys=keys).get((), Figures())
 
 
 def breakdown(period: Period, scope: Scope, dimension: str) -> dict[int | str, Figures]:
     """The figures per value of DIMENSION (a key of DIMENSIONS), without the distributions,
-    grouped in SQL (folding a read of every key in Python cost more: 25,000 `Figures.add` a
-    page); categories by their first level (`org.Category.top`) is the caller's folding,
-    see `analytics.tables`."""
-    column = DIMENSIONS[dimension]
-    found = _grouped(period, scope, [column], histograms=False)
+    grouped in SQL: from the dimension's slices when SCOPE narrows no other dimension (a
+    row per value and month), else from the rollups' rows in SCOPE. Categories by their
+    first level (`org.Category.top`) is the caller's folding, see `analytics.tables`."""
+    cuts = narrowed(scope)
+    if all(name == dimension for name, _ in cuts):
+        where = Q(dimension=dimension)
+        if cuts:
+            where &= Q(value__in=cuts[0][1])
+        found = _sums(period, where, SLICES[0], ["value"], False)
+        return {_value(dimension, key[0]): f for key, f in found.items()}
+    found = _sums(period, scope.rollup_q(), ROLLUPS[0], [DIMENSIONS[dimension]], False)
     return {key[0]: f for key, f in found.items()}
 
 
+def _value(dimension: str, text: str) -> int | str:
+    return text if dimension == "channel" else int(text)
+
+
 def daily(period: Period, scope: Scope) -> dict[dt.date, Figures]:
-    """Per day, from the daily rollups only."""
-    rows = DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+    """Per day, from the daily rows only."""
+    ((table, _), _), where = _where(scope)
+    rows = table._default_manager.filter(where, day__gte=period.first, day__lte=period.last)
     result: dict[dt.date, Figures] = {}
     sums = {n: Sum(n) for n in COUNTS}
-    for row in rows.filter(scope.rollup_q()).values("day").order_by().annotate(**sums):
+    for row in rows.values("day").order_by().annotate(**sums):
         result[row["day"]] = Figures(**{n: row[n] or 0 for n in COUNTS})  # type: ignore[arg-type]
     return result
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from minxin.analytics import slices
 from minxin.analytics.figures import (
     COUNTS,
     Figures,
@@ -35,9 +36,13 @@ from minxin.analytics.figures import (
 from minxin.analytics.models import (
     KEY_FIELDS,
     DailyRollup,
+    DailySlice,
+    DailySliceHandling,
     HandlingCount,
     MonthlyHandlingCount,
     MonthlyRollup,
+    MonthlySlice,
+    MonthlySliceHandling,
     RollupDay,
     RollupMark,
 )
@@ -60,6 +65,16 @@ RATING_FIELDS = {
     Satisfaction.UNSATISFIED: "unsatisfied",
 }
 MARK_BATCH = 2000
+ROLLUP_MODELS = [
+    DailyRollup,
+    HandlingCount,
+    MonthlyRollup,
+    MonthlyHandlingCount,
+    DailySlice,
+    DailySliceHandling,
+    MonthlySlice,
+    MonthlySliceHandling,
+]
 
 
 def _key(moment: dt.datetime, dims: list) -> Key:
@@ -116,9 +131,9 @@ def _month_end(first: dt.date) -> dt.date:
 
 
 def sum_months(first: dt.date, last: dt.date) -> int:
-    """Rewrite the monthly rollups of the months FIRST..LAST touch from the daily ones (in
-    SQL, one statement per table and month); returns the number of monthly rows. Called
-    inside `recompute`, which holds the months' locks."""
+    """Rewrite the monthly rollups and slices of the months FIRST..LAST touch from the daily
+    ones (in SQL, one statement per table and month); returns the number of monthly rows.
+    Called inside `recompute`, which holds the months' locks."""
     written = 0
     counts = [c for c in COUNTS]
     for month in _months(first, last):
@@ -142,6 +157,7 @@ def sum_months(first: dt.date, last: dt.date) -> int:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [month.isoformat(), *span])
                 written += cursor.rowcount if target is MonthlyRollup else 0
+        slices.write_month(month, _month_end(month))
     return written
 
 
@@ -171,6 +187,7 @@ def recompute(first: dt.date, last: dt.date) -> int:
         ]
     DailyRollup.objects.bulk_create(rows, batch_size=1000)
     HandlingCount.objects.bulk_create(histogram, batch_size=1000)
+    slices.write_days(first, last)
     sum_months(first, last)
     RollupDay.objects.filter(day__range=(first, last)).update(computed_at=clock.now())
     return len(rows)
@@ -204,7 +221,7 @@ def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
     at a time, each month in its own transaction; returns the number of keys written."""
     oldest = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None and first is None:
-        for model in (DailyRollup, HandlingCount, MonthlyRollup, MonthlyHandlingCount):
+        for model in ROLLUP_MODELS:
             model.objects.all().delete()
         return 0
     first = first or timezone.localdate(oldest)
@@ -220,10 +237,13 @@ def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
 
 @transaction.atomic
 def sum_all_months() -> int:
-    """Rewrite every monthly rollup from the daily ones (after the daily rows were written
-    by other means, e.g. a migration or `benchmarks/scale_seed.py`)."""
+    """Rewrite every monthly rollup and every slice from the daily rollups (after those were
+    written by other means, e.g. a migration or `benchmarks/scale_seed.py`)."""
     days = DailyRollup.objects.order_by("day").values_list("day", flat=True)
     first, last = days.first(), days.last()
-    MonthlyRollup.objects.all().delete()
-    MonthlyHandlingCount.objects.all().delete()
-    return 0 if first is None or last is None else sum_months(first, last)
+    for model in ROLLUP_MODELS[2:]:
+        model.objects.all().delete()
+    if first is None or last is None:
+        return 0
+    slices.write_days(first, last)
+    return sum_months(first, last)

@@ -222,6 +222,19 @@ def dashboard_tables(query: Query, dimensions: list[str]) -> list[Table]:
     ]
 
 
+def dashboard_table(query: Query, dimensions: list[str], key: str) -> Table | None:
+    """The one dashboard table named KEY (for its export), built alone; None if the
+    dashboard of these DIMENSIONS has no such table."""
+    if key in dimensions:
+        return breakdown_table(query, key)
+    built: dict[str, Callable[[], Table]] = {
+        "summary": lambda: summary_table(query),
+        "now": lambda: now_table(query.scope),
+        "trend": lambda: trend_table(query),
+    }
+    return built[key]() if key in built else None
+
+
 def drill_url(query: Query, cell: Cell) -> str:
     """The list of requests behind CELL: the dashboard's filters, the period, the cell's."""
     params = {"figure": cell.drill, **query.params, **_dict(_period_filters(query.period))}

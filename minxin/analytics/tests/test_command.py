@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from minxin.analytics.figures import Scope
-from minxin.analytics.models import DailyRollup
+from minxin.analytics.models import DailyRollup, DailySlice, MonthlySlice
 from minxin.analytics.reads import period_figures
 from minxin.core import clock
 from minxin.supervision.records import Period
@@ -33,6 +33,12 @@ def test_the_demo_has_figures_and_check_confirms_them():
     with pytest.raises(CommandError, match="submitted"):
         _run("check", "--from", f"{first}", "--to", f"{clock.today()}")
     assert "rebuilt" in _run("rebuild")
+    assert "rollups agree" in _run("check", "--from", f"{first}", "--to", f"{clock.today()}")
+    DailySlice.objects.all().delete()
+    MonthlySlice.objects.all().delete()
+    with pytest.raises(CommandError, match="slices differ"):
+        _run("check", "--from", f"{first}", "--to", f"{clock.today()}")
+    assert "rows" in _run("months")  # the slices summed again from the daily rollups
     assert "rollups agree" in _run("check", "--from", f"{first}", "--to", f"{clock.today()}")
 
 

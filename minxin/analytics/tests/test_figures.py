@@ -6,7 +6,7 @@ import datetime as dt
 
 from minxin.analytics import rollups
 from minxin.analytics.figures import Scope, backlog_now, direct
-from minxin.analytics.models import MonthlyRollup
+from minxin.analytics.models import DailyRollup, MonthlyRollup, MonthlySlice
 from minxin.analytics.reads import breakdown, monthly, period_figures, split
 from minxin.analytics.tests.walk import MARCH, at
 from minxin.supervision.records import Period
@@ -107,3 +107,27 @@ def test_monthly_rollups_give_the_days_figures(month):  # type: ignore[no-untype
     MonthlyRollup.objects.all().delete()
     rollups.recompute(dt.date(2026, 3, 10), dt.date(2026, 3, 10))  # one day: its month again
     assert period_figures(MARCH, Scope()) == direct(MARCH, Scope())
+
+
+def test_slices_hold_the_city_and_each_dimension(month, staff, city):  # type: ignore[no-untyped-def]
+    """The whole city's figures and its breakdowns read the slices (a row per value), a
+    unit's breakdowns its own rollup rows; a day's change rewrites its month's slices."""
+    rollups.refresh_all()
+    march = MonthlySlice.objects.filter(day=dt.date(2026, 3, 1))
+    assert march.get(dimension="").submitted == 6
+    assert march.get(dimension="district", value=str(city["units"]["shenhe"].pk)).submitted == 1
+    DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
+    assert period_figures(MARCH, Scope()).submitted == 6  # no key row read
+    assert breakdown(MARCH, Scope(), "channel")["phone"].closed == 1
+    MonthlySlice.objects.all().delete()
+    rollups.recompute(dt.date(2026, 3, 10), dt.date(2026, 3, 10))  # the month's slices again
+    assert MonthlySlice.objects.get(day=dt.date(2026, 3, 1), dimension="").submitted == 6
+    rollups.rebuild(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    zhujian = Scope(unit_ids=frozenset({staff["zhujian"].unit_id}))
+    by_channel = breakdown(MARCH, zhujian, "channel")  # from the unit's rollup rows
+    assert sum(f.submitted for f in by_channel.values()) == 2
+    assert breakdown(MARCH, zhujian, "unit") == {
+        staff["zhujian"].unit_id: breakdown(MARCH, Scope(), "unit")[staff["zhujian"].unit_id]
+    }
+    assert period_figures(MARCH, zhujian) == direct(MARCH, zhujian)

@@ -1,5 +1,6 @@
 """Property: after any sequence of steps on any requests, with the worker running at any
-points in between, the rollups give the figures computed straight from the requests."""
+points in between, the rollups and their slices give the figures computed straight from the
+requests."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minxin.analytics import rollups
-from minxin.analytics.figures import Scope, direct
-from minxin.analytics.reads import period_figures
+from minxin.analytics.figures import COUNTS, Figures, Scope, direct
+from minxin.analytics.reads import DIMENSIONS, breakdown, period_figures
 from minxin.analytics.tests import walk
 from minxin.core import clock
 from minxin.core.errors import DomainError
@@ -49,6 +50,35 @@ STEP = st.one_of(
 
 class _Rollback(Exception):
     pass
+
+
+def _scope_of(dimension: str, value: int | str) -> Scope:
+    if dimension == "unit":
+        return Scope(unit_ids=frozenset({int(value)}))
+    if dimension == "category":
+        return Scope(category_ids=frozenset({int(value)}))
+    if dimension == "channel":
+        return Scope(channel=str(value))
+    return Scope(**{f"{DIMENSIONS[dimension]}": int(value)})
+
+
+def _counts(f: Figures) -> dict[str, int]:
+    return {n: getattr(f, n) for n in COUNTS}
+
+
+def _check_slices(period: Period) -> None:
+    """Each dimension's slices: every value's counts are its requests' (0, "no district"
+    and the like, is what the others leave of the total)."""
+    whole = _counts(direct(period, Scope()))
+    for dimension in DIMENSIONS:
+        found = breakdown(period, Scope(), dimension)
+        summed = Figures()
+        for value, figures in found.items():
+            summed.add(figures)
+            if value not in (0, ""):
+                expected = _counts(direct(period, _scope_of(dimension, value)))
+                assert _counts(figures) == expected, (dimension, value)
+        assert _counts(summed) == whole, dimension
 
 
 def _apply(step: tuple, tickets: list, city: dict, staff: dict) -> None:
@@ -129,8 +159,11 @@ def test_rollups_equal_a_direct_aggregate(city, staff, steps, cut):  # type: ign
                     Scope(unit_ids=frozenset({staff["zhujian"].unit_id})),
                     Scope(unit_ids=frozenset({staff["renshe"].unit_id})),
                     Scope(channel="phone", district_id=city["units"]["heping"].pk),
+                    Scope(channel="phone"),
+                    Scope(district_id=city["units"]["heping"].pk),
                 ):
                     assert period_figures(period, scope) == direct(period, scope), (period, scope)
+                _check_slices(period)
             raise _Rollback
     except _Rollback:
         pass

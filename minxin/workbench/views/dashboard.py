@@ -115,10 +115,9 @@ def export(request: StaffRequest, key: str) -> HttpResponseBase:
         query = _query(request)
     except DomainError as exc:
         return refused(request, exc)
-    found = {t.key: t for t in tables.dashboard_tables(query, _dimensions(query))}
-    if key not in found:
+    table = tables.dashboard_table(query, _dimensions(query), key)
+    if table is None:
         return refused(request, NotFound("没有这张统计表", code="table_not_found"))
-    table = found[key]
     body = table_xlsx(
         table.title, table.columns, [24] + [14] * (len(table.columns) - 1), table.plain()
     )
