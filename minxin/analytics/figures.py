@@ -238,8 +238,14 @@ def order_figures(period: Period, scope: Scope) -> dict[str, int]:
 
 
 def orders_in(periods: list[Period], scope: Scope) -> list[dict[str, int]]:
-    """`order_figures` for several periods in one query."""
-    orders = SupervisionOrder.objects.filter(scope.ticket_q("ticket__", unit="unit_id"))
+    """`order_figures` for several periods in one query. Only the orders opened or closed
+    within the periods' span are read, so that a filter on the requests' fields joins those
+    orders' requests by key rather than every request in the filter."""
+    span = Period(min(p.first for p in periods), max(p.last for p in periods))
+    orders = SupervisionOrder.objects.filter(
+        within(span, "opened_at") | within(span, "closed_at"),
+        scope.ticket_q("ticket__", unit="unit_id"),
+    )
     counts = {}
     for i, period in enumerate(periods):
         counts[f"opened{i}"] = Count("id", filter=within(period, "opened_at"))
@@ -254,12 +260,19 @@ def orders_in(periods: list[Period], scope: Scope) -> list[dict[str, int]]:
 # ---- the same figures straight from the requests -------------------------------------------
 
 
-def closed_in(period: Period, scope: Scope) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(closed_q(), within(period, "closed_at"), scope.ticket_q())
+def closed_in(
+    period: Period, scope: Scope, tickets: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    """The requests closed in PERIOD within SCOPE (of TICKETS: a reader's, or all)."""
+    tickets = Ticket.objects.all() if tickets is None else tickets
+    return tickets.filter(closed_q(), within(period, "closed_at"), scope.ticket_q())
 
 
-def submitted_in(period: Period, scope: Scope) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(within(period, "created_at"), scope.ticket_q())
+def submitted_in(
+    period: Period, scope: Scope, tickets: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all() if tickets is None else tickets
+    return tickets.filter(within(period, "created_at"), scope.ticket_q())
 
 
 def co_parts_in(period: Period, scope: Scope) -> QuerySet[Assignment]:

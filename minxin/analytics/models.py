@@ -10,6 +10,15 @@ from __future__ import annotations
 from django.db import models
 
 KEY_FIELDS = ["request_type_id", "category_id", "district_id", "unit_id", "channel"]
+# The dimensions the dashboards break figures down by (and a slice is cut by), with the key
+# column of each.
+SLICE_DIMENSIONS = {
+    "type": "request_type_id",
+    "category": "category_id",
+    "district": "district_id",
+    "unit": "unit_id",
+    "channel": "channel",
+}
 
 
 class RollupKey(models.Model):
@@ -64,10 +73,11 @@ class DailyRollup(Counts):
         constraints = [
             models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_rollup_key")
         ]
-        # A unit's or a district's breakdowns read only its rows (`analytics.reads`).
+        # A scope narrowed by a dimension reads its breakdowns from that value's rows
+        # (`analytics.reads.breakdown`), not the whole period's.
         indexes = [
-            models.Index(fields=["unit_id", "day"], name="analytics_daily_unit_idx"),
-            models.Index(fields=["district_id", "day"], name="analytics_daily_district_idx"),
+            models.Index(fields=[column, "day"], name=f"analytics_daily_{name}_idx")
+            for name, column in SLICE_DIMENSIONS.items()
         ]
 
 
@@ -81,8 +91,8 @@ class MonthlyRollup(Counts):
             models.UniqueConstraint(fields=["day", *KEY_FIELDS], name="analytics_monthly_key")
         ]
         indexes = [
-            models.Index(fields=["unit_id", "day"], name="analytics_monthly_unit_idx"),
-            models.Index(fields=["district_id", "day"], name="analytics_monthly_district_idx"),
+            models.Index(fields=[column, "day"], name=f"analytics_monthly_{name}_idx")
+            for name, column in SLICE_DIMENSIONS.items()
         ]
 
 
@@ -120,16 +130,6 @@ class MonthlyHandlingCount(Handling):
                 fields=["day", *KEY_FIELDS, "workdays"], name="analytics_monthly_handling_key"
             )
         ]
-
-
-# The dimensions a slice is cut by, and the rollup column each sums.
-SLICE_DIMENSIONS = {
-    "type": "request_type_id",
-    "category": "category_id",
-    "district": "district_id",
-    "unit": "unit_id",
-    "channel": "channel",
-}
 
 
 class Slice(models.Model):

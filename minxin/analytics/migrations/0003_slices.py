@@ -122,22 +122,6 @@ class Migration(migrations.Migration):
                 ('value', models.CharField(max_length=20)),
             ],
         ),
-        migrations.AddIndex(
-            model_name='dailyrollup',
-            index=models.Index(fields=['unit_id', 'day'], name='analytics_daily_unit_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='dailyrollup',
-            index=models.Index(fields=['district_id', 'day'], name='analytics_daily_district_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='monthlyrollup',
-            index=models.Index(fields=['unit_id', 'day'], name='analytics_monthly_unit_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='monthlyrollup',
-            index=models.Index(fields=['district_id', 'day'], name='analytics_monthly_district_idx'),
-        ),
         migrations.AddConstraint(
             model_name='dailyslice',
             constraint=models.UniqueConstraint(fields=('day', 'dimension', 'value'), name='analytics_daily_slice_key'),
@@ -154,5 +138,46 @@ class Migration(migrations.Migration):
             model_name='monthlyslicehandling',
             constraint=models.UniqueConstraint(fields=('day', 'dimension', 'value', 'workdays'), name='analytics_monthly_slice_handling_key'),
         ),
+        migrations.AddIndex(
+            model_name='dailyrollup',
+            index=models.Index(fields=['request_type_id', 'day'], name='analytics_daily_type_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='dailyrollup',
+            index=models.Index(fields=['category_id', 'day'], name='analytics_daily_category_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='dailyrollup',
+            index=models.Index(fields=['district_id', 'day'], name='analytics_daily_district_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='dailyrollup',
+            index=models.Index(fields=['unit_id', 'day'], name='analytics_daily_unit_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='dailyrollup',
+            index=models.Index(fields=['channel', 'day'], name='analytics_daily_channel_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='monthlyrollup',
+            index=models.Index(fields=['request_type_id', 'day'], name='analytics_monthly_type_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='monthlyrollup',
+            index=models.Index(fields=['category_id', 'day'], name='analytics_monthly_category_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='monthlyrollup',
+            index=models.Index(fields=['district_id', 'day'], name='analytics_monthly_district_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='monthlyrollup',
+            index=models.Index(fields=['unit_id', 'day'], name='analytics_monthly_unit_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='monthlyrollup',
+            index=models.Index(fields=['channel', 'day'], name='analytics_monthly_channel_idx'),
+        ),
+    
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from minxin.analytics import panels
@@ -70,6 +72,20 @@ def test_every_number_leads_to_its_requests(client, staff, rolled):  # type: ign
     assert len(on_time) == 3
     dashboard = leader.get(f"/staff/dashboard/?{MARCH}").content.decode()
     assert "/staff/dashboard/requests/?figure=closed" in dashboard
+
+
+def test_a_drill_down_lists_newest_closings_first_without_a_query_a_row(client, staff, rolled):  # type: ignore[no-untyped-def]
+    leader = as_user(client, staff["leader"])
+    with CaptureQueriesContext(connection) as seen:
+        listed = leader.get(f"/staff/dashboard/requests/?figure=closed&{MARCH}")
+    rows = listed.context["rows"]
+    closings = [(t.closed_at, t.pk) for t in rows]
+    assert len(rows) == 4
+    assert closings == sorted(closings, reverse=True)
+    assert not [q for q in seen.captured_queries if 'FROM "org_category"' in q["sql"]]
+    late = rolled["late"]
+    late.refresh_from_db()
+    assert str(late.category) in listed.content.decode()  # "parent/leaf", from the join
 
 
 def test_a_unit_head_cannot_drill_into_another_unit(client, staff, rolled):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from minxin.accounts.http import StaffRequest
 from minxin.analytics import panels, report, tables
 from minxin.analytics.access import dashboard_scope, scope_label
 from minxin.analytics.charts import dashboard_charts
-from minxin.analytics.drill import drill
+from minxin.analytics.drill import COUNT_CAP, drill
 from minxin.analytics.models import RollupDay
 from minxin.analytics.params import Query, parse
 from minxin.core.errors import DomainError, NotFound
@@ -89,7 +89,7 @@ def requests_behind(request: StaffRequest) -> HttpResponse:
         label, query, rows = drill(request.user, dashboard_scope(request.user), request.GET)
     except DomainError as exc:
         return refused(request, exc)
-    page = page_of(rows, request.GET.get("page"))
+    page = page_of(rows, request.GET.get("page"), cap=COUNT_CAP)
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
