@@ -222,7 +222,7 @@ def rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
     oldest = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None and first is None:
         for model in ROLLUP_MODELS:
-            model.objects.all().delete()
+            model._default_manager.all().delete()
         return 0
     first = first or timezone.localdate(oldest)
     last = last or clock.today()
@@ -242,7 +242,7 @@ def sum_all_months() -> int:
     days = DailyRollup.objects.order_by("day").values_list("day", flat=True)
     first, last = days.first(), days.last()
     for model in ROLLUP_MODELS[2:]:
-        model.objects.all().delete()
+        model._default_manager.all().delete()
     if first is None or last is None:
         return 0
     slices.write_days(first, last)

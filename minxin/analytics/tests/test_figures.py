@@ -131,3 +131,13 @@ def test_slices_hold_the_city_and_each_dimension(month, staff, city):  # type: i
         staff["zhujian"].unit_id: breakdown(MARCH, Scope(), "unit")[staff["zhujian"].unit_id]
     }
     assert period_figures(MARCH, zhujian) == direct(MARCH, zhujian)
+
+
+def test_the_open_scope_index_names_the_open_states():
+    """Its condition must be the query's (`backlog_now`), or PostgreSQL never uses it."""
+    from importlib import import_module
+
+    from minxin.tickets.models import OPEN_STATUSES
+
+    migration = import_module("minxin.analytics.migrations.0004_ticket_indexes")
+    assert migration.OPEN == ", ".join(f"'{s}'" for s in OPEN_STATUSES)
