@@ -48,3 +48,16 @@ def test_the_latest_requests_show_the_risk_signals():
     assert dangers == {"gas", "self_harm"}
     assert latest.filter(signals__group__count=5).count() == 1
     assert InboxMessage.objects.filter(event="risk").count() == 3  # one supervisor, 3 alerts
+
+
+def test_the_demo_has_open_data_at_once_published_once(client):
+    assert client.get("/open-data/").status_code == 404  # before the seed, as in any city
+    call_command("seed_demo", "--requests", "11")
+    first = client.get("/open-data/")
+    assert first.status_code == 200
+    manifest = first.json()
+    assert manifest["records"] == Ticket.objects.filter(created_at__date__lt=clock.today()).count()
+    assert manifest["records"] > 0
+    assert client.get("/open-data/requests.csv").status_code == 200
+    call_command("seed_demo", "--requests", "11")
+    assert client.get("/open-data/").json()["generated_at"] == manifest["generated_at"]
