@@ -21,9 +21,12 @@ from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, ValidationFailed
 from minxin.org.models import Unit
 from minxin.tickets import codes
+from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Channel, Ticket
 from minxin.tickets.submission import Submission, ticket_submit
+from minxin.tickets.timeline import record
+from minxin.tickets.workflow import require_allowed
 
 
 @dataclass
@@ -84,6 +87,22 @@ def _event_type(code: str) -> EventType:
     return event_type
 
 
+def _on_timeline(row: CityEvent) -> None:
+    """The event as a step of its request, in the same transaction: internal (the citizen's
+    timeline shows no centre event)."""
+    actor = Actor.system_actor()
+    require_allowed(actor, row.ticket, Action.CITY_EVENT)
+    kind = f"（{row.event_type.name}）" if row.event_type else ""
+    how = "生成本诉求" if row.how == CityEvent.How.CREATED else "关联到本诉求"
+    record(
+        row.ticket,
+        actor=actor,
+        action=Action.CITY_EVENT,
+        public=False,
+        note=f"{row.client.name}事件 {row.event_id}{kind}{how}",
+    )
+
+
 def city_event_receive(
     *, client: Client, nonce: str, data: EventData
 ) -> tuple[CityEvent, bool, str | None]:
@@ -117,6 +136,7 @@ def city_event_receive(
                 occurred_at=data.occurred_at,
                 received_at=clock.now(),
             )
+            _on_timeline(row)
             return row, True, password
     except IntegrityError as exc:  # a race the client lock did not cover (SQLite)
         raise Conflict("并发请求冲突，请稍后重试", code="busy") from exc
@@ -131,7 +151,11 @@ def city_event_link(
         with transaction.atomic():
             nonce_spend(client, nonce)
             code = codes.normalise(tracking_code or "")
-            ticket = Ticket.objects.filter(tracking_code=code).first() if code else None
+            ticket = (
+                Ticket.objects.select_for_update().filter(tracking_code=code).first()
+                if code
+                else None
+            )
             if ticket is None:
                 raise NotFound(
                     "查询码对应的诉求不存在", code="unknown_request", field="tracking_code"
@@ -154,6 +178,7 @@ def city_event_link(
                 how=CityEvent.How.LINKED,
                 received_at=clock.now(),
             )
+            _on_timeline(row)
             return row, True
     except IntegrityError as exc:
         raise Conflict("并发请求冲突，请稍后重试", code="busy") from exc

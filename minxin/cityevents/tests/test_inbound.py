@@ -149,3 +149,28 @@ def test_the_command_makes_a_client_whose_secret_signs(centre: Centre, capsys) -
     assert grid.post(EVENTS, event("GRID-1"))[0] == 201
     call_command("cityevents-client", "revoke", grid.key)
     assert grid.post(EVENTS, event("GRID-2"))[0] == 401
+
+
+def test_an_event_is_a_staff_step_on_its_requests_timeline(centre: Centre) -> None:
+    from minxin.tickets.selectors import full_timeline, public_timeline
+
+    created = centre.post(EVENTS, event("EV-T1"))[1]
+    ticket = Ticket.objects.get(tracking_code=created["tracking_code"])
+    centre.post(LINKS, {"event_id": "EV-T2", "tracking_code": created["tracking_code"]})
+    centre.post(LINKS, {"event_id": "EV-T2", "tracking_code": created["tracking_code"]})
+    steps = [(e.action, e.note) for e in full_timeline(ticket).order_by("at", "id")]
+    assert steps == [
+        ("submit", "通过接口提交"),
+        ("city_event", "城市运行管理中心事件 EV-T1（道路破损）生成本诉求"),
+        ("city_event", "城市运行管理中心事件 EV-T2关联到本诉求"),  # once: the repeat adds none
+    ]
+    assert [e.action for e in public_timeline(ticket)] == ["submit"]
+
+
+def test_a_link_refused_leaves_no_step(centre: Centre) -> None:
+    first = centre.post(EVENTS, event("EV-R1"))[1]
+    other = centre.post(EVENTS, event("EV-R2"))[1]
+    centre.post(LINKS, {"event_id": "EV-R1", "tracking_code": other["tracking_code"]})
+    ticket = Ticket.objects.get(tracking_code=other["tracking_code"])
+    assert list(ticket.events.values_list("action", flat=True)) == ["submit", "city_event"]
+    assert first["tracking_code"] != other["tracking_code"]
