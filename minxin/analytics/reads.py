@@ -143,19 +143,34 @@ def period_figures(period: Period, scope: Scope, keys: bool = False) -> Figures:
 
 
 def breakdown(period: Period, scope: Scope, dimension: str) -> dict[int | str, Figures]:
-    """The figures per value of DIMENSION (a key of DIMENSIONS), without the distributions,
-    grouped in SQL: from the dimension's slices when SCOPE narrows no other dimension (a
-    row per value and month), else from the rollups' rows in SCOPE. Categories by their
-    first level (`org.Category.top`) is the caller's folding, see `analytics.tables`."""
+    """The figures per value of DIMENSION (a key of DIMENSIONS), without the distributions;
+    see `breakdowns`."""
+    return breakdowns(period, scope, [dimension])[dimension]
+
+
+def breakdowns(
+    period: Period, scope: Scope, dimensions: list[str]
+) -> dict[str, dict[int | str, Figures]]:
+    """The figures per value of each of DIMENSIONS, grouped in SQL: those the slices hold
+    (every one when SCOPE narrows no dimension, else the one it narrows) in one query per
+    source, a row per value and month; the others from the rollup rows in SCOPE, a query
+    each. Categories by their first level (`org.Category.top`) is the caller's folding,
+    see `analytics.tables`."""
     cuts = narrowed(scope)
-    if all(name == dimension for name, _ in cuts):
-        where = Q(dimension=dimension)
+    sliced = [d for d in dimensions if all(name == d for name, _ in cuts)]
+    found: dict[str, dict[int | str, Figures]] = {d: {} for d in dimensions}
+    if sliced:
+        where = Q(dimension__in=sliced)
         if cuts:
             where &= Q(value__in=cuts[0][1])
-        found = _sums(period, where, SLICES[0], ["value"], False)
-        return {_value(dimension, key[0]): f for key, f in found.items()}
-    found = _sums(period, scope.rollup_q(), ROLLUPS[0], [DIMENSIONS[dimension]], False)
-    return {key[0]: f for key, f in found.items()}
+        rows = _sums(period, where, SLICES[0], ["dimension", "value"], False)
+        for (dimension, value), figures in rows.items():
+            found[dimension][_value(dimension, value)] = figures
+    for dimension in dimensions:
+        if dimension not in sliced:
+            keyed = _sums(period, scope.rollup_q(), ROLLUPS[0], [DIMENSIONS[dimension]], False)
+            found[dimension] = {key[0]: f for key, f in keyed.items()}
+    return found
 
 
 def _value(dimension: str, text: str) -> int | str:
