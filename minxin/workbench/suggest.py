@@ -7,10 +7,13 @@ from the recommender's per-process knowledge, so the queries do not grow with th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from minxin.core.process_cache import ProcessCache
+from minxin.nlp.prediction import active_models
 from minxin.org.models import Category, Unit
 from minxin.routing.labels import Guess, keyword_ranking, model_guesses
 from minxin.routing.recommend import Knowledge, UnitGuess, case_of, knowledge
@@ -66,6 +69,46 @@ class Suggestion:
         return self.units[0].unit if self.units else None
 
 
+GuessKey = tuple[int, str]  # a request and its text's digest
+
+
+def _not_loaded(key: GuessKey, previous: object) -> tuple[int | None, list[Guess]]:
+    raise LookupError("intake guesses are only put, never loaded")
+
+
+# The classifier's guesses for a request, kept per process with the model version that made
+# them: an intake queue shows mostly the same requests at every refresh, and classifying its
+# 50 rows again was most of the page's time (docs/benchmarks.md). A new model version, or a
+# changed text (erased personal data), is a miss.
+guessed: ProcessCache[GuessKey, tuple[int | None, list[Guess]]] = ProcessCache(
+    "intake guesses", _not_loaded, ttl=0, max_entries=5_000
+)
+
+
+def _model_guesses(
+    tickets: Sequence[Ticket], texts: list[str], known: Knowledge
+) -> list[list[Guess]]:
+    """`model_guesses` for TEXTS, those of requests already classified by the active model
+    version taken from the cache; the others in one classifier call."""
+    keys = [
+        (t.pk, hashlib.blake2b(x.encode(), digest_size=8).hexdigest())
+        for t, x in zip(tickets, texts, strict=True)
+    ]
+    version = active_models.version_id()
+    found: list[list[Guess] | None] = []
+    for ticket, key in zip(tickets, keys, strict=True):
+        held = guessed.peek(key) if ticket.pk else None
+        found.append(held[1] if held is not None and held[0] == version else None)
+    missing = [i for i, guesses in enumerate(found) if guesses is None]
+    fresh = model_guesses([texts[i] for i in missing], known)
+    version = active_models.version_id()  # the one the call used
+    for i, guesses in zip(missing, fresh, strict=True):
+        found[i] = guesses
+        if guesses and tickets[i].pk:  # no guess may be a passing failure: ask again
+            guessed.put(keys[i], (version, guesses))
+    return [guesses or [] for guesses in found]
+
+
 class Suggester:
     """The recommender's knowledge, looked up once per page."""
 
@@ -81,7 +124,7 @@ class Suggester:
     def suggest(self, tickets: Sequence[Ticket]) -> list[Suggestion]:
         """Category guesses and top-3 units for every ticket, with one classifier call."""
         texts = [f"{t.title}\n{t.content}" for t in tickets]
-        model = model_guesses(texts, self.known)
+        model = _model_guesses(tickets, texts, self.known)
         guesses = [
             _guesses(text, m, self.categories, 3) for text, m in zip(texts, model, strict=False)
         ]

@@ -95,3 +95,32 @@ def test_staff_see_the_evidence_for_a_second_level_and_never_a_flat_one(
 def test_no_nlp_module_attribute_is_fine(city, monkeypatch):
     monkeypatch.setitem(sys.modules, "minxin.nlp", types.ModuleType("minxin.nlp"))
     assert predicted_categories("无关文本") == []
+
+
+def test_a_request_is_classified_once_per_model_version_and_text(city, classifier):
+    noise = Category.objects.get(name="噪声污染")
+    calls: list[str] = []
+
+    def counted(text, k=3):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return [(noise.pk, 0.9)]
+
+    classifier(counted)
+    first, second = new_ticket(city), new_ticket(city)
+    assert Suggester().suggest([first])[0].guesses[0].category == noise
+    assert len(calls) == 1
+    again = Suggester().suggest([first, second])  # the queue refreshed: only the new row
+    assert [s.guesses[0].category for s in again] == [noise, noise]
+    assert len(calls) == 2
+    first.content = "内容已删除"  # erased personal data: a new text is classified again
+    Suggester().suggest([first])
+    assert len(calls) == 3
+
+
+def test_no_guess_is_not_kept(city, classifier):
+    ticket = new_ticket(city)
+    classifier(lambda text, k=3: [])
+    Suggester().suggest([ticket])
+    noise = Category.objects.get(name="噪声污染")
+    classifier(lambda text, k=3: [(noise.pk, 0.9)])
+    assert Suggester().suggest([ticket])[0].guesses[0].category == noise
