@@ -90,7 +90,8 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["state", "respond_by"]),
             models.Index(
                 fields=["-opened_at", "-id"], name="supervision_opened_idx"
-            ),  # The units' records count the orders closed on the days not yet rolled up.
+            ),
+            # The units' records count the orders closed on the days not yet rolled up.
             models.Index(fields=["closed_at"], name="supervision_closed_idx"),
         ]
 

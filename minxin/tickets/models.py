@@ -176,7 +176,8 @@ class Ticket(models.Model):
                 fields=["status", "stage_due_at", "due_at", "lead_unit"],
                 name="tickets_open_clock_idx",
                 condition=models.Q(status__in=OPEN_STATUSES),
-            ),  # The units' records count the requests closed on the days not yet rolled up
+            ),
+            # The units' records count the requests closed on the days not yet rolled up
             # (supervision.tally): a day's closings, not every request.
             models.Index(fields=["closed_at"], name="tickets_closed_at_idx"),
         ]
@@ -242,7 +243,15 @@ class Assignment(models.Model):
                 fields=["warn_level", "due_at"],
                 name="tickets_copart_due_idx",
                 condition=models.Q(role="co", active=True),
-            ),  # The units' records count the dispatches of the days not yet rolled up.
+            ),
+            # 协办退回待决定: the few returned parts, not every active part of the history (a
+            # finished request's co-parts stay active).
+            models.Index(
+                fields=["ticket"],
+                name="tickets_copart_returned_idx",
+                condition=models.Q(role="co", active=True, status="returned"),
+            ),
+            # The units' records count the dispatches of the days not yet rolled up.
             models.Index(fields=["created_at"], name="tickets_assignment_created_idx"),
         ]
 
