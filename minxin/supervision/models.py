@@ -88,9 +88,7 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["state", "escalate_at"]),
             # The supervision list: live orders by respond-by, all by opening time.
             models.Index(fields=["state", "respond_by"]),
-            models.Index(
-                fields=["-opened_at", "-id"], name="supervision_opened_idx"
-            ),
+            models.Index(fields=["-opened_at", "-id"], name="supervision_opened_idx"),
             # The units' records count the orders closed on the days not yet rolled up.
             models.Index(fields=["closed_at"], name="supervision_closed_idx"),
         ]

@@ -42,6 +42,17 @@ RUNNING_STATUSES = [
     Status.REPLIED,
     Status.PUBLISHED,
 ]
+# Until the citizen has the answer (the 风险预警 list): a published reply means the request
+# has been dealt with.
+UNANSWERED_STATUSES = [
+    Status.SUBMITTED,
+    Status.PENDING_INFO,
+    Status.ACCEPTED,
+    Status.RETURNED,
+    Status.DISPATCHED,
+    Status.SIGNED,
+    Status.REPLIED,
+]
 
 
 class Channel(models.TextChoices):
@@ -176,6 +187,13 @@ class Ticket(models.Model):
                 fields=["status", "stage_due_at", "due_at", "lead_unit"],
                 name="tickets_open_clock_idx",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The 风险预警 list: the unanswered requests in their order, read from this index
+            # alone while each looks up its risk reading (workbench.queues.at_risk).
+            models.Index(
+                fields=["created_at", "id"],
+                name="tickets_unanswered_idx",
+                condition=models.Q(status__in=UNANSWERED_STATUSES),
             ),
             # The units' records count the requests closed on the days not yet rolled up
             # (supervision.tally): a day's closings, not every request.
