@@ -10,6 +10,8 @@ from django.db import models
 
 from minxin.encryption.fields import BlindIndexField, EncryptedTextField
 from minxin.tickets.codes import display
+from minxin.tickets.side_tables import OversightShare as OversightShare
+from minxin.tickets.side_tables import TicketText as TicketText
 
 
 class Status(models.TextChoices):
@@ -42,17 +44,8 @@ RUNNING_STATUSES = [
     Status.REPLIED,
     Status.PUBLISHED,
 ]
-# Until the citizen has the answer (the 风险预警 list): a published reply means the request
-# has been dealt with.
-UNANSWERED_STATUSES = [
-    Status.SUBMITTED,
-    Status.PENDING_INFO,
-    Status.ACCEPTED,
-    Status.RETURNED,
-    Status.DISPATCHED,
-    Status.SIGNED,
-    Status.REPLIED,
-]
+# Until the citizen has the answer (the 风险预警 list): a published reply deals with it.
+UNANSWERED_STATUSES = [s for s in OPEN_STATUSES if s not in (Status.UNIT_REVIEW, Status.PUBLISHED)]
 
 
 class Channel(models.TextChoices):
@@ -393,38 +386,3 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} · 延期 {self.pk}"
-
-
-class OversightShare(models.Model):
-    """A case shared read-only with a member of the oversight group (监督小组)."""
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="oversight_shares")
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight_shares"
-    )
-    shared_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ticket", "member"], name="uniq_oversight_share")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ticket} · {self.member}"
-
-
-class TicketText(models.Model):
-    """A request's title and content as character bigrams, for the staff text search on SQLite.
-
-    Written by `tickets.textsearch`, under an FTS5 table made by migration 0009. On PostgreSQL
-    the grams are a column of the request's own row instead (`tickets_ticket.grams`, outside
-    Django's model; see `tickets.textsearch`) and this table stays empty.
-    """
-
-    ticket = models.OneToOneField(
-        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="text_index"
-    )
-    grams = models.TextField()
-
-    def __str__(self) -> str:
-        return str(self.ticket)
