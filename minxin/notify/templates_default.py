@@ -26,5 +26,9 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "video_scheduled": "【民心】您的诉求（查询码{code}）视频接访安排在{due}，会议链接请见：{note}",
     "video_reminder": "【民心】您的诉求（查询码{code}）视频接访将于{due}开始，请点击进入：{link}",
     "video_reminder_unit": "诉求{code}「{title}」视频接访将于{due}开始，会议链接：{link}",
+    "video_rescheduled": "【民心】您的诉求（查询码{code}）视频接访改期至{due}，原因：{reason}。详情：{note}",
+    "video_rescheduled_unit": "诉求{code}「{title}」视频接访改期至{due}（原因：{reason}），请在工作台重新确认参加。",
+    "video_cancelled": "【民心】您的诉求（查询码{code}）视频接访已取消，原因：{reason}。详情：{note}",
+    "video_cancelled_unit": "诉求{code}「{title}」的视频接访已取消，原因：{reason}。",
     "unit_review": "诉求{code}「{title}」的办理结果已提交，请单位负责人审核。",
 }

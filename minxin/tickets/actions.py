@@ -67,6 +67,8 @@ class Action(StrEnum):
     VIDEO_SCHEDULE = "video_schedule"
     VIDEO_CONFIRM = "video_confirm"
     VIDEO_HELD = "video_held"
+    VIDEO_RESCHEDULE = "video_reschedule"
+    VIDEO_CANCEL = "video_cancel"
     # 城市运行管理中心 (minxin.cityevents): one of its events tied to the request
     CITY_EVENT = "city_event"
 
@@ -125,5 +127,7 @@ ACTION_LABELS: dict[str, str] = {
     A.VIDEO_SCHEDULE: "安排视频接访",
     A.VIDEO_CONFIRM: "确认参加视频接访",
     A.VIDEO_HELD: "视频接访纪要",
+    A.VIDEO_RESCHEDULE: "视频接访改期",
+    A.VIDEO_CANCEL: "取消视频接访",
     A.CITY_EVENT: "城市运行事件",
 }

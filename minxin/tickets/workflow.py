@@ -163,6 +163,8 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.VIDEO_SCHEDULE: (_staff(CENTRE_ROLES),),
     A.VIDEO_CONFIRM: (Rule(Party.STAFF, UNIT_ROLES),),  # narrowed to an invited unit
     A.VIDEO_HELD: (_staff(CENTRE_ROLES),),
+    A.VIDEO_RESCHEDULE: (_staff(CENTRE_ROLES),),
+    A.VIDEO_CANCEL: (_staff(CENTRE_ROLES),),
     A.CITY_EVENT: (SYSTEM,),  # written by the centre's calls (cityevents.services)
 }
 

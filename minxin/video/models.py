@@ -11,6 +11,9 @@ class VideoSession(models.Model):
         REQUESTED = "requested", "待安排"
         SCHEDULED = "scheduled", "已安排"
         HELD = "held", "已举行"
+        CANCELLED = "cancelled", "已取消"
+
+    FINISHED = (Status.HELD, Status.CANCELLED)  # a new session may be asked for after these
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.PROTECT, related_name="video_sessions"
@@ -38,10 +41,11 @@ class VideoSession(models.Model):
         verbose_name = "视频接访"
         verbose_name_plural = "视频接访"
         constraints = [
-            # One open session per request: a second ask waits for the first to be held.
+            # One open session per request: a second ask waits for the first to be held
+            # (or cancelled).
             models.UniqueConstraint(
                 fields=["ticket"],
-                condition=~models.Q(status="held"),
+                condition=~models.Q(status__in=["held", "cancelled"]),
                 name="uniq_open_video_session",
             )
         ]

@@ -35,6 +35,7 @@ REASON_CHARS = 500
 MINUTES_CHARS = 10000
 MAX_UNITS = 10
 S = VideoSession.Status
+S_FINISHED = VideoSession.FINISHED
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -54,7 +55,7 @@ def video_request(*, ticket_id: int, actor: Actor, reason: str) -> VideoSession:
             require_allowed(actor, ticket, A.VIDEO_REQUEST)
             if ticket.status not in OPEN_STATUSES:
                 raise Conflict("诉求已办结，不能再申请视频接访", code="ticket_closed")
-            if VideoSession.objects.filter(ticket=ticket).exclude(status=S.HELD).exists():
+            if VideoSession.objects.filter(ticket=ticket).exclude(status__in=S_FINISHED).exists():
                 raise _already()
             video = VideoSession.objects.create(
                 ticket=ticket, reason=reason, requested_at=clock.now()
@@ -93,7 +94,7 @@ def session_for_staff(*, user: User, session_id: int) -> VideoSession:
     return found
 
 
-def _locked_session(user: User, session_id: int) -> tuple[VideoSession, Ticket]:
+def locked_session(user: User, session_id: int) -> tuple[VideoSession, Ticket]:
     session_for_staff(user=user, session_id=session_id)  # 404 outside the user's scope
     video = VideoSession.objects.select_for_update().get(pk=session_id)
     return video, _locked(video.ticket_id)
@@ -132,7 +133,7 @@ def video_schedule(
             code="video_not_configured",
         )
     with transaction.atomic():
-        video, ticket = _locked_session(user, session_id)
+        video, ticket = locked_session(user, session_id)
         require_allowed(Actor.staff(user), ticket, A.VIDEO_SCHEDULE)
         if video.status != S.REQUESTED:
             raise Conflict("该视频接访已经安排过，可以追加邀请单位", code="video_scheduled")
@@ -148,8 +149,8 @@ def video_schedule(
         note = f"视频接访安排在{when(starts_at)}（{minutes_long}分钟），邀请：{names}"
         timeline.record(ticket, actor=Actor.staff(user), action=A.VIDEO_SCHEDULE, note=note)
         for unit in units:
-            _invite_message(video, unit)
-        _citizen_sms(video, "video_scheduled", key=f"video_scheduled:{video.pk}")
+            invite_message(video, unit)
+        citizen_sms(video, "video_scheduled", key=f"video_scheduled:{video.pk}")
     return video
 
 
@@ -157,7 +158,7 @@ def video_invite(*, user: User, session_id: int, unit_id: int) -> VideoInvite:
     """Invite one more unit to a scheduled session; a unit already invited is a 409."""
     unit = _check_units([unit_id])[0]
     with transaction.atomic():
-        video, ticket = _locked_session(user, session_id)
+        video, ticket = locked_session(user, session_id)
         require_allowed(Actor.staff(user), ticket, A.VIDEO_SCHEDULE)
         if video.status != S.SCHEDULED:
             raise Conflict("只能为已安排、尚未举行的视频接访追加单位", code="video_not_scheduled")
@@ -166,20 +167,22 @@ def video_invite(*, user: User, session_id: int, unit_id: int) -> VideoInvite:
         invite = VideoInvite.objects.create(session=video, unit=unit)
         note = f"视频接访追加邀请：{unit.name}"
         timeline.record(ticket, actor=Actor.staff(user), action=A.VIDEO_SCHEDULE, note=note)
-        _invite_message(video, unit)
+        invite_message(video, unit)
     return invite
 
 
 def video_confirm(*, user: User, session_id: int) -> VideoInvite:
     """The user's unit confirms it will attend."""
     with transaction.atomic():
-        video, ticket = _locked_session(user, session_id)
+        video, ticket = locked_session(user, session_id)
         require_allowed(Actor.staff(user), ticket, A.VIDEO_CONFIRM)
         invite = next((i for i in video.invites.all() if i.unit_id == user.unit_id), None)
         if invite is None or user.unit_id is None:
             raise PermissionDenied("您所在单位未被邀请参加这次视频接访", code="not_invited")
         if video.status != S.SCHEDULED:
-            raise Conflict("这次视频接访已经举行", code="video_held")
+            raise Conflict(
+                f"这次视频接访{video.get_status_display()}", code=f"video_{video.status}"
+            )
         if invite.confirmed_at is not None:
             raise Conflict("本单位已确认参加", code="already_confirmed")
         invite.confirmed_by, invite.confirmed_at = user, clock.now()
@@ -208,7 +211,7 @@ def video_record(
     if len(minutes) > MINUTES_CHARS:
         raise ValidationFailed(f"会议纪要不能超过{MINUTES_CHARS}字", field="minutes")
     with transaction.atomic():
-        video, ticket = _locked_session(user, session_id)
+        video, ticket = locked_session(user, session_id)
         require_allowed(Actor.staff(user), ticket, A.VIDEO_HELD)
         if video.status != S.SCHEDULED:
             raise Conflict("只能为已安排、尚未记录的视频接访填写纪要", code="video_not_scheduled")
@@ -247,7 +250,7 @@ def _held_note(video: VideoSession, invites: list[VideoInvite]) -> str:
 # ---- messages -------------------------------------------------------------------------------
 
 
-def _invite_message(video: VideoSession, unit: Unit) -> None:
+def invite_message(video: VideoSession, unit: Unit) -> None:
     ticket = video.ticket
     inbox_post(
         key=f"video_invited:{video.pk}:{unit.pk}",
@@ -260,7 +263,7 @@ def _invite_message(video: VideoSession, unit: Unit) -> None:
     )
 
 
-def _citizen_sms(video: VideoSession, event: str, *, key: str) -> None:
+def citizen_sms(video: VideoSession, event: str, *, key: str, **context: str) -> None:
     ticket = video.ticket
     if not ticket.submitter_phone:
         return  # an anonymous citizen reads it on the request's video page
@@ -270,6 +273,7 @@ def _citizen_sms(video: VideoSession, event: str, *, key: str) -> None:
         due=when(video.starts_at),
         link=video.link,
         note=f"{settings.SITE_URL}/video/{ticket.tracking_code}/",
+        **context,
     )
     sms_queue(
         phone=ticket.submitter_phone,
@@ -297,7 +301,7 @@ def remind_due(now: dt.datetime | None = None) -> int:
             ):
                 continue  # another worker has it
             video = VideoSession.objects.select_related("ticket").get(pk=pk)
-            _citizen_sms(video, "video_reminder", key=f"video_reminder:{video.pk}")
+            citizen_sms(video, "video_reminder", key=f"video_reminder:{video.pk}")
             for invite in video.invites.select_related("unit"):
                 inbox_post(
                     key=f"video_reminder:{video.pk}:{invite.unit_id}",

@@ -17,7 +17,7 @@ from minxin.accounts.models import CENTRE_ROLES, User
 from minxin.core.errors import DomainError, NotFound, ValidationFailed
 from minxin.core.errors import PermissionDenied as Forbidden
 from minxin.org.models import Unit
-from minxin.video import services
+from minxin.video import changes, services
 
 
 def _user(request: HttpRequest) -> User:
@@ -105,6 +105,17 @@ def act(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
                 minutes=post.get("minutes", ""),
             )
             done = "纪要已记入诉求办理过程"
+        elif action == "reschedule":
+            changes.video_reschedule(
+                user=user,
+                session_id=session_id,
+                starts_at=_moment(post.get("starts_at", "")),
+                reason=post.get("reason", ""),
+            )
+            done = "已改期，并通知受邀单位和诉求人"
+        elif action == "cancel":
+            changes.video_cancel(user=user, session_id=session_id, reason=post.get("reason", ""))
+            done = "已取消，并通知受邀单位和诉求人"
         else:
             raise Http404
     except ValueError:

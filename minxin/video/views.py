@@ -49,7 +49,8 @@ def video_page(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "sessions": rows,
-        "may_ask": ticket.status in OPEN_STATUSES and all(s.status == "held" for s in rows),
+        "may_ask": ticket.status in OPEN_STATUSES
+        and all(s.status in VideoSession.FINISHED for s in rows),
         "error": error,
         "posted": request.POST.get("reason", ""),
         "max_reason": services.REASON_CHARS,
