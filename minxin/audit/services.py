@@ -21,7 +21,12 @@ from django.db import transaction
 
 from minxin.audit import witness
 from minxin.audit.chain import canonical_json, checkpoint_message, entry_hash, timeline_payload
-from minxin.audit.coverage import note_recorded, state_payload, ticket_states
+from minxin.audit.coverage import (
+    new_ticket_state,
+    note_recorded,
+    state_payload,
+    ticket_states,
+)
 from minxin.audit.models import GENESIS_HASH, ChainEntry, ChainHead, Checkpoint, PendingEntry
 from minxin.audit.signing import sign, signature_valid
 from minxin.audit.verify import segment_verify
@@ -140,10 +145,14 @@ def _queue_checkpoint() -> None:
         logger.exception("could not queue a checkpoint")
 
 
-def chain_append_timeline(*, event: Any) -> None:
+def chain_append_timeline(*, event: Any, created: Any = None) -> None:
     """Witness one TimelineEvent and its request's covered state (called by
-    `tickets.timeline.record` for every event, after the step's writes)."""
-    state = ticket_states([event.ticket_id]).get(event.ticket_id)
+    `tickets.timeline.record` for every event, after the step's writes). CREATED is the
+    request when this event is its creation (the submission): its state is read from it."""
+    if created is not None:
+        state: str | None = new_ticket_state(created)
+    else:
+        state = ticket_states([event.ticket_id]).get(event.ticket_id)
     note_recorded(event.ticket_id, state)
     chain_append_many(
         [

@@ -21,6 +21,8 @@ from minxin.tickets.timeline import citizen_text
 SHARED_NOTES = frozenset(
     {Action.SUPERVISE, Action.SUPERVISE_REPLY, Action.SUPERVISE_ESCALATE, Action.TRANSFER_IN}
 )
+# Not reported back: the report itself, and the submission (no transfer can exist yet).
+NOT_REPORTED = frozenset({Action.TRANSFER_PROGRESS, Action.SUBMIT})
 
 
 def progress_body(event: TimelineEvent) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def progress_body(event: TimelineEvent) -> dict[str, Any]:
 
 
 def event_saved(sender: type, instance: TimelineEvent, created: bool, **kwargs: Any) -> None:
-    if not created or kwargs.get("raw") or instance.action == Action.TRANSFER_PROGRESS:
+    if not created or kwargs.get("raw") or instance.action in NOT_REPORTED:
         return
     transfer = (
         Transfer.objects.filter(ticket_id=instance.ticket_id, direction=Transfer.Direction.IN)

@@ -89,7 +89,7 @@ def record(
         public=public and action in CITIZEN_ACTIONS,
     )
     # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
-    chain_append_timeline(event=event)
+    chain_append_timeline(event=event, created=ticket if action == A.SUBMIT else None)
     # The days whose figures this step may change, for the worker (docs/analytics.md).
     hooks.step_recorded(ticket, event.at)
     code = ticket.tracking_code

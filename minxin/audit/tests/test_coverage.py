@@ -164,7 +164,7 @@ def test_rows_from_before_coverage_are_adopted_once(city, monkeypatch):
     from minxin.audit.chain import timeline_payload
     from minxin.audit.services import chain_append
 
-    def before_coverage(*, event):  # what record() appended before this change
+    def before_coverage(*, event, created=None):  # what record() appended before this change
         return chain_append(
             kind="timeline",
             ref=f"timeline:{event.pk}",
@@ -199,3 +199,17 @@ def test_a_covered_row_saved_without_a_timeline_event_is_chained_after_commit(ci
     supervision_close(order_id=order.pk, actor=as_staff(staff["supervisor"]), outcome="resolved")
     report = chain_verify()
     assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("phone", [None, "13800138000"])
+def test_a_submission_chains_the_state_the_database_holds_without_reading_it(city, phone):
+    from minxin.audit.coverage import new_ticket_state, ticket_states
+    from minxin.audit.models import PendingEntry
+
+    ticket, _ = submit(city, phone=phone, title="  路灯不亮\x00 ")
+    stored = ticket_states([ticket.pk])[ticket.pk]
+    assert new_ticket_state(ticket) == stored
+    chained = ChainEntry.objects.filter(ref=f"ticket:{ticket.pk}").values_list("payload", flat=True)
+    pending = PendingEntry.objects.filter(ref=f"ticket:{ticket.pk}").values_list("payload", flat=True)
+    assert [*chained, *pending] == [f'{{"sm3":"{stored}"}}']
+    assert chain_verify().ok
