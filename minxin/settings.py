@@ -274,6 +274,12 @@ except ValueError:
     AUTO_DISPATCH_THRESHOLD = -1.0
 if AUTO_DISPATCH_THRESHOLD is not None and not 0 < AUTO_DISPATCH_THRESHOLD <= 1:
     raise ValueError("MINXIN_AUTO_DISPATCH_THRESHOLD must be a number in (0, 1]")
+# A new request is read (keywords, duplicates, risk level, alerts) by the worker right after
+# its submission commits, not in the citizen's request (docs/decisions/0003). Under pytest it
+# is read at submission unless a test switches this on.
+RISK_ANALYSIS_IN_WORKER = envbool(
+    "MINXIN_RISK_ANALYSIS_IN_WORKER", str("pytest" not in sys.modules)
+)
 # How long a process keeps the unit recommender's knowledge (table, history, neighbour
 # index) before reloading it; 0 reloads on every call (the default under pytest).
 ROUTING_CACHE_SECONDS = envint("ROUTING_CACHE_SECONDS", 0 if "pytest" in sys.modules else 300)

@@ -10,7 +10,7 @@ class RiskConfig(AppConfig):
         from minxin.risk import ranking, services
         from minxin.tickets import hooks
 
-        hooks.submitted.register(services.analyse_submission)
+        hooks.submitted.register(services.analysis_queue)
         hooks.is_emergency.register(ranking.is_emergency)
         hooks.risk_levels.register(ranking.levels)
         hooks.with_risk.register(ranking.with_risk)

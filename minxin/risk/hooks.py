@@ -15,3 +15,9 @@ def critical_found(*, ticket: Ticket, reason: str) -> object:
     """The analysis found a request critical (紧急), in its transaction, after the
     supervisors' alert: the emergency clock and the staff on duty alerted (supervision:
     `emergency.emergency_raise`)."""
+
+
+@Hook
+def analysed(ticket_id: int) -> None:
+    """A request's reading committed (at submission, in the worker or on a retry): the apps
+    that wait for its risk act (routing: `autodispatch.auto_dispatch_schedule`)."""

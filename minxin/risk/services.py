@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -40,17 +41,49 @@ def _load_terms(_key: None, _previous: list[Term] | None) -> list[Term]:
 terms: ProcessCache[None, list[Term]] = ProcessCache("risk terms", _load_terms, ttl=TERMS_TTL)
 
 
+def analysis_queue(ticket: Ticket) -> None:
+    """Called by `ticket_submit` in its transaction (`tickets.hooks.submitted`). With
+    RISK_ANALYSIS_IN_WORKER (the default outside tests) the request is noted as waiting, a
+    `MissedAnalysis` row without an attempt committed with the request itself, so it is
+    never lost and staff see it is being read; the worker reads it right after the commit
+    (`tasks.analyse_request`), or the sweep within the minute. Otherwise it is read here."""
+    if not settings.RISK_ANALYSIS_IN_WORKER:
+        analyse_submission(ticket)
+        return
+    MissedAnalysis.objects.create(ticket=ticket, failed_at=clock.now(), attempts=0)
+    pk = ticket.pk
+    transaction.on_commit(lambda: _queue(pk))
+
+
+def _queue(ticket_id: int) -> None:
+    from minxin.risk.tasks import analyse_request
+
+    try:
+        analyse_request(ticket_id)
+    except Exception:  # noqa: BLE001 - the note stays: the sweep reads it within the minute
+        logger.exception("could not queue the analysis of request %s", ticket_id)
+
+
+def analysis_waiting(ticket: Ticket) -> bool:
+    """Not read yet: queued at submission, or its reading failed and is retried."""
+    return MissedAnalysis.objects.filter(ticket_id=ticket.pk).exists()
+
+
 def analyse_submission(ticket: Ticket) -> TicketInsight | None:
-    """Called by `ticket_submit` in its transaction. A failure here is logged and noted for the
-    worker's retry (`analyse_missed`): reading a request must never cost the citizen their
-    submission, and a danger in it must not go unread because of one bad moment."""
+    """Read a request: at submission or in the worker. A failure here is logged and noted for
+    the worker's retry (`analyse_missed`): reading a request must never cost the citizen their
+    submission, and a danger in it must not go unread because of one bad moment. Once the
+    reading commits, the apps that wait for it act (`hooks.analysed`: automatic dispatch)."""
     try:
         with transaction.atomic():
-            return insight_compute(ticket=ticket)
+            insight = insight_compute(ticket=ticket)
     except Exception as exc:  # whatever went wrong, the request itself is kept
         logger.exception("could not analyse request %s", ticket.pk)
         _note_missed(ticket, exc)
         return None
+    pk = ticket.pk
+    transaction.on_commit(lambda: hooks.analysed(pk))
+    return insight
 
 
 def _note_missed(ticket: Ticket, exc: Exception) -> None:
@@ -67,31 +100,44 @@ def _note_missed(ticket: Ticket, exc: Exception) -> None:
         logger.exception("could not note the missed analysis of request %s", ticket.pk)
 
 
+def analyse_waiting(*, ticket_id: int) -> bool:
+    """Read the request noted as waiting (the worker's task after its submission commits).
+    True if read now; False if already read, being read by another worker, or failed again
+    (then noted for the retry)."""
+    pk = MissedAnalysis.objects.filter(ticket_id=ticket_id).values_list("pk", flat=True).first()
+    return pk is not None and _analyse_noted(pk)
+
+
 def analyse_missed(*, limit: int = 100) -> int:
-    """The requests whose analysis failed, read again, longest-waiting first: a danger found
-    now alerts the supervisors as it would have then. The worker runs this every minute
-    (`risk.tasks`). A finished request is dropped from the list unread."""
-    done = 0
-    for pk in list(MissedAnalysis.objects.values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            # Claimed row by row: two workers never read one request twice. Only the note is
-            # locked, never the request staff may be acting on.
-            missed = (
-                MissedAnalysis.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("ticket")
-                .filter(pk=pk)
-                .first()
-            )
-            if missed is None:  # another worker has it, or it is done
-                continue
-            ticket = missed.ticket
-            unread = not TicketInsight.objects.filter(ticket=ticket).exists()
-            if ticket.status in OPEN_STATUSES and unread:
-                if analyse_submission(ticket) is None:
-                    continue  # failed again: noted, tried next minute
-                done += 1
-            missed.delete()
-    return done
+    """The requests noted as not read (queued, or failed), read now, longest-waiting first: a
+    danger found now alerts the supervisors as it would have then. The sweep runs this every
+    minute (`supervision.sweeps`), so a queued reading whose task was lost waits no longer.
+    A finished request is dropped from the list unread."""
+    pks = list(MissedAnalysis.objects.values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in pks if _analyse_noted(pk))
+
+
+def _analyse_noted(pk: int) -> bool:
+    with transaction.atomic():
+        # Claimed row by row: two workers never read one request twice. Only the note is
+        # locked, never the request staff may be acting on.
+        missed = (
+            MissedAnalysis.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("ticket")
+            .filter(pk=pk)
+            .first()
+        )
+        if missed is None:  # another worker has it, or it is done
+            return False
+        ticket = missed.ticket
+        unread = not TicketInsight.objects.filter(ticket=ticket).exists()
+        read = False
+        if ticket.status in OPEN_STATUSES and unread:
+            if analyse_submission(ticket) is None:
+                return False  # failed again: noted, tried next minute
+            read = True
+        missed.delete()
+        return read
 
 
 def insight_compute(*, ticket: Ticket) -> TicketInsight:

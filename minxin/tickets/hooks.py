@@ -31,15 +31,10 @@ def step_recorded(ticket: Ticket, at: dt.datetime) -> None:
 
 @Hook
 def submitted(ticket: Ticket) -> object:
-    """`ticket_submit`, after the submit step: the request is read (risk:
-    `services.analyse_submission`, keywords, duplicate flags, the risk level and the alerts;
-    a failure is noted for a retry, never raised)."""
-
-
-@Hook
-def submission_committed(ticket_id: int) -> None:
-    """After `ticket_submit` commits: automatic dispatch, when it is switched on (routing:
-    `autodispatch.auto_dispatch_schedule`)."""
+    """`ticket_submit`, after the submit step: the request is to be read (risk:
+    `services.analysis_queue`: keywords, duplicate flags, the risk level and the alerts, in
+    the worker after the commit; a failure is noted for a retry, never raised). Automatic
+    dispatch follows the reading (`risk.hooks.analysed`)."""
 
 
 @Hook

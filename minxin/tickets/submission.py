@@ -142,8 +142,7 @@ def ticket_submit(*, data: Submission, actor: Actor) -> tuple[Ticket, str | None
         from_status="",
         note=f"通过{Channel(ticket.channel).label}提交",
     )
-    hooks.submitted(ticket)  # keywords, duplicate flags, risk level and alert
-    transaction.on_commit(lambda: hooks.submission_committed(ticket.pk))  # off unless configured
+    hooks.submitted(ticket)  # read in the worker: keywords, duplicates, risk level and alerts
     return ticket, password
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from minxin.accounts.models import User
 from minxin.risk.models import RiskLevel, RiskTerm, TicketInsight
 from minxin.risk.selectors import insight_for
+from minxin.risk.services import analysis_waiting
 from minxin.similar.models import DuplicateFlag
 from minxin.similar.selectors import duplicate_flags_for
 from minxin.tickets import selectors
@@ -72,6 +73,8 @@ def detail_insight(user: User, ticket: Ticket) -> dict[str, Any]:
     duplicates = duplicate_flags_for(ticket, user=user)
     return {
         "insight": found,
+        # Read by the worker seconds after submission (or retried after a failure).
+        "analysing": found is None and analysis_waiting(ticket),
         "risk_badge": RISK_BADGES[RiskLevel(found.risk_level)] if found else None,
         "risk_terms": _terms(found) if found else [],
         "risk_categories": [

@@ -210,6 +210,8 @@ def test_a_submission_chains_the_state_the_database_holds_without_reading_it(cit
     stored = ticket_states([ticket.pk])[ticket.pk]
     assert new_ticket_state(ticket) == stored
     chained = ChainEntry.objects.filter(ref=f"ticket:{ticket.pk}").values_list("payload", flat=True)
-    pending = PendingEntry.objects.filter(ref=f"ticket:{ticket.pk}").values_list("payload", flat=True)
+    pending = PendingEntry.objects.filter(ref=f"ticket:{ticket.pk}").values_list(
+        "payload", flat=True
+    )
     assert [*chained, *pending] == [f'{{"sm3":"{stored}"}}']
     assert chain_verify().ok

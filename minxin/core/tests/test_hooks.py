@@ -39,8 +39,8 @@ def test_the_registered_functions_are_the_ones_each_step_needs():
     from minxin.tickets import hooks
 
     assert hooks.step_recorded.function is marks.touch
-    assert hooks.submitted.function is risk_services.analyse_submission
-    assert hooks.submission_committed.function is autodispatch.auto_dispatch_schedule
+    assert hooks.submitted.function is risk_services.analysis_queue
+    assert risk_hooks.analysed.function is autodispatch.auto_dispatch_schedule
     assert hooks.dispatcher_chose.function is feedback.feedback_record
     assert hooks.rated_unsatisfied.function is supervision.order_unsatisfied
     assert hooks.closed_by_rating.function is supervision.orders_follow
