@@ -67,7 +67,7 @@ SCENARIOS = ["ping", "insert", "submit", "track"]
 # a submission against the bare one-row insert, a tracking query against ping.
 AIMS = {"submit": ("insert", 0.50), "track": ("ping", 0.80)}
 # The parties that serve a request (the load generator is not one of them).
-SERVER_PARTS = ("app", "pg_backends", "pg_background", "redis")
+SERVER_PARTS = ("app", "worker", "pg_backends", "pg_background", "redis")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -146,8 +146,9 @@ class CpuProbe:
     """CPU seconds by party: gunicorn, this run's PostgreSQL backends, PostgreSQL's own
     background processes, redis-server, and the whole machine."""
 
-    def __init__(self, gunicorn_pid: int, dbname: str) -> None:
+    def __init__(self, gunicorn_pid: int, dbname: str, worker_pid: int | None = None) -> None:
         self.gunicorn_pid = gunicorn_pid
+        self.worker_pid = worker_pid
         self.dbname = dbname
 
     def _classify(self, pid: str) -> str | None:
@@ -166,6 +167,8 @@ class CpuProbe:
             ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             if int(pid) == self.gunicorn_pid or ppid == self.gunicorn_pid:
                 return "app"
+            if self.worker_pid and self.worker_pid in (int(pid), ppid):
+                return "worker"
         except (OSError, ValueError, IndexError):
             return None
         return None
@@ -190,10 +193,7 @@ class CpuProbe:
         for pid, (group, cpu) in after["pids"].items():
             prior = before["pids"].get(pid)
             totals[group] += cpu - (prior[1] if prior and prior[0] == group else 0.0)
-        result = {
-            g: round(totals.get(g, 0.0), 3)
-            for g in ("app", "pg_backends", "pg_background", "redis")
-        }
+        result = {g: round(totals.get(g, 0.0), 3) for g in SERVER_PARTS}
         result["machine_busy"] = round(after["system"] - before["system"], 3)
         result["wall"] = round(after["t"] - before["t"], 3)
         return result
@@ -285,6 +285,43 @@ class Gunicorn:
             return
         log(f"stopping gunicorn (pid {self.proc.pid})")
         self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session, started above
+            self.proc.wait()
+        self.log_file.close()
+
+
+class HueyWorker:
+    """`minxin run_huey` beside gunicorn, in its own session, stopped with it."""
+
+    def __init__(self, *, python: str, app_dir: Path, env: dict, log_path: Path) -> None:
+        self.cmd = [python, "-m", "minxin", "run_huey"]
+        self.app_dir, self.env, self.log_path = app_dir, env, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> int:
+        log("+ " + " ".join(self.cmd))
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - open while it runs
+        self.proc = subprocess.Popen(
+            self.cmd,
+            cwd=self.app_dir,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        time.sleep(5)
+        if self.proc.poll() is not None:
+            raise SystemExit(f"the worker exited ({self.proc.returncode}); see {self.log_path}")
+        return self.proc.pid
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        log(f"stopping the worker (pid {self.proc.pid})")
+        self.proc.send_signal(signal.SIGINT)
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -402,7 +439,7 @@ def measure(loadgen: LoadGen, probe: CpuProbe, scenario: str, duration: float) -
     figures, loadgen_cpu = loadgen.run(scenario, duration)
     cpu = CpuProbe.delta(before, probe.snapshot())
     cpu["loadgen"] = round(loadgen_cpu, 3)
-    ours = sum(cpu[k] for k in ("app", "pg_backends", "pg_background", "redis", "loadgen"))
+    ours = sum(cpu[k] for k in (*SERVER_PARTS, "loadgen"))
     cpu["other"] = round(max(0.0, cpu["machine_busy"] - ours), 3)
     seconds = figures["duration_us"] / 1e6
     requests = figures["requests"]
@@ -489,7 +526,7 @@ def summarise(rounds: list[dict[str, dict]]) -> dict:
 def table(summary: dict) -> str:
     head = (
         f"{'scenario':<8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'x ping':>7} {'x ins':>7} {'aim':>6}  {'app':>6} {'pg':>6} {'lg':>6} "
+        f"{'errors':>6} {'x ping':>7} {'x ins':>7} {'aim':>6}  {'app':>6} {'wk':>6} {'pg':>6} {'lg':>6} "
         f"{'cpu x':>6}"
     )
     lines = [head, "-" * len(head)]
@@ -503,7 +540,8 @@ def table(summary: dict) -> str:
             f"{s['latency_ms']['p95']:>8.2f} {s['latency_ms']['p99']:>8.2f} "
             f"{s['errors']:>6d} {s['ratio_to_ping']:>7.2f} {s['ratio_to_insert'] or 0:>7.2f} "
             f"{aim:>6}  "
-            f"{cpu['app']:>6.2f} {pg:>6.2f} {cpu['loadgen']:>6.2f} "
+            f"{cpu['app']:>6.2f} {cpu.get('worker') or 0:>6.2f} {pg:>6.2f} "
+            f"{cpu['loadgen']:>6.2f} "
             f"{s['cpu_cost_ratio_to_ping']:>6.2f}"
         )
     lines.append(
@@ -511,11 +549,11 @@ def table(summary: dict) -> str:
         "(median of rounds); aims: submit >= 0.50 x insert, track >= 0.80 x ping"
     )
     lines.append(
-        "app / pg / lg: CPU ms per request in gunicorn workers / PostgreSQL "
-        "(backends + background) / the load generator"
+        "app / wk / pg / lg: CPU ms per request in gunicorn workers / the Huey worker "
+        "(--worker) / PostgreSQL (backends + background) / the load generator"
     )
     lines.append(
-        "cpu x: ping's server CPU per request (app + pg + redis) over this one's: "
+        "cpu x: ping's server CPU per request (app + wk + pg + redis) over this one's: "
         "the ratio if server CPU were the only limit"
     )
     return "\n".join(lines)
@@ -765,6 +803,12 @@ def main() -> int:
     )
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
     parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="also run the Huey worker (`minxin run_huey`), which reads new requests and "
+        "links the audit chain; its CPU counts as server CPU (column wk)",
+    )
+    parser.add_argument(
         "--skip-setup",
         action="store_true",
         help="reuse the database as it is (no drop, migrate or seed)",
@@ -868,6 +912,11 @@ def main() -> int:
         log_path=out_dir / "gunicorn.log",
     )
     results: dict = {"machine": info, "config": config}
+    worker = (
+        HueyWorker(python=python, app_dir=app_dir, env=env, log_path=out_dir / "worker.log")
+        if args.worker
+        else None
+    )
     try:
         gunicorn_pid = server.start()
         pairs = out_dir / "tracking_pairs.txt"
@@ -881,7 +930,8 @@ def main() -> int:
             pairs=pairs,
             python=python,
         )
-        probe = CpuProbe(gunicorn_pid, dbname)
+        worker_pid = worker.start() if worker else None
+        probe = CpuProbe(gunicorn_pid, dbname, worker_pid)
 
         idle_before = probe.snapshot()
         time.sleep(2)
@@ -920,6 +970,8 @@ def main() -> int:
                 log(f"  wrote {path}")
     finally:
         server.stop()
+        if worker:
+            worker.stop()
 
     text = table(results["summary"])
     print()

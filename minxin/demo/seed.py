@@ -12,6 +12,7 @@ import logging
 import random
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from minxin.accounts.models import User
 from minxin.cityfile.services import city_import
@@ -59,7 +60,10 @@ def seed_requests(count: int = 330, seed: int = 2026) -> int:
     if Ticket.objects.exists():
         return 0
     duty_roster()
-    return add_requests(count, seed=seed) + add_recent()
+    # Each request is read as it is submitted, not by the worker later: a walked request is
+    # read before its next step, with or without a worker running.
+    with override_settings(RISK_ANALYSIS_IN_WORKER=False):
+        return add_requests(count, seed=seed) + add_recent()
 
 
 def duty_roster() -> None:
