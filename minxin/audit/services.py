@@ -1,13 +1,15 @@
 """Appending to the chain, and signing checkpoints.
 
 `chain_append` runs inside the caller's transaction, so an event and its chain entry are
-committed together or not at all. It writes the entry as pending and links it into the chain
-only if the head row is free (`SKIP LOCKED`): no transaction ever waits for the head, so
-app processes do not line up behind one lock (PostgreSQL). What a busy head leaves pending
-is linked right after the commit, or by the next holder: another request, the worker every
-minute (`tasks.link_chain`), a checkpoint, `audit verify`. On SQLite, whose writers are
-serialised anyway, every append links at once. Call it as the last write of a transaction,
-so a head it takes is held for as little time as possible.
+committed together or not at all. It writes the entry as pending. With AUDIT_LINK_IN_WORKER
+(the default outside tests, on PostgreSQL) that is all a request does: the worker links the
+pending entries in order right after the commit (`tasks.link_now`, queued on commit) and every
+minute (`tasks.link_chain`), as do a checkpoint and `audit verify`. Otherwise it links them
+only if the head row is free (`SKIP LOCKED`): no transaction ever waits for the head, so app
+processes do not line up behind one lock; what a busy head leaves pending is linked right
+after the commit, or by the next holder. On SQLite, whose writers are serialised anyway,
+every append links at once. Call it as the last write of a transaction, so a head it takes
+is held for as little time as possible.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ def chain_append_many(items: list[tuple[str, str, dict[str, Any], dt.datetime]])
             PendingEntry(kind=kind, ref=ref, payload=canonical_json(payload), at=at)
             for kind, ref, payload, at in items
         )
+        if settings.AUDIT_LINK_IN_WORKER and transaction.get_connection().vendor != "sqlite":
+            _link_in_worker_on_commit()
+            return
         head = _head(wait=False)
         if head is None or _link(head, limit=LINK_INLINE_LIMIT + len(items)):
             # Left pending: linked after this commits, by whoever then holds the head.
@@ -104,6 +109,23 @@ def _link(head: ChainHead, *, limit: int) -> bool:
     _checkpoint_every(head.seq, seq)
     head.seq, head.hash = seq, prev
     return more
+
+
+def _link_in_worker_on_commit() -> None:
+    """Once per transaction, however many entries it appends: the worker links them after
+    the commit (`tasks.link_now`), so a request never touches the head."""
+    connection = transaction.get_connection()
+    if not any(func is _queue_link for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_queue_link)
+
+
+def _queue_link() -> None:
+    from minxin.audit import tasks
+
+    try:
+        tasks.link_now()
+    except Exception:  # noqa: BLE001 - the worker links them within the minute
+        logger.exception("could not queue the linking of pending chain entries")
 
 
 def _link_after_commit() -> None:

@@ -1,7 +1,8 @@
 """Huey tasks of the audit app: checkpoints, signed by the worker and sent to the witness.
 
 Every hour the chain has grown, and every AUDIT_CHECKPOINT_EVERY entries (queued by the
-link that crosses the mark); every minute, the entries a busy head left pending are linked."""
+link that crosses the mark); pending entries are linked after each commit that wrote some
+(AUDIT_LINK_IN_WORKER) and every minute, whatever a busy head or a lost task left."""
 
 from __future__ import annotations
 
@@ -34,4 +35,11 @@ def checkpoint_now() -> int | None:
 
 @db_periodic_task(crontab(minute="*"))
 def link_chain() -> int:
+    return link_pending()
+
+
+@db_task(retries=2, retry_delay=5)
+def link_now() -> int:
+    """Queued on the commit of a transaction that appended entries; waits for the head, so two
+    of them link one after the other, and one finding nothing left is cheap."""
     return link_pending()

@@ -149,3 +149,28 @@ def test_entries_committed_during_a_verify_count_as_recorded(city, monkeypatch):
     assert f"ticket:{ticket.pk}" in report.pending
     monkeypatch.undo()
     assert chain_verify().ok
+
+
+def test_with_linking_in_the_worker_a_request_only_writes_pending_entries(city, settings):
+    settings.AUDIT_LINK_IN_WORKER = True
+    submit(city, title="先来的")  # committed: its entries linked by the (inline) worker
+    assert not PendingEntry.objects.exists()
+    queued = []
+    # Huey runs the queued task inline under pytest; hold it to look before it runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("minxin.audit.tasks.link_now", lambda: queued.append(1))
+        with transaction.atomic():
+            submit(city, title="交给工作进程链接")
+            submit(city, title="同一事务的第二件")
+    if connections["default"].vendor == "sqlite":  # writers serialised: linked at once
+        assert not PendingEntry.objects.exists()
+        assert queued == []
+        return
+    assert queued == [1]  # one task for the transaction, however many entries it wrote
+    assert PendingEntry.objects.count() == 4  # two timeline entries and two states
+    from minxin.audit.tasks import link_now
+
+    assert link_now.call_local() == 4  # the worker links them, in order
+    assert link_now.call_local() == 0  # exactly once
+    report = chain_verify()
+    assert report.ok, report.problems
