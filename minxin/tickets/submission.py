@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from minxin.core import clock
 from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
 from minxin.core.hashing import keyed_hash
-from minxin.org.models import Category, RequestType, Unit
+from minxin.org.models import Category, Unit
+from minxin.org.reference import request_type_by_code
 from minxin.sla.deadlines import due_after
 from minxin.tickets import codes, hooks, textsearch
 from minxin.tickets.actors import Actor
@@ -73,7 +74,7 @@ def _coordinate(value: float | str | None, *, field: str, limit: int) -> Decimal
 
 
 def check_submission(data: Submission) -> dict:
-    request_type = RequestType.objects.filter(code=data.request_type).first()
+    request_type = request_type_by_code(data.request_type)
     if request_type is None:
         raise ValidationFailed("请选择诉求类型", code="invalid_type", field="request_type")
     if data.channel not in Channel.values:
