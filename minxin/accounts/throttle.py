@@ -88,6 +88,13 @@ class DatabaseStore:
             count, expires_at = cursor.fetchone()
         return Hit(count=count, retry_after=max(0, expires_at - now))
 
+    def hit_many(self, items: list[tuple[str, str, int, int]]) -> list[Hit]:
+        return [self.hit(*item) for item in items]
+
+    def give_back_many(self, items: list[tuple[str, str]]) -> None:
+        for scope, key in items:
+            self.give_back(scope, key)
+
     def peek(self, scope: str, key: str) -> int:
         from minxin.accounts.models import FailureCounter
 
@@ -117,16 +124,33 @@ class DatabaseStore:
 
 # ---- the Redis store ------------------------------------------------------------------------
 
+# Any number of (failures, strikes) key pairs in one round trip: ARGV holds each pair's window
+# and limit. Each pair is counted exactly as alone; all of them at once, atomically.
 _LUA = f"""
-local c = redis.call('INCR', KEYS[1])
-if c == 1 then
-  local s = tonumber(redis.call('GET', KEYS[2]) or '0')
-  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]) * math.pow(2, math.min(s, {MAX_STRIKES})))
-elseif c == tonumber(ARGV[2]) + 1 then
-  redis.call('INCR', KEYS[2])
-  redis.call('EXPIRE', KEYS[2], {STRIKES_SECONDS})
+local out = {{}}
+for i = 1, #KEYS, 2 do
+  local window, limit = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local c = redis.call('INCR', KEYS[i])
+  if c == 1 then
+    local s = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+    redis.call('EXPIRE', KEYS[i], window * math.pow(2, math.min(s, {MAX_STRIKES})))
+  elseif c == limit + 1 then
+    redis.call('INCR', KEYS[i + 1])
+    redis.call('EXPIRE', KEYS[i + 1], {STRIKES_SECONDS})
+  end
+  table.insert(out, c)
+  table.insert(out, redis.call('TTL', KEYS[i]))
 end
-return {{c, redis.call('TTL', KEYS[1])}}
+return out
+"""
+# DECR only an existing key: a bare DECR would make one without a TTL.
+_GIVE_BACK_LUA = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 and tonumber(redis.call('GET', key)) > 0 then
+    redis.call('DECR', key)
+  end
+end
+return 0
 """
 
 
@@ -136,28 +160,32 @@ class RedisStore:
 
         self.client = redis.Redis.from_url(url)
         self.script = self.client.register_script(_LUA)
+        self.give_back_script = self.client.register_script(_GIVE_BACK_LUA)
 
     @staticmethod
     def _names(scope: str, key: str) -> list[str]:
         return [f"minxin:fail:{scope}:{key}", f"minxin:strikes:{scope}:{key}"]
 
     def hit(self, scope: str, key: str, limit: int, window: int) -> Hit:
-        count, ttl = self.script(keys=self._names(scope, key), args=[window, limit])
-        return Hit(count=int(count), retry_after=max(0, int(ttl)))
+        return self.hit_many([(scope, key, limit, window)])[0]
+
+    def hit_many(self, items: list[tuple[str, str, int, int]]) -> list[Hit]:
+        keys = [name for scope, key, _, _ in items for name in self._names(scope, key)]
+        args = [n for _, _, limit, window in items for n in (window, limit)]
+        flat = self.script(keys=keys, args=args)
+        return [
+            Hit(count=int(c), retry_after=max(0, int(t)))
+            for c, t in zip(flat[::2], flat[1::2], strict=True)
+        ]
 
     def peek(self, scope: str, key: str) -> int:
         return int(self.client.get(self._names(scope, key)[0]) or 0)
 
     def give_back(self, scope: str, key: str) -> None:
-        name = self._names(scope, key)[0]
-        # DECR only an existing key: a bare DECR would make one without a TTL.
-        self.client.eval(
-            "if redis.call('EXISTS', KEYS[1]) == 1 and "
-            "tonumber(redis.call('GET', KEYS[1])) > 0 then "
-            "return redis.call('DECR', KEYS[1]) end return 0",
-            1,
-            name,
-        )
+        self.give_back_many([(scope, key)])
+
+    def give_back_many(self, items: list[tuple[str, str]]) -> None:
+        self.give_back_script(keys=[self._names(scope, key)[0] for scope, key in items])
 
     def reset(self, scope: str, key: str) -> None:
         self.client.delete(self._names(scope, key)[0])
@@ -195,7 +223,12 @@ def attempts_left(limit: Limit, value: str) -> int:
 
 def give_back(limit: Limit, value: str) -> None:
     """The attempt proved the secret: it does not count against anyone."""
-    store().give_back(limit.scope, _key(limit, value))
+    give_back_all([(limit, value)])
+
+
+def give_back_all(limits: list[tuple[Limit, str]]) -> None:
+    """`give_back` under each limit, in one round trip on Redis."""
+    store().give_back_many([(limit.scope, _key(limit, value)) for limit, value in limits])
 
 
 def reset(limit: Limit, value: str) -> None:
@@ -215,8 +248,11 @@ def wait_text(seconds: int) -> str:
 def guard(*limits: tuple[Limit, str], message: str, code: str) -> None:
     """Count one attempt under each limit; RateLimited (nothing evaluated) if any is over.
     `message` may hold {wait}, the time until the longest refusal ends."""
+    hits = store().hit_many(
+        [(limit.scope, _key(limit, value), limit.limit, limit.window) for limit, value in limits]
+    )
     refused = [
-        h.retry_after for limit, value in limits if not (h := hit(limit, value)).allowed(limit)
+        h.retry_after for h, (limit, _) in zip(hits, limits, strict=True) if not h.allowed(limit)
     ]
     if refused:
         raise RateLimited(message.format(wait=wait_text(max(refused))), code=code)

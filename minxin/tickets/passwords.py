@@ -17,8 +17,7 @@ def password_try(*, code: str, ip: str | None, password: str, digest: str | None
     throttle.guard(*limits, message="查询失败次数过多，请{wait}后再试", code="lookup_locked")
     if not digest or not keyed_hash_matches(password.strip(), digest, purpose="query"):
         return False
-    for limit, value in limits:
-        throttle.give_back(limit, value)
+    throttle.give_back_all(limits)
     return True
 
 

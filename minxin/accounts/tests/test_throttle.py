@@ -243,3 +243,35 @@ def test_counters_quiet_for_a_day_are_purged():
     throttle.hit(Limit("test", 3, 60), "new")
     assert throttle_purge_hourly.call_local() == 1
     assert FailureCounter.objects.count() == 1
+
+
+def test_on_redis_several_limits_are_counted_and_given_back_in_one_round_trip(monkeypatch):
+    store = redis_or_skip()
+    tag = f"{threading.get_ident()}-{clock.now().timestamp()}"
+    store.client.script_load(throttle._LUA)  # as after the first call of a process
+    store.client.script_load(throttle._GIVE_BACK_LUA)
+    calls: list[str] = []
+    original = store.client.execute_command
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(str(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store.client, "execute_command", counted)
+    monkeypatch.setattr(throttle, "store", lambda: store)
+    code, client = Limit("lookup-t", 2, 60), Limit("lookup-ip-t", 3, 60)
+    limits = [(code, f"c{tag}"), (client, f"i{tag}")]
+    for _ in range(2):
+        throttle.guard(*limits, message="稍后再试{wait}", code="locked")
+    assert calls == ["EVALSHA", "EVALSHA"]  # both limits counted in one call per try
+    with pytest.raises(RateLimited):  # the code's third try in the window
+        throttle.guard(*limits, message="稍后再试{wait}", code="locked")
+    calls.clear()
+    throttle.give_back_all(limits)
+    assert calls == ["EVALSHA"]
+    monkeypatch.undo()
+    assert store.peek("lookup-t", throttle._key(code, f"c{tag}")) == 2
+    assert store.peek("lookup-ip-t", throttle._key(client, f"i{tag}")) == 2
+    assert 0 < store.client.ttl(f"minxin:fail:lookup-t:{throttle._key(code, f'c{tag}')}") <= 60
+    for scope, limit, value in (("lookup-t", code, f"c{tag}"), ("lookup-ip-t", client, f"i{tag}")):
+        store.client.delete(*store._names(scope, throttle._key(limit, value)))
