@@ -41,7 +41,9 @@ SUBMIT_BODY = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", choices=["ping", "submit", "track", "all"], default="all")
+    parser.add_argument(
+        "--endpoint", choices=["ping", "insert", "submit", "track", "all"], default="all"
+    )
     parser.add_argument("--n", type=int, default=300, help="requests per measurement")
     parser.add_argument("--top", type=int, default=35, help="rows of the profile to print")
     parser.add_argument("--app-dir", type=Path, default=REPO)
@@ -61,6 +63,7 @@ def main() -> int:
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "LOG_LEVEL": "ERROR",
             "MINXIN_DATA_DIR": str(REPO / "var" / "bench" / "data"),
+            "MINXIN_BENCH_ENDPOINTS": "1",
         }
     )
     sys.path.insert(0, str(args.app_dir.resolve()))
@@ -79,10 +82,11 @@ def main() -> int:
     body = json.dumps(SUBMIT_BODY, ensure_ascii=False)
     calls = {
         "ping": lambda: client.get("/api/v1/ping"),
+        "insert": lambda: client.post("/api/v1/bench/insert"),
         "submit": lambda: client.post("/api/v1/requests", body, content_type="application/json"),
         "track": lambda: client.get(f"/api/v1/requests/{code}?password={password}"),
     }
-    expected = {"ping": 200, "submit": 201, "track": 200}
+    expected = {"ping": 200, "insert": 201, "submit": 201, "track": 200}
     names = list(calls) if args.endpoint == "all" else [args.endpoint]
 
     for name in names:
@@ -106,7 +110,7 @@ def main() -> int:
         )
         for sql in statements:
             print(f"   {sql[:110]}")
-        if name == "ping":
+        if name in ("ping", "insert"):
             continue
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
