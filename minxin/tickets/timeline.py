@@ -93,7 +93,8 @@ def record(
     # The days whose figures this step may change, for the worker (docs/analytics.md).
     hooks.step_recorded(ticket, event.at)
     code = ticket.tracking_code
-    transaction.on_commit(lambda: tracking_cache.forget_view(code))
+    if action != A.SUBMIT:  # a code just allocated has no cached view to drop
+        transaction.on_commit(lambda: tracking_cache.forget_view(code))
     return event
 
 
