@@ -82,7 +82,7 @@ def main() -> int:
     body = json.dumps(SUBMIT_BODY, ensure_ascii=False)
     calls = {
         "ping": lambda: client.get("/api/v1/ping"),
-        "insert": lambda: client.post("/api/v1/bench/insert"),
+        "insert": lambda: client.post("/api/v1/bench/insert", "", content_type="application/json"),
         "submit": lambda: client.post("/api/v1/requests", body, content_type="application/json"),
         "track": lambda: client.get(f"/api/v1/requests/{code}?password={password}"),
     }
