@@ -1,10 +1,9 @@
 """The rules of a request's life in one place: the actions, the states each may move from and
 to, and who may take each one.
 
-Services enforce these tables (`require_allowed`); the workbench and the API ask the same
-tables which actions to offer (`allowed_actions`). Nothing else decides whether a move is
-legal or permitted. The table is drawn in docs/architecture.md; the actions themselves and their names are
-in `tickets.actions`.
+Services enforce these tables (`require_allowed`); the workbench and the API ask them which
+actions to offer (`allowed_actions`). Nothing else decides whether a move is legal or permitted.
+The table is drawn in docs/architecture.md; the actions and their names are `tickets.actions`.
 """
 
 from __future__ import annotations
@@ -163,8 +162,7 @@ PERMISSIONS: dict[Action, tuple[Rule, ...]] = {
     A.VIDEO_SCHEDULE: (_staff(CENTRE_ROLES),),
     A.VIDEO_CONFIRM: (Rule(Party.STAFF, UNIT_ROLES),),  # narrowed to an invited unit
     A.VIDEO_HELD: (_staff(CENTRE_ROLES),),
-    A.VIDEO_RESCHEDULE: (_staff(CENTRE_ROLES),),
-    A.VIDEO_CANCEL: (_staff(CENTRE_ROLES),),
+    **dict.fromkeys((A.VIDEO_RESCHEDULE, A.VIDEO_CANCEL), (_staff(CENTRE_ROLES),)),
     A.CITY_EVENT: (SYSTEM,),  # written by the centre's calls (cityevents.services)
 }
 
