@@ -27,7 +27,13 @@ from minxin.core import clock
 from minxin.risk.models import RiskLevel, TicketInsight
 from minxin.tickets import listing, selectors
 from minxin.tickets.listing import ListQuery
-from minxin.tickets.models import RUNNING_STATUSES, UNANSWERED_STATUSES, Status, Ticket
+from minxin.tickets.models import (
+    DUE_STATUSES,
+    RUNNING_STATUSES,
+    UNANSWERED_STATUSES,
+    Status,
+    Ticket,
+)
 from minxin.workbench.insight import RowMarks
 
 S = Status
@@ -76,8 +82,9 @@ def stage_overdue(user: User) -> QuerySet[Ticket]:
 
 
 def overall_overdue(user: User) -> QuerySet[Ticket]:
-    # Published requests wait for the citizen, not the unit: their time limit is met.
-    return _running(user).exclude(status=S.PUBLISHED).filter(due_at__lt=clock.now())
+    # Published requests wait for the citizen, not the unit: their time limit is met. The
+    # states are named as `tickets_overall_due_idx` names them, so PostgreSQL walks it.
+    return _running(user).filter(status__in=DUE_STATUSES, due_at__lt=clock.now())
 
 
 UNANSWERED = UNANSWERED_STATUSES
