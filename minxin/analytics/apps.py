@@ -11,3 +11,4 @@ class AnalyticsConfig(AppConfig):
         from minxin.tickets import hooks
 
         hooks.step_recorded.register(marks.touch)
+        hooks.steps_recorded.register(marks.touch_many)

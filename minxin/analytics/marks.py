@@ -5,6 +5,7 @@ in `AnalyticsConfig.ready`), so it depends on nothing but its own model."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Protocol
 
 from django.utils import timezone
@@ -20,6 +21,11 @@ class Stamped(Protocol):
 def touch(ticket: Stamped, at: dt.datetime) -> None:
     """Mark the days a step on TICKET at AT may change: its submission day, its closing
     day, and the step's own day (a co-handling opinion counts there)."""
-    moments = [ticket.created_at, ticket.closed_at, at]
+    touch_many([ticket], at)
+
+
+def touch_many(tickets: Iterable[Stamped], at: dt.datetime) -> None:
+    """`touch` for a step on each of many requests at AT: each day marked once."""
+    moments = [m for t in tickets for m in (t.created_at, t.closed_at)] + [at]
     days = {timezone.localdate(m) for m in moments if m is not None}
     RollupMark.objects.bulk_create([RollupMark(day=d) for d in sorted(days)])

@@ -147,6 +147,36 @@ def inbox_post(
     )
 
 
+def inbox_post_many(messages: list[InboxMessage]) -> None:
+    """`inbox_post` for many unsaved messages at once: each key is posted once."""
+    InboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+
+
+def email_queue_many(messages: list[EmailMessage]) -> None:
+    """`email_queue` for many unsaved messages at once: each key is queued once, and what
+    this call queued is handed to the workers after commit."""
+    keys = [m.idempotency_key for m in messages]
+    if not keys:
+        return
+    known = set(
+        EmailMessage.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    fresh = [m for m in messages if m.idempotency_key not in known]
+    if not fresh:
+        return
+    EmailMessage.objects.bulk_create(fresh, ignore_conflicts=True)
+    queued = EmailMessage.objects.filter(idempotency_key__in=[m.idempotency_key for m in fresh])
+    ids = list(queued.values_list("pk", flat=True))
+
+    def deliver() -> None:
+        for pk in ids:
+            schedule_delivery("email", pk)
+
+    transaction.on_commit(deliver)
+
+
 def schedule_delivery(channel: str, message_id: int) -> None:
     """Hand the message to a worker; if the queue is down, the periodic sweep finds it."""
     from minxin.notify import tasks

@@ -18,7 +18,7 @@ from django.utils import timezone
 from minxin.notify.services import inbox_post, render, template_text
 from minxin.supervision.batches import claim_loop
 from minxin.supervision.models import SupervisionOrder
-from minxin.supervision.services import open_order
+from minxin.supervision.opening import open_order
 from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
 from minxin.tickets.models import Assignment

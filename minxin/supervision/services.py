@@ -4,18 +4,19 @@ answered by the unit; escalated on a schedule; closed with an outcome that count
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 
 from minxin.accounts.models import CENTRE_ROLES, UNIT_ROLES, Role, User
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from minxin.notify.services import email_queue, inbox_post, render
+from minxin.notify.services import inbox_post, render
 from minxin.sla.deadlines import due_after
 from minxin.supervision.models import LIVE_STATES, SupervisionEvent, SupervisionOrder
+from minxin.supervision.opening import notify_orders, open_order
 from minxin.tickets.actions import Action
 from minxin.tickets.actors import Actor
-from minxin.tickets.models import OPEN_STATUSES, Satisfaction, Stage, Ticket
+from minxin.tickets.models import OPEN_STATUSES, Satisfaction, Ticket
 from minxin.tickets.steps import lock
 from minxin.tickets.timeline import record
 from minxin.tickets.workflow import is_unit_staff_over, require_allowed, role_may
@@ -34,42 +35,6 @@ def _event(order: Order, *, actor: Actor, action: str, note: str = "") -> None:
     )
 
 
-def _notify_unit(order: Order, ticket: Ticket, note: str) -> None:
-    text = render(
-        "supervision",
-        code=ticket.display_code,
-        title=ticket.title,
-        note=note,
-        due=f"{order.respond_by:%Y-%m-%d}",
-    )
-    key = f"supervision:{order.pk}:{order.level}"
-    inbox_post(key=key, event="supervision", text=text, unit_id=order.unit_id, ticket_id=ticket.pk)
-    for user in _targets(order):
-        if user.email:
-            email_queue(
-                to=user.email,
-                subject="督办通知",
-                body=text,
-                key=f"{key}:{user.pk}",
-                event="supervision",
-                ticket_id=ticket.pk,
-            )
-
-
-def _targets(order: Order) -> list[User]:
-    """Who the order is addressed to at its level: handlers, then heads, then the superior;
-    the centre's intake staff for an order addressed to the centre."""
-    unit = order.unit
-    if unit is None:
-        return list(User.objects.filter(role=Role.INTAKE, is_active=True))
-    if order.level >= Order.Level.SUPERIOR and unit.parent is not None:
-        unit = unit.parent
-    roles = (
-        [Role.HANDLER, Role.UNIT_HEAD] if order.level == Order.Level.HANDLER else [Role.UNIT_HEAD]
-    )
-    return list(User.objects.filter(unit=unit, role__in=roles, is_active=True))
-
-
 def order_may_respond(user: User | None, order: Order) -> bool:
     """The supervised unit's staff (or a unit above it) answer its orders; the centre's
     intake staff answer the centre's. Pages ask this too. The roles come from the table
@@ -82,61 +47,9 @@ def order_may_respond(user: User | None, order: Order) -> bool:
     return user.role in UNIT_ROLES and is_unit_staff_over(user, order.unit.path)
 
 
-def open_order(
-    ticket: Ticket, *, reason: str, actor: Actor, note: str = "", unit_id: int | None = None
-) -> Order | None:
-    """Open a live order unless one for this unit and reason is already open (then None). It
-    goes to `unit_id` when given (a late co-handling unit, `supervision.coparts`), else to the
-    unit holding the request, or to the centre while no unit does."""
-    unit_id = unit_id or order_addressee(ticket)
-    now = clock.now()
-    respond_by = due_after(now, settings.SUPERVISION_ESCALATE_DAYS)
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                ticket=ticket,
-                unit_id=unit_id,
-                reason=reason,
-                note=note,
-                opened_at=now,
-                opened_by=actor.user,
-                respond_by=respond_by,
-                escalate_at=respond_by,
-            )
-    except IntegrityError:
-        return None
-    _event(order, actor=actor, action="open", note=note)
-    record(
-        ticket,
-        actor=actor,
-        action="supervise",
-        public=False,
-        unit=order.unit,
-        note=f"督办（{order.get_reason_display()}）：{note}".rstrip("："),
-    )
-    _notify_unit(order, ticket, note or order.get_reason_display())
-    return order
-
-
 def order_unsatisfied(ticket: Ticket, *, actor: Actor, note: str) -> Order | None:
     """不满意: an order, before the request is reopened or closed (`tickets.hooks`)."""
     return open_order(ticket, reason=Order.Reason.UNSATISFIED, actor=actor, note=note)
-
-
-def order_addressee(ticket: Ticket) -> int | None:
-    """The unit answerable for the request now: the lead unit while it signs and handles;
-    the centre (None) while the request waits to be accepted, dispatched or reviewed; after
-    that, the unit that led it last."""
-    if ticket.stage in (Stage.SIGN, Stage.REPLY) and ticket.lead_unit_id:
-        return ticket.lead_unit_id
-    if ticket.stage in (Stage.ACCEPT, Stage.DISPATCH, Stage.REVIEW):
-        return None
-    return ticket.lead_unit_id or _last_lead_unit(ticket)
-
-
-def _last_lead_unit(ticket: Ticket) -> int | None:
-    row = ticket.assignments.filter(role="lead").order_by("-id").values_list("unit_id").first()
-    return row[0] if row else None
 
 
 @transaction.atomic
@@ -239,7 +152,7 @@ def escalate_due(limit: int = 1000) -> int:
                 public=False,
                 note=f"督办未按期回复，升级至{label}",
             )
-            _notify_unit(order, order.ticket, f"督办升级至{label}")
+            notify_orders([order], [f"督办升级至{label}"])
             escalated += 1
     return escalated
 

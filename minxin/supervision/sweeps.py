@@ -25,7 +25,8 @@ from minxin.sla.deadlines import due_after
 from minxin.supervision.batches import claim_loop
 from minxin.supervision.coparts import sweep_co_parts
 from minxin.supervision.models import SupervisionOrder
-from minxin.supervision.services import escalate_due, open_order, orders_follow_due
+from minxin.supervision.opening import OPENING_FIELDS, Opening, open_orders
+from minxin.supervision.services import escalate_due, orders_follow_due
 from minxin.tickets.actors import Actor
 from minxin.tickets.clocks import warn_moment
 from minxin.tickets.models import RUNNING_STATUSES, Stage, Status, Ticket, TimelineEvent
@@ -149,15 +150,13 @@ def _event_name(row: Mapping[str, Any], level: int) -> str:
 
 def _after_red(rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> None:
     """Overdue handling opens supervision; an unrated reply goes to the callback agents."""
-    system = Actor.system_actor()
     supervised = [r["id"] for r in rows if r["stage"] in SUPERVISED_STAGES]
-    for ticket in Ticket.objects.filter(pk__in=supervised):
-        open_order(
-            ticket,
-            reason=SupervisionOrder.Reason.OVERDUE,
-            actor=system,
-            note=f"{Stage(ticket.stage).label}超期",
-        )
+    tickets = Ticket.objects.filter(pk__in=supervised).order_by("pk").only(*OPENING_FIELDS)
+    open_orders(
+        [Opening(ticket, note=f"{Stage(ticket.stage).label}超期") for ticket in tickets],
+        reason=SupervisionOrder.Reason.OVERDUE,
+        actor=Actor.system_actor(),
+    )
     unrated = [r["id"] for r in rows if r["stage"] == Stage.RATE]
     if unrated:
         due = due_after(now, settings.CALLBACK_WINDOW_DAYS)

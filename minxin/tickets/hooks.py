@@ -5,7 +5,7 @@ function from its AppConfig.ready(). The tickets app imports none of them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from minxin.core.hooks import Hook
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 def step_recorded(ticket: Ticket, at: dt.datetime) -> None:
     """`timeline.record`, once the step is written and chained: the days whose figures the
     step may change are marked for the worker (analytics: `marks.touch`)."""
+
+
+@Hook
+def steps_recorded(tickets: Sequence[Ticket], at: dt.datetime) -> None:
+    """`timeline.record_many`: as `step_recorded`, for a step on each of many requests at
+    one moment (analytics: `marks.touch_many`)."""
 
 
 # ---- submission, intake, dispatch ---------------------------------------------------------

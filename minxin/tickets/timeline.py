@@ -12,13 +12,14 @@ until someone decides what the citizen reads of them (docs/citizen-view.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from minxin.audit.services import chain_append_timeline
+from minxin.audit.services import chain_append_timeline, chain_append_timeline_many
 from minxin.core import clock
 from minxin.org.models import Unit
 from minxin.tickets import hooks, tracking_cache
@@ -73,9 +74,63 @@ def record(
     """Append a step. `note` is internal; `public_note` is for the citizen. `public=False`
     keeps a step the citizen would otherwise see off their timeline (a refused extension,
     the merge as recorded on the request merged into)."""
+    event = _step(
+        ticket,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        note=note,
+        public_note=public_note,
+        public=public,
+        unit=unit,
+    )
+    event.save(force_insert=True)
+    # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
+    chain_append_timeline(event=event, created=ticket if action == A.SUBMIT else None)
+    # The days whose figures this step may change, for the worker (docs/analytics.md).
+    hooks.step_recorded(ticket, event.at)
+    code = ticket.tracking_code
+    if action != A.SUBMIT:  # a code just allocated has no cached view to drop
+        transaction.on_commit(lambda: tracking_cache.forget_view(code))
+    return event
+
+
+def record_many(
+    steps: Sequence[tuple[Ticket, str, Unit | None]],
+    *,
+    actor: Actor,
+    action: str,
+    public: bool = True,
+) -> list[TimelineEvent]:
+    """Append one step (ticket, internal note, unit) to each of many requests at once, as
+    `record` would one by one: one insert, one chain append, one mark of the days."""
+    if not steps:
+        return []
+    events = TimelineEvent.objects.bulk_create(
+        _step(ticket, actor=actor, action=action, note=note, public=public, unit=unit)
+        for ticket, note, unit in steps
+    )
+    chain_append_timeline_many(events=events)
+    hooks.steps_recorded([ticket for ticket, _, _ in steps], events[0].at)
+    codes = [ticket.tracking_code for ticket, _, _ in steps]
+    transaction.on_commit(lambda: tracking_cache.forget_views(codes))
+    return events
+
+
+def _step(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str = "",
+    note: str = "",
+    public_note: str = "",
+    public: bool = True,
+    unit: Unit | None = None,
+) -> TimelineEvent:
     if unit is None and actor.user is not None:
         unit = actor.user.unit
-    event = TimelineEvent.objects.create(
+    return TimelineEvent(
         ticket=ticket,
         at=clock.now(),
         action=action,
@@ -88,14 +143,6 @@ def record(
         public_note=public_note,
         public=public and action in CITIZEN_ACTIONS,
     )
-    # Witnessed by the tamper-evident chain in the same transaction (docs/security.md).
-    chain_append_timeline(event=event, created=ticket if action == A.SUBMIT else None)
-    # The days whose figures this step may change, for the worker (docs/analytics.md).
-    hooks.step_recorded(ticket, event.at)
-    code = ticket.tracking_code
-    if action != A.SUBMIT:  # a code just allocated has no cached view to drop
-        transaction.on_commit(lambda: tracking_cache.forget_view(code))
-    return event
 
 
 def date_text(moment: dt.datetime | None) -> str:

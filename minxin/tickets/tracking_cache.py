@@ -50,3 +50,7 @@ def remember_view(*, code: str, password_hash: str, phone_index: str, body: str)
 
 def forget_view(code: str) -> None:
     cache.delete(_key(code))
+
+
+def forget_views(codes: list[str]) -> None:
+    cache.delete_many([_key(code) for code in codes])
