@@ -49,6 +49,62 @@ def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
     assert sweep()["red"] == 0
 
 
+def test_two_sweeps_in_small_batches_open_each_order_and_its_notices_once(city, staff, monkeypatch):
+    """Two workers at once, on PostgreSQL's row locks: every batch of the red pass is one
+    worker's, and each order, its event, its step, its chain entries and its notices are
+    written once."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises every writer)")
+    from minxin.audit.verify import chain_verify
+    from minxin.notify.models import EmailMessage, InboxMessage
+    from minxin.supervision import sweeps
+    from minxin.supervision.models import SupervisionEvent
+
+    for name in ["zhujian", "zhujian_head"]:
+        staff[name].email = f"{name}@example.org"
+        staff[name].save()
+    monkeypatch.setattr(sweeps, "BATCH", 7)
+    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 2, 10)))
+    intake = as_staff(staff["intake"])
+    ids = []
+    for _ in range(40):
+        ticket, _ = submit(city)
+        svc.ticket_dispatch(
+            ticket_id=ticket.pk, actor=intake, lead_unit_id=staff["zhujian"].unit_id
+        )
+        ids.append(ticket.pk)
+    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 4, 10)))
+    barrier = threading.Barrier(2)
+    results: list[dict] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(sweep())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(r["red"] for r in results) != [0, 40], results  # both took batches
+    assert sum(r["red"] for r in results) == 40, results
+    orders = SupervisionOrder.objects.filter(ticket_id__in=ids)
+    assert sorted(orders.values_list("ticket_id", flat=True)) == sorted(ids)
+    assert SupervisionEvent.objects.filter(order__in=orders, action="open").count() == 40
+    for action in ["overdue", "supervise"]:
+        steps = TimelineEvent.objects.filter(ticket_id__in=ids, action=action)
+        assert sorted(steps.values_list("ticket_id", flat=True)) == sorted(ids)
+    assert InboxMessage.objects.filter(event="supervision", ticket_id__in=ids).count() == 40
+    # The handler and the head of the unit, once each per order.
+    assert EmailMessage.objects.filter(event="supervision").count() == 80
+    report = chain_verify()
+    assert report.ok, report.problems
+    assert sweep()["red"] == 0
+
+
 def test_answering_an_order_takes_the_request_before_the_order(city, staff):
     """Rating locks the request, then its orders; answering an order must take them in the
     same order, or the two wait for each other (a deadlock found by benchmarks/soak.py)."""
