@@ -76,6 +76,7 @@ def record(
     the merge as recorded on the request merged into)."""
     event = _step(
         ticket,
+        at=clock.now(),
         actor=actor,
         action=action,
         from_status=from_status,
@@ -106,12 +107,13 @@ def record_many(
     `record` would one by one: one insert, one chain append, one mark of the days."""
     if not steps:
         return []
+    now = clock.now()
     events = TimelineEvent.objects.bulk_create(
-        _step(ticket, actor=actor, action=action, note=note, public=public, unit=unit)
+        _step(ticket, at=now, actor=actor, action=action, note=note, public=public, unit=unit)
         for ticket, note, unit in steps
     )
     chain_append_timeline_many(events=events)
-    hooks.steps_recorded([ticket for ticket, _, _ in steps], events[0].at)
+    hooks.steps_recorded([ticket for ticket, _, _ in steps], now)
     codes = [ticket.tracking_code for ticket, _, _ in steps]
     transaction.on_commit(lambda: tracking_cache.forget_views(codes))
     return events
@@ -120,6 +122,7 @@ def record_many(
 def _step(
     ticket: Ticket,
     *,
+    at: dt.datetime,
     actor: Actor,
     action: str,
     from_status: str = "",
@@ -132,7 +135,7 @@ def _step(
         unit = actor.user.unit
     return TimelineEvent(
         ticket=ticket,
-        at=clock.now(),
+        at=at,
         action=action,
         actor=actor.user,
         actor_label=actor.label,
