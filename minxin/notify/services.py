@@ -130,10 +130,7 @@ def inbox_post(
     user_id: int | None = None,
     ticket_id: int | None = None,
 ) -> None:
-    """Post to a workbench inbox. A text past the message's length (a long note quoted in
-    it) is cut with an ellipsis: the inbox points to the record, which holds it whole."""
-    if len(text) > INBOX_TEXT_MAX:
-        text = text[: INBOX_TEXT_MAX - 1] + "…"
+    """Post to a workbench inbox, once per key."""
     InboxMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -141,7 +138,7 @@ def inbox_post(
             "user_id": user_id,
             "ticket_id": ticket_id,
             "event": event,
-            "text": text,
+            "text": inbox_text(text),
             "created_at": clock.now(),
         },
     )
@@ -149,7 +146,15 @@ def inbox_post(
 
 def inbox_post_many(messages: list[InboxMessage]) -> None:
     """`inbox_post` for many unsaved messages at once: each key is posted once."""
+    for message in messages:
+        message.text = inbox_text(message.text)
     InboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+
+
+def inbox_text(text: str) -> str:
+    """A text past the message's length (a long note quoted in it) is cut with an ellipsis:
+    the inbox points to the record, which holds it whole."""
+    return text[: INBOX_TEXT_MAX - 1] + "…" if len(text) > INBOX_TEXT_MAX else text
 
 
 def email_queue_many(messages: list[EmailMessage]) -> None:
