@@ -1,5 +1,6 @@
-"""Supervision orders: opened by the sweep, by an unsatisfied rating or by a supervisor;
-answered by the unit; escalated on a schedule; closed with an outcome that counts."""
+"""Supervision orders: opened by the sweep, by an unsatisfied rating or by a supervisor
+(`opening`); answered by the unit; escalated on a schedule; closed with an outcome that
+counts."""
 
 from __future__ import annotations
 
