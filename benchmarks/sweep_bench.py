@@ -83,6 +83,8 @@ def main() -> None:
         HUEY_IMMEDIATE="1",
         LOG_LEVEL="WARNING",
     )
+    # The demo city's development keys, without DEBUG's log of every query.
+    os.environ.setdefault("MINXIN_DEMO", "1")
     psql(f"DROP DATABASE IF EXISTS {DB}")
     psql(f"CREATE DATABASE {DB}")
     subprocess.run([sys.executable, "-m", "minxin", "migrate", "-v0"], check=True, cwd=ROOT)
