@@ -88,7 +88,7 @@ def _insert(planned: list[Order], *, reason: str) -> list[Order | None]:
     and reason). Every path that opens orders locks the request first, except a late
     co-handling unit's: should one slip in between the check and the insert, the orders go
     in one at a time and the clashing one is left out."""
-    live = set(
+    live: set[tuple[int, int | None]] = set(
         Order.objects.filter(
             ticket_id__in=[order.ticket_id for order in planned],
             reason=reason,
