@@ -14,7 +14,7 @@ from django.db.models.signals import post_save
 from minxin.crosscity import wire
 from minxin.crosscity.models import Message, Transfer
 from minxin.tickets.actions import ACTION_LABELS, Action
-from minxin.tickets.models import Status, TimelineEvent
+from minxin.tickets.models import Channel, Status, TimelineEvent
 from minxin.tickets.timeline import citizen_text
 
 # Steps whose internal note the origin also reads: the supervision of the shared matter.
@@ -43,6 +43,8 @@ def progress_body(event: TimelineEvent) -> dict[str, Any]:
 def event_saved(sender: type, instance: TimelineEvent, created: bool, **kwargs: Any) -> None:
     if not created or kwargs.get("raw") or instance.action in NOT_REPORTED:
         return
+    if instance.ticket.channel != Channel.API:
+        return  # a transferred request arrives through the API (`inbound`): no lookup
     transfer = (
         Transfer.objects.filter(ticket_id=instance.ticket_id, direction=Transfer.Direction.IN)
         .select_related("peer")

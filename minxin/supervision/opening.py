@@ -28,9 +28,11 @@ from minxin.tickets.models import Stage, Ticket
 from minxin.tickets.timeline import record_many
 
 Order = SupervisionOrder
-# What opening an order reads of its request: load only these to open many.
+# What opening an order reads of its request (and crosscity of its step, the channel):
+# load only these to open many.
 OPENING_FIELDS = [
     "tracking_code",
+    "channel",
     "title",
     "status",
     "stage",

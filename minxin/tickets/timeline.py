@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from minxin.audit.services import chain_append_timeline, chain_append_timeline_many
@@ -104,7 +105,8 @@ def record_many(
     public: bool = True,
 ) -> list[TimelineEvent]:
     """Append one step (ticket, internal note, unit) to each of many requests at once, as
-    `record` would one by one: one insert, one chain append, one mark of the days."""
+    `record` would one by one: one insert (each event's `post_save` sent as a save sends
+    it), one chain append, one mark of the days."""
     if not steps:
         return []
     now = clock.now()
@@ -112,6 +114,10 @@ def record_many(
         _step(ticket, at=now, actor=actor, action=action, note=note, public=public, unit=unit)
         for ticket, note, unit in steps
     )
+    for event in events:  # as each save would: crosscity reports a transferred request's steps
+        post_save.send(
+            TimelineEvent, instance=event, created=True, raw=False, using=event._state.db
+        )
     chain_append_timeline_many(events=events)
     hooks.steps_recorded([ticket for ticket, _, _ in steps], now)
     codes = [ticket.tracking_code for ticket, _, _ in steps]

@@ -201,6 +201,27 @@ def test_an_order_from_a_supervisor_writes_its_event_step_and_notices(city, mail
     assert RollupMark.objects.filter(day=dt.date(2026, 11, 2)).exists()
 
 
+def test_each_step_of_a_batch_is_announced_as_a_saved_step(city, mailed):
+    """Receivers of a saved step (crosscity reports a transferred request's to its origin)
+    hear of each step a batch writes, as they do of one `record` writes."""
+    from django.db.models.signals import post_save
+
+    heard: list[tuple[int, str, bool]] = []
+
+    def saved(sender: type, instance: TimelineEvent, created: bool, **kwargs: Any) -> None:
+        heard.append((instance.ticket_id, instance.action, created))
+
+    ids = requests(city, mailed, n_signed=2)
+    at(25)
+    post_save.connect(saved, sender=TimelineEvent, dispatch_uid="test-heard")
+    try:
+        assert sweeps.sweep()["red"] == len(ids)
+    finally:
+        post_save.disconnect(sender=TimelineEvent, dispatch_uid="test-heard")
+    assert sorted(pk for pk, action, _ in heard if action == "supervise") == sorted(ids)
+    assert all(created for *_, created in heard)
+
+
 def test_opening_again_writes_nothing(city, mailed):
     ids = requests(city, mailed)
     openings = [Opening(t, note="超期") for t in Ticket.objects.filter(pk__in=ids)]
