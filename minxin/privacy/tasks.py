@@ -6,8 +6,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from minxin.identity.services import sms_codes_purge
+from minxin.privacy import hooks
 from minxin.privacy.services import personal_data_purge, retention_days
-from minxin.wechat.personal import wechat_conversations_purge
 
 
 @db_periodic_task(crontab(minute="17"))
@@ -16,5 +16,5 @@ def purge_hourly() -> tuple[int, int, int]:
     return (
         personal_data_purge(commit=True),
         sms_codes_purge(),
-        wechat_conversations_purge(retention_days=retention_days(), commit=True),
+        hooks.conversations_purge(retention_days=retention_days(), commit=True),
     )

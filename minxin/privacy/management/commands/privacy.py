@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from minxin.core import clock
 from minxin.identity.models import SmsCode
 from minxin.identity.services import SMS_CODE_KEEP, sms_codes_purge
+from minxin.privacy import hooks
 from minxin.privacy.services import personal_data_purge, retention_days
-from minxin.wechat.personal import wechat_conversations_purge
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         days = retention_days() if days is None else days
         count = personal_data_purge(older_than_days=days, commit=opts["commit"])
-        chats = wechat_conversations_purge(retention_days=days, commit=opts["commit"])
+        chats = hooks.conversations_purge(retention_days=days, commit=opts["commit"])
         if opts["commit"]:
             codes = sms_codes_purge()
             self.stdout.write(
