@@ -95,13 +95,14 @@ def district_map(values: dict[str, float]) -> DistrictMap | None:
         return None
     points = [p for s in shapes for ring in s.rings for p in ring]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    scale_x = math.cos(math.radians((min(ys) + max(ys)) / 2))
-    span = max((max(xs) - min(xs)) * scale_x, max(ys) - min(ys))
+    west, south, north = min(xs), min(ys), max(ys)
+    scale_x = math.cos(math.radians((south + north) / 2))
+    span = max((max(xs) - west) * scale_x, north - south)
     k = WIDTH / span
-    height = math.ceil((max(ys) - min(ys)) * k)
+    height = math.ceil((north - south) * k)
 
     def xy(p: list[float]) -> tuple[float, float]:
-        return round((p[0] - min(xs)) * scale_x * k, 1), round((max(ys) - p[1]) * k, 1)
+        return round((p[0] - west) * scale_x * k, 1), round((north - p[1]) * k, 1)
 
     top = max(values.values(), default=0) or 1
     areas = []
