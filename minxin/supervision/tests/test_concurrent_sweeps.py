@@ -19,16 +19,9 @@ from minxin.tickets.tests.helpers import as_staff, submit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
-    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 2, 10)))
-    intake = as_staff(staff["intake"])
-    for _ in range(30):
-        ticket, _ = submit(city)
-        svc.ticket_dispatch(
-            ticket_id=ticket.pk, actor=intake, lead_unit_id=staff["zhujian"].unit_id
-        )
-    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 4, 10)))
-    barrier = threading.Barrier(4)
+def sweeps_at_once(workers: int) -> list[dict]:
+    """WORKERS sweeps started together, each on its own connection; their reports."""
+    barrier = threading.Barrier(workers)
     results: list[dict] = []
 
     def worker() -> None:
@@ -38,11 +31,24 @@ def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(120)
+    return results
+
+
+def test_parallel_sweeps_share_the_work_without_overlap(city, staff):
+    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 2, 10)))
+    intake = as_staff(staff["intake"])
+    for _ in range(30):
+        ticket, _ = submit(city)
+        svc.ticket_dispatch(
+            ticket_id=ticket.pk, actor=intake, lead_unit_id=staff["zhujian"].unit_id
+        )
+    clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 4, 10)))
+    results = sweeps_at_once(4)
     assert sum(r["red"] for r in results) == 30, results
     assert TimelineEvent.objects.filter(action="overdue").count() == 30
     assert SupervisionOrder.objects.count() == 30
@@ -74,21 +80,7 @@ def test_two_sweeps_in_small_batches_open_each_order_and_its_notices_once(city, 
         )
         ids.append(ticket.pk)
     clock.freeze(timezone.make_aware(dt.datetime(2026, 11, 4, 10)))
-    barrier = threading.Barrier(2)
-    results: list[dict] = []
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            results.append(sweep())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    results = sweeps_at_once(2)
     assert sorted(r["red"] for r in results) != [0, 40], results  # both took batches
     assert sum(r["red"] for r in results) == 40, results
     orders = SupervisionOrder.objects.filter(ticket_id__in=ids)
