@@ -10,16 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from minxin.analytics import rollups
 from minxin.analytics.figures import COUNTS, Scope, direct
 from minxin.analytics.reads import period_figures
+from minxin.core.commands import optional_date
 from minxin.supervision.records import Period
-
-
-def _date(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {raw}") from None
 
 
 class Command(BaseCommand):
@@ -36,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="last", help="last day, YYYY-MM-DD")
 
     def handle(self, *args: Any, action: str, first: str, last: str, **options: Any) -> None:
-        start, end = _date(first), _date(last)
+        start, end = optional_date(first), optional_date(last)
         if start and end and end < start:
             raise CommandError("--to is before --from")
         if action == "rebuild":
